@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# The whole test suite, from scratch: installs what is missing, then builds
+# and runs every test twice, once with -Wall -Wextra -Werror and once under
+# AddressSanitizer + UndefinedBehaviorSanitizer. Exits non-zero on any failure.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. scripts/lib.sh
+ensure_packages
+
+echo "== build (warnings are errors)"
+build_tree build -DAIRLOCK_WERROR=ON
+echo "== tests"
+(cd build && ctest --output-on-failure -j"$(nproc)")
+
+echo "== build (ASan + UBSan)"
+build_tree build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DAIRLOCK_WERROR=ON -DAIRLOCK_SANITIZE=ON
+echo "== tests under sanitizers"
+(cd build-asan && ASAN_OPTIONS=halt_on_error=1:detect_leaks=1 \
+  UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+  ctest --output-on-failure -j"$(nproc)")

@@ -1,0 +1,4 @@
+// SPDX-License-Identifier: MIT
+// The one translation unit that holds Catch2's main(), built once.
+#define CATCH_CONFIG_MAIN
+#include <catch2/catch.hpp>
