@@ -1,0 +1,50 @@
+// SPDX-License-Identifier: MIT
+// What every subcommand of `airlock` shares: option parsing with --help,
+// usage errors as exit code 2, and key errors mapped to exit codes.
+#ifndef AIRLOCK_GENERATOR_COMMAND_LINE_HPP
+#define AIRLOCK_GENERATOR_COMMAND_LINE_HPP
+
+#include <boost/program_options.hpp>
+
+#include <string>
+#include <vector>
+
+#include "cli/diagnostics.hpp"
+#include "keys/vendor_key.hpp"
+
+namespace airlock::generator {
+
+namespace po = boost::program_options;
+
+struct command_spec {
+    const char* usage;        // "airlock keygen (--out-dir DIR | --private FILE --public FILE) [options]"
+    const char* description;  // one paragraph printed under the usage line
+    po::options_description options;
+    po::positional_options_description positional;
+};
+
+// Parses args (without the command name). Returns false when --help was
+// asked for and printed; throws cli::failure(exit_usage) on bad options.
+bool parse_command_line(command_spec& spec, const std::vector<std::string>& args, po::variables_map& vm);
+
+cli::exit_code exit_code_for(keys::key_problem problem);
+
+// Runs a body that loads or writes keys, turning keys::key_error into
+// cli::failure with the matching exit code.
+template <typename Body>
+auto with_key_errors(Body&& body) -> decltype(body()) {
+    try {
+        return body();
+    } catch (const keys::key_error& e) {
+        throw cli::failure(exit_code_for(e.problem()), e.what());
+    }
+}
+
+std::string to_hex(const std::uint8_t* data, std::size_t size);
+
+int run_keygen(const std::vector<std::string>& args);
+int run_pubkey(const std::vector<std::string>& args);
+
+}  // namespace airlock::generator
+
+#endif

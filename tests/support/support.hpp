@@ -1,0 +1,47 @@
+// SPDX-License-Identifier: MIT
+// Test helpers: temporary folders, running a command and capturing what it
+// printed, reading files. For tests only.
+#ifndef AIRLOCK_TESTS_SUPPORT_HPP
+#define AIRLOCK_TESTS_SUPPORT_HPP
+
+#include <string>
+
+namespace airlock::test {
+
+// A fresh folder under $TMPDIR, removed with everything in it at the end.
+class temp_dir {
+public:
+    temp_dir();
+    temp_dir(const temp_dir&) = delete;
+    temp_dir& operator=(const temp_dir&) = delete;
+    ~temp_dir();
+    const std::string& path() const { return path_; }
+    std::string operator/(const std::string& name) const { return path_ + "/" + name; }
+
+private:
+    std::string path_;
+};
+
+struct run_result {
+    int exit_code = -1;
+    std::string out;
+    std::string err;
+};
+
+// Runs a shell command line with stdin from /dev/null; captures stdout,
+// stderr and the exit code.
+run_result run(const std::string& command_line);
+
+// Path of a built tool, e.g. tool("airlock").
+std::string tool(const std::string& name);
+
+std::string read_file(const std::string& path);
+void write_file(const std::string& path, const std::string& data);
+bool exists(const std::string& path);
+unsigned file_mode(const std::string& path);  // permission bits
+int count_entries(const std::string& dir);    // files and folders in dir
+std::string shell_quote(const std::string& s);
+
+}  // namespace airlock::test
+
+#endif
