@@ -167,6 +167,58 @@ void make_private_dirs(const std::string& path) {
         fail_write(path, "not a folder");
 }
 
+batch_folder::batch_folder(const std::string& path) : path_(path) {
+    fd_ = ::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd_ < 0) fail_write(path, "cannot open folder: " + errno_text(errno));
+}
+
+batch_folder::~batch_folder() {
+    if (fd_ >= 0) ::close(fd_);
+}
+
+namespace {
+
+// A file with no name yet; falls back to a named temporary on filesystems
+// without O_TMPFILE.
+int open_unnamed(int dir_fd, mode_t mode) {
+    return ::openat(dir_fd, ".", O_TMPFILE | O_WRONLY | O_CLOEXEC, mode);
+}
+
+bool write_fd(int fd, std::string_view data) {
+    while (!data.empty()) {
+        ssize_t n = ::write(fd, data.data(), data.size());
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) return false;
+        data.remove_prefix(static_cast<std::size_t>(n));
+    }
+    return true;
+}
+
+}  // namespace
+
+std::string batch_folder::write_new(const std::string& name, std::string_view data, mode_t mode) const noexcept {
+    try {
+        const int fd = open_unnamed(fd_, mode);
+        if (fd < 0) {
+            write_file_atomic(path_ + "/" + name, data, mode, existing_file::keep);
+            return {};
+        }
+        std::string problem;
+        if (!write_fd(fd, data)) problem = "write failed: " + errno_text(errno);
+        const std::string proc = "/proc/self/fd/" + std::to_string(fd);
+        if (problem.empty() && ::linkat(AT_FDCWD, proc.c_str(), fd_, name.c_str(), AT_SYMLINK_FOLLOW) != 0)
+            problem = errno == EEXIST ? "already exists; refusing to overwrite it" : "cannot create: " + errno_text(errno);
+        ::close(fd);
+        return problem.empty() ? problem : about_file(path_ + "/" + name, problem);
+    } catch (const std::exception& e) {
+        return e.what();
+    }
+}
+
+void batch_folder::sync() const {
+    if (::syncfs(fd_) != 0) fail_write(path_, "syncfs failed: " + errno_text(errno));
+}
+
 bool path_exists(const std::string& path) {
     struct stat st {};
     return ::lstat(path.c_str(), &st) == 0;
