@@ -13,6 +13,8 @@
 #include <utility>
 #include <vector>
 
+#include <catch2/catch.hpp>
+
 #include "airlock/hwid.hpp"
 
 namespace fake {
@@ -183,5 +185,24 @@ inline airlock::class_hashes as_fingerprint(const airlock::hwid::machine_snapsho
 }
 
 }  // namespace fake
+
+// Readable failure messages for class readings and snapshots.
+namespace Catch {
+template <> struct StringMaker<airlock::hwid::class_reading> {
+  static std::string convert(const airlock::hwid::class_reading& r) {
+    std::string out = "{";
+    for (const std::string& v : r.values) out += " '" + v + "'";
+    return out + (r.reason.empty() ? "" : " reason: " + r.reason) + " }";
+  }
+};
+template <> struct StringMaker<airlock::hwid::machine_snapshot> {
+  static std::string convert(const airlock::hwid::machine_snapshot& s) {
+    std::string out = std::string(to_string(s.environment)) + ":";
+    for (airlock::component_class c : airlock::all_component_classes)
+      out += " " + std::string(to_string(c)) + StringMaker<airlock::hwid::class_reading>::convert(s[c]);
+    return out;
+  }
+};
+}  // namespace Catch
 
 #endif  // AIRLOCK_TESTS_HWID_FAKE_MACHINE_HPP
