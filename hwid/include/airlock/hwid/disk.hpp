@@ -1,0 +1,228 @@
+// SPDX-License-Identifier: MIT
+// The disk class: serials/WWIDs of the whole disk(s) under `/`, found through mountinfo and sysfs.
+#ifndef AIRLOCK_HWID_DISK_HPP
+#define AIRLOCK_HWID_DISK_HPP
+
+#if defined(__linux__)
+
+#include <algorithm>
+#include <array>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "airlock/hwid/canonical.hpp"
+#include "airlock/hwid/rooted_fs.hpp"
+#include "airlock/hwid/snapshot.hpp"
+
+namespace airlock::hwid::detail {
+
+struct mount_entry {
+  unsigned long major = 0, minor = 0;
+  std::string root, mount_point, fstype, source;
+};
+
+// mountinfo escapes space, tab, newline and backslash as \ooo.
+inline std::string unescape_mount_field(std::string_view field) {
+  std::string out;
+  for (std::size_t i = 0; i < field.size(); ++i) {
+    const bool octal = field[i] == '\\' && i + 3 < field.size();
+    if (octal && field[i + 1] >= '0' && field[i + 1] <= '3' && field[i + 2] >= '0' && field[i + 2] <= '7' &&
+        field[i + 3] >= '0' && field[i + 3] <= '7') {
+      out += char((field[i + 1] - '0') * 64 + (field[i + 2] - '0') * 8 + (field[i + 3] - '0'));
+      i += 3;
+    } else {
+      out += field[i];
+    }
+  }
+  return out;
+}
+
+inline std::optional<unsigned long> parse_device_number(std::string_view digits) {
+  if (digits.empty() || digits.size() > 9) return std::nullopt;
+  unsigned long value = 0;
+  for (char c : digits) {
+    if (c < '0' || c > '9') return std::nullopt;
+    value = value * 10 + static_cast<unsigned long>(c - '0');
+  }
+  return value;
+}
+
+// "36 35 98:0 /mnt1 /mnt2 rw,noatime master:1 - ext3 /dev/root rw" (proc(5)).
+inline std::optional<mount_entry> parse_mountinfo_line(std::string_view line) {
+  std::vector<std::string_view> fields;
+  for (std::string_view rest = line; !rest.empty() && fields.size() < 64;) {
+    const std::size_t space = rest.find(' ');
+    if (space != 0) fields.push_back(rest.substr(0, space));
+    if (space == std::string_view::npos) break;
+    rest.remove_prefix(space + 1);
+  }
+  const auto dash = std::find(fields.begin(), fields.end(), std::string_view("-"));
+  if (fields.size() < 9 || dash - fields.begin() < 6 || fields.end() - dash < 3) return std::nullopt;
+  const std::size_t colon = fields[2].find(':');
+  if (colon == std::string_view::npos) return std::nullopt;
+  const auto major = parse_device_number(fields[2].substr(0, colon));
+  const auto minor = parse_device_number(fields[2].substr(colon + 1));
+  if (!major || !minor) return std::nullopt;
+  return mount_entry{*major, *minor, unescape_mount_field(fields[3]), unescape_mount_field(fields[4]),
+                     std::string(dash[1]), unescape_mount_field(dash[2])};
+}
+
+// The last "/" entry wins: a later mount stacks on top of an earlier one.
+inline std::optional<mount_entry> find_root_mount(std::string_view mountinfo) {
+  std::optional<mount_entry> found;
+  while (!mountinfo.empty()) {
+    const std::size_t end = mountinfo.find('\n');
+    std::optional<mount_entry> entry = parse_mountinfo_line(mountinfo.substr(0, end));
+    if (entry && entry->mount_point == "/") found = std::move(entry);
+    if (end == std::string_view::npos) break;
+    mountinfo.remove_prefix(end + 1);
+  }
+  return found;
+}
+
+// File systems whose root is not a local disk: there is nothing to bind to, so don't guess.
+inline bool is_diskless_fstype(std::string_view fstype) {
+  static constexpr std::array<std::string_view, 16> diskless = {
+      "overlay", "aufs", "zfs", "nfs", "nfs4", "cifs", "smb3", "9p", "virtiofs", "tmpfs", "ramfs", "rootfs",
+      "ceph", "glusterfs", "fuse", "squashfs"};
+  return std::find(diskless.begin(), diskless.end(), fstype) != diskless.end() || fstype.substr(0, 5) == "fuse.";
+}
+
+struct root_disk_facts {
+  std::vector<std::string> values;  // canonical serials of the leaf disks
+  std::string reason;
+  std::string fstype;
+  std::string mount_root;           // mountinfo field 4: "/" unless a subvolume or bind mount
+  std::string device_mapper_name;   // dm/name of the root node, if any
+  bool local_block_device = false;  // reached a non-virtual leaf disk, serial or not
+};
+
+inline std::optional<std::string> block_node_by_name(const rooted_fs& fs, std::string_view source) {
+  constexpr std::string_view mapper = "/dev/mapper/";
+  if (source.substr(0, mapper.size()) == mapper) {
+    for (const std::string& dm : fs.list("/sys/block")) {
+      const fs_read name = fs.read("/sys/block/" + dm + "/dm/name");
+      if (name.data && clean_text(*name.data) == std::string(source.substr(mapper.size())))
+        return fs.resolve("/sys/block/" + dm).path;
+    }
+    return std::nullopt;
+  }
+  if (source.substr(0, 5) != "/dev/" || source.find('/', 5) != std::string_view::npos) return std::nullopt;
+  return fs.resolve("/sys/class/block/" + std::string(source.substr(5))).path;
+}
+
+inline std::optional<std::string> root_block_node(const rooted_fs& fs, const mount_entry& m) {
+  if (m.major != 0) return fs.resolve("/sys/dev/block/" + std::to_string(m.major) + ":" + std::to_string(m.minor)).path;
+  return block_node_by_name(fs, m.source);  // btrfs and other anonymous-device file systems
+}
+
+// Reads the serial of a whole disk in the order: nvme/mmc, virtio, WWID, SCSI VPD page 0x80, mmc CID.
+inline std::optional<std::string> disk_serial(const rooted_fs& fs, const std::string& disk) {
+  for (const char* attribute : {"/device/serial", "/serial", "/wwid", "/device/wwid"}) {
+    const fs_read r = fs.read(disk + attribute);
+    if (std::optional<std::string> v = r.data ? canonical_serial(*r.data) : std::nullopt) return v;
+  }
+  const fs_read vpd = fs.read(disk + "/device/vpd_pg80");
+  if (vpd.data && vpd.data->size() >= 4 && static_cast<unsigned char>((*vpd.data)[1]) == 0x80) {
+    const std::size_t length = static_cast<unsigned char>((*vpd.data)[2]) * 256u +
+                               static_cast<unsigned char>((*vpd.data)[3]);
+    if (std::optional<std::string> v = canonical_serial(vpd.data->substr(4, length))) return v;
+  }
+  const fs_read cid = fs.read(disk + "/device/cid");
+  return cid.data ? canonical_serial(*cid.data) : std::nullopt;
+}
+
+inline constexpr int max_stack_depth = 8;
+inline constexpr std::size_t max_leaf_disks = 16;
+
+// Walks partition -> whole disk and dm/md -> slaves, collecting the leaf disks under `node`.
+inline void collect_leaf_disks(const rooted_fs& fs, std::string node, int depth, std::vector<std::string>& leaves,
+                               std::string& note) {
+  if (depth > max_stack_depth || leaves.size() >= max_leaf_disks) return;
+  if (fs.exists(node + "/partition")) node = parent_path(node);
+  const std::vector<std::string> slaves = fs.list(node + "/slaves");
+  if (!slaves.empty()) {
+    for (const std::string& slave : slaves) {
+      if (std::optional<std::string> next = fs.resolve(node + "/slaves/" + slave).path)
+        collect_leaf_disks(fs, *next, depth + 1, leaves, note);
+    }
+    return;
+  }
+  if (fs.exists(node + "/loop") || base_name(node).substr(0, 4) == "loop") {
+    note = "root is on a loop device";
+  } else if (node.rfind("/sys/devices/virtual/", 0) == 0) {
+    note = "root is on a virtual block device";
+  } else if (std::find(leaves.begin(), leaves.end(), node) == leaves.end()) {
+    leaves.push_back(node);
+  }
+}
+
+inline void sort_unique(std::vector<std::string>& values) {
+  std::sort(values.begin(), values.end());
+  values.erase(std::unique(values.begin(), values.end()), values.end());
+}
+
+inline void read_leaf_serials(const rooted_fs& fs, const std::string& node, root_disk_facts& facts) {
+  std::vector<std::string> leaves;
+  std::string note;
+  collect_leaf_disks(fs, node, 0, leaves, note);
+  facts.local_block_device = !leaves.empty();
+  for (const std::string& leaf : leaves) {
+    if (std::optional<std::string> serial = disk_serial(fs, leaf)) facts.values.push_back(*serial);
+  }
+  sort_unique(facts.values);
+  if (facts.values.empty()) facts.reason = leaves.empty() ? (note.empty() ? "no root disk" : note) : "no serial";
+}
+
+inline root_disk_facts find_root_disk(const rooted_fs& fs) {
+  root_disk_facts facts;
+  const fs_read mountinfo = fs.read("/proc/self/mountinfo", mountinfo_read_cap);
+  if (!mountinfo.data) {
+    facts.reason = "mountinfo " + mountinfo.error;
+    return facts;
+  }
+  const std::optional<mount_entry> root = find_root_mount(*mountinfo.data);
+  if (!root) {
+    facts.reason = "root mount not found";
+    return facts;
+  }
+  facts.fstype = root->fstype;
+  facts.mount_root = root->root;
+  if (is_diskless_fstype(root->fstype)) {
+    facts.reason = "root is on " + root->fstype;
+    return facts;
+  }
+  const std::optional<std::string> node = root_block_node(fs, *root);
+  if (!node) {
+    facts.reason = "root device not found in sysfs";
+    return facts;
+  }
+  if (const fs_read dm = fs.read(*node + "/dm/name"); dm.data) facts.device_mapper_name = clean_text(*dm.data).value_or("");
+  read_leaf_serials(fs, *node, facts);
+  return facts;
+}
+
+// Inside a container `/` is an overlay, but sysfs is not namespaced: the host's fixed disks are listed
+// in /sys/block. A licence with allow_container binds to them (removable and USB disks are skipped).
+inline class_reading host_disks(const rooted_fs& fs) {
+  class_reading reading;
+  for (const std::string& name : fs.list("/sys/block")) {
+    const std::optional<std::string> node = fs.resolve("/sys/block/" + name).path;
+    if (!node || node->rfind("/sys/devices/virtual/", 0) == 0 || node->find("/usb") != std::string::npos) continue;
+    const fs_read removable = fs.read(*node + "/removable");
+    if (removable.data && clean_text(*removable.data) == std::string("1")) continue;
+    if (std::optional<std::string> serial = disk_serial(fs, *node)) reading.values.push_back(*serial);
+    if (reading.values.size() >= max_leaf_disks) break;
+  }
+  sort_unique(reading.values);
+  if (reading.values.empty()) reading.reason = "container: no host disk serial visible";
+  return reading;
+}
+
+}  // namespace airlock::hwid::detail
+
+#endif  // defined(__linux__)
+
+#endif  // AIRLOCK_HWID_DISK_HPP

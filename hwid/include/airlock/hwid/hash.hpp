@@ -1,0 +1,72 @@
+// SPDX-License-Identifier: MIT
+// Keyed component hashes: what a licence records instead of the raw identifiers.
+#ifndef AIRLOCK_HWID_HASH_HPP
+#define AIRLOCK_HWID_HASH_HPP
+
+#include <algorithm>
+#include <array>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "airlock/hwid/snapshot.hpp"
+#include "airlock/match.hpp"
+#include "airlock/sha2.hpp"
+
+namespace airlock::hwid {
+
+// Per class, the sorted 32-hex-digit component hashes; the shape the matcher takes.
+using hashed_machine = airlock::class_hashes;
+
+inline constexpr std::string_view hash_salt_label = "airlock-hwid-salt-v1";
+
+// salt = SHA-256("airlock-hwid-salt-v1" LF key_id LF product). Not a secret (it ships with the
+// product); it makes hashes differ between vendors and products, so they cannot be linked.
+inline std::array<std::uint8_t, 32> product_salt(std::string_view key_id, std::string_view product) noexcept {
+  const auto bytes = [](std::string_view s) { return reinterpret_cast<const std::uint8_t*>(s.data()); };
+  const std::uint8_t lf = '\n';
+  sha256 h;
+  h.update(bytes(hash_salt_label), hash_salt_label.size());
+  h.update(&lf, 1);
+  h.update(bytes(key_id), key_id.size());
+  h.update(&lf, 1);
+  h.update(bytes(product), product.size());
+  return h.finish();
+}
+
+// First 16 bytes of HMAC-SHA-256(salt, class_name LF canonical_value), lower-case hex.
+inline std::string component_hash(const std::array<std::uint8_t, 32>& salt, component_class c,
+                                  std::string_view canonical_value) {
+  std::string message(to_string(c));
+  message += '\n';
+  message += canonical_value;
+  const auto mac = hmac_sha256(salt.data(), salt.size(), reinterpret_cast<const std::uint8_t*>(message.data()),
+                               message.size());
+  static constexpr char hex[] = "0123456789abcdef";
+  std::string out;
+  for (std::size_t i = 0; i < 16; ++i) {
+    out += hex[mac[i] >> 4];
+    out += hex[mac[i] & 0x0f];
+  }
+  return out;
+}
+
+// Hashes every present class. On allocation failure the result is empty, which matches nothing.
+inline hashed_machine hash_snapshot(const machine_snapshot& snap, std::string_view key_id,
+                                    std::string_view product) noexcept {
+  hashed_machine out;
+  try {
+    const auto salt = product_salt(key_id, product);
+    for (component_class c : all_component_classes) {
+      for (const std::string& value : snap[c].values) out[c].push_back(component_hash(salt, c, value));
+      std::sort(out[c].begin(), out[c].end());
+    }
+  } catch (...) {
+    out = hashed_machine{};
+  }
+  return out;
+}
+
+}  // namespace airlock::hwid
+
+#endif  // AIRLOCK_HWID_HASH_HPP

@@ -1,0 +1,75 @@
+// SPDX-License-Identifier: MIT
+// The nic class: permanent MACs of built-in physical Ethernet and Wi-Fi interfaces.
+#ifndef AIRLOCK_HWID_NIC_HPP
+#define AIRLOCK_HWID_NIC_HPP
+
+#if defined(__linux__)
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "airlock/hwid/canonical.hpp"
+#include "airlock/hwid/disk.hpp"
+#include "airlock/hwid/probes.hpp"
+#include "airlock/hwid/rooted_fs.hpp"
+#include "airlock/hwid/snapshot.hpp"
+
+namespace airlock::hwid::detail {
+
+inline constexpr std::size_t max_interfaces = 256;
+
+inline std::optional<std::string> sysfs_text(const rooted_fs& fs, const std::string& path) {
+  const fs_read r = fs.read(path);
+  return r.data ? clean_text(*r.data) : std::nullopt;
+}
+
+// Bus-backed (a `device` link; bridges, veth, tun, bonds, docker0 and lo have none), ARPHRD_ETHER
+// (type 1, which Wi-Fi also reports), and not on USB: dongles come and go.
+inline bool is_builtin_physical(const rooted_fs& fs, const std::string& base) {
+  if (!fs.exists(base + "/device")) return false;
+  if (sysfs_text(fs, base + "/type") != std::string("1")) return false;
+  const std::optional<std::string> bus = fs.resolve(base + "/device/subsystem").path;
+  return !bus || base_name(*bus) != "usb";
+}
+
+// The permanent MAC, in order: bonding's saved perm_hwaddr (a slave's `address` is the bond's),
+// ETHTOOL_GPERMADDR, then sysfs `address` only when the kernel says it is the permanent one
+// (addr_assign_type 0). Wi-Fi never falls back to `address`: randomisation rewrites it.
+inline std::optional<std::string> permanent_mac(const rooted_fs& fs, const system_probes& probes,
+                                                const std::string& name, const std::string& base) {
+  if (const fs_read bonded = fs.read(base + "/bonding_slave/perm_hwaddr"); bonded.data) {
+    if (std::optional<std::string> mac = canonical_mac(parse_mac(*bonded.data))) return mac;
+  }
+  if (probes.permanent_mac) {
+    if (std::optional<std::string> mac = canonical_mac(probes.permanent_mac(name))) return mac;
+  }
+  const bool wireless = fs.exists(base + "/wireless") || fs.exists(base + "/phy80211");
+  if (wireless || sysfs_text(fs, base + "/addr_assign_type") != std::string("0")) return std::nullopt;
+  const fs_read address = fs.read(base + "/address");
+  return address.data ? canonical_mac(parse_mac(*address.data)) : std::nullopt;
+}
+
+inline class_reading collect_nic(const rooted_fs& fs, const system_probes& probes) {
+  class_reading reading;
+  bool saw_physical = false;
+  std::size_t seen = 0;
+  for (const std::string& name : fs.list("/sys/class/net")) {
+    if (++seen > max_interfaces) break;
+    const std::string base = "/sys/class/net/" + name;
+    if (!is_builtin_physical(fs, base)) continue;
+    saw_physical = true;
+    if (std::optional<std::string> mac = permanent_mac(fs, probes, name, base)) reading.values.push_back(*mac);
+  }
+  sort_unique(reading.values);
+  if (reading.values.empty())
+    reading.reason = saw_physical ? "no permanent MAC" : "no physical network interface";
+  return reading;
+}
+
+}  // namespace airlock::hwid::detail
+
+#endif  // defined(__linux__)
+
+#endif  // AIRLOCK_HWID_NIC_HPP

@@ -1,0 +1,211 @@
+// SPDX-License-Identifier: MIT
+// File access under an injectable root: in-root symlink resolution, capped reads, errors as data.
+#ifndef AIRLOCK_HWID_ROOTED_FS_HPP
+#define AIRLOCK_HWID_ROOTED_FS_HPP
+
+#if defined(__linux__)
+
+#include <algorithm>
+#include <cerrno>
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace airlock::hwid {
+
+inline constexpr std::size_t sysfs_read_cap = 4096;         // one sysfs attribute is at most a page
+inline constexpr std::size_t mountinfo_read_cap = 1 << 20;  // ~7000 mounts on a busy container host
+inline constexpr int max_symlink_hops = 40;                 // the kernel's own limit
+inline constexpr std::size_t max_dir_entries = 4096;
+
+// A read's data, or a short reason: "missing", "permission denied", "symlink loop", "too large"...
+struct fs_read {
+  std::optional<std::string> data;
+  std::string error;
+};
+
+namespace detail {
+
+inline std::string errno_reason(int err) {
+  switch (err) {
+    case ENOENT:
+    case ENOTDIR: return "missing";
+    case EACCES:
+    case EPERM: return "permission denied";
+    case ELOOP: return "symlink loop";
+    case ENAMETOOLONG: return "path too long";
+    default: return "unreadable";
+  }
+}
+
+inline std::vector<std::string> split_path(std::string_view path) {
+  std::vector<std::string> parts;
+  while (!path.empty()) {
+    const std::size_t slash = path.find('/');
+    const std::string_view part = path.substr(0, slash);
+    if (!part.empty()) parts.emplace_back(part);
+    if (slash == std::string_view::npos) break;
+    path.remove_prefix(slash + 1);
+  }
+  return parts;
+}
+
+inline std::string join_path(const std::vector<std::string>& parts) {
+  std::string out;
+  for (const std::string& p : parts) out += "/" + p;
+  return out.empty() ? "/" : out;
+}
+
+inline std::optional<std::string> read_link_text(const std::string& host_path) {
+  char buffer[4096];
+  const ssize_t n = ::readlink(host_path.c_str(), buffer, sizeof buffer);
+  if (n <= 0 || static_cast<std::size_t>(n) >= sizeof buffer) return std::nullopt;
+  return std::string(buffer, static_cast<std::size_t>(n));
+}
+
+inline fs_read read_descriptor(int fd, std::size_t cap, bool allow_longer) {
+  std::string data(allow_longer ? cap : cap + 1, '\0');
+  std::size_t total = 0;
+  while (total < data.size()) {
+    const ssize_t n = ::read(fd, &data[total], data.size() - total);
+    if (n == 0) break;
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return {std::nullopt, errno_reason(errno)};
+    }
+    total += static_cast<std::size_t>(n);
+  }
+  if (total > cap) return {std::nullopt, "too large"};
+  data.resize(total);
+  return {std::move(data), {}};
+}
+
+}  // namespace detail
+
+// Every path given to rooted_fs is absolute *inside* the root. Absolute symlink targets are re-rooted
+// and `..` stops at the root, so no path can leave it (sysfs's /proc/device-tree link is absolute).
+class rooted_fs {
+ public:
+  explicit rooted_fs(std::string root) : prefix_(std::move(root)) {
+    while (!prefix_.empty() && prefix_.back() == '/') prefix_.pop_back();
+  }
+
+  std::string host_path(std::string_view logical) const { return prefix_ + std::string(logical); }
+
+  struct resolved {
+    std::optional<std::string> path;  // logical, symlink-free
+    std::string error;
+  };
+
+  // Follows every symlink in `path` inside the root. Fails when a component is missing.
+  resolved resolve(std::string_view path) const {
+    std::vector<std::string> done;
+    std::vector<std::string> todo = detail::split_path(path);
+    std::reverse(todo.begin(), todo.end());
+    int hops = 0;
+    while (!todo.empty()) {
+      std::string part = std::move(todo.back());
+      todo.pop_back();
+      if (part == ".") continue;
+      if (part == "..") {
+        if (!done.empty()) done.pop_back();
+        continue;
+      }
+      done.push_back(std::move(part));
+      struct stat st {};
+      const std::string here = host_path(detail::join_path(done));
+      if (::lstat(here.c_str(), &st) != 0) return {std::nullopt, detail::errno_reason(errno)};
+      if (!S_ISLNK(st.st_mode)) continue;
+      if (++hops > max_symlink_hops) return {std::nullopt, "symlink loop"};
+      const std::optional<std::string> target = detail::read_link_text(here);
+      if (!target) return {std::nullopt, "unreadable link"};
+      done.pop_back();
+      if (target->front() == '/') done.clear();
+      std::vector<std::string> more = detail::split_path(*target);
+      todo.insert(todo.end(), more.rbegin(), more.rend());
+    }
+    return {detail::join_path(done), {}};
+  }
+
+  // Reads a regular file of at most `cap` bytes; larger files are an error, not a truncation.
+  fs_read read(std::string_view path, std::size_t cap = sysfs_read_cap) const { return read_file(path, cap, false); }
+
+  // The first `cap` bytes of a file that may be longer (/proc/cpuinfo on a many-core host).
+  fs_read read_head(std::string_view path, std::size_t cap) const { return read_file(path, cap, true); }
+
+  bool exists(std::string_view path) const { return resolve(path).path.has_value(); }
+
+  bool is_dir(std::string_view path) const {
+    const resolved where = resolve(path);
+    struct stat st {};
+    return where.path && ::stat(host_path(*where.path).c_str(), &st) == 0 && S_ISDIR(st.st_mode);
+  }
+
+  // Sorted entry names (readdir order is unspecified), without "." and "..". Empty on any error.
+  std::vector<std::string> list(std::string_view dir) const {
+    std::vector<std::string> names;
+    const resolved where = resolve(dir);
+    if (!where.path) return names;
+    DIR* handle = ::opendir(host_path(*where.path).c_str());
+    if (handle == nullptr) return names;
+    while (const dirent* entry = ::readdir(handle)) {
+      const std::string_view name = entry->d_name;
+      if (name == "." || name == "..") continue;
+      if (names.size() >= max_dir_entries) break;
+      names.emplace_back(name);
+    }
+    ::closedir(handle);
+    std::sort(names.begin(), names.end());
+    return names;
+  }
+
+ private:
+  fs_read read_file(std::string_view path, std::size_t cap, bool allow_longer) const {
+    const resolved where = resolve(path);
+    if (!where.path) return {std::nullopt, where.error};
+    const std::string host = host_path(*where.path);
+    // O_NONBLOCK: a FIFO planted in a tree must not hang the verifier.
+    const int fd = ::open(host.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY);
+    if (fd < 0) return {std::nullopt, detail::errno_reason(errno)};
+    struct stat st {};
+    fs_read result;
+    if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+      result.error = "not a regular file";
+    } else {
+      result = detail::read_descriptor(fd, cap, allow_longer);
+    }
+    ::close(fd);
+    return result;
+  }
+
+  std::string prefix_;  // "" for the real root
+};
+
+namespace detail {
+
+inline std::string parent_path(std::string_view logical) {
+  const std::size_t slash = logical.find_last_of('/');
+  if (slash == std::string_view::npos || slash == 0) return "/";
+  return std::string(logical.substr(0, slash));
+}
+
+inline std::string base_name(std::string_view logical) {
+  const std::size_t slash = logical.find_last_of('/');
+  return std::string(slash == std::string_view::npos ? logical : logical.substr(slash + 1));
+}
+
+}  // namespace detail
+
+}  // namespace airlock::hwid
+
+#endif  // defined(__linux__)
+
+#endif  // AIRLOCK_HWID_ROOTED_FS_HPP
