@@ -64,7 +64,7 @@ bool verify_decoded(const ge_point<Fe>& minus_a, const std::uint8_t* key_bytes, 
   const ge_point<Fe> r_check = ge_double_scalar_mul(s, k.data(), minus_a);
   if (ge_has_small_order(r_check)) return false;
   const auto encoded = ge_encode(r_check);
-  for (int i = 0; i < 32; ++i) {
+  for (std::size_t i = 0; i < 32; ++i) {
     if (encoded[i] != r[i]) return false;
   }
   return true;

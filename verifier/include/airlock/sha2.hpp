@@ -15,7 +15,7 @@ namespace detail {
 template <class Word> struct sha2_traits;
 
 template <> struct sha2_traits<std::uint32_t> {
-  static constexpr int rounds = 64;
+  static constexpr std::size_t rounds = 64;
   static constexpr int big0[3] = {2, 13, 22}, big1[3] = {6, 11, 25};
   static constexpr int small0[3] = {7, 18, 3}, small1[3] = {17, 19, 10};
   static constexpr std::uint32_t k[64] = {
@@ -31,7 +31,7 @@ template <> struct sha2_traits<std::uint32_t> {
 };
 
 template <> struct sha2_traits<std::uint64_t> {
-  static constexpr int rounds = 80;
+  static constexpr std::size_t rounds = 80;
   static constexpr int big0[3] = {28, 34, 39}, big1[3] = {14, 18, 41};
   static constexpr int small0[3] = {1, 8, 7}, small1[3] = {19, 61, 6};
   static constexpr std::uint64_t k[80] = {
@@ -132,23 +132,23 @@ template <class Word, std::size_t DigestSize> class sha2_engine {
 
   void compress(const std::uint8_t* block) noexcept {
     Word w[traits::rounds];
-    for (int t = 0; t < 16; ++t) w[t] = sha2_load_be<Word>(block + t * sizeof(Word));
-    for (int t = 16; t < traits::rounds; ++t) {
+    for (std::size_t t = 0; t < 16; ++t) w[t] = sha2_load_be<Word>(block + t * sizeof(Word));
+    for (std::size_t t = 16; t < traits::rounds; ++t) {
       w[t] = static_cast<Word>(sha2_small_sigma(w[t - 2], traits::small1) + w[t - 7] +
                                sha2_small_sigma(w[t - 15], traits::small0) + w[t - 16]);
     }
     std::array<Word, 8> v = state_;  // a, b, c, d, e, f, g, h
-    for (int t = 0; t < traits::rounds; ++t) {
+    for (std::size_t t = 0; t < traits::rounds; ++t) {
       const Word choose = static_cast<Word>((v[4] & v[5]) ^ (~v[4] & v[6]));
       const Word majority = static_cast<Word>((v[0] & v[1]) ^ (v[0] & v[2]) ^ (v[1] & v[2]));
       const Word t1 = static_cast<Word>(v[7] + sha2_big_sigma(v[4], traits::big1) + choose +
                                         traits::k[t] + w[t]);
       const Word t2 = static_cast<Word>(sha2_big_sigma(v[0], traits::big0) + majority);
-      for (int i = 7; i > 0; --i) v[i] = v[i - 1];
+      for (std::size_t i = 7; i > 0; --i) v[i] = v[i - 1];
       v[4] = static_cast<Word>(v[4] + t1);
       v[0] = static_cast<Word>(t1 + t2);
     }
-    for (int i = 0; i < 8; ++i) state_[i] = static_cast<Word>(state_[i] + v[i]);
+    for (std::size_t i = 0; i < 8; ++i) state_[i] = static_cast<Word>(state_[i] + v[i]);
   }
 
   std::array<Word, 8> state_;

@@ -4,6 +4,7 @@
 #define AIRLOCK_DETAIL_ED25519_POINT_HPP
 
 #include <array>
+#include <cstddef>
 #include <cstdint>
 
 #include "airlock/detail/ed25519_scalar.hpp"
@@ -139,13 +140,13 @@ template <class Fe> constexpr bool ge_has_small_order(const ge_point<Fe>& p) noe
 }
 
 // P, 3P, 5P, ..., (2 Count - 1) P: the addends of a signed-window chain.
-template <class Fe, int Count>
+template <class Fe, std::size_t Count>
 constexpr std::array<ge_cached<Fe>, Count> ge_odd_multiples(const ge_point<Fe>& p) noexcept {
   std::array<ge_cached<Fe>, Count> table{};
   const ge_cached<Fe> twice = ge_to_cached(ge_from_completed(ge_double(p), true));
   ge_point<Fe> current = p;
   table[0] = ge_to_cached(p);
-  for (int i = 1; i < Count; ++i) {
+  for (std::size_t i = 1; i < Count; ++i) {
     current = ge_from_completed(ge_add(current, twice, false), true);
     table[i] = ge_to_cached(current);
   }
@@ -163,6 +164,11 @@ inline constexpr int point_naf_width = 5;
 template <class Fe>
 inline constexpr auto base_odd_multiples = ge_odd_multiples<Fe, 1 << (base_naf_width - 2)>(ge_base_point<Fe>());
 
+// Odd digit +-(2 j + 1) selects entry j of a table of odd multiples.
+constexpr std::size_t table_index(int digit) noexcept {
+  return static_cast<std::size_t>(digit < 0 ? -digit : digit) / 2;
+}
+
 // [s]B + [k]P with one shared chain of doublings over both NAFs (Straus).
 template <class Fe>
 inline ge_point<Fe> ge_double_scalar_mul(const std::uint8_t* s, const std::uint8_t* k, const ge_point<Fe>& p) noexcept {
@@ -177,8 +183,8 @@ inline ge_point<Fe> ge_double_scalar_mul(const std::uint8_t* s, const std::uint8
   for (int i = top; i >= 0; --i) {
     const int sd = s_naf[i], kd = k_naf[i];
     r = ge_from_completed(ge_double(r), sd != 0 || kd != 0);
-    if (sd != 0) r = ge_from_completed(ge_add(r, b_table[(sd < 0 ? -sd : sd) / 2], sd < 0), kd != 0);
-    if (kd != 0) r = ge_from_completed(ge_add(r, p_table[(kd < 0 ? -kd : kd) / 2], kd < 0), false);
+    if (sd != 0) r = ge_from_completed(ge_add(r, b_table[table_index(sd)], sd < 0), kd != 0);
+    if (kd != 0) r = ge_from_completed(ge_add(r, p_table[table_index(kd)], kd < 0), false);
   }
   return r;
 }

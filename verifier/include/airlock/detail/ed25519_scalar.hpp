@@ -4,6 +4,7 @@
 #define AIRLOCK_DETAIL_ED25519_SCALAR_HPP
 
 #include <array>
+#include <cstddef>
 #include <cstdint>
 
 namespace airlock::ed25519::detail {
@@ -43,8 +44,8 @@ inline bool scalar_sub_multiple_of_order(std::uint32_t (&r)[9], std::uint32_t m)
 // q * (L - 2^252) < 2^142 is far below L; one trial subtraction finishes.
 inline std::array<std::uint8_t, 32> scalar_reduce(const std::array<std::uint8_t, 64>& wide) noexcept {
   std::uint32_t r[9] = {};
-  for (int i = 62; i >= 0; i -= 2) {
-    std::uint32_t carry = static_cast<std::uint32_t>(wide[i] | (wide[i + 1] << 8));
+  for (std::size_t i = 64; i >= 2; i -= 2) {
+    std::uint32_t carry = static_cast<std::uint32_t>(wide[i - 2] | (wide[i - 1] << 8));
     for (auto& word : r) {
       const std::uint64_t shifted = (std::uint64_t{word} << 16) | carry;
       word = static_cast<std::uint32_t>(shifted);
@@ -59,7 +60,7 @@ inline std::array<std::uint8_t, 32> scalar_reduce(const std::array<std::uint8_t,
     }
   }
   std::array<std::uint8_t, 32> out{};
-  for (int i = 0; i < 32; ++i) out[i] = static_cast<std::uint8_t>(r[i / 4] >> (8 * (i % 4)));
+  for (std::size_t i = 0; i < 32; ++i) out[i] = static_cast<std::uint8_t>(r[i / 4] >> (8 * (i % 4)));
   return out;
 }
 

@@ -4,6 +4,7 @@
 #define AIRLOCK_DETAIL_FIELD_HPP
 
 #include <array>
+#include <cstddef>
 #include <cstdint>
 
 #include "airlock/detail/field25.hpp"
@@ -11,7 +12,7 @@
 
 namespace airlock::detail {
 
-template <class Fe> constexpr std::uint64_t fe_limb_mask(int i) noexcept {
+template <class Fe> constexpr std::uint64_t fe_limb_mask(std::size_t i) noexcept {
   return (std::uint64_t{1} << Fe::limb_bits(i)) - 1;
 }
 
@@ -20,8 +21,9 @@ template <class Fe> constexpr std::uint64_t fe_limb_mask(int i) noexcept {
 template <class Fe> constexpr Fe fe_from_bytes(const std::uint8_t* s) noexcept {
   Fe r{};
   std::uint64_t acc = 0;
-  int acc_bits = 0, next = 0;
-  for (int i = 0; i < Fe::limb_count; ++i) {
+  int acc_bits = 0;
+  std::size_t next = 0;
+  for (std::size_t i = 0; i < Fe::limb_count; ++i) {
     while (acc_bits < Fe::limb_bits(i)) {
       acc |= std::uint64_t{s[next++]} << acc_bits;
       acc_bits += 8;
@@ -37,21 +39,21 @@ template <class Fe> constexpr Fe fe_from_bytes(const std::uint8_t* s) noexcept {
 // under its width and the value under 2^255; then p is subtracted once if
 // the value is at least p, detected by whether value + 19 reaches 2^255.
 template <class Fe> constexpr Fe fe_canonical(const Fe& a) noexcept {
-  constexpr int n = Fe::limb_count;
+  constexpr std::size_t n = Fe::limb_count;
   std::uint64_t h[n] = {};
-  for (int i = 0; i < n; ++i) h[i] = a.v[i];
+  for (std::size_t i = 0; i < n; ++i) h[i] = a.v[i];
   for (int pass = 0; pass < 2; ++pass) {
-    for (int i = 0; i < n; ++i) {
+    for (std::size_t i = 0; i < n; ++i) {
       const std::uint64_t carry = h[i] >> Fe::limb_bits(i);
       h[i] &= fe_limb_mask<Fe>(i);
       h[(i + 1) % n] += i + 1 < n ? carry : 19 * carry;  // 2^255 = 19 (mod p)
     }
   }
   std::uint64_t at_least_p = 19;
-  for (int i = 0; i < n; ++i) at_least_p = (h[i] + at_least_p) >> Fe::limb_bits(i);
+  for (std::size_t i = 0; i < n; ++i) at_least_p = (h[i] + at_least_p) >> Fe::limb_bits(i);
   h[0] += 19 * at_least_p;  // with the 2^255 dropped below, this subtracts p
   Fe r{};
-  for (int i = 0; i < n; ++i) {
+  for (std::size_t i = 0; i < n; ++i) {
     if (i + 1 < n) h[i + 1] += h[i] >> Fe::limb_bits(i);
     r.v[i] = static_cast<typename Fe::limb>(h[i] & fe_limb_mask<Fe>(i));
   }
@@ -62,8 +64,9 @@ template <class Fe> constexpr std::array<std::uint8_t, 32> fe_to_bytes(const Fe&
   const Fe c = fe_canonical(a);
   std::array<std::uint8_t, 32> out{};
   std::uint64_t acc = 0;
-  int acc_bits = 0, next = 0;
-  for (int i = 0; i < Fe::limb_count; ++i) {
+  int acc_bits = 0;
+  std::size_t next = 0;
+  for (std::size_t i = 0; i < Fe::limb_count; ++i) {
     acc |= std::uint64_t{c.v[i]} << acc_bits;
     for (acc_bits += Fe::limb_bits(i); acc_bits >= 8; acc_bits -= 8, acc >>= 8) {
       out[next++] = static_cast<std::uint8_t>(acc & 0xff);

@@ -3,6 +3,7 @@
 #ifndef AIRLOCK_DETAIL_FIELD25_HPP
 #define AIRLOCK_DETAIL_FIELD25_HPP
 
+#include <cstddef>
 #include <cstdint>
 
 namespace airlock::detail {
@@ -12,8 +13,8 @@ namespace airlock::detail {
 // and no bound has to be tracked across operations. Unsigned throughout.
 struct fe25 {
   using limb = std::uint32_t;
-  static constexpr int limb_count = 10;
-  static constexpr int limb_bits(int i) noexcept { return i % 2 == 0 ? 26 : 25; }
+  static constexpr std::size_t limb_count = 10;
+  static constexpr int limb_bits(std::size_t i) noexcept { return i % 2 == 0 ? 26 : 25; }
   limb v[10];
 };
 
@@ -22,7 +23,7 @@ struct fe25 {
 // the dependency chain short; afterwards limbs 1 and 5 may exceed their
 // width by at most 2^13.
 constexpr fe25 fe25_carry(std::uint64_t (&t)[10]) noexcept {
-  auto carry = [&t](int from, int to, std::uint64_t factor) {
+  auto carry = [&t](std::size_t from, std::size_t to, std::uint64_t factor) {
     const int bits = fe25::limb_bits(from);
     t[to] += factor * (t[from] >> bits);
     t[from] &= (std::uint64_t{1} << bits) - 1;
@@ -37,7 +38,7 @@ constexpr fe25 fe25_carry(std::uint64_t (&t)[10]) noexcept {
 
 constexpr fe25 fe_add(const fe25& a, const fe25& b) noexcept {
   std::uint64_t t[10] = {};
-  for (int i = 0; i < 10; ++i) t[i] = std::uint64_t{a.v[i]} + b.v[i];
+  for (std::size_t i = 0; i < 10; ++i) t[i] = std::uint64_t{a.v[i]} + b.v[i];
   return fe25_carry(t);
 }
 
@@ -45,7 +46,7 @@ constexpr fe25 fe_add(const fe25& a, const fe25& b) noexcept {
 constexpr fe25 fe_sub(const fe25& a, const fe25& b) noexcept {
   constexpr std::uint64_t two_p_even = 2 * ((std::uint64_t{1} << 26) - 1), two_p_odd = 2 * ((std::uint64_t{1} << 25) - 1);
   std::uint64_t t[10] = {};
-  for (int i = 0; i < 10; ++i) t[i] = std::uint64_t{a.v[i]} + (i % 2 == 0 ? two_p_even : two_p_odd) - b.v[i];
+  for (std::size_t i = 0; i < 10; ++i) t[i] = std::uint64_t{a.v[i]} + (i % 2 == 0 ? two_p_even : two_p_odd) - b.v[i];
   t[0] -= 36;  // limb 0 of 2p is 2 (2^26 - 19)
   return fe25_carry(t);
 }
@@ -55,10 +56,10 @@ constexpr fe25 fe_sub(const fe25& a, const fe25& b) noexcept {
 // columns past 9 wrap with 2^255 = 19 (y19, x19). Each column is at
 // most 10 terms below 2^27 * 2^30.3, so the sums stay below 2^61.
 constexpr fe25 fe_mul(const fe25& a, const fe25& b) noexcept {
-  auto x = [&a](int i) { return std::uint64_t{a.v[i]}; };
-  auto x2 = [&a](int i) { return 2 * std::uint64_t{a.v[i]}; };
-  auto y = [&b](int i) { return std::uint64_t{b.v[i]}; };
-  auto y19 = [&b](int i) { return 19 * std::uint64_t{b.v[i]}; };
+  auto x = [&a](std::size_t i) { return std::uint64_t{a.v[i]}; };
+  auto x2 = [&a](std::size_t i) { return 2 * std::uint64_t{a.v[i]}; };
+  auto y = [&b](std::size_t i) { return std::uint64_t{b.v[i]}; };
+  auto y19 = [&b](std::size_t i) { return 19 * std::uint64_t{b.v[i]}; };
   auto m = [](std::uint64_t p, std::uint64_t q) { return p * q; };
   std::uint64_t t[10] = {
       m(x(0), y(0)) + m(x2(1), y19(9)) + m(x(2), y19(8)) + m(x2(3), y19(7)) + m(x(4), y19(6)) +
@@ -87,10 +88,10 @@ constexpr fe25 fe_mul(const fe25& a, const fe25& b) noexcept {
 
 // Squaring: each cross product a_i a_j (i < j) appears twice, hence x2 and x4.
 constexpr fe25 fe_sq(const fe25& a) noexcept {
-  auto x = [&a](int i) { return std::uint64_t{a.v[i]}; };
-  auto x2 = [&a](int i) { return 2 * std::uint64_t{a.v[i]}; };
-  auto x4 = [&a](int i) { return 4 * std::uint64_t{a.v[i]}; };
-  auto x19 = [&a](int i) { return 19 * std::uint64_t{a.v[i]}; };
+  auto x = [&a](std::size_t i) { return std::uint64_t{a.v[i]}; };
+  auto x2 = [&a](std::size_t i) { return 2 * std::uint64_t{a.v[i]}; };
+  auto x4 = [&a](std::size_t i) { return 4 * std::uint64_t{a.v[i]}; };
+  auto x19 = [&a](std::size_t i) { return 19 * std::uint64_t{a.v[i]}; };
   auto m = [](std::uint64_t p, std::uint64_t q) { return p * q; };
   std::uint64_t t[10] = {
       m(x(0), x(0)) + m(x4(1), x19(9)) + m(x2(2), x19(8)) + m(x4(3), x19(7)) + m(x2(4), x19(6)) +

@@ -3,6 +3,7 @@
 #ifndef AIRLOCK_DETAIL_FIELD51_HPP
 #define AIRLOCK_DETAIL_FIELD51_HPP
 
+#include <cstddef>
 #include <cstdint>
 
 #if defined(__SIZEOF_INT128__)
@@ -17,8 +18,8 @@ __extension__ typedef unsigned __int128 fe51_wide;
 // inputs up to 2^58 (19 * 2^58 still fits 64 bits; five products fit 128).
 struct fe51 {
   using limb = std::uint64_t;
-  static constexpr int limb_count = 5;
-  static constexpr int limb_bits(int) noexcept { return 51; }
+  static constexpr std::size_t limb_count = 5;
+  static constexpr int limb_bits(std::size_t) noexcept { return 51; }
   limb v[5];
 };
 
