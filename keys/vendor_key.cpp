@@ -6,12 +6,12 @@
 // passphrase must not be passed for an unencrypted key.
 #include "keys/vendor_key.hpp"
 
+#include "airlock/key_id.hpp"
+
 #include <botan/auto_rng.h>
 #include <botan/data_src.h>
 #include <botan/ed25519.h>
 #include <botan/exceptn.h>
-#include <botan/hash.h>
-#include <botan/hex.h>
 #include <botan/mem_ops.h>
 #include <botan/pkcs8.h>
 #include <botan/pubkey.h>
@@ -223,10 +223,6 @@ std::string public_key_pem(const public_key_bytes& key) {
     return Botan::X509::PEM_encode(pub);
 }
 
-std::string key_id(const public_key_bytes& key) {
-    auto sha256 = Botan::HashFunction::create_or_throw("SHA-256");
-    const auto digest = sha256->process(key.data(), key.size());
-    return Botan::hex_encode(digest.data(), 8, false);
-}
+std::string key_id(const public_key_bytes& key) { return key_id_of(key); }
 
 }  // namespace airlock::keys

@@ -85,8 +85,8 @@ public_key_bytes load_any_public_key(const std::string& path, const passphrase_s
 
 std::string public_key_pem(const public_key_bytes& key);
 
-// The key id every license carries: the first 8 bytes of SHA-256 of the 32
-// raw public-key bytes, as 16 lowercase hex digits.
+// The key id every license carries (airlock::key_id_of, the verifier's own
+// definition, so vendor and customer can never disagree).
 std::string key_id(const public_key_bytes& key);
 
 // Erases a secret string in a way the optimizer keeps.

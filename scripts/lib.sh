@@ -2,7 +2,7 @@
 # Shared by the scripts: install the Debian packages Airlock needs, only the
 # missing ones, and configure + build one build folder.
 
-airlock_packages=(g++ cmake make pkg-config file openssl python3 xxd
+airlock_packages=(g++ cmake make pkg-config file openssl python3 xxd libssl-dev
   libbotan-2-dev libtomlplusplus-dev libboost-program-options-dev catch2 libsodium-dev)
 
 ensure_packages() {

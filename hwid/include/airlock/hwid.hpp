@@ -5,6 +5,7 @@
 
 #include "airlock/hwid/canonical.hpp"
 #include "airlock/hwid/collect.hpp"
+#include "airlock/hwid/hash.hpp"
 #include "airlock/hwid/probes.hpp"
 #include "airlock/hwid/snapshot.hpp"
 #include "airlock/match.hpp"

@@ -3,6 +3,7 @@
 #ifndef AIRLOCK_SHA2_HPP
 #define AIRLOCK_SHA2_HPP
 
+#include <algorithm>
 #include <array>
 #include <cstddef>
 #include <cstdint>
@@ -92,18 +93,19 @@ template <class Word, std::size_t DigestSize> class sha2_engine {
 
   void update(const std::uint8_t* data, std::size_t size) noexcept {
     total_bytes_ += size;
-    for (std::size_t i = 0; i < size;) {
-      if (buffered_ == 0 && size - i >= block_size) {
-        compress(data + i);
-        i += block_size;
-        continue;
-      }
-      buffer_[buffered_++] = data[i++];
-      if (buffered_ == block_size) {
-        compress(buffer_.data());
-        buffered_ = 0;
-      }
+    if (buffered_ > 0) {
+      const std::size_t take = std::min(block_size - buffered_, size);
+      for (std::size_t i = 0; i < take; ++i) buffer_[buffered_ + i] = data[i];
+      buffered_ += take;
+      data += take;
+      size -= take;
+      if (buffered_ < block_size) return;
+      compress(buffer_.data());
+      buffered_ = 0;
     }
+    for (; size >= block_size; data += block_size, size -= block_size) compress(data);
+    for (std::size_t i = 0; i < size; ++i) buffer_[i] = data[i];
+    buffered_ = size;
   }
 
   std::array<std::uint8_t, DigestSize> finish() noexcept {
