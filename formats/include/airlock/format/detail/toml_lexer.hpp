@@ -50,9 +50,10 @@ struct toml_value {
   if (c == '\t') return "a tab (tabs are not allowed)";
   if (c == ' ') return "a space";
   if (byte < 0x20 || byte == 0x7F) {
+    constexpr std::string_view upper_hex = "0123456789ABCDEF";  // U+ notation is uppercase
     std::string out = "control character U+00";
-    out += hex_digits[byte >> 4];
-    out += hex_digits[byte & 15];
+    out += upper_hex[byte >> 4];
+    out += upper_hex[byte & 15];
     return out;
   }
   if (byte >= 0x80) return "a non-ASCII character";
