@@ -21,11 +21,21 @@ fmt::parse_error reject_edit(std::string_view from, std::string_view to) {
 
 }  // namespace
 
-TEST_CASE("Comments and blank lines may appear between any lines", "[toml]") {
-  const std::string text = replace_once(base(), "format = 1\n", "format = 1\n\n# a note\n\n");
+TEST_CASE("Comment lines and blank lines may precede the first table", "[toml]") {
+  const std::string text = "\n# another comment\n\n" + replace_once(base(), "\n\n[machine]", "\n\n\n[machine]");
   const auto parsed = fmt::parse_license_body(text);
   REQUIRE(parsed.ok());
   CHECK(*parsed.value == airlock_test::sample_unbound_license());
+}
+
+TEST_CASE("Comments after the first table are rejected, so a data line cannot become one", "[toml]") {
+  check_error(reject_edit("format = 1\n", "format = 1\n# note\n"), 4, 1, "comments are allowed only before the first table");
+  check_error(reject_edit("not_before = ", "#ot_before = "), 9, 1, "comments are allowed only before the first table");
+}
+
+TEST_CASE("Blank lines are allowed only before a table header", "[toml]") {
+  check_error(reject_edit("format = 1\n", "format = 1\n\n"), 4, 1, "blank lines are allowed only before a table header");
+  check_error(reject_edit("[machine]\n", "[machine]\n\n"), 13, 1, "blank lines are allowed only before a table header");
 }
 
 TEST_CASE("Tabs are rejected wherever they appear", "[toml]") {

@@ -84,12 +84,19 @@ class toml_cursor {
     parse_line(line);
   }
 
+  /// Comments only before the first table and blank lines only before a table header: then
+  /// turning a data line into a comment, or splitting a table, can never pass unnoticed.
   void parse_line(std::string_view line) {
-    if (line.empty()) return;
+    if (line.empty()) {
+      if (blank_line_ == 0) blank_line_ = line_number_;
+      return;
+    }
     line_scanner scan(line);
     bool ok = true;
     const char first = line[0];
-    if (first == '#') {
+    if (first == '#' && seen_table_) {
+      ok = scan.fail("comments are allowed only before the first table");
+    } else if (first == '#') {
       ok = scan_comment(line, scan);
     } else if (first == '[') {
       ok = scan_header(scan);
@@ -104,7 +111,15 @@ class toml_cursor {
     } else {
       ok = scan.fail_expected("a table header, a key or a comment");
     }
-    if (!ok) fail_at(line_number_, column_of(line, scan.pos()), scan.message());
+    if (!ok) {
+      fail_at(line_number_, column_of(line, scan.pos()), scan.message());
+    } else if (has_item_) {
+      if (item_.kind == toml_item::type::key_value && blank_line_ != 0) {
+        fail_at(blank_line_, 1, "blank lines are allowed only before a table header");
+      }
+      seen_table_ = seen_table_ || item_.kind == toml_item::type::table;
+      blank_line_ = 0;
+    }
   }
 
   /// Comments may hold any UTF-8 text but, unlike TOML, no tab.
@@ -156,6 +171,8 @@ class toml_cursor {
   std::size_t line_number_ = 0;
   toml_item item_;
   bool has_item_ = false;
+  bool seen_table_ = false;
+  std::size_t blank_line_ = 0;  ///< first blank line since the last item, or 0
   std::optional<parse_error> error_;
 };
 
