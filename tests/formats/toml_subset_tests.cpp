@@ -21,8 +21,8 @@ fmt::parse_error reject_edit(std::string_view from, std::string_view to) {
 
 }  // namespace
 
-TEST_CASE("Comment lines and blank lines may precede the first table", "[toml]") {
-  const std::string text = "\n# another comment\n\n" + replace_once(base(), "\n\n[machine]", "\n\n\n[machine]");
+TEST_CASE("Comment lines may precede the first table", "[toml]") {
+  const std::string text = "# another comment\n#\n" + base();
   const auto parsed = fmt::parse_license_body(text);
   REQUIRE(parsed.ok());
   CHECK(*parsed.value == airlock_test::sample_unbound_license());
@@ -33,9 +33,21 @@ TEST_CASE("Comments after the first table are rejected, so a data line cannot be
   check_error(reject_edit("not_before = ", "#ot_before = "), 9, 1, "comments are allowed only before the first table");
 }
 
-TEST_CASE("Blank lines are allowed only before a table header", "[toml]") {
+TEST_CASE("Exactly one blank line precedes each table header after the first", "[toml]") {
   check_error(reject_edit("format = 1\n", "format = 1\n\n"), 4, 1, "blank lines are allowed only before a table header");
   check_error(reject_edit("[machine]\n", "[machine]\n\n"), 13, 1, "blank lines are allowed only before a table header");
+  check_error(reject_edit("\n\n[machine]", "\n[machine]"), 11, 1, "expected one blank line before a table header");
+  check_error(reject_edit("\n\n[machine]", "\n\n\n[machine]"), 12, 1, "more than one blank line");
+  check_error(rejected_body("\n" + base()), 1, 1, "blank lines are not allowed before the first table");
+  check_error(rejected_body(base() + "\n"), 15, 1, "more than one blank line");
+}
+
+TEST_CASE("A body may end with or without its blank line", "[toml]") {
+  std::string text = base();
+  text.pop_back();
+  const auto parsed = fmt::parse_license_body(text);
+  REQUIRE(parsed.ok());
+  CHECK(*parsed.value == airlock_test::sample_unbound_license());
 }
 
 TEST_CASE("Tabs are rejected wherever they appear", "[toml]") {
@@ -167,7 +179,7 @@ TEST_CASE("Empty input, a missing final line feed and stray carriage returns are
 
 TEST_CASE("Unknown, missing and out-of-order tables are rejected", "[toml]") {
   check_error(rejected_body(base() + "[extra]\nx = 1\n"), 15, 1, "unknown table [extra]");
-  check_error(reject_edit("[machine]\nunbound = true\n", ""), 13, 1, "missing table [machine]");
+  check_error(reject_edit("\n[machine]\nunbound = true\n", ""), 12, 1, "missing table [machine]");
   check_error(rejected_body(base() + "[machine]\nunbound = true\n"), 15, 1, "duplicate table [machine]");
   check_error(rejected_body("# only a comment\n"), 2, 1, "missing table [license]");
   const std::string bound = airlock_test::body_of(airlock_test::sample_bound_license());

@@ -84,11 +84,16 @@ class toml_cursor {
     parse_line(line);
   }
 
-  /// Comments only before the first table and blank lines only before a table header: then
-  /// turning a data line into a comment, or splitting a table, can never pass unnoticed.
+  /// Comments only before the first table; exactly one blank line before each later table
+  /// header and at most one at the end. Then every document has one layout, and turning a data
+  /// line into a comment or a blank line can never pass unnoticed.
   void parse_line(std::string_view line) {
     if (line.empty()) {
-      if (blank_line_ == 0) blank_line_ = line_number_;
+      if (!seen_table_) {
+        fail_at(line_number_, 1, "blank lines are not allowed before the first table");
+      } else if (blank_lines_++ == 1) {
+        fail_at(line_number_, 1, "more than one blank line");
+      }
       return;
     }
     line_scanner scan(line);
@@ -114,12 +119,19 @@ class toml_cursor {
     if (!ok) {
       fail_at(line_number_, column_of(line, scan.pos()), scan.message());
     } else if (has_item_) {
-      if (item_.kind == toml_item::type::key_value && blank_line_ != 0) {
-        fail_at(blank_line_, 1, "blank lines are allowed only before a table header");
-      }
-      seen_table_ = seen_table_ || item_.kind == toml_item::type::table;
-      blank_line_ = 0;
+      check_layout();
     }
+  }
+
+  void check_layout() {
+    const bool table = item_.kind == toml_item::type::table;
+    if (!table && blank_lines_ > 0) {
+      fail_at(line_number_ - 1, 1, "blank lines are allowed only before a table header");
+    } else if (table && seen_table_ && blank_lines_ == 0) {
+      fail_at(line_number_, 1, "expected one blank line before a table header");
+    }
+    seen_table_ = seen_table_ || table;
+    blank_lines_ = 0;
   }
 
   /// Comments may hold any UTF-8 text but, unlike TOML, no tab.
@@ -172,7 +184,7 @@ class toml_cursor {
   toml_item item_;
   bool has_item_ = false;
   bool seen_table_ = false;
-  std::size_t blank_line_ = 0;  ///< first blank line since the last item, or 0
+  std::size_t blank_lines_ = 0;  ///< blank lines since the last item
   std::optional<parse_error> error_;
 };
 
