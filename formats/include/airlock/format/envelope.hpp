@@ -155,78 +155,76 @@ inline bool split_signature_table(std::string_view table, std::size_t first_line
 /// that ends the line before it. After [signature] come exactly three lines (algorithm, key_id,
 /// value) and the end of the file, with one optional final LF.
 [[nodiscard]] inline parse_result<split_file> split_license(std::string_view normalized_text) noexcept {
-  parse_result<split_file> result;
-  try {
-    if (normalized_text.size() > max_input_size) {
-      result.error = parse_error{error_kind::malformed, 1, 1, "input larger than 65536 bytes"};
-      return result;
-    }
-    const std::size_t at = detail::find_signature_line(normalized_text);
-    if (at == std::string_view::npos) {
-      const std::size_t last = detail::count_lines(normalized_text) + 1;
-      result.error = parse_error{error_kind::malformed, last, 1, "missing [signature] line"};
-      return result;
-    }
-    const std::string_view body = normalized_text.substr(0, at);
-    const std::size_t table_start = std::min(at + signature_table_line.size() + 1, normalized_text.size());
-    const std::string_view table = normalized_text.substr(table_start);
-    split_file out;
-    const std::size_t first_line = detail::count_lines(body) + 2;
-    if (!detail::split_signature_table(table, first_line, out.signature, result.error)) return result;
-    out.body.assign(body);
-    result.value = std::move(out);
-  } catch (...) {
-    result.value.reset();
-    result.error = parse_error{error_kind::malformed, 0, 0, "out of memory"};
-  }
-  return result;
+  return detail::guarded(
+      [&]() -> parse_result<split_file> {
+        parse_result<split_file> result;
+        if (normalized_text.size() > max_input_size) {
+          result.error = parse_error{error_kind::malformed, 1, 1, "input larger than 65536 bytes"};
+          return result;
+        }
+        const std::size_t at = detail::find_signature_line(normalized_text);
+        if (at == std::string_view::npos) {
+          const std::size_t last = detail::count_lines(normalized_text) + 1;
+          result.error = parse_error{error_kind::malformed, last, 1, "missing [signature] line"};
+          return result;
+        }
+        const std::string_view body = normalized_text.substr(0, at);
+        const std::size_t table_start = std::min(at + signature_table_line.size() + 1, normalized_text.size());
+        const std::string_view table = normalized_text.substr(table_start);
+        split_file out;
+        const std::size_t first_line = detail::count_lines(body) + 2;
+        if (!detail::split_signature_table(table, first_line, out.signature, result.error)) return result;
+        out.body.assign(body);
+        result.value = std::move(out);
+        return result;
+      },
+      [] { return detail::out_of_memory<split_file>(); });
 }
 
 /// The signature table as written after a body: `[signature]` and three lines, final LF included.
 [[nodiscard]] inline write_result write_signature_block(const signature_block& block) noexcept {
-  try {
-    if (block.algorithm != "ed25519") return write_result{{}, "algorithm must be ed25519"};
-    if (!is_lower_hex(block.key_id, 16)) return write_result{{}, "key_id must be 16 lowercase hex digits"};
-    std::string out(signature_table_line);
-    out += "\nalgorithm = \"ed25519\"\nkey_id = \"" + block.key_id + "\"\nvalue = \"" + base64_encode(block.value) +
-           "\"\n";
-    return write_result{std::move(out), {}};
-  } catch (...) {
-    return write_result{{}, "out of memory"};
-  }
+  return detail::guarded(
+      [&]() -> write_result {
+        if (block.algorithm != "ed25519") return write_result{{}, "algorithm must be ed25519"};
+        if (!is_lower_hex(block.key_id, 16)) return write_result{{}, "key_id must be 16 lowercase hex digits"};
+        std::string out(signature_table_line);
+        out += "\nalgorithm = \"ed25519\"\nkey_id = \"" + block.key_id + "\"\nvalue = \"" + base64_encode(block.value) +
+               "\"\n";
+        return write_result{std::move(out), {}};
+      },
+      []() -> write_result { return write_result{{}, "out of memory"}; });
 }
 
 /// Reads a whole license file as stored: size check, normalization, split, body parse, and the
 /// rule that the body's key_id equals the signature's. Does not check the signature itself:
 /// verify `signature.value` over `message` with the key named by `signature.key_id`.
 [[nodiscard]] inline parse_result<license_file> parse_license_file(std::string_view file_text) noexcept {
-  parse_result<license_file> result;
-  try {
-    if (file_text.size() > max_input_size) {
-      result.error = parse_error{error_kind::malformed, 1, 1, "input larger than 65536 bytes"};
-      return result;
-    }
-    auto split = split_license(normalize_line_endings(file_text));
-    if (!split) {
-      result.error = std::move(split.error);
-      return result;
-    }
-    auto body = parse_license_body(split.value->body);
-    if (!body) {
-      result.error = std::move(body.error);
-      return result;
-    }
-    if (body.value->key_id != split.value->signature.key_id) {
-      const std::size_t line = detail::count_lines(split.value->body) + 3;
-      result.error = parse_error{error_kind::malformed, line, 11, "key_id differs from the key_id of [license]"};
-      return result;
-    }
-    result.value = license_file{std::move(*body.value), split.value->signature, signed_message(split.value->body)};
-  } catch (...) {
-    result.value.reset();
-    result.error = parse_error{error_kind::malformed, 0, 0, "out of memory"};
-  }
-  return result;
+  return detail::guarded(
+      [&]() -> parse_result<license_file> {
+        parse_result<license_file> result;
+        if (file_text.size() > max_input_size) {
+          result.error = parse_error{error_kind::malformed, 1, 1, "input larger than 65536 bytes"};
+          return result;
+        }
+        auto split = split_license(normalize_line_endings(file_text));
+        if (!split) {
+          result.error = std::move(split.error);
+          return result;
+        }
+        auto body = parse_license_body(split.value->body);
+        if (!body) {
+          result.error = std::move(body.error);
+          return result;
+        }
+        if (body.value->key_id != split.value->signature.key_id) {
+          const std::size_t line = detail::count_lines(split.value->body) + 3;
+          result.error = parse_error{error_kind::malformed, line, 11, "key_id differs from the key_id of [license]"};
+          return result;
+        }
+        result.value = license_file{std::move(*body.value), split.value->signature, signed_message(split.value->body)};
+        return result;
+      },
+      [] { return detail::out_of_memory<license_file>(); });
 }
 
 }  // namespace airlock::format

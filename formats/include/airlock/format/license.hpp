@@ -12,6 +12,7 @@
 
 #include "airlock/format/detail/field_checks.hpp"
 #include "airlock/format/detail/toml_schema.hpp"
+#include "airlock/format/result.hpp"
 #include "airlock/format/time.hpp"
 
 namespace airlock::format {
@@ -177,12 +178,12 @@ namespace detail {
 
 /// The first problem that keeps `lic` from being written as a license, or nullopt if none.
 [[nodiscard]] inline std::optional<std::string> validate(const license& lic) noexcept {
-  try {
-    if (auto found = detail::find_license_problem(lic)) return std::move(found->message);
-    return std::nullopt;
-  } catch (...) {
-    return std::string("out of memory");
-  }
+  return detail::guarded(
+      [&]() -> std::optional<std::string> {
+        if (auto found = detail::find_license_problem(lic)) return std::move(found->message);
+        return std::nullopt;
+      },
+      []() -> std::optional<std::string> { return std::string("out of memory"); });
 }
 
 }  // namespace airlock::format

@@ -152,35 +152,34 @@ inline std::string write_license_text(const license& lic) {
 /// Parses a license body (the text before the [signature] line, already normalized) in the
 /// canonical subset, then checks every semantic rule. Never throws.
 [[nodiscard]] inline parse_result<license> parse_license_body(std::string_view body) noexcept {
-  parse_result<license> result;
-  try {
-    if (auto early = detail::check_input_size(body)) {
-      result.error = std::move(*early);
-      return result;
-    }
-    detail::document_reader reader(body);
-    license out;
-    if (!detail::read_license_document(reader, out)) {
-      result.error = reader.error();
-      return result;
-    }
-    result.value = std::move(out);
-  } catch (...) {
-    result.value.reset();
-    result.error = parse_error{error_kind::malformed, 0, 0, "out of memory"};
-  }
-  return result;
+  return detail::guarded(
+      [&]() -> parse_result<license> {
+        parse_result<license> result;
+        if (auto early = detail::check_input_size(body)) {
+          result.error = std::move(*early);
+          return result;
+        }
+        detail::document_reader reader(body);
+        license out;
+        if (!detail::read_license_document(reader, out)) {
+          result.error = reader.error();
+          return result;
+        }
+        result.value = std::move(out);
+        return result;
+      },
+      [] { return detail::out_of_memory<license>(); });
 }
 
 /// The canonical body of `lic`, leading comment and final blank line included: exactly the bytes
 /// that split_license() gives back and that signed_message() wraps. Refuses an invalid license.
 [[nodiscard]] inline write_result write_license_body(const license& lic) noexcept {
-  try {
-    if (auto found = detail::find_license_problem(lic)) return write_result{{}, std::move(found->message)};
-    return write_result{detail::write_license_text(lic), {}};
-  } catch (...) {
-    return write_result{{}, "out of memory"};
-  }
+  return detail::guarded(
+      [&]() -> write_result {
+        if (auto found = detail::find_license_problem(lic)) return write_result{{}, std::move(found->message)};
+        return write_result{detail::write_license_text(lic), {}};
+      },
+      []() -> write_result { return write_result{{}, "out of memory"}; });
 }
 
 }  // namespace airlock::format

@@ -11,6 +11,7 @@
 
 #include "airlock/format/encoding.hpp"
 #include "airlock/format/envelope.hpp"
+#include "airlock/format/result.hpp"
 
 namespace airlock::format {
 
@@ -55,21 +56,21 @@ namespace detail {
 /// writes it. Strict: one block and nothing around it (a final LF, a BOM and CRLF line endings
 /// are accepted), canonical base64, and exactly the Ed25519 DER. Anything else gives nullopt.
 [[nodiscard]] inline std::optional<std::array<std::uint8_t, 32>> public_key_from_pem(std::string_view pem) noexcept {
-  try {
-    if (pem.size() > 4096) return std::nullopt;
-    const auto base64 = detail::pem_body(normalize_line_endings(pem));
-    if (!base64) return std::nullopt;
-    const auto der = base64_decode_array<44>(*base64);
-    if (!der) return std::nullopt;
-    std::array<std::uint8_t, 32> key{};
-    for (std::size_t i = 0; i < ed25519_spki_prefix.size(); ++i) {
-      if ((*der)[i] != ed25519_spki_prefix[i]) return std::nullopt;
-    }
-    for (std::size_t i = 0; i < key.size(); ++i) key[i] = (*der)[ed25519_spki_prefix.size() + i];
-    return key;
-  } catch (...) {
-    return std::nullopt;
-  }
+  return detail::guarded(
+      [&]() -> std::optional<std::array<std::uint8_t, 32>> {
+        if (pem.size() > 4096) return std::nullopt;
+        const auto base64 = detail::pem_body(normalize_line_endings(pem));
+        if (!base64) return std::nullopt;
+        const auto der = base64_decode_array<44>(*base64);
+        if (!der) return std::nullopt;
+        std::array<std::uint8_t, 32> key{};
+        for (std::size_t i = 0; i < ed25519_spki_prefix.size(); ++i) {
+          if ((*der)[i] != ed25519_spki_prefix[i]) return std::nullopt;
+        }
+        for (std::size_t i = 0; i < key.size(); ++i) key[i] = (*der)[ed25519_spki_prefix.size() + i];
+        return key;
+      },
+      []() -> std::optional<std::array<std::uint8_t, 32>> { return std::nullopt; });
 }
 
 /// The PEM text of a raw Ed25519 public key, as OpenSSL writes it.

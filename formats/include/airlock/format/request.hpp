@@ -159,49 +159,48 @@ inline std::string write_request_text(const request& req) {
 
 /// The first problem that keeps `req` from being written, or nullopt if none.
 [[nodiscard]] inline std::optional<std::string> validate(const request& req) noexcept {
-  try {
-    if (auto found = detail::find_request_problem(req)) return std::move(found->message);
-    return std::nullopt;
-  } catch (...) {
-    return std::string("out of memory");
-  }
+  return detail::guarded(
+      [&]() -> std::optional<std::string> {
+        if (auto found = detail::find_request_problem(req)) return std::move(found->message);
+        return std::nullopt;
+      },
+      []() -> std::optional<std::string> { return std::string("out of memory"); });
 }
 
 /// The canonical request file. Refuses an invalid request.
 [[nodiscard]] inline write_result write_request(const request& req) noexcept {
-  try {
-    if (auto found = detail::find_request_problem(req)) return write_result{{}, std::move(found->message)};
-    return write_result{detail::write_request_text(req), {}};
-  } catch (...) {
-    return write_result{{}, "out of memory"};
-  }
+  return detail::guarded(
+      [&]() -> write_result {
+        if (auto found = detail::find_request_problem(req)) return write_result{{}, std::move(found->message)};
+        return write_result{detail::write_request_text(req), {}};
+      },
+      []() -> write_result { return write_result{{}, "out of memory"}; });
 }
 
 /// Parses a request as stored (a BOM and CRLF line endings are accepted: it is not signed).
 [[nodiscard]] inline parse_result<request> parse_request(std::string_view text) noexcept {
-  parse_result<request> result;
-  try {
-    if (auto early = detail::check_input_size(text)) {
-      result.error = std::move(*early);
-      return result;
-    }
-    const std::string normalized = normalize_line_endings(text);
-    detail::document_reader reader(normalized);
-    reader.expect_tables({"request", "machine"});
-    request out;
-    const bool ok = detail::read_request_table(reader, out) && detail::read_request_machine(reader, out.machine) &&
-                    reader.expect_end();
-    const auto found = ok ? detail::find_request_problem(out) : std::nullopt;
-    if (!ok || (found && !reader.fail_problem(*found))) {
-      result.error = reader.error();
-      return result;
-    }
-    result.value = std::move(out);
-  } catch (...) {
-    result.value.reset();
-    result.error = parse_error{error_kind::malformed, 0, 0, "out of memory"};
-  }
-  return result;
+  return detail::guarded(
+      [&]() -> parse_result<request> {
+        parse_result<request> result;
+        if (auto early = detail::check_input_size(text)) {
+          result.error = std::move(*early);
+          return result;
+        }
+        const std::string normalized = normalize_line_endings(text);
+        detail::document_reader reader(normalized);
+        reader.expect_tables({"request", "machine"});
+        request out;
+        const bool ok = detail::read_request_table(reader, out) && detail::read_request_machine(reader, out.machine) &&
+                        reader.expect_end();
+        const auto found = ok ? detail::find_request_problem(out) : std::nullopt;
+        if (!ok || (found && !reader.fail_problem(*found))) {
+          result.error = reader.error();
+          return result;
+        }
+        result.value = std::move(out);
+        return result;
+      },
+      [] { return detail::out_of_memory<request>(); });
 }
 
 }  // namespace airlock::format

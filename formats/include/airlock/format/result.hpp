@@ -53,6 +53,35 @@ struct write_result {
   explicit operator bool() const noexcept { return ok(); }
 };
 
+namespace detail {
+
+/// Runs `work` and returns its result. If it throws (only std::bad_alloc can), returns
+/// `on_failure()` instead, so that nothing escapes the noexcept API. A build without exceptions
+/// (-fno-exceptions) has nothing to catch.
+template <class Work, class Failure>
+auto guarded(Work&& work, Failure&& on_failure) noexcept -> decltype(work()) {
+#if defined(__cpp_exceptions) || defined(__EXCEPTIONS)
+  try {
+    return work();
+  } catch (...) {
+    return on_failure();
+  }
+#else
+  static_cast<void>(on_failure);
+  return work();
+#endif
+}
+
+/// The result of a parser that ran out of memory ("out of memory" fits the small-string buffer).
+template <class T>
+[[nodiscard]] parse_result<T> out_of_memory() {
+  parse_result<T> result;
+  result.error.message = "out of memory";
+  return result;
+}
+
+}  // namespace detail
+
 }  // namespace airlock::format
 
 #endif  // AIRLOCK_FORMAT_RESULT_HPP
