@@ -1,0 +1,187 @@
+// SPDX-License-Identifier: MIT
+// Reads and writes the signed body of a license: [license], its limits and meta, and [machine].
+#ifndef AIRLOCK_FORMAT_LICENSE_BODY_HPP
+#define AIRLOCK_FORMAT_LICENSE_BODY_HPP
+
+#include <string>
+#include <string_view>
+
+#include "airlock/format/detail/toml_schema.hpp"
+#include "airlock/format/detail/toml_writer.hpp"
+#include "airlock/format/license.hpp"
+#include "airlock/format/result.hpp"
+
+namespace airlock::format {
+
+/// The first line of every license body (without "# ").
+inline constexpr std::string_view license_comment =
+    "Airlock license file, format 1. It is signed: any edit, even of one byte, breaks the signature.";
+
+namespace detail {
+
+/// The size rules every parser applies before reading a single line.
+[[nodiscard]] inline std::optional<parse_error> check_input_size(std::string_view text) {
+  if (text.size() > max_input_size) return parse_error{error_kind::malformed, 1, 1, "input larger than 65536 bytes"};
+  if (text.empty()) return parse_error{error_kind::malformed, 1, 1, "empty input"};
+  return std::nullopt;
+}
+
+/// `format` comes first in its table so that any later format is recognised as such before the
+/// rest of it (which this reader may not understand) is read.
+inline bool read_format(document_reader& reader, std::string_view field, std::int64_t& out) {
+  if (!read_key(reader, "format", out)) return false;
+  if (out == 1) return true;
+  return reader.fail_at_value(field, "unsupported format " + std::to_string(out) + " (this reader knows format 1)",
+                              error_kind::unsupported_version);
+}
+
+inline bool read_license_table(document_reader& reader, license& out) {
+  if (!reader.take_table("license", true)) return false;
+  reader.expect_keys("license", {"format", "id", "key_id", "product", "licensee", "issued", "not_before", "expires",
+                                 "updates_until", "features"});
+  return read_format(reader, "license.format", out.format) && read_key(reader, "id", out.id) &&
+         read_key(reader, "key_id", out.key_id) && read_key(reader, "product", out.product) &&
+         read_key(reader, "licensee", out.licensee) && read_key(reader, "issued", out.issued) &&
+         read_key(reader, "not_before", out.not_before) && read_optional_key(reader, "expires", out.expires) &&
+         read_optional_key(reader, "updates_until", out.updates_until) &&
+         read_key(reader, "features", out.features) && reader.end_keys();
+}
+
+/// Reads [license.limits] or [license.meta] if present; an empty table has no canonical form.
+template <class Entry, class Convert>
+bool read_entry_table(document_reader& reader, std::string_view table, value_kind kind,
+                      std::vector<Entry>& out, Convert convert) {
+  if (!reader.take_table(table, false)) return !reader.failed();
+  auto entries = reader.take_sorted_entries(table, kind, max_table_entries);
+  if (reader.failed()) return false;
+  if (entries.empty()) {
+    return reader.fail_at_value(table, "table [" + std::string(table) + "] is empty (omit it instead)",
+                                error_kind::malformed);
+  }
+  for (toml_item& entry : entries) out.push_back(convert(entry));
+  return true;
+}
+
+inline bool read_components(document_reader& reader, machine_binding& out) {
+  std::vector<std::string>* lists[] = {&out.disk, &out.nic, &out.os, &out.board};
+  if (!read_key(reader, "platform", out.platform)) return false;
+  for (std::size_t i = 0; i < 4; ++i) {
+    bool present = false;
+    if (!read_optional_key(reader, component_classes[i + 1], *lists[i], present)) return false;
+    if (present && lists[i]->empty()) {
+      return reader.fail_at_value("machine." + std::string(component_classes[i + 1]),
+                                  std::string(component_classes[i + 1]) + " must not be empty (omit the key instead)",
+                                  error_kind::malformed);
+    }
+  }
+  return true;
+}
+
+inline bool read_machine_table(document_reader& reader, machine_binding& out) {
+  if (!reader.take_table("machine", true)) return false;
+  reader.expect_keys("machine", {"unbound", "policy", "allow_container", "platform", "disk", "nic", "os", "board"});
+  if (!read_key(reader, "unbound", out.unbound)) return false;
+  if (out.unbound) return reader.end_keys("an unbound license holds only 'unbound = true' in [machine]");
+  if (!read_key(reader, "policy", out.policy)) return false;
+  if (out.policy != match_policy_v1) {
+    return reader.fail_at_value("machine.policy", "unsupported machine policy '" + out.policy + "'",
+                                error_kind::unsupported_version);
+  }
+  return read_key(reader, "allow_container", out.allow_container) && read_components(reader, out) &&
+         reader.end_keys();
+}
+
+inline bool read_license_document(document_reader& reader, license& out) {
+  reader.expect_tables({"license", "license.limits", "license.meta", "machine"});
+  const bool syntax_ok =
+      read_license_table(reader, out) &&
+      read_entry_table(reader, "license.limits", value_kind::integer, out.limits,
+                       [](toml_item& e) { return limit_entry{std::move(e.name), e.value.integer}; }) &&
+      read_entry_table(reader, "license.meta", value_kind::string, out.meta,
+                       [](toml_item& e) { return meta_entry{std::move(e.name), std::move(e.value.text)}; }) &&
+      read_machine_table(reader, out.machine) && reader.expect_end();
+  if (!syntax_ok) return false;
+  if (auto found = find_license_problem(out)) return reader.fail_problem(*found);
+  return true;
+}
+
+inline void write_machine(toml_writer& writer, const machine_binding& machine) {
+  writer.table("machine");
+  writer.key("unbound", machine.unbound);
+  if (machine.unbound) return;
+  writer.key("policy", machine.policy);
+  writer.key("allow_container", machine.allow_container);
+  const auto lists = component_lists(machine);
+  for (std::size_t i = 0; i < lists.size(); ++i) {
+    if (!lists[i]->empty()) writer.key(component_classes[i], *lists[i]);
+  }
+}
+
+inline std::string write_license_text(const license& lic) {
+  toml_writer writer;
+  writer.comment(license_comment);
+  writer.table("license");
+  writer.key("format", lic.format);
+  writer.key("id", lic.id);
+  writer.key("key_id", lic.key_id);
+  writer.key("product", lic.product);
+  writer.key("licensee", lic.licensee);
+  writer.key("issued", lic.issued);
+  writer.key("not_before", lic.not_before);
+  if (lic.expires) writer.key("expires", *lic.expires);
+  if (lic.updates_until) writer.key("updates_until", *lic.updates_until);
+  writer.key("features", lic.features);
+  if (!lic.limits.empty()) {
+    writer.blank_line();
+    writer.table("license.limits");
+  }
+  for (const limit_entry& entry : lic.limits) writer.key(entry.name, entry.value);
+  if (!lic.meta.empty()) {
+    writer.blank_line();
+    writer.table("license.meta");
+  }
+  for (const meta_entry& entry : lic.meta) writer.key(entry.name, entry.value);
+  writer.blank_line();
+  write_machine(writer, lic.machine);
+  writer.blank_line();  // the body ends with a blank line; the [signature] line follows it
+  return writer.take();
+}
+
+}  // namespace detail
+
+/// Parses a license body (the text before the [signature] line, already normalized) in the
+/// canonical subset, then checks every semantic rule. Never throws.
+[[nodiscard]] inline parse_result<license> parse_license_body(std::string_view body) noexcept {
+  return detail::guarded(
+      [&]() -> parse_result<license> {
+        parse_result<license> result;
+        if (auto early = detail::check_input_size(body)) {
+          result.error = std::move(*early);
+          return result;
+        }
+        detail::document_reader reader(body);
+        license out;
+        if (!detail::read_license_document(reader, out)) {
+          result.error = reader.error();
+          return result;
+        }
+        result.value = std::move(out);
+        return result;
+      },
+      [] { return detail::out_of_memory<license>(); });
+}
+
+/// The canonical body of `lic`, leading comment and final blank line included: exactly the bytes
+/// that split_license() gives back and that signed_message() wraps. Refuses an invalid license.
+[[nodiscard]] inline write_result write_license_body(const license& lic) noexcept {
+  return detail::guarded(
+      [&]() -> write_result {
+        if (auto found = detail::find_license_problem(lic)) return write_result{{}, std::move(found->message)};
+        return write_result{detail::write_license_text(lic), {}};
+      },
+      []() -> write_result { return write_result{{}, "out of memory"}; });
+}
+
+}  // namespace airlock::format
+
+#endif  // AIRLOCK_FORMAT_LICENSE_BODY_HPP
