@@ -44,6 +44,9 @@ std::string to_hex(const std::uint8_t* data, std::size_t size);
 
 int run_keygen(const std::vector<std::string>& args);
 int run_pubkey(const std::vector<std::string>& args);
+int run_issue(const std::vector<std::string>& args);
+int run_inspect(const std::vector<std::string>& args);
+int run_verify(const std::vector<std::string>& args);
 
 }  // namespace airlock::generator
 

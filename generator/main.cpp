@@ -10,8 +10,7 @@
 
 namespace {
 
-using airlock::generator::run_keygen;
-using airlock::generator::run_pubkey;
+using namespace airlock::generator;
 
 struct command {
     const char* name;
@@ -22,6 +21,9 @@ struct command {
 const command commands[] = {
     {"keygen", "create a vendor key pair", run_keygen},
     {"pubkey", "print the public key (pem, raw hex, C++ snippet, key id)", run_pubkey},
+    {"issue", "issue a signed license (one, or a batch from CSV)", run_issue},
+    {"inspect", "print the fields of a license file", run_inspect},
+    {"verify", "check a license as the customer's product would", run_verify},
 };
 
 const char exit_status_text[] =

@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "airlock/ed25519.hpp"
-#include "airlock/format/public_key.hpp"
+#include "airlock/format/pem.hpp"
 #include "airlock/key_id.hpp"
 
 namespace airlock {

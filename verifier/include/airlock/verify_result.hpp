@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "airlock/format/license.hpp"
+#include "airlock/format/time.hpp"
 #include "airlock/hwid/snapshot.hpp"
 #include "airlock/match.hpp"
 #include "airlock/reason.hpp"
@@ -75,7 +76,7 @@ struct verify_result {
     [[nodiscard]] std::optional<std::int64_t> limit(std::string_view name) const noexcept {
         if (!ok()) return std::nullopt;
         for (const auto& l : license.limits)
-            if (l.first == name) return l.second;
+            if (l.name == name) return l.value;
         return std::nullopt;
     }
 };

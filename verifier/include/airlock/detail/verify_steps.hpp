@@ -15,7 +15,9 @@
 #include <string_view>
 
 #include "airlock/detail/clock_state.hpp"
+#include "airlock/format/envelope.hpp"
 #include "airlock/format/license.hpp"
+#include "airlock/format/time.hpp"
 #include "airlock/hwid.hpp"
 #include "airlock/match.hpp"
 #include "airlock/trust_store.hpp"
@@ -53,27 +55,47 @@ inline std::int64_t system_now() {
     return duration_cast<seconds>(system_clock::now().time_since_epoch()).count();
 }
 
+inline bool fail_parse(verify_result& r, const format::parse_error& e) {
+    r.line = e.line;
+    r.column = e.column;
+    const reason why = e.kind == format::error_kind::unsupported_version ? reason::unsupported_version : reason::malformed;
+    return fail(r, why, "line " + std::to_string(e.line) + ", column " + std::to_string(e.column) + ": " + e.message);
+}
+
+// The one field read before the signature is checked: a file of another
+// format version is reported as such rather than as a bad signature.
+inline bool check_declared_version(std::string_view body, verify_result& r) {
+    std::size_t line = 1;
+    for (std::size_t pos = 0; pos < body.size(); ++line) {
+        std::size_t end = body.find('\n', pos);
+        if (end == std::string_view::npos) end = body.size();
+        const std::string_view text = body.substr(pos, end - pos);
+        if (text.substr(0, 9) == "format = ") {
+            if (text == "format = 1") return true;
+            r.line = line;
+            r.column = 10;
+            return fail(r, reason::unsupported_version,
+                        "line " + std::to_string(line) + ": license " + std::string(text) + " is not supported by this verifier (format 1)");
+        }
+        pos = end + 1;
+    }
+    return true;  // no format line: the parser reports it as malformed
+}
+
 // Step 1: split off the signature table, find the key, verify the bytes.
 struct signed_license {
-    std::string text;  // normalised: no BOM, LF line ends
-    std::string_view body;
+    std::string body;
     format::signature_block signature;
 };
 
 inline bool check_signature(std::string_view raw, const trust_store& trusted, signed_license& out,
                             verify_result& r) {
     if (raw.size() > max_license_size) return fail(r, reason::malformed, "larger than 65536 bytes, so not a license");
-    out.text = format::normalize_line_endings(raw);
-    const auto split = format::split_license(out.text);
-    if (!split.ok()) {
-        r.line = split.error.line;
-        r.column = split.error.column;
-        const reason why = split.error.kind == format::error_kind::unsupported_version ? reason::unsupported_version
-                                                                                        : reason::malformed;
-        return fail(r, why, split.error.to_string());
-    }
-    out.body = split.body;
-    out.signature = split.signature;
+    auto split = format::split_license(format::normalize_line_endings(raw));
+    if (!split.ok()) return fail_parse(r, split.error);
+    out.body = std::move(split.value->body);
+    out.signature = std::move(split.value->signature);
+    if (!check_declared_version(out.body, r)) return false;
     const ed25519::public_key* key = trusted.find(out.signature.key_id);
     if (!key) return fail(r, reason::unknown_key, "signed by key " + out.signature.key_id + ", which is not trusted here");
     const std::string message = format::signed_message(out.body);
@@ -89,13 +111,9 @@ inline bool check_fields(const signed_license& s, const verify_options& options,
     auto parsed = format::parse_license_body(s.body);
     if (!parsed.ok()) {
         r.signature_valid = false;
-        r.line = parsed.error.line;
-        r.column = parsed.error.column;
-        const reason why = parsed.error.kind == format::error_kind::unsupported_version ? reason::unsupported_version
-                                                                                         : reason::malformed;
-        return fail(r, why, parsed.error.to_string());
+        return fail_parse(r, parsed.error);
     }
-    r.license = std::move(parsed.value);
+    r.license = std::move(*parsed.value);
     if (r.license.key_id != s.signature.key_id)
         return fail(r, reason::key_id_mismatch,
                     "the license names key " + r.license.key_id + " but is signed by " + s.signature.key_id);
@@ -127,12 +145,12 @@ inline bool check_clock(const signed_license& s, std::int64_t now, const verify_
 
 // Step 4: validity window (whole UTC days) and maintenance.
 inline bool check_dates(std::int64_t now, const verify_options& options, verify_result& r) {
-    const format::date today = format::utc_date_of(now);
+    const format::date today = format::utc_date(format::utc_time{now});
     const format::license& lic = r.license;
     if (today < lic.not_before)
         return fail(r, reason::not_yet_valid, "the license is valid from " + format::to_string(lic.not_before));
     if (lic.expires) {
-        const std::int64_t days_past = format::days_between(*lic.expires, today);
+        const std::int64_t days_past = format::days_from_civil(today) - format::days_from_civil(*lic.expires);
         if (days_past > options.grace_days)
             return fail(r, reason::expired, "the license expired on " + format::to_string(*lic.expires));
         if (days_past > 0)

@@ -1,0 +1,34 @@
+// SPDX-License-Identifier: MIT
+// `airlock issue --batch`: one license per CSV row, signed on all cores.
+// A bad row is reported with its line number and the others are issued;
+// the exit code says "partial" when any row failed.
+#ifndef AIRLOCK_GENERATOR_BATCH_ISSUE_HPP
+#define AIRLOCK_GENERATOR_BATCH_ISSUE_HPP
+
+#include <string>
+
+#include "airlock/format/time.hpp"
+#include "keys/vendor_key.hpp"
+
+namespace airlock::generator {
+
+struct batch_settings {
+    std::string orders_path;
+    std::string out_dir;
+    std::string default_product;  // for rows without a product column
+    unsigned jobs = 0;            // 0: one per core
+    format::utc_time issued;
+    bool progress = true;         // a progress bar when stderr is a terminal
+};
+
+// The CSV columns, all but licensee optional. Lists (features, limits,
+// meta) are separated by ';'.
+inline const char* const batch_columns_help =
+    "licensee, product, id, not_before, expires, updates_until, features, limits, meta, "
+    "request, unbound, allow_container, file";
+
+int issue_batch(const batch_settings& settings, const keys::signing_key& key);
+
+}  // namespace airlock::generator
+
+#endif

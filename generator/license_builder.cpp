@@ -1,0 +1,132 @@
+// SPDX-License-Identifier: MIT
+#include "generator/license_builder.hpp"
+
+#include <chrono>
+#include <random>
+
+#include "airlock/format/envelope.hpp"
+#include "airlock/format/license_body.hpp"
+#include "cli/diagnostics.hpp"
+#include "cli/file_io.hpp"
+#include "generator/command_line.hpp"
+
+namespace airlock::generator {
+namespace {
+
+[[noreturn]] void bad_input(const std::string& message) { throw cli::failure(cli::exit_bad_input, message); }
+
+std::optional<format::date> optional_date(const std::string& text, const char* what) {
+    if (text.empty()) return std::nullopt;
+    auto d = format::parse_date(text);
+    if (!d) bad_input(std::string(what) + " '" + text + "' is not a date (YYYY-MM-DD)");
+    return d;
+}
+
+std::pair<std::string, std::string> split_pair(const std::string& item, const char* what) {
+    const auto eq = item.find('=');
+    if (eq == std::string::npos || eq == 0) bad_input(std::string(what) + " '" + item + "' is not NAME=VALUE");
+    return {item.substr(0, eq), item.substr(eq + 1)};
+}
+
+std::int64_t parse_count(const std::string& name, const std::string& text) {
+    std::size_t used = 0;
+    long long value = -1;
+    try {
+        value = std::stoll(text, &used, 10);
+    } catch (const std::exception&) {
+        used = 0;
+    }
+    if (text.empty() || used != text.size() || value < 0 || !std::isdigit(static_cast<unsigned char>(text[0])))
+        bad_input("limit '" + name + "' must be a whole number >= 0, not '" + text + "'");
+    return value;
+}
+
+format::machine_binding binding_for(const license_order& order, const std::string& key_id) {
+    format::machine_binding m;
+    if (order.unbound == !order.request_path.empty())
+        bad_input("give exactly one of a request (--request) or --unbound");
+    if (order.unbound) return m;
+    const format::request req = read_request(order.request_path, order.product, key_id);
+    if (req.environment == format::runtime_environment::container && !order.allow_container)
+        bad_input(cli::about_file(order.request_path, "comes from a container; binding to the host's hardware needs --allow-container"));
+    m.unbound = false;
+    m.policy = std::string(format::match_policy_v1);
+    m.allow_container = order.allow_container;
+    m.platform = req.machine.platform;
+    m.disk = req.machine.disk;
+    m.nic = req.machine.nic;
+    m.os = req.machine.os;
+    m.board = req.machine.board;
+    return m;
+}
+
+}  // namespace
+
+format::request read_request(const std::string& path, const std::string& product, const std::string& key_id) {
+    const std::string text = cli::read_file(path, format::max_input_size);
+    auto parsed = format::parse_request(text);
+    if (!parsed.ok())
+        bad_input(cli::about_file(path, "line " + std::to_string(parsed.error.line) + ", column " +
+                                            std::to_string(parsed.error.column) + ": " + parsed.error.message));
+    if (parsed.value->product != product)
+        bad_input(cli::about_file(path, "is for product '" + parsed.value->product + "', not '" + product + "'"));
+    if (parsed.value->key_id != key_id)
+        bad_input(cli::about_file(path, "was made for vendor key " + parsed.value->key_id + ", but the signing key is " + key_id));
+    return std::move(*parsed.value);
+}
+
+format::license build_license(const license_order& order, const std::string& key_id, format::utc_time issued) {
+    format::license lic;
+    lic.id = order.id.empty() ? new_license_id() : order.id;
+    lic.key_id = key_id;
+    lic.product = order.product;
+    lic.licensee = order.licensee;
+    lic.issued = issued;
+    const auto not_before = optional_date(order.not_before, "not-before");
+    lic.not_before = not_before ? *not_before : format::utc_date(issued);
+    lic.expires = optional_date(order.expires, "expires");
+    lic.updates_until = optional_date(order.updates_until, "updates-until");
+    lic.features = order.features;
+    for (const auto& item : order.limits) {
+        const auto [name, value] = split_pair(item, "limit");
+        lic.limits.push_back({name, parse_count(name, value)});
+    }
+    for (const auto& item : order.meta) {
+        const auto [name, value] = split_pair(item, "meta");
+        lic.meta.push_back({name, value});
+    }
+    lic.machine = binding_for(order, key_id);
+    if (const auto problem = format::validate(lic)) bad_input(*problem);
+    return lic;
+}
+
+std::string sign_license(const format::license& lic, const keys::signing_key& key) {
+    const auto body = format::write_license_body(lic);
+    if (!body.ok()) bad_input(body.error);
+    const std::string message = format::signed_message(body.text);
+    format::signature_block block;
+    block.key_id = lic.key_id;
+    block.value = key.sign(reinterpret_cast<const std::uint8_t*>(message.data()), message.size());
+    const auto table = format::write_signature_block(block);
+    if (!table.ok()) bad_input(table.error);
+    return body.text + table.text;
+}
+
+std::string new_license_id() {
+    std::random_device entropy;  // getrandom(2) on Linux
+    std::string id;
+    for (int i = 0; i < 4; ++i) {
+        const std::uint32_t word = entropy();
+        const std::uint8_t bytes[4] = {static_cast<std::uint8_t>(word >> 24), static_cast<std::uint8_t>(word >> 16),
+                                       static_cast<std::uint8_t>(word >> 8), static_cast<std::uint8_t>(word)};
+        id += to_hex(bytes, 4);
+    }
+    return id;
+}
+
+format::utc_time current_time() {
+    using namespace std::chrono;
+    return format::utc_time{duration_cast<seconds>(system_clock::now().time_since_epoch()).count()};
+}
+
+}  // namespace airlock::generator

@@ -1,0 +1,49 @@
+// SPDX-License-Identifier: MIT
+// From what a vendor asks for (command-line options or one CSV row) to a
+// signed license file. Shared by `airlock issue` and its batch mode.
+#ifndef AIRLOCK_GENERATOR_LICENSE_BUILDER_HPP
+#define AIRLOCK_GENERATOR_LICENSE_BUILDER_HPP
+
+#include <string>
+#include <vector>
+
+#include "airlock/format/license.hpp"
+#include "airlock/format/request.hpp"
+#include "airlock/format/time.hpp"
+#include "keys/vendor_key.hpp"
+
+namespace airlock::generator {
+
+// Everything as text, as the vendor typed it; build_license checks it all.
+struct license_order {
+    std::string product;
+    std::string licensee;
+    std::string id;             // empty: 128 random bits
+    std::string not_before;     // empty: the issue date
+    std::string expires;        // empty: perpetual
+    std::string updates_until;  // empty: every build
+    std::vector<std::string> features;
+    std::vector<std::string> limits;  // "name=integer"
+    std::vector<std::string> meta;    // "name=text"
+    std::string request_path;         // bind to this activation request...
+    bool unbound = false;             // ...or to no machine
+    bool allow_container = false;
+};
+
+// Throws cli::failure: exit_read_failed for an unreadable request,
+// exit_bad_input for anything invalid, with a message naming the problem.
+format::license build_license(const license_order& order, const std::string& key_id, format::utc_time issued);
+
+// The complete file: canonical body, then the signature table over
+// "airlock-license-v1\n" + body.
+std::string sign_license(const format::license& lic, const keys::signing_key& key);
+
+// Reads and checks an activation request for this product and key.
+format::request read_request(const std::string& path, const std::string& product, const std::string& key_id);
+
+std::string new_license_id();
+format::utc_time current_time();
+
+}  // namespace airlock::generator
+
+#endif
