@@ -8,6 +8,9 @@ cd "$(dirname "$0")/.."
 . scripts/lib.sh
 ensure_packages
 
+echo "== single header is up to date"
+bash scripts/amalgamate.sh --check
+
 echo "== build (warnings are errors)"
 build_tree build -DAIRLOCK_WERROR=ON
 echo "== tests"

@@ -10,7 +10,11 @@
 #include <ostream>
 #include <string>
 
+// airlock-verify includes the single header first, which already holds
+// verify_result; the other tools use the include tree.
+#ifndef AIRLOCK_VERIFY_RESULT_HPP
 #include "airlock/verify_result.hpp"
+#endif
 #include "cli/exit_codes.hpp"
 
 namespace airlock::tools {
