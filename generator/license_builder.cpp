@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: MIT
 #include "generator/license_builder.hpp"
 
+#include <sys/random.h>
+
+#include <cerrno>
 #include <chrono>
-#include <random>
+#include <stdexcept>
 
 #include "airlock/format/envelope.hpp"
 #include "airlock/format/license_body.hpp"
@@ -113,15 +116,17 @@ std::string sign_license(const format::license& lic, const keys::signing_key& ke
 }
 
 std::string new_license_id() {
-    std::random_device entropy;  // getrandom(2) on Linux
-    std::string id;
-    for (int i = 0; i < 4; ++i) {
-        const std::uint32_t word = entropy();
-        const std::uint8_t bytes[4] = {static_cast<std::uint8_t>(word >> 24), static_cast<std::uint8_t>(word >> 16),
-                                       static_cast<std::uint8_t>(word >> 8), static_cast<std::uint8_t>(word)};
-        id += to_hex(bytes, 4);
+    // getrandom(2) directly: std::random_device on this libstdc++ spins on
+    // RDSEED, which made it the slowest step of batch issuance.
+    std::uint8_t bytes[16];
+    std::size_t got = 0;
+    while (got < sizeof bytes) {
+        const ssize_t n = ::getrandom(bytes + got, sizeof bytes - got, 0);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) throw std::runtime_error("getrandom failed");
+        got += static_cast<std::size_t>(n);
     }
-    return id;
+    return to_hex(bytes, sizeof bytes);
 }
 
 format::utc_time current_time() {
