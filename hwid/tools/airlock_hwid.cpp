@@ -70,6 +70,9 @@ std::string vendor_key_id(const std::string& pubkey_path) {
 hwid::machine_snapshot read_machine(const arguments& a) {
     hwid::collect_options options;
     options.root = a.root;  // a test aid: point it at a fake /sys, /proc, /etc tree
+    // A fake tree's interfaces are described by its own sysfs; asking this machine's network stack
+    // for the permanent MAC of a tree's "eth0" would put the real card into the fake machine.
+    if (a.root != "/") options.probes.permanent_mac = nullptr;
     options.include_board = a.board;
     return hwid::collect(options);
 }
