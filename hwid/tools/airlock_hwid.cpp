@@ -146,7 +146,11 @@ format::request make_request(const arguments& a, const hwid::machine_snapshot& s
     req.created = format::utc_time{static_cast<std::int64_t>(std::time(nullptr))};
     req.tool = std::string("airlock-hwid ") + version_string;
     req.environment = *format::parse_runtime_environment(to_string(snapshot.environment));
-    const auto hashes = hwid::hash_snapshot(snapshot, req.key_id, req.product);
+    auto hashes = hwid::hash_snapshot(snapshot, req.key_id, req.product);
+    // The format allows 16 hashes a class; a server with more ports or RAID members records the
+    // first 16 in hash order, the same ones every time, and matching needs only one of them.
+    for (component_class c : all_component_classes)
+        if (hashes[c].size() > format::detail::max_hashes_per_class) hashes[c].resize(format::detail::max_hashes_per_class);
     req.machine.platform = hashes.platform;
     req.machine.disk = hashes.disk;
     req.machine.nic = hashes.nic;

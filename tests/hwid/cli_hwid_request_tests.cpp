@@ -192,3 +192,31 @@ TEST_CASE("This machine gives the same request machine table twice", "[hwid][too
   CHECK_FALSE(first.empty());
   CHECK(first == with_prefix(tomllib_dump(dir / "second.toml"), "machine."));
 }
+
+TEST_CASE("A machine with more than 16 network cards gets a request with 16 of their hashes, the same each time",
+          "[hwid][tool][request]") {
+  temp_dir dir;
+  const auto key = openssl_vendor_key(dir, "vendor");
+  fake::machine m;
+  scenario::desktop(m);
+  for (int port = 0; port < 20; ++port) {
+    const std::string hex = (port < 16 ? "0" : "1") + std::string(1, "0123456789abcdef"[port % 16]);
+    m.nic("enp5s0f" + std::to_string(port), "/sys/devices/pci0000:00/0000:00:1c.0/0000:05:00." + std::to_string(port),
+          "pci", "3c:ec:ef:99:00:" + hex, 0);
+  }
+  const std::string args = " --product acme-studio --pubkey " + q(key.pub) + " --root " + q(m.fs.root());
+  const auto show = run(hwid("show" + args));
+  REQUIRE(show.exit_code == 0);
+  std::vector<std::string> all;
+  for (const auto& line : lines_of(show.out))
+    if (line.rfind("nic:", 0) == 0) all = hex32_tokens(line);
+  REQUIRE(all.size() == 21);  // eno1 and the 20 ports
+  const auto first = run(hwid("request" + args + " --out " + q(dir / "first.toml")));
+  INFO(first.err);
+  REQUIRE(first.exit_code == 0);
+  REQUIRE(run(hwid("request" + args + " --out " + q(dir / "second.toml"))).exit_code == 0);
+  const auto recorded = split_commas(dump_value(tomllib_dump(dir / "first.toml"), "machine.nic"));
+  CHECK(recorded.size() == 16);
+  for (const auto& h : recorded) CHECK(std::find(all.begin(), all.end(), h) != all.end());
+  CHECK(recorded == split_commas(dump_value(tomllib_dump(dir / "second.toml"), "machine.nic")));
+}
