@@ -74,7 +74,9 @@ hwid::machine_snapshot read_machine(const arguments& a) {
     // for the permanent MAC of a tree's "eth0" would put the real card into the fake machine.
     if (a.root != "/") options.probes.permanent_mac = nullptr;
     options.include_board = a.board;
-    return hwid::collect(options);
+    auto snapshot = hwid::collect(options);
+    if (!a.board) snapshot.board.reason = "not read without --board";  // the library names its option
+    return snapshot;
 }
 
 // How well a license can be bound here, in words.
@@ -136,6 +138,8 @@ int run_show(const arguments& a) {
     const hwid::hashed_machine* shown = a.product.empty() ? nullptr : &hashes;
     if (a.json) show_json(snapshot, shown, a.explain);
     else show_text(snapshot, shown, a.explain);
+    // Output cut short (a full disk, a closed pipe) must not look like success to a script.
+    if (!std::cout.flush()) throw cli::failure(cli::exit_write_failed, "cannot write to standard output");
     return cli::exit_ok;
 }
 

@@ -198,3 +198,18 @@ TEST_CASE("A machine whose only identifiers are the CPU and machine-id gets exit
   CHECK(one_error_line(r.err));
   CHECK_FALSE(exists(dir / "r.toml"));
 }
+
+TEST_CASE("show fails with exit code 4 when its output cannot be written", "[hwid][tool][errors]") {
+  for (const char* args : {"show", "show --json"}) {
+    const auto r = run(hwid(args) + " >/dev/full");
+    INFO(args);
+    CHECK(r.exit_code == 4);
+    CHECK(one_error_line(r.err));
+  }
+}
+
+TEST_CASE("show names --board as the way to read the board class", "[hwid][tool][show]") {
+  const auto r = run(hwid("show"));
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.out.find("\nboard:    not found (not read without --board)\n") != std::string::npos);
+}
