@@ -100,7 +100,7 @@ TEST_CASE("A license issued for another machine's request fails both verifiers w
   }
 }
 
-TEST_CASE("--no-machine lets both verifiers accept a license bound to another machine", "[hwid][tool][binding]") {
+TEST_CASE("Both verifiers accept a license bound to another machine when given --no-machine", "[hwid][tool][binding]") {
   const vendor v;
   fake::machine other;
   scenario::desktop(other);
