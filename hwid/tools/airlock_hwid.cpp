@@ -75,7 +75,7 @@ hwid::machine_snapshot read_machine(const arguments& a) {
     if (a.root != "/") options.probes.permanent_mac = nullptr;
     options.include_board = a.board;
     auto snapshot = hwid::collect(options);
-    if (!a.board) snapshot.board.reason = "not read without --board";  // the library names its option
+    if (!a.board) snapshot.board.reason = "not read without --board";  // not the C++ option name
     return snapshot;
 }
 
