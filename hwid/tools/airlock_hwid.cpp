@@ -70,8 +70,13 @@ std::string vendor_key_id(const std::string& pubkey_path) {
 hwid::machine_snapshot read_machine(const arguments& a) {
     hwid::collect_options options;
     options.root = a.root;  // a test aid: point it at a fake /sys, /proc, /etc tree
+    // A fake tree's interfaces are described by its own sysfs; asking this machine's network stack
+    // for the permanent MAC of a tree's "eth0" would put the real card into the fake machine.
+    if (a.root != "/") options.probes.permanent_mac = nullptr;
     options.include_board = a.board;
-    return hwid::collect(options);
+    auto snapshot = hwid::collect(options);
+    if (!a.board) snapshot.board.reason = "not read without --board";  // not the C++ option name
+    return snapshot;
 }
 
 // How well a license can be bound here, in words.
@@ -133,6 +138,8 @@ int run_show(const arguments& a) {
     const hwid::hashed_machine* shown = a.product.empty() ? nullptr : &hashes;
     if (a.json) show_json(snapshot, shown, a.explain);
     else show_text(snapshot, shown, a.explain);
+    // Output cut short (a full disk, a closed pipe) must not look like success to a script.
+    if (!std::cout.flush()) throw cli::failure(cli::exit_write_failed, "cannot write to standard output");
     return cli::exit_ok;
 }
 
@@ -143,7 +150,11 @@ format::request make_request(const arguments& a, const hwid::machine_snapshot& s
     req.created = format::utc_time{static_cast<std::int64_t>(std::time(nullptr))};
     req.tool = std::string("airlock-hwid ") + version_string;
     req.environment = *format::parse_runtime_environment(to_string(snapshot.environment));
-    const auto hashes = hwid::hash_snapshot(snapshot, req.key_id, req.product);
+    auto hashes = hwid::hash_snapshot(snapshot, req.key_id, req.product);
+    // The format allows 16 hashes a class; a server with more ports or RAID members records the
+    // first 16 in hash order, the same ones every time, and matching needs only one of them.
+    for (component_class c : all_component_classes)
+        if (hashes[c].size() > format::detail::max_hashes_per_class) hashes[c].resize(format::detail::max_hashes_per_class);
     req.machine.platform = hashes.platform;
     req.machine.disk = hashes.disk;
     req.machine.nic = hashes.nic;
