@@ -2,11 +2,17 @@
 #include "cli/diagnostics.hpp"
 
 #include <cstdio>
+#include <iostream>
 
 namespace airlock::cli {
 
 std::string about_file(const std::string& path, const std::string& problem) {
     return path + ": " + problem;
+}
+
+bool flush_stdout() noexcept {
+    std::cout.flush();
+    return std::cout.good() && std::fflush(stdout) == 0 && !std::ferror(stdout);
 }
 
 void print_error(const char* tool, const std::string& message) {

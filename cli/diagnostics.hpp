@@ -30,12 +30,18 @@ std::string about_file(const std::string& path, const std::string& problem);
 void print_error(const char* tool, const std::string& message);
 void print_warning(const char* tool, const std::string& message);
 
+// False when what was printed on stdout did not all get out (a full disk, a
+// closed pipe): that must not look like success to a script.
+bool flush_stdout() noexcept;
+
 // Runs body(), turning cli::failure and any other exception into one line on
 // stderr and the matching exit code.
 template <typename Body>
 int run_tool(const char* tool, Body&& body) noexcept {
     try {
-        return body();
+        const int code = body();
+        if (!flush_stdout()) throw failure(exit_write_failed, "cannot write to standard output");
+        return code;
     } catch (const failure& f) {
         print_error(tool, f.what());
         return f.code();
