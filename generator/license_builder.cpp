@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: MIT
 #include "generator/license_builder.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <random>
 
+#include "airlock/format/detail/field_checks.hpp"
 #include "airlock/format/envelope.hpp"
 #include "airlock/format/license_body.hpp"
 #include "cli/diagnostics.hpp"
@@ -22,10 +24,23 @@ std::optional<format::date> optional_date(const std::string& text, const char* w
     return d;
 }
 
-std::pair<std::string, std::string> split_pair(const std::string& item, const char* what) {
+std::pair<std::string, std::string> split_pair(const std::string& item, const char* what, const char* table) {
     const auto eq = item.find('=');
     if (eq == std::string::npos || eq == 0) bad_input(std::string(what) + " '" + item + "' is not NAME=VALUE");
-    return {item.substr(0, eq), item.substr(eq + 1)};
+    std::string name = item.substr(0, eq);
+    if (const auto problem = format::detail::check_entry_name(table, name); !problem.empty())
+        bad_input(std::string(what) + " '" + item + "': " + problem);
+    return {std::move(name), item.substr(eq + 1)};
+}
+
+// The format wants limit and meta keys sorted; the order a vendor types
+// them in (options, CSV cells) carries no meaning, so sort here and only
+// refuse a name given twice.
+template <typename Entry>
+void sort_by_name(std::vector<Entry>& entries, const char* what) {
+    std::sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) { return a.name < b.name; });
+    for (std::size_t i = 1; i < entries.size(); ++i)
+        if (entries[i].name == entries[i - 1].name) bad_input(std::string(what) + " '" + entries[i].name + "' is given twice");
 }
 
 std::int64_t parse_count(const std::string& name, const std::string& text) {
@@ -88,13 +103,15 @@ format::license build_license(const license_order& order, const std::string& key
     lic.updates_until = optional_date(order.updates_until, "updates-until");
     lic.features = order.features;
     for (const auto& item : order.limits) {
-        const auto [name, value] = split_pair(item, "limit");
+        const auto [name, value] = split_pair(item, "limit", "[license.limits]");
         lic.limits.push_back({name, parse_count(name, value)});
     }
+    sort_by_name(lic.limits, "limit");
     for (const auto& item : order.meta) {
-        const auto [name, value] = split_pair(item, "meta");
+        const auto [name, value] = split_pair(item, "meta", "[license.meta]");
         lic.meta.push_back({name, value});
     }
+    sort_by_name(lic.meta, "meta");
     lic.machine = binding_for(order, key_id);
     if (const auto problem = format::validate(lic)) bad_input(*problem);
     return lic;
