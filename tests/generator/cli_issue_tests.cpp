@@ -235,7 +235,7 @@ TEST_CASE("A container request binds only with --allow-container, which the lice
     CHECK(contains(read_file(dir / "allowed.toml"), "\nallow_container = true\n"));
 }
 
-TEST_CASE("--force replaces an existing license file", "[issue]") {
+TEST_CASE("issue with --force replaces an existing license file", "[issue]") {
     temp_dir dir;
     write_file(dir / "l.toml", "old");
     const auto r = issue_unbound(dir / "l.toml", "--force");
