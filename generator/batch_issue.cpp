@@ -3,9 +3,12 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
+#include <map>
+#include <system_error>
 #include <thread>
 #include <vector>
 
@@ -85,6 +88,21 @@ std::string issue_row(const csv_row& row, const batch_settings& settings, const 
     }
 }
 
+// Two rows naming the same output file would race: which one got written
+// would depend on thread timing. Decide before signing, in row order: the
+// first row keeps the name and each later one is reported.
+void refuse_duplicate_names(csv_table& table) {
+    std::map<std::string, std::size_t> first_line;
+    for (csv_row& row : table.rows) {
+        if (!row.error.empty()) continue;
+        std::string name = cell(row, "file");
+        if (name.empty() && !cell(row, "id").empty()) name = cell(row, "id") + ".toml";
+        if (name.empty()) continue;  // a random id: unique
+        const auto [it, fresh] = first_line.emplace(name, row.line);
+        if (!fresh) row.error = "output file '" + name + "' is already written by line " + std::to_string(it->second);
+    }
+}
+
 void draw_progress(std::size_t done, std::size_t total) {
     const std::size_t width = 40, filled = total ? done * width / total : width;
     std::fprintf(stderr, "\r[%s%s] %zu/%zu", std::string(filled, '#').c_str(), std::string(width - filled, ' ').c_str(),
@@ -103,9 +121,16 @@ std::vector<std::string> issue_all(const csv_table& table, const batch_settings&
             ++done;
         }
     };
-    const unsigned jobs = settings.jobs ? settings.jobs : std::max(1u, std::thread::hardware_concurrency());
+    // Never more threads than rows; a system that refuses more threads
+    // gets the ones it gave (an exception here would leave threads unjoined).
+    const std::size_t asked = settings.jobs ? settings.jobs : std::max(1u, std::thread::hardware_concurrency());
+    const std::size_t jobs = std::max<std::size_t>(1, std::min(asked, table.rows.size()));
     std::vector<std::thread> threads;
-    for (unsigned j = 0; j < jobs; ++j) threads.emplace_back(worker);
+    try {
+        for (std::size_t j = 0; j < jobs; ++j) threads.emplace_back(worker);
+    } catch (const std::system_error&) {
+        if (threads.empty()) worker();
+    }
     const bool show = settings.progress && isatty(STDERR_FILENO);
     while (show && done < table.rows.size()) {
         draw_progress(done, table.rows.size());
@@ -121,8 +146,9 @@ std::vector<std::string> issue_all(const csv_table& table, const batch_settings&
 int issue_batch(const batch_settings& settings, const keys::signing_key& key) {
     const auto started = std::chrono::steady_clock::now();
     const std::string text = cli::read_file(settings.orders_path, std::size_t{1} << 30);
-    const csv_table table = parse_orders_csv(text, known_columns, {"licensee"});
+    csv_table table = parse_orders_csv(text, known_columns, {"licensee"});
     if (!table.error.empty()) throw cli::failure(cli::exit_bad_input, cli::about_file(settings.orders_path, table.error));
+    refuse_duplicate_names(table);
     cli::make_private_dirs(settings.out_dir);
     const cli::batch_folder folder(settings.out_dir);
     const std::vector<std::string> problems = issue_all(table, settings, key, folder);

@@ -119,6 +119,7 @@ int run_verify(const std::vector<std::string>& args) {
         options.now = now->seconds;
     }
     options.grace_days = vm["grace-days"].as<int>();
+    if (options.grace_days < 0) throw cli::failure(cli::exit_usage, "--grace-days must be 0 or more");
     options.check_machine = vm.count("no-machine") == 0;
     const verify_result result = verify_license_file(path, trusted, options);
     if (vm.count("json")) tools::print_json(std::cout, result);

@@ -49,6 +49,8 @@ void require(const po::variables_map& vm, std::initializer_list<const char*> nam
 
 int issue_one(const po::variables_map& vm) {
     require(vm, {"product", "licensee", "out"}, "to issue a license");
+    if (vm.count("request") == vm.count("unbound"))
+        throw cli::failure(cli::exit_usage, "give exactly one of --request FILE or --unbound");
     const auto passphrase = passphrase_from(vm["passphrase-file"].as<std::string>(), prompt_mode::once);
     const auto key = with_key_errors([&] { return keys::signing_key::load(vm["key"].as<std::string>(), passphrase); });
     const format::license lic = build_license(order_from(vm), keys::key_id(key.public_key()), issued_time(vm));

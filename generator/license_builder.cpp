@@ -3,10 +3,12 @@
 
 #include <sys/random.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
-#include <stdexcept>
+#include <cstring>
 
+#include "airlock/format/detail/field_checks.hpp"
 #include "airlock/format/envelope.hpp"
 #include "airlock/format/license_body.hpp"
 #include "cli/diagnostics.hpp"
@@ -25,10 +27,23 @@ std::optional<format::date> optional_date(const std::string& text, const char* w
     return d;
 }
 
-std::pair<std::string, std::string> split_pair(const std::string& item, const char* what) {
+std::pair<std::string, std::string> split_pair(const std::string& item, const char* what, const char* table) {
     const auto eq = item.find('=');
     if (eq == std::string::npos || eq == 0) bad_input(std::string(what) + " '" + item + "' is not NAME=VALUE");
-    return {item.substr(0, eq), item.substr(eq + 1)};
+    std::string name = item.substr(0, eq);
+    if (const auto problem = format::detail::check_entry_name(table, name); !problem.empty())
+        bad_input(std::string(what) + " '" + item + "': " + problem);
+    return {std::move(name), item.substr(eq + 1)};
+}
+
+// The format wants limit and meta keys sorted; the order a vendor types
+// them in (options, CSV cells) carries no meaning, so sort here and only
+// refuse a name given twice.
+template <typename Entry>
+void sort_by_name(std::vector<Entry>& entries, const char* what) {
+    std::sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) { return a.name < b.name; });
+    for (std::size_t i = 1; i < entries.size(); ++i)
+        if (entries[i].name == entries[i - 1].name) bad_input(std::string(what) + " '" + entries[i].name + "' is given twice");
 }
 
 std::int64_t parse_count(const std::string& name, const std::string& text) {
@@ -91,13 +106,15 @@ format::license build_license(const license_order& order, const std::string& key
     lic.updates_until = optional_date(order.updates_until, "updates-until");
     lic.features = order.features;
     for (const auto& item : order.limits) {
-        const auto [name, value] = split_pair(item, "limit");
+        const auto [name, value] = split_pair(item, "limit", "[license.limits]");
         lic.limits.push_back({name, parse_count(name, value)});
     }
+    sort_by_name(lic.limits, "limit");
     for (const auto& item : order.meta) {
-        const auto [name, value] = split_pair(item, "meta");
+        const auto [name, value] = split_pair(item, "meta", "[license.meta]");
         lic.meta.push_back({name, value});
     }
+    sort_by_name(lic.meta, "meta");
     lic.machine = binding_for(order, key_id);
     if (const auto problem = format::validate(lic)) bad_input(*problem);
     return lic;
@@ -116,14 +133,14 @@ std::string sign_license(const format::license& lic, const keys::signing_key& ke
 }
 
 std::string new_license_id() {
-    // getrandom(2) directly: std::random_device on this libstdc++ spins on
-    // RDSEED, which made it the slowest step of batch issuance.
+    // getrandom(2), not std::random_device: libstdc++'s device uses RDRAND
+    // where the CPU has it, which costs about 40 us a call in a VM (trapped),
+    // more than the Ed25519 signature of a batch license.
     std::uint8_t bytes[16];
-    std::size_t got = 0;
-    while (got < sizeof bytes) {
+    for (std::size_t got = 0; got < sizeof bytes;) {
         const ssize_t n = ::getrandom(bytes + got, sizeof bytes - got, 0);
         if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) throw std::runtime_error("getrandom failed");
+        if (n <= 0) throw cli::failure(cli::exit_internal, "getrandom failed: " + std::string(std::strerror(errno)));
         got += static_cast<std::size_t>(n);
     }
     return to_hex(bytes, sizeof bytes);
