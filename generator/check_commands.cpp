@@ -67,17 +67,16 @@ int run_inspect(const std::vector<std::string>& args) {
     if (vm.count("pubkey")) signature = signature_status(*parsed.value, trust_from(vm["pubkey"].as<std::string>()), code);
     const format::license& lic = parsed.value->content;
     if (vm.count("json")) {
-        verify_result shown;
-        shown.signature_valid = true;  // print_json shows the fields of a parsed license
-        shown.license = lic;
-        shown.why = code == cli::exit_ok ? reason::ok : (code == cli::exit_unknown_key ? reason::unknown_key : reason::bad_signature);
-        shown.message = "signature " + signature;
-        tools::print_json(std::cout, shown);
+        std::cout << "{\"signature\": " << tools::json_string(signature) << ", \"license\": " << tools::license_json(lic)
+                  << "}\n";
     } else {
         tools::print_license_fields(std::cout, lic);
         std::cout << "key id:    " << lic.key_id << "\n"
-                  << "machine:   " << machine_summary(lic.machine) << "\n"
-                  << "signature: " << signature << "\n";
+                  << "machine:   " << machine_summary(lic.machine) << "\n";
+        const auto lists = format::component_lists(lic.machine);
+        for (std::size_t i = 0; i < lists.size(); ++i)
+            for (const auto& hash : *lists[i]) std::cout << "  " << format::component_classes[i] << ": " << hash << "\n";
+        std::cout << "signature: " << signature << "\n";
     }
     if (code != cli::exit_ok) cli::print_error("airlock", cli::about_file(path, "signature " + signature));
     return code;

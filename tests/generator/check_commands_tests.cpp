@@ -194,6 +194,22 @@ TEST_CASE("inspect --json prints one JSON object that Python reads", "[inspect][
     CHECK(py.out == "M\xC3\xBCller & S\xC3\xB6hne GmbH ['export.pdf', 'render', 'render.gpu'] {'seats': 5, 'workers': 16} True\n");
 }
 
+TEST_CASE("inspect --json without a key says the signature was not checked and claims no validity", "[inspect][json]") {
+    const auto r = inspect(golden_file("license_bound.toml"), "--json");
+    REQUIRE(r.exit_code == 0);
+    CHECK(contains(r.out, "{\"signature\": \"not checked (give --pubkey)\""));
+    CHECK_FALSE(contains(r.out, "\"valid\""));
+    CHECK(contains(r.out, "\"machine\": {\"policy\": \"airlock-match-v1\""));
+}
+
+TEST_CASE("inspect lists every recorded machine hash", "[inspect]") {
+    const auto r = inspect(golden_file("license_bound.toml"));
+    REQUIRE(r.exit_code == 0);
+    std::size_t hashes = 0;
+    for (std::size_t pos = r.out.find("\n  "); pos != std::string::npos; pos = r.out.find("\n  ", pos + 1)) ++hashes;
+    CHECK(hashes == 5);  // platform 1, disk 1, nic 2, os 1
+}
+
 TEST_CASE("inspect of a malformed license exits 10 with the line and column", "[inspect][malformed]") {
     temp_dir dir;
     const std::string license = edited(dir, golden_file("license_unbound.toml"), "features = []", "features = [ ]", "m.toml");

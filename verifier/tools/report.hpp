@@ -97,25 +97,37 @@ inline void print_report(std::ostream& out, const verify_result& r) {
     for (const warning& w : r.warnings) out << "warning:   " << to_string(w.kind) << ": " << w.message << "\n";
 }
 
+// Every field of a license as one JSON object, machine hashes included.
+inline std::string license_json(const format::license& lic) {
+    std::string out = "{\"id\": " + json_string(lic.id) + ", \"key_id\": " + json_string(lic.key_id) +
+                      ", \"licensee\": " + json_string(lic.licensee) + ", \"product\": " + json_string(lic.product) +
+                      ", \"issued\": " + json_string(format::to_string(lic.issued)) +
+                      ", \"not_before\": " + json_string(format::to_string(lic.not_before)) +
+                      ", \"expires\": " + (lic.expires ? json_string(format::to_string(*lic.expires)) : "null") +
+                      ", \"updates_until\": " + (lic.updates_until ? json_string(format::to_string(*lic.updates_until)) : "null") +
+                      ", \"features\": " + json_strings(lic.features) + ", \"limits\": {";
+    for (std::size_t i = 0; i < lic.limits.size(); ++i)
+        out += (i ? ", " : "") + json_string(lic.limits[i].name) + ": " + std::to_string(lic.limits[i].value);
+    out += "}, \"meta\": {";
+    for (std::size_t i = 0; i < lic.meta.size(); ++i)
+        out += (i ? ", " : "") + json_string(lic.meta[i].name) + ": " + json_string(lic.meta[i].value);
+    out += "}, \"bound\": " + std::string(lic.machine.unbound ? "false" : "true");
+    if (!lic.machine.unbound) {
+        out += ", \"machine\": {\"policy\": " + json_string(lic.machine.policy) +
+               ", \"allow_container\": " + (lic.machine.allow_container ? "true" : "false");
+        const auto lists = format::component_lists(lic.machine);
+        for (std::size_t i = 0; i < lists.size(); ++i)
+            if (!lists[i]->empty()) out += ", " + json_string(format::component_classes[i]) + ": " + json_strings(*lists[i]);
+        out += "}";
+    }
+    return out + "}";
+}
+
 inline void print_json(std::ostream& out, const verify_result& r) {
     out << "{\"valid\": " << (r.ok() ? "true" : "false") << ", \"reason\": " << json_string(to_string(r.why))
         << ", \"message\": " << json_string(r.message) << ", \"exit_code\": " << exit_code_for(r.why);
     if (r.line) out << ", \"line\": " << r.line << ", \"column\": " << r.column;
-    if (r.signature_valid) {
-        const format::license& lic = r.license;
-        out << ", \"license\": {\"id\": " << json_string(lic.id) << ", \"licensee\": " << json_string(lic.licensee)
-            << ", \"product\": " << json_string(lic.product) << ", \"issued\": " << json_string(format::to_string(lic.issued))
-            << ", \"not_before\": " << json_string(format::to_string(lic.not_before))
-            << ", \"expires\": " << (lic.expires ? json_string(format::to_string(*lic.expires)) : "null")
-            << ", \"updates_until\": " << (lic.updates_until ? json_string(format::to_string(*lic.updates_until)) : "null")
-            << ", \"features\": " << json_strings(lic.features) << ", \"limits\": {";
-        for (std::size_t i = 0; i < lic.limits.size(); ++i)
-            out << (i ? ", " : "") << json_string(lic.limits[i].name) << ": " << lic.limits[i].value;
-        out << "}, \"meta\": {";
-        for (std::size_t i = 0; i < lic.meta.size(); ++i)
-            out << (i ? ", " : "") << json_string(lic.meta[i].name) << ": " << json_string(lic.meta[i].value);
-        out << "}, \"bound\": " << (lic.machine.unbound ? "false" : "true") << "}";
-    }
+    if (r.signature_valid) out << ", \"license\": " << license_json(r.license);
     out << ", \"binding\": {\"checked\": " << (r.machine_checked ? "true" : "false");
     if (r.machine_checked) {
         out << ", \"ok\": " << (r.binding.ok ? "true" : "false") << ", \"drift\": " << r.binding.drift

@@ -71,7 +71,10 @@ inline bool check_declared_version(std::string_view body, verify_result& r) {
         if (end == std::string_view::npos) end = body.size();
         const std::string_view text = body.substr(pos, end - pos);
         if (text.substr(0, 9) == "format = ") {
-            if (text == "format = 1") return true;
+            const std::string_view value = text.substr(9);
+            // Only another integer is another version; anything else is for the parser to reject.
+            if (value == "1" || value.empty() || value.find_first_not_of("0123456789") != std::string_view::npos)
+                return true;
             r.line = line;
             r.column = 10;
             return fail(r, reason::unsupported_version,
