@@ -126,3 +126,12 @@ TEST_CASE("A clock state file that cannot be written does not fail the license",
     CHECK(check(sign(unbound_license()), with_state(at("2026-06-10T12:00:00Z"), state)).ok());
     CHECK_FALSE(test::exists(state));
 }
+
+TEST_CASE("A clock state file of another license id counts as absent and is taken over", "[verify][clock]") {
+    // The documented limit: like deleting the file, this forgets the latest time seen.
+    test::temp_dir dir;
+    const std::string state = dir / "clock.state";
+    test::write_file(state, "airlock-clock-v1 some-other-license 1900000000 0123\n");
+    REQUIRE(check(sign(unbound_license()), with_state(at("2026-02-01T00:00:00Z"), state)).ok());
+    CHECK(test::read_file(state).rfind("airlock-clock-v1 test-0001 ", 0) == 0);
+}
