@@ -206,6 +206,16 @@ void print_latency(const fixture& fx, int rounds) {
          trusted.add_pem(fx.pem);
          return airlock::verify_license_file(fx.license_path, trusted, fx.options).ok();
        }},
+      {"  same, machine snapshot given", [&] {
+         static const airlock::verify_options given = [&] {
+           airlock::verify_options o = fx.options;
+           o.machine = airlock::hwid::collect({});
+           return o;
+         }();
+         airlock::trust_store trusted;
+         trusted.add(fx.public_key.data(), 32);
+         return airlock::verify_license_file(fx.license_path, trusted, given).ok();
+       }},
       {"  peer: libsodium signature", [&] { return peer_check(fx, sodium_signature); }},
       {"  peer: OpenSSL signature", [&] { return peer_check(fx, openssl_signature); }},
       {"step: read file", [&] { return !read_text(fx.license_path).empty(); }},
