@@ -5052,7 +5052,8 @@ struct verify_result {
 //
 // What it stops: a user who sets the clock back to before a time the product
 // already saw, and a casual edit of the file. What it cannot stop: deleting
-// the file (the product then starts over from the license's issue time), or
+// the file, or renaming the license id in it (the product then starts over
+// from the license's issue time, as it does after a renewal), or
 // a determined root user who copies an old state file back or rebuilds the
 // MAC, whose key is derived from the license's public signature.
 #ifndef AIRLOCK_DETAIL_CLOCK_STATE_HPP
@@ -5095,6 +5096,16 @@ struct clock_state {
     std::int64_t latest_seen = 0;
 };
 
+// A state line written for another license id (the one a renewal replaced):
+// its MAC cannot be checked without that license, so it counts as absent and
+// is overwritten; the new license's issue time is then the lower bound.
+inline bool belongs_to_another_license(std::string_view line, std::string_view license_id) {
+    const std::size_t tag = clock_state_tag.size();
+    if (line.substr(0, tag) != clock_state_tag || line.size() <= tag || line[tag] != ' ') return false;
+    const std::size_t end = line.find(' ', tag + 1);
+    return end != std::string_view::npos && end > tag + 1 && line.substr(tag + 1, end - tag - 1) != license_id;
+}
+
 // The file is one line: "airlock-clock-v1 <license id> <seconds> <mac>".
 inline clock_state read_clock_state(const std::string& path, const std::array<std::uint8_t, 64>& signature,
                                     std::string_view license_id) {
@@ -5106,6 +5117,7 @@ inline clock_state read_clock_state(const std::string& path, const std::array<st
     std::fclose(f);
     state.status = clock_state_status::altered;
     const std::string line(buf, n);
+    if (belongs_to_another_license(line, license_id)) return clock_state{};
     const std::string prefix = std::string(clock_state_tag) + " " + std::string(license_id) + " ";
     if (line.compare(0, prefix.size(), prefix) != 0) return state;
     const std::size_t space = line.find(' ', prefix.size());
@@ -5142,27 +5154,29 @@ namespace airlock::detail {
 
 inline constexpr std::size_t max_license_size = 64 * 1024;
 
-inline std::string read_capped(const std::string& path, std::string& out) {
+inline bool fail(verify_result& r, reason why, std::string message) {
+    r.why = why;
+    r.message = std::move(message);
+    return false;
+}
+
+// Reads at most max_license_size bytes. A larger file is malformed, as the
+// same text given to verify_license would be; it is never read whole.
+inline bool read_capped(const std::string& path, std::string& out, verify_result& r) {
     std::FILE* f = std::fopen(path.c_str(), "rb");
-    if (!f) return "cannot open the license file";
+    if (!f) return fail(r, reason::unreadable, path + ": cannot open the license file");
     char buf[4096];
     std::size_t n = 0;
     while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) {
         if (out.size() + n > max_license_size) {
             std::fclose(f);
-            return "larger than 65536 bytes, so not a license";
+            return fail(r, reason::malformed, path + ": larger than 65536 bytes, so not a license");
         }
         out.append(buf, n);
     }
     const bool failed = std::ferror(f) != 0;
     std::fclose(f);
-    return failed ? "cannot read the license file (is it a folder?)" : "";
-}
-
-inline bool fail(verify_result& r, reason why, std::string message) {
-    r.why = why;
-    r.message = std::move(message);
-    return false;
+    return !failed || fail(r, reason::unreadable, path + ": cannot read the license file (is it a folder?)");
 }
 
 inline std::int64_t system_now() {
@@ -5186,7 +5200,10 @@ inline bool check_declared_version(std::string_view body, verify_result& r) {
         if (end == std::string_view::npos) end = body.size();
         const std::string_view text = body.substr(pos, end - pos);
         if (text.substr(0, 9) == "format = ") {
-            if (text == "format = 1") return true;
+            const std::string_view value = text.substr(9);
+            // Only another integer is another version; anything else is for the parser to reject.
+            if (value == "1" || value.empty() || value.find_first_not_of("0123456789") != std::string_view::npos)
+                return true;
             r.line = line;
             r.column = 10;
             return fail(r, reason::unsupported_version,
@@ -5345,17 +5362,20 @@ namespace airlock {
     return result;
 }
 
-// Reads the file (at most 64 KiB) and checks it.
+// Reads the file (at most 64 KiB; a larger one is malformed) and checks it.
 [[nodiscard]] inline verify_result verify_license_file(const std::string& path, const trust_store& trusted,
                                                        const verify_options& options) noexcept {
-    std::string text;
-    if (auto problem = detail::read_capped(path, text); !problem.empty()) {
-        verify_result result;
+    verify_result result;
+    try {
+        std::string text;
+        if (!detail::read_capped(path, text, result)) return result;
+        return verify_license(text, trusted, options);
+    } catch (...) {
+        result = verify_result{};
         result.why = reason::unreadable;
-        result.message = path + ": " + problem;
+        result.message = "out of memory while reading the license";
         return result;
     }
-    return verify_license(text, trusted, options);
 }
 
 }  // namespace airlock

@@ -30,17 +30,20 @@ namespace airlock {
     return result;
 }
 
-// Reads the file (at most 64 KiB) and checks it.
+// Reads the file (at most 64 KiB; a larger one is malformed) and checks it.
 [[nodiscard]] inline verify_result verify_license_file(const std::string& path, const trust_store& trusted,
                                                        const verify_options& options) noexcept {
-    std::string text;
-    if (auto problem = detail::read_capped(path, text); !problem.empty()) {
-        verify_result result;
+    verify_result result;
+    try {
+        std::string text;
+        if (!detail::read_capped(path, text, result)) return result;
+        return verify_license(text, trusted, options);
+    } catch (...) {
+        result = verify_result{};
         result.why = reason::unreadable;
-        result.message = path + ": " + problem;
+        result.message = "out of memory while reading the license";
         return result;
     }
-    return verify_license(text, trusted, options);
 }
 
 }  // namespace airlock

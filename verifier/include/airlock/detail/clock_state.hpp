@@ -4,7 +4,8 @@
 //
 // What it stops: a user who sets the clock back to before a time the product
 // already saw, and a casual edit of the file. What it cannot stop: deleting
-// the file (the product then starts over from the license's issue time), or
+// the file, or renaming the license id in it (the product then starts over
+// from the license's issue time, as it does after a renewal), or
 // a determined root user who copies an old state file back or rebuilds the
 // MAC, whose key is derived from the license's public signature.
 #ifndef AIRLOCK_DETAIL_CLOCK_STATE_HPP
@@ -48,6 +49,16 @@ struct clock_state {
     std::int64_t latest_seen = 0;
 };
 
+// A state line written for another license id (the one a renewal replaced):
+// its MAC cannot be checked without that license, so it counts as absent and
+// is overwritten; the new license's issue time is then the lower bound.
+inline bool belongs_to_another_license(std::string_view line, std::string_view license_id) {
+    const std::size_t tag = clock_state_tag.size();
+    if (line.substr(0, tag) != clock_state_tag || line.size() <= tag || line[tag] != ' ') return false;
+    const std::size_t end = line.find(' ', tag + 1);
+    return end != std::string_view::npos && end > tag + 1 && line.substr(tag + 1, end - tag - 1) != license_id;
+}
+
 // The file is one line: "airlock-clock-v1 <license id> <seconds> <mac>".
 inline clock_state read_clock_state(const std::string& path, const std::array<std::uint8_t, 64>& signature,
                                     std::string_view license_id) {
@@ -59,6 +70,7 @@ inline clock_state read_clock_state(const std::string& path, const std::array<st
     std::fclose(f);
     state.status = clock_state_status::altered;
     const std::string line(buf, n);
+    if (belongs_to_another_license(line, license_id)) return clock_state{};
     const std::string prefix = std::string(clock_state_tag) + " " + std::string(license_id) + " ";
     if (line.compare(0, prefix.size(), prefix) != 0) return state;
     const std::size_t space = line.find(' ', prefix.size());

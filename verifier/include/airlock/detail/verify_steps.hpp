@@ -27,27 +27,29 @@ namespace airlock::detail {
 
 inline constexpr std::size_t max_license_size = 64 * 1024;
 
-inline std::string read_capped(const std::string& path, std::string& out) {
+inline bool fail(verify_result& r, reason why, std::string message) {
+    r.why = why;
+    r.message = std::move(message);
+    return false;
+}
+
+// Reads at most max_license_size bytes. A larger file is malformed, as the
+// same text given to verify_license would be; it is never read whole.
+inline bool read_capped(const std::string& path, std::string& out, verify_result& r) {
     std::FILE* f = std::fopen(path.c_str(), "rb");
-    if (!f) return "cannot open the license file";
+    if (!f) return fail(r, reason::unreadable, path + ": cannot open the license file");
     char buf[4096];
     std::size_t n = 0;
     while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) {
         if (out.size() + n > max_license_size) {
             std::fclose(f);
-            return "larger than 65536 bytes, so not a license";
+            return fail(r, reason::malformed, path + ": larger than 65536 bytes, so not a license");
         }
         out.append(buf, n);
     }
     const bool failed = std::ferror(f) != 0;
     std::fclose(f);
-    return failed ? "cannot read the license file (is it a folder?)" : "";
-}
-
-inline bool fail(verify_result& r, reason why, std::string message) {
-    r.why = why;
-    r.message = std::move(message);
-    return false;
+    return !failed || fail(r, reason::unreadable, path + ": cannot read the license file (is it a folder?)");
 }
 
 inline std::int64_t system_now() {

@@ -1,0 +1,259 @@
+// SPDX-License-Identifier: MIT
+// What embedding the verifier costs (issue 7): lines of the single header (per
+// source folder), compile time of a file that includes only it, bytes it adds
+// to a stripped program, and the latency of the whole check (read, verify,
+// collect this machine's fingerprint, match), next to the same pipeline with
+// the signature step done by libsodium or OpenSSL instead.
+#include <openssl/evp.h>
+#include <sodium.h>
+#include <sys/stat.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <map>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "airlock/airlock.hpp"
+#include "round_robin.hpp"
+
+namespace {
+
+using airlock_bench::median;
+const std::string source_dir = AIRLOCK_SOURCE_DIR;
+const std::string single_header = source_dir + "/verifier/single_include/airlock.hpp";
+
+std::string read_text(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream out;
+  out << in.rdbuf();
+  return out.str();
+}
+
+void write_text(const std::string& path, const std::string& text) { std::ofstream(path, std::ios::binary) << text; }
+
+long file_size(const std::string& path) {
+  struct stat st {};
+  return ::stat(path.c_str(), &st) == 0 ? static_cast<long>(st.st_size) : -1;
+}
+
+// Lines of the single header, by the folder each amalgamated file came from.
+void print_lines() {
+  std::istringstream in(read_text(single_header));
+  std::map<std::string, int> per_folder;
+  std::string line, folder = "(preamble)";
+  int total = 0;
+  while (std::getline(in, line)) {
+    ++total;
+    if (line.rfind("// ----- ", 0) == 0) {
+      const std::string path = line.substr(9, line.size() - 15);
+      folder = path.substr(0, path.rfind('/'));
+    }
+    ++per_folder[folder];
+  }
+  std::printf("single header: %d lines (target < 3000)\n", total);
+  for (const auto& [name, count] : per_folder) std::printf("  %-40s %5d\n", name.c_str(), count);
+}
+
+double timed_command_ms(const std::string& command) {
+  const auto start = std::chrono::steady_clock::now();
+  if (std::system(command.c_str()) != 0) {
+    std::printf("FAILED: %s\n", command.c_str());
+    std::exit(1);
+  }
+  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+}
+
+void print_compile_time(const std::string& work, int runs) {
+  write_text(work + "/include_only.cpp", "#include \"airlock.hpp\"\n");
+  const std::string command = std::string(AIRLOCK_CXX) + " -std=c++17 -O2 -I " + source_dir +
+                              "/verifier/single_include -c " + work + "/include_only.cpp -o " + work + "/include_only.o";
+  std::vector<double> ms;
+  for (int i = 0; i < runs; ++i) ms.push_back(timed_command_ms(command));
+  std::printf("compile, g++ -std=c++17 -O2 -c of a file including only airlock.hpp: median %.0f ms of %d (target < 2000)\n",
+              median(ms), runs);
+}
+
+// What a product really pays: the same, for a file that runs a full check.
+void print_full_compile_time(const std::string& work, int runs) {
+  const std::string command = std::string(AIRLOCK_CXX) + " -std=c++17 -O2 -I " + source_dir +
+                              "/verifier/single_include -c " + work + "/full.cpp -o " + work + "/full.o";
+  std::vector<double> ms;
+  for (int i = 0; i < runs; ++i) ms.push_back(timed_command_ms(command));
+  std::printf("compile, g++ -std=c++17 -O2 -c of a file running a full check:        median %.0f ms of %d\n",
+              median(ms), runs);
+}
+
+const char full_program[] = R"(#include "airlock.hpp"
+#include <cstdio>
+int main(int argc, char** argv) {
+  if (argc < 3) return 2;
+  airlock::trust_store trusted;
+  std::FILE* f = std::fopen(argv[2], "rb");
+  char pem[512] = {};
+  const std::size_t n = f ? std::fread(pem, 1, sizeof pem - 1, f) : 0;
+  if (f) std::fclose(f);
+  if (!trusted.add_pem(std::string_view(pem, n))) return 3;
+  airlock::verify_options options;
+  options.product = "acme-studio";
+  const airlock::verify_result r = airlock::verify_license_file(argv[1], trusted, options);
+  std::printf("%s %s\n", std::string(airlock::to_string(r.why)).c_str(), r.message.c_str());
+  return r.ok() ? 0 : 1;
+}
+)";
+
+// Stripped -O2 size of an empty program and of one that does a full check.
+void print_size_added(const std::string& work) {
+  write_text(work + "/empty.cpp", "int main() { return 0; }\n");
+  write_text(work + "/full.cpp", full_program);
+  const std::string cxx = std::string(AIRLOCK_CXX) + " -std=c++17 -s -I " + source_dir + "/verifier/single_include ";
+  for (const char* flags : {"-O2", "-O2 -static", "-Os"}) {
+    timed_command_ms(cxx + flags + " " + work + "/empty.cpp -o " + work + "/empty");
+    timed_command_ms(cxx + flags + " " + work + "/full.cpp -o " + work + "/full");
+    const long empty = file_size(work + "/empty"), full = file_size(work + "/full");
+    std::printf("size added, %-14s -s: empty %7ld B, full check %7ld B, added %6.1f KB (target < 100 KB)\n", flags,
+                empty, full, (full - empty) / 1024.0);
+  }
+}
+
+struct fixture {
+  std::string license_path, pem;
+  std::array<std::uint8_t, 32> public_key{};
+  airlock::verify_options options;
+};
+
+// A license bound to this machine, signed with a fresh libsodium key.
+fixture make_fixture(const std::string& work) {
+  fixture fx;
+  std::uint8_t secret[crypto_sign_SECRETKEYBYTES];
+  crypto_sign_keypair(fx.public_key.data(), secret);
+  airlock::format::license lic;
+  lic.id = "bench-0001";
+  lic.key_id = airlock::key_id_of(fx.public_key);
+  lic.product = "acme-studio";
+  lic.licensee = "Bench Corp";
+  lic.issued = airlock::format::utc_time{1767225600};  // 2026-01-01
+  lic.not_before = airlock::format::utc_date(lic.issued);
+  lic.features = {"render"};
+  const auto hashes = airlock::hwid::hash_snapshot(airlock::hwid::collect({}), lic.key_id, lic.product);
+  lic.machine = {false, std::string(airlock::format::match_policy_v1), false, hashes.platform, hashes.disk, hashes.nic,
+                 hashes.os, hashes.board};
+  const std::string body = airlock::format::write_license_body(lic).text;
+  const std::string message = airlock::format::signed_message(body);
+  airlock::format::signature_block block;
+  block.key_id = lic.key_id;
+  crypto_sign_detached(block.value.data(), nullptr, reinterpret_cast<const std::uint8_t*>(message.data()),
+                       message.size(), secret);
+  fx.license_path = work + "/bench.lic";
+  write_text(fx.license_path, body + airlock::format::write_signature_block(block).text);
+  fx.pem = airlock::format::public_key_to_pem(fx.public_key);
+  fx.options.product = "acme-studio";
+  fx.options.build_date = airlock::format::date{2026, 1, 15};
+  return fx;
+}
+
+bool sodium_signature(const fixture& fx, const std::string& message, const airlock::format::signature_block& s) {
+  return crypto_sign_verify_detached(s.value.data(), reinterpret_cast<const std::uint8_t*>(message.data()),
+                                     message.size(), fx.public_key.data()) == 0;
+}
+
+bool openssl_signature(const fixture& fx, const std::string& message, const airlock::format::signature_block& s) {
+  EVP_PKEY* key = EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, nullptr, fx.public_key.data(), 32);
+  EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+  const bool ok = key && ctx && EVP_DigestVerifyInit(ctx, nullptr, nullptr, nullptr, key) == 1 &&
+                  EVP_DigestVerify(ctx, s.value.data(), 64, reinterpret_cast<const std::uint8_t*>(message.data()),
+                                   message.size()) == 1;
+  EVP_MD_CTX_free(ctx);
+  EVP_PKEY_free(key);
+  return ok;
+}
+
+// The same pipeline as verify_license_file, with another signature primitive.
+template <class Signature>
+bool peer_check(const fixture& fx, Signature signature_ok) {
+  const std::string text = read_text(fx.license_path);
+  auto split = airlock::format::split_license(airlock::format::normalize_line_endings(text));
+  if (!split.ok() || !signature_ok(fx, airlock::format::signed_message(split.value->body), split.value->signature))
+    return false;
+  auto lic = airlock::format::parse_license_body(split.value->body);
+  if (!lic.ok()) return false;
+  const auto& m = lic.value->machine;
+  const airlock::class_hashes recorded{m.platform, m.disk, m.nic, m.os, m.board};
+  const auto current = airlock::hwid::hash_snapshot(airlock::hwid::collect({}), lic.value->key_id, lic.value->product);
+  return airlock::match_fingerprint(recorded, current).ok;
+}
+
+void print_latency(const fixture& fx, int rounds) {
+  const auto airlock_check = [&] {
+    airlock::trust_store trusted;  // re-decoded on every call, as licensecc does
+    trusted.add(fx.public_key.data(), 32);
+    return airlock::verify_license_file(fx.license_path, trusted, fx.options).ok();
+  };
+  if (!airlock_check()) {
+    std::printf("FAILED: the bench license does not verify on this machine\n");
+    std::exit(1);
+  }
+  const std::string text = read_text(fx.license_path);
+  const auto split = airlock::format::split_license(text);
+  const std::string message = airlock::format::signed_message(split.value->body);
+  std::vector<airlock_bench::contender> contenders = {
+      {"airlock whole check (file)", airlock_check},
+      {"  same, PEM key parsed each call", [&] {
+         airlock::trust_store trusted;
+         trusted.add_pem(fx.pem);
+         return airlock::verify_license_file(fx.license_path, trusted, fx.options).ok();
+       }},
+      {"  same, machine snapshot given", [&] {
+         static const airlock::verify_options given = [&] {
+           airlock::verify_options o = fx.options;
+           o.machine = airlock::hwid::collect({});
+           return o;
+         }();
+         airlock::trust_store trusted;
+         trusted.add(fx.public_key.data(), 32);
+         return airlock::verify_license_file(fx.license_path, trusted, given).ok();
+       }},
+      {"  peer: libsodium signature", [&] { return peer_check(fx, sodium_signature); }},
+      {"  peer: OpenSSL signature", [&] { return peer_check(fx, openssl_signature); }},
+      {"step: read file", [&] { return !read_text(fx.license_path).empty(); }},
+      {"step: Ed25519 verify (airlock)", [&] {
+         return airlock::ed25519::verify(fx.public_key.data(), 32, reinterpret_cast<const std::uint8_t*>(message.data()),
+                                         message.size(), split.value->signature.value.data(), 64);
+       }},
+      {"step: Ed25519 verify (libsodium)", [&] { return sodium_signature(fx, message, split.value->signature); }},
+      {"step: Ed25519 verify (OpenSSL)", [&] { return openssl_signature(fx, message, split.value->signature); }},
+      {"step: parse body", [&] { return airlock::format::parse_license_body(split.value->body).ok(); }},
+      {"step: collect this machine", [&] { return airlock::hwid::collect({}).platform.present(); }},
+      {"step: hash snapshot", [&] {
+         static const auto snap = airlock::hwid::collect({});
+         return !airlock::hwid::hash_snapshot(snap, "0123456789abcdef", "acme-studio").platform.empty();
+       }},
+  };
+  std::printf("latency, %d interleaved rounds of one call each (licensecc acquire_license: ~70-80 us)\n", rounds);
+  const long failures = airlock_bench::run_rounds(contenders, rounds, 1);
+  airlock_bench::print_table(contenders, 1);
+  if (failures) std::printf("ERROR: %ld checks failed\n", failures);
+}
+
+}  // namespace
+
+// Usage: bench_verifier_cost [latency rounds=2001] [compile runs=5]
+int main(int argc, char** argv) {
+  if (sodium_init() < 0) return 1;
+  const int rounds = argc > 1 ? std::atoi(argv[1]) : 2001, compiles = argc > 2 ? std::atoi(argv[2]) : 5;
+  char work_template[] = "/tmp/airlock-bench-XXXXXX";
+  const char* made = ::mkdtemp(work_template);
+  if (!made) return 1;
+  const std::string work = made;
+  std::printf("compiler: %s\n", AIRLOCK_CXX);
+  print_lines();
+  print_compile_time(work, compiles);
+  print_size_added(work);
+  print_full_compile_time(work, compiles);
+  print_latency(make_fixture(work), rounds);
+  std::system(("rm -rf " + work).c_str());
+  return 0;
+}
