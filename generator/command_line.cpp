@@ -32,15 +32,4 @@ cli::exit_code exit_code_for(keys::key_problem problem) {
     return cli::exit_internal;
 }
 
-std::string to_hex(const std::uint8_t* data, std::size_t size) {
-    static const char digits[] = "0123456789abcdef";
-    std::string out;
-    out.reserve(size * 2);
-    for (std::size_t i = 0; i < size; ++i) {
-        out.push_back(digits[data[i] >> 4]);
-        out.push_back(digits[data[i] & 0x0f]);
-    }
-    return out;
-}
-
 }  // namespace airlock::generator

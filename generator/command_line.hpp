@@ -40,8 +40,6 @@ auto with_key_errors(Body&& body) -> decltype(body()) {
     }
 }
 
-std::string to_hex(const std::uint8_t* data, std::size_t size);
-
 int run_keygen(const std::vector<std::string>& args);
 int run_pubkey(const std::vector<std::string>& args);
 int run_issue(const std::vector<std::string>& args);

@@ -4,6 +4,7 @@
 
 #include <iostream>
 
+#include "airlock/format/encoding.hpp"
 #include "cli/file_io.hpp"
 #include "generator/command_line.hpp"
 #include "generator/passphrase.hpp"
@@ -101,7 +102,7 @@ std::string cpp_snippet(const keys::public_key_bytes& key) {
                       "static constexpr unsigned char airlock_vendor_public_key[32] = {";
     for (std::size_t i = 0; i < key.size(); ++i) {
         out += (i % 8 == 0) ? "\n    " : " ";
-        out += "0x" + to_hex(&key[i], 1) + ",";
+        out += "0x" + format::hex_encode(&key[i], 1) + ",";
     }
     return out + "\n};\n";
 }
@@ -128,7 +129,7 @@ int run_pubkey(const std::vector<std::string>& args) {
     const auto source = passphrase_from(vm["passphrase-file"].as<std::string>(), prompt_mode::once);
     const auto key = with_key_errors([&] { return keys::load_any_public_key(vm["key"].as<std::string>(), source); });
     if (format == "pem") std::cout << keys::public_key_pem(key);
-    if (format == "raw") std::cout << to_hex(key.data(), key.size()) << "\n";
+    if (format == "raw") std::cout << format::hex_encode(key) << "\n";
     if (format == "cpp") std::cout << cpp_snippet(key);
     if (format == "id") std::cout << keys::key_id(key) << "\n";
     return cli::exit_ok;

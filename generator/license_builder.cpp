@@ -9,6 +9,7 @@
 #include <cstring>
 
 #include "airlock/format/detail/field_checks.hpp"
+#include "airlock/format/encoding.hpp"
 #include "airlock/format/envelope.hpp"
 #include "airlock/format/license_body.hpp"
 #include "cli/diagnostics.hpp"
@@ -143,7 +144,7 @@ std::string new_license_id() {
         if (n <= 0) throw cli::failure(cli::exit_internal, "getrandom failed: " + std::string(std::strerror(errno)));
         got += static_cast<std::size_t>(n);
     }
-    return to_hex(bytes, sizeof bytes);
+    return format::hex_encode(bytes, sizeof bytes);
 }
 
 format::utc_time current_time() {

@@ -17,6 +17,7 @@
 #include <string>
 #include <string_view>
 
+#include "airlock/format/encoding.hpp"
 #include "airlock/sha2.hpp"
 
 namespace airlock::detail {
@@ -33,13 +34,7 @@ inline std::string clock_state_mac(const std::array<std::uint8_t, 64>& signature
     const std::string message = std::string(clock_state_tag) + " " + std::string(license_id) + " " + std::to_string(seconds);
     const auto mac = hmac_sha256(key.data(), key.size(), reinterpret_cast<const std::uint8_t*>(message.data()),
                                  message.size());
-    static constexpr char hex[] = "0123456789abcdef";
-    std::string out;
-    for (auto b : mac) {
-        out += hex[b >> 4];
-        out += hex[b & 15];
-    }
-    return out;
+    return format::hex_encode(mac);
 }
 
 enum class clock_state_status { absent, valid, altered };
