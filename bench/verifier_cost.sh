@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 cmake -S . -B build-bench -DCMAKE_BUILD_TYPE=Release -DAIRLOCK_BUILD_BENCH=ON \
-  -DAIRLOCK_BUILD_TESTS=OFF -DAIRLOCK_BUILD_TOOLS=OFF >/dev/null
+  -DAIRLOCK_BUILD_TESTS=OFF -DAIRLOCK_BUILD_TOOLS=ON >/dev/null
 cmake --build build-bench -j2 --target bench_verifier_cost
 runner=()
 if command -v taskset >/dev/null && [ "$(nproc)" -gt 1 ]; then runner=(taskset -c 1); fi
