@@ -5,7 +5,6 @@
 #define AIRLOCK_TESTS_HWID_TOOL_SUPPORT_HPP
 
 #include <cctype>
-#include <regex>
 #include <sstream>
 #include <string>
 #include <utility>
@@ -169,12 +168,25 @@ inline std::vector<std::string> split_commas(const std::string& s) {
   return out;
 }
 
-// The 32-hex-digit tokens in a text.
+// The 32-hex-digit tokens in a text: runs of exactly 32 lowercase hex digits
+// between characters that are not word characters. (No std::regex: g++ 12
+// warns inside it under -O2 with sanitizers.)
 inline std::vector<std::string> hex32_tokens(const std::string& text) {
-  static const std::regex hex32("\\b[0-9a-f]{32}\\b");
+  const auto is_hex = [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); };
+  const auto is_word = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; };
   std::vector<std::string> out;
-  for (auto it = std::sregex_iterator(text.begin(), text.end(), hex32); it != std::sregex_iterator(); ++it)
-    out.push_back(it->str());
+  for (std::size_t i = 0; i < text.size();) {
+    if (!is_word(text[i])) {
+      ++i;
+      continue;
+    }
+    std::size_t end = i;
+    while (end < text.size() && is_word(text[end])) ++end;
+    bool all_hex = end - i == 32;
+    for (std::size_t k = i; all_hex && k < end; ++k) all_hex = is_hex(text[k]);
+    if (all_hex) out.push_back(text.substr(i, 32));
+    i = end;
+  }
   return out;
 }
 
