@@ -178,14 +178,17 @@ TEST_CASE("A build newer than the maintenance period fails with build_too_new", 
     CHECK(r.message == "this build (2026-04-10) is newer than the maintenance period (2026-03-31); older builds stay licensed");
 }
 
-TEST_CASE("Without a build date the maintenance period is not enforced", "[verify][fallback]") {
-    // Documented behaviour: updates_until can only be judged against a build date,
-    // so a product that gives none accepts every build (and gets no warning).
+TEST_CASE("Without a build date the maintenance period is not enforced and a warning says so", "[verify][fallback]") {
+    // updates_until can only be judged against a build date, so a product that
+    // gives none accepts every build, and is told that it did not check.
     format::license lic = unbound_license();
     lic.updates_until = day("2026-03-31");
     const verify_result r = check(sign(lic), options_at(at("2027-05-01T00:00:00Z")));
     CHECK(r.why == reason::ok);
-    CHECK(r.warnings.empty());
+    REQUIRE(r.warnings.size() == 1);
+    CHECK(r.warnings[0].kind == warning_kind::maintenance_not_checked);
+    CHECK(r.warnings[0].message ==
+          "the license covers builds up to 2026-03-31, but no build date was given, so that was not checked");
 }
 
 TEST_CASE("A valid license answers has_feature and limit from its contents", "[verify][features]") {

@@ -4991,6 +4991,7 @@ enum class warning_kind {
     grace_period,        // expired, still accepted within grace_days
     binding_fragile,     // one more hardware change will break the binding
     machine_not_checked, // the caller turned the machine check off
+    maintenance_not_checked, // updates_until is set but the caller gave no build date
 };
 
 struct warning {
@@ -5004,6 +5005,7 @@ struct warning {
     case warning_kind::grace_period: return "grace_period";
     case warning_kind::binding_fragile: return "binding_fragile";
     case warning_kind::machine_not_checked: return "machine_not_checked";
+    case warning_kind::maintenance_not_checked: return "maintenance_not_checked";
     }
     return "unknown";
 }
@@ -5321,6 +5323,10 @@ inline bool check_dates(std::int64_t now, const verify_options& options, verify_
             r.warnings.push_back({warning_kind::expires_soon, "the license expires on " + format::to_string(*lic.expires) +
                                                                   " (" + std::to_string(-days_past) + " days left)"});
     }
+    if (lic.updates_until && !options.build_date)
+        r.warnings.push_back({warning_kind::maintenance_not_checked,
+                              "the license covers builds up to " + format::to_string(*lic.updates_until) +
+                                  ", but no build date was given, so that was not checked"});
     if (lic.updates_until && options.build_date && *lic.updates_until < *options.build_date)
         return fail(r, reason::build_too_new,
                     "this build (" + format::to_string(*options.build_date) + ") is newer than the maintenance period (" +

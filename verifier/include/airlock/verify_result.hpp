@@ -23,6 +23,7 @@ enum class warning_kind {
     grace_period,        // expired, still accepted within grace_days
     binding_fragile,     // one more hardware change will break the binding
     machine_not_checked, // the caller turned the machine check off
+    maintenance_not_checked, // updates_until is set but the caller gave no build date
 };
 
 struct warning {
@@ -36,6 +37,7 @@ struct warning {
     case warning_kind::grace_period: return "grace_period";
     case warning_kind::binding_fragile: return "binding_fragile";
     case warning_kind::machine_not_checked: return "machine_not_checked";
+    case warning_kind::maintenance_not_checked: return "maintenance_not_checked";
     }
     return "unknown";
 }

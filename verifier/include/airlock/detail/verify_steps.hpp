@@ -166,6 +166,10 @@ inline bool check_dates(std::int64_t now, const verify_options& options, verify_
             r.warnings.push_back({warning_kind::expires_soon, "the license expires on " + format::to_string(*lic.expires) +
                                                                   " (" + std::to_string(-days_past) + " days left)"});
     }
+    if (lic.updates_until && !options.build_date)
+        r.warnings.push_back({warning_kind::maintenance_not_checked,
+                              "the license covers builds up to " + format::to_string(*lic.updates_until) +
+                                  ", but no build date was given, so that was not checked"});
     if (lic.updates_until && options.build_date && *lic.updates_until < *options.build_date)
         return fail(r, reason::build_too_new,
                     "this build (" + format::to_string(*options.build_date) + ") is newer than the maintenance period (" +
