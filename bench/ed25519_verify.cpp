@@ -35,7 +35,8 @@ bool botan_verify(const bytes& key, const bytes& message, const bytes& signature
 bool openssl_verify(const bytes& key, const bytes& message, const bytes& signature) {
   EVP_PKEY* pkey = EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, nullptr, key.data(), key.size());
   EVP_MD_CTX* ctx = EVP_MD_CTX_new();
-  const bool ok = pkey != nullptr && ctx != nullptr && EVP_DigestVerifyInit(ctx, nullptr, nullptr, nullptr, pkey) == 1 &&
+  const bool ok = pkey != nullptr && ctx != nullptr &&
+                  EVP_DigestVerifyInit(ctx, nullptr, nullptr, nullptr, pkey) == 1 &&
                   EVP_DigestVerify(ctx, signature.data(), signature.size(), message.data(), message.size()) == 1;
   EVP_MD_CTX_free(ctx);
   EVP_PKEY_free(pkey);
@@ -63,7 +64,8 @@ int main(int argc, char** argv) {
   crypto_sign_detached(signature.data(), nullptr, message.data(), message.size(), secret.data());
 
   std::vector<airlock_bench::contender> contenders = {
-      {"airlock radix 2^51 (default)", [&] {
+      {"airlock radix 2^51 (default)",
+       [&] {
          return airlock::ed25519::verify(key.data(), key.size(), message.data(), message.size(), signature.data(),
                                          signature.size());
        }},

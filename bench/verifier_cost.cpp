@@ -70,11 +70,13 @@ double timed_command_ms(const std::string& command) {
 void print_compile_time(const std::string& work, int runs) {
   write_text(work + "/include_only.cpp", "#include \"airlock.hpp\"\n");
   const std::string command = std::string(AIRLOCK_CXX) + " -std=c++17 -O2 -I " + source_dir +
-                              "/verifier/single_include -c " + work + "/include_only.cpp -o " + work + "/include_only.o";
+                              "/verifier/single_include -c " + work + "/include_only.cpp -o " + work +
+                              "/include_only.o";
   std::vector<double> ms;
   for (int i = 0; i < runs; ++i) ms.push_back(timed_command_ms(command));
-  std::printf("compile, g++ -std=c++17 -O2 -c of a file including only airlock.hpp: median %.0f ms of %d (target < 2000)\n",
-              median(ms), runs);
+  std::printf(
+      "compile, g++ -std=c++17 -O2 -c of a file including only airlock.hpp: median %.0f ms of %d (target < 2000)\n",
+      median(ms), runs);
 }
 
 // What a product really pays: the same, for a file that runs a full check.
@@ -139,8 +141,10 @@ fixture make_fixture(const std::string& work) {
   lic.not_before = airlock::format::utc_date(lic.issued);
   lic.features = {"render"};
   const auto hashes = airlock::hwid::hash_snapshot(airlock::hwid::collect({}), lic.key_id, lic.product);
-  lic.machine = {false, std::string(airlock::format::match_policy_v1), false, hashes.platform, hashes.disk, hashes.nic,
-                 hashes.os, hashes.board};
+  lic.machine = {false,       std::string(airlock::format::match_policy_v1),
+                 false,       hashes.platform,
+                 hashes.disk, hashes.nic,
+                 hashes.os,   hashes.board};
   const std::string body = airlock::format::write_license_body(lic).text;
   const std::string message = airlock::format::signed_message(body);
   airlock::format::signature_block block;
@@ -201,12 +205,14 @@ void print_latency(const fixture& fx, int rounds) {
   const std::string message = airlock::format::signed_message(split.value->body);
   std::vector<airlock_bench::contender> contenders = {
       {"airlock whole check (file)", airlock_check},
-      {"  same, PEM key parsed each call", [&] {
+      {"  same, PEM key parsed each call",
+       [&] {
          airlock::trust_store trusted;
          trusted.add_pem(fx.pem);
          return airlock::verify_license_file(fx.license_path, trusted, fx.options).ok();
        }},
-      {"  same, machine snapshot given", [&] {
+      {"  same, machine snapshot given",
+       [&] {
          static const airlock::verify_options given = [&] {
            airlock::verify_options o = fx.options;
            o.machine = airlock::hwid::collect({});
@@ -219,15 +225,18 @@ void print_latency(const fixture& fx, int rounds) {
       {"  peer: libsodium signature", [&] { return peer_check(fx, sodium_signature); }},
       {"  peer: OpenSSL signature", [&] { return peer_check(fx, openssl_signature); }},
       {"step: read file", [&] { return !read_text(fx.license_path).empty(); }},
-      {"step: Ed25519 verify (airlock)", [&] {
-         return airlock::ed25519::verify(fx.public_key.data(), 32, reinterpret_cast<const std::uint8_t*>(message.data()),
-                                         message.size(), split.value->signature.value.data(), 64);
+      {"step: Ed25519 verify (airlock)",
+       [&] {
+         return airlock::ed25519::verify(fx.public_key.data(), 32,
+                                         reinterpret_cast<const std::uint8_t*>(message.data()), message.size(),
+                                         split.value->signature.value.data(), 64);
        }},
       {"step: Ed25519 verify (libsodium)", [&] { return sodium_signature(fx, message, split.value->signature); }},
       {"step: Ed25519 verify (OpenSSL)", [&] { return openssl_signature(fx, message, split.value->signature); }},
       {"step: parse body", [&] { return airlock::format::parse_license_body(split.value->body).ok(); }},
       {"step: collect this machine", [&] { return airlock::hwid::collect({}).platform.present(); }},
-      {"step: hash snapshot", [&] {
+      {"step: hash snapshot",
+       [&] {
          static const auto snap = airlock::hwid::collect({});
          return !airlock::hwid::hash_snapshot(snap, "0123456789abcdef", "acme-studio").platform.empty();
        }},

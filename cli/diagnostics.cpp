@@ -6,21 +6,19 @@
 
 namespace airlock::cli {
 
-std::string about_file(const std::string& path, const std::string& problem) {
-    return path + ": " + problem;
-}
+std::string about_file(const std::string& path, const std::string& problem) { return path + ": " + problem; }
 
 bool flush_stdout() noexcept {
-    std::cout.flush();
-    return std::cout.good() && std::fflush(stdout) == 0 && !std::ferror(stdout);
+  std::cout.flush();
+  return std::cout.good() && std::fflush(stdout) == 0 && !std::ferror(stdout);
 }
 
 void print_error(const char* tool, const std::string& message) {
-    std::fprintf(stderr, "%s: error: %s\n", tool, message.c_str());
+  std::fprintf(stderr, "%s: error: %s\n", tool, message.c_str());
 }
 
 void print_warning(const char* tool, const std::string& message) {
-    std::fprintf(stderr, "%s: warning: %s\n", tool, message.c_str());
+  std::fprintf(stderr, "%s: warning: %s\n", tool, message.c_str());
 }
 
 }  // namespace airlock::cli

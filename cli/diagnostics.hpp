@@ -15,13 +15,12 @@ namespace airlock::cli {
 // Thrown by tool code to stop with a message and an exit code; caught once
 // in main() by run_tool().
 class failure : public std::runtime_error {
-public:
-    failure(exit_code code, const std::string& message)
-        : std::runtime_error(message), code_(code) {}
-    exit_code code() const noexcept { return code_; }
+ public:
+  failure(exit_code code, const std::string& message) : std::runtime_error(message), code_(code) {}
+  exit_code code() const noexcept { return code_; }
 
-private:
-    exit_code code_;
+ private:
+  exit_code code_;
 };
 
 // "<path>: <problem>", the shape of every file-related message.
@@ -38,20 +37,20 @@ bool flush_stdout() noexcept;
 // stderr and the matching exit code.
 template <typename Body>
 int run_tool(const char* tool, Body&& body) noexcept {
-    try {
-        const int code = body();
-        if (!flush_stdout()) throw failure(exit_write_failed, "cannot write to standard output");
-        return code;
-    } catch (const failure& f) {
-        print_error(tool, f.what());
-        return f.code();
-    } catch (const std::exception& e) {
-        print_error(tool, std::string("internal error: ") + e.what());
-        return exit_internal;
-    } catch (...) {
-        print_error(tool, "internal error");
-        return exit_internal;
-    }
+  try {
+    const int code = body();
+    if (!flush_stdout()) throw failure(exit_write_failed, "cannot write to standard output");
+    return code;
+  } catch (const failure& f) {
+    print_error(tool, f.what());
+    return f.code();
+  } catch (const std::exception& e) {
+    print_error(tool, std::string("internal error: ") + e.what());
+    return exit_internal;
+  } catch (...) {
+    print_error(tool, "internal error");
+    return exit_internal;
+  }
 }
 
 }  // namespace airlock::cli

@@ -11,7 +11,7 @@
 #include "vendor_key.hpp"  // made by: airlock pubkey --key vendor.pub --format cpp
 
 static const char* friendly(airlock::reason why) {
-    switch (why) {
+  switch (why) {
     case airlock::reason::expired: return "Your license has expired. Please renew it.";
     case airlock::reason::not_yet_valid: return "Your license is not valid yet.";
     case airlock::reason::build_too_new: return "This version was released after your maintenance ended.";
@@ -21,22 +21,22 @@ static const char* friendly(airlock::reason why) {
     case airlock::reason::wrong_product: return "This license is for another product.";
     case airlock::reason::unreadable: return "No license file found.";
     default: return "This license file is not valid. Please contact support.";
-    }
+  }
 }
 
 int main(int argc, char** argv) {
-    airlock::trust_store vendor;
-    vendor.add(airlock_vendor_public_key);
-    airlock::verify_options options;
-    options.product = "demo-app";
-    options.build_date = airlock::format::date{2026, 11, 1};  // this build's release date
-    const auto result = airlock::verify_license_file(argc > 1 ? argv[1] : "license.toml", vendor, options);
-    if (!result.ok()) {
-        std::printf("%s\n(%s: %s)\n", friendly(result.why), airlock::to_string(result.why).data(), result.message.c_str());
-        return 1;
-    }
-    for (const auto& w : result.warnings) std::printf("Note: %s\n", w.message.c_str());
-    std::printf("Licensed to %s.\n", result.license.licensee.c_str());
-    if (result.has_feature("export")) std::printf("Export is unlocked.\n");
-    return 0;
+  airlock::trust_store vendor;
+  vendor.add(airlock_vendor_public_key);
+  airlock::verify_options options;
+  options.product = "demo-app";
+  options.build_date = airlock::format::date{2026, 11, 1};  // this build's release date
+  const auto result = airlock::verify_license_file(argc > 1 ? argv[1] : "license.toml", vendor, options);
+  if (!result.ok()) {
+    std::printf("%s\n(%s: %s)\n", friendly(result.why), airlock::to_string(result.why).data(), result.message.c_str());
+    return 1;
+  }
+  for (const auto& w : result.warnings) std::printf("Note: %s\n", w.message.c_str());
+  std::printf("Licensed to %s.\n", result.license.licensee.c_str());
+  if (result.has_feature("export")) std::printf("Export is unlocked.\n");
+  return 0;
 }

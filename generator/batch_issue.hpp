@@ -13,12 +13,12 @@
 namespace airlock::generator {
 
 struct batch_settings {
-    std::string orders_path;
-    std::string out_dir;
-    std::string default_product;  // for rows without a product column
-    unsigned jobs = 0;            // 0: one per core
-    format::utc_time issued;
-    bool progress = true;         // a progress bar when stderr is a terminal
+  std::string orders_path;
+  std::string out_dir;
+  std::string default_product;  // for rows without a product column
+  unsigned jobs = 0;            // 0: one per core
+  format::utc_time issued;
+  bool progress = true;  // a progress bar when stderr is a terminal
 };
 
 // The CSV columns, all but licensee optional. Lists (features, limits,

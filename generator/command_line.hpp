@@ -17,10 +17,10 @@ namespace airlock::generator {
 namespace po = boost::program_options;
 
 struct command_spec {
-    const char* usage;        // "airlock keygen (--out-dir DIR | --private FILE --public FILE) [options]"
-    const char* description;  // one paragraph printed under the usage line
-    po::options_description options;
-    po::positional_options_description positional;
+  const char* usage;        // "airlock keygen (--out-dir DIR | --private FILE --public FILE) [options]"
+  const char* description;  // one paragraph printed under the usage line
+  po::options_description options;
+  po::positional_options_description positional;
 };
 
 // Parses args (without the command name). Returns false when --help was
@@ -33,11 +33,11 @@ cli::exit_code exit_code_for(keys::key_problem problem);
 // cli::failure with the matching exit code.
 template <typename Body>
 auto with_key_errors(Body&& body) -> decltype(body()) {
-    try {
-        return body();
-    } catch (const keys::key_error& e) {
-        throw cli::failure(exit_code_for(e.problem()), e.what());
-    }
+  try {
+    return body();
+  } catch (const keys::key_error& e) {
+    throw cli::failure(exit_code_for(e.problem()), e.what());
+  }
 }
 
 int run_keygen(const std::vector<std::string>& args);

@@ -13,126 +13,128 @@ namespace airlock::generator {
 namespace {
 
 struct key_paths {
-    std::string private_key;
-    std::string public_key;
+  std::string private_key;
+  std::string public_key;
 };
 
 key_paths keygen_paths(const po::variables_map& vm) {
-    const bool dir = vm.count("out-dir") > 0;
-    const bool files = vm.count("private") > 0 || vm.count("public") > 0;
-    if (dir == files)
-        throw cli::failure(cli::exit_usage, "give either --out-dir DIR or both --private FILE and --public FILE");
-    if (dir) {
-        const std::string d = vm["out-dir"].as<std::string>();
-        cli::make_private_dirs(d);
-        return {d + "/vendor.key", d + "/vendor.pub"};
-    }
-    if (!vm.count("private") || !vm.count("public"))
-        throw cli::failure(cli::exit_usage, "--private and --public go together");
-    return {vm["private"].as<std::string>(), vm["public"].as<std::string>()};
+  const bool dir = vm.count("out-dir") > 0;
+  const bool files = vm.count("private") > 0 || vm.count("public") > 0;
+  if (dir == files)
+    throw cli::failure(cli::exit_usage, "give either --out-dir DIR or both --private FILE and --public FILE");
+  if (dir) {
+    const std::string d = vm["out-dir"].as<std::string>();
+    cli::make_private_dirs(d);
+    return {d + "/vendor.key", d + "/vendor.pub"};
+  }
+  if (!vm.count("private") || !vm.count("public"))
+    throw cli::failure(cli::exit_usage, "--private and --public go together");
+  return {vm["private"].as<std::string>(), vm["public"].as<std::string>()};
 }
 
 void refuse_existing(const std::string& path) {
-    if (cli::path_exists(path))
-        throw cli::failure(cli::exit_write_failed, cli::about_file(path, "already exists; refusing to overwrite it"));
+  if (cli::path_exists(path))
+    throw cli::failure(cli::exit_write_failed, cli::about_file(path, "already exists; refusing to overwrite it"));
 }
 
 std::string private_key_text(const keys::signing_key& key, const po::variables_map& vm) {
-    if (vm.count("unencrypted")) {
-        cli::print_warning("airlock", "the private key is stored unencrypted: anyone who reads the file can sign licenses");
-        return key.private_pem_unencrypted();
-    }
-    auto source = passphrase_from(vm["passphrase-file"].as<std::string>(), prompt_mode::twice_to_confirm);
-    std::string pass = with_key_errors([&] { return source(); });
-    std::string pem = key.private_pem_encrypted(pass);
-    keys::wipe(pass);
-    return pem;
+  if (vm.count("unencrypted")) {
+    cli::print_warning("airlock", "the private key is stored unencrypted: anyone who reads the file can sign licenses");
+    return key.private_pem_unencrypted();
+  }
+  auto source = passphrase_from(vm["passphrase-file"].as<std::string>(), prompt_mode::twice_to_confirm);
+  std::string pass = with_key_errors([&] { return source(); });
+  std::string pem = key.private_pem_encrypted(pass);
+  keys::wipe(pass);
+  return pem;
 }
 
 }  // namespace
 
 int run_keygen(const std::vector<std::string>& args) {
-    command_spec spec{
-        "airlock keygen (--out-dir DIR | --private FILE --public FILE) [--passphrase-file FILE | --unencrypted]",
-        "Creates a vendor Ed25519 key pair and prints its key id. The private key is\n"
-        "PKCS#8 PEM encrypted with a passphrase (PBKDF2-HMAC-SHA-256, 600,000 rounds,\n"
-        "AES-256-CBC), mode 0600; it is never written over an existing file. With\n"
-        "--out-dir the files are DIR/vendor.key and DIR/vendor.pub. The passphrase\n"
-        "comes from --passphrase-file, AIRLOCK_PASSPHRASE, or a prompt.",
-        po::options_description("options"), {}};
-    spec.options.add_options()
-        ("out-dir", po::value<std::string>(), "folder for vendor.key and vendor.pub (created 0700)")
-        ("private", po::value<std::string>(), "private key file to create")
-        ("public", po::value<std::string>(), "public key file to create")
-        ("passphrase-file", po::value<std::string>()->default_value(""), "read the passphrase from FILE")
-        ("unencrypted", "store the private key without a passphrase (not recommended)");
-    po::variables_map vm;
-    if (!parse_command_line(spec, args, vm)) return cli::exit_ok;
-    if (vm.count("unencrypted") && !vm["passphrase-file"].as<std::string>().empty())
-        throw cli::failure(cli::exit_usage, "--unencrypted can't be used with --passphrase-file");
+  command_spec spec{
+      "airlock keygen (--out-dir DIR | --private FILE --public FILE) [--passphrase-file FILE | --unencrypted]",
+      "Creates a vendor Ed25519 key pair and prints its key id. The private key is\n"
+      "PKCS#8 PEM encrypted with a passphrase (PBKDF2-HMAC-SHA-256, 600,000 rounds,\n"
+      "AES-256-CBC), mode 0600; it is never written over an existing file. With\n"
+      "--out-dir the files are DIR/vendor.key and DIR/vendor.pub. The passphrase\n"
+      "comes from --passphrase-file, AIRLOCK_PASSPHRASE, or a prompt.",
+      po::options_description("options"),
+      {}};
+  spec.options.add_options()("out-dir", po::value<std::string>(),
+                             "folder for vendor.key and vendor.pub (created 0700)")(
+      "private", po::value<std::string>(), "private key file to create")("public", po::value<std::string>(),
+                                                                         "public key file to create")(
+      "passphrase-file", po::value<std::string>()->default_value(""), "read the passphrase from FILE")(
+      "unencrypted", "store the private key without a passphrase (not recommended)");
+  po::variables_map vm;
+  if (!parse_command_line(spec, args, vm)) return cli::exit_ok;
+  if (vm.count("unencrypted") && !vm["passphrase-file"].as<std::string>().empty())
+    throw cli::failure(cli::exit_usage, "--unencrypted can't be used with --passphrase-file");
 
-    const key_paths paths = keygen_paths(vm);
-    if (paths.private_key == paths.public_key)
-        throw cli::failure(cli::exit_usage, "--private and --public name the same file");
-    refuse_existing(paths.private_key);
-    refuse_existing(paths.public_key);
+  const key_paths paths = keygen_paths(vm);
+  if (paths.private_key == paths.public_key)
+    throw cli::failure(cli::exit_usage, "--private and --public name the same file");
+  refuse_existing(paths.private_key);
+  refuse_existing(paths.public_key);
 
-    const auto key = keys::signing_key::generate();
-    std::string secret_pem = private_key_text(key, vm);
-    cli::write_file_atomic(paths.private_key, secret_pem, 0600, cli::existing_file::keep);
-    keys::wipe(secret_pem);
-    try {
-        cli::write_file_atomic(paths.public_key, key.public_pem(), 0644, cli::existing_file::keep);
-    } catch (...) {
-        ::unlink(paths.private_key.c_str());  // we created it a moment ago: leave nothing half-made
-        throw;
-    }
-    std::cout << keys::key_id(key.public_key()) << "\n";
-    std::cerr << "airlock: wrote " << paths.private_key << " (private, "
-              << (vm.count("unencrypted") ? "unencrypted" : "encrypted") << ") and " << paths.public_key << "\n";
-    return cli::exit_ok;
+  const auto key = keys::signing_key::generate();
+  std::string secret_pem = private_key_text(key, vm);
+  cli::write_file_atomic(paths.private_key, secret_pem, 0600, cli::existing_file::keep);
+  keys::wipe(secret_pem);
+  try {
+    cli::write_file_atomic(paths.public_key, key.public_pem(), 0644, cli::existing_file::keep);
+  } catch (...) {
+    ::unlink(paths.private_key.c_str());  // we created it a moment ago: leave nothing half-made
+    throw;
+  }
+  std::cout << keys::key_id(key.public_key()) << "\n";
+  std::cerr << "airlock: wrote " << paths.private_key << " (private, "
+            << (vm.count("unencrypted") ? "unencrypted" : "encrypted") << ") and " << paths.public_key << "\n";
+  return cli::exit_ok;
 }
 
 namespace {
 
 std::string cpp_snippet(const keys::public_key_bytes& key) {
-    std::string out = "// Airlock vendor public key " + keys::key_id(key) +
-                      " (paste into your product as a trust anchor)\n"
-                      "static constexpr const char airlock_vendor_key_id[] = \"" + keys::key_id(key) + "\";\n"
-                      "static constexpr unsigned char airlock_vendor_public_key[32] = {";
-    for (std::size_t i = 0; i < key.size(); ++i) {
-        out += (i % 8 == 0) ? "\n    " : " ";
-        out += "0x" + format::hex_encode(&key[i], 1) + ",";
-    }
-    return out + "\n};\n";
+  std::string out = "// Airlock vendor public key " + keys::key_id(key) +
+                    " (paste into your product as a trust anchor)\n"
+                    "static constexpr const char airlock_vendor_key_id[] = \"" +
+                    keys::key_id(key) +
+                    "\";\n"
+                    "static constexpr unsigned char airlock_vendor_public_key[32] = {";
+  for (std::size_t i = 0; i < key.size(); ++i) {
+    out += (i % 8 == 0) ? "\n    " : " ";
+    out += "0x" + format::hex_encode(&key[i], 1) + ",";
+  }
+  return out + "\n};\n";
 }
 
 }  // namespace
 
 int run_pubkey(const std::vector<std::string>& args) {
-    command_spec spec{
-        "airlock pubkey --key FILE [--format pem|raw|cpp|id] [--passphrase-file FILE]",
-        "Prints the public key of a private or public key file: as SubjectPublicKeyInfo\n"
-        "PEM, as 64 lowercase hex digits (raw), as a C++ snippet to embed in a product\n"
-        "(cpp), or as the key id (id). An encrypted private key needs its passphrase.",
-        po::options_description("options"), {}};
-    spec.options.add_options()
-        ("key", po::value<std::string>()->required(), "private or public key file")
-        ("format", po::value<std::string>()->default_value("pem"), "pem, raw, cpp or id")
-        ("passphrase-file", po::value<std::string>()->default_value(""), "read the passphrase from FILE");
-    po::variables_map vm;
-    if (!parse_command_line(spec, args, vm)) return cli::exit_ok;
-    const std::string format = vm["format"].as<std::string>();
-    if (format != "pem" && format != "raw" && format != "cpp" && format != "id")
-        throw cli::failure(cli::exit_usage, "--format must be pem, raw, cpp or id, not '" + format + "'");
+  command_spec spec{"airlock pubkey --key FILE [--format pem|raw|cpp|id] [--passphrase-file FILE]",
+                    "Prints the public key of a private or public key file: as SubjectPublicKeyInfo\n"
+                    "PEM, as 64 lowercase hex digits (raw), as a C++ snippet to embed in a product\n"
+                    "(cpp), or as the key id (id). An encrypted private key needs its passphrase.",
+                    po::options_description("options"),
+                    {}};
+  spec.options.add_options()("key", po::value<std::string>()->required(), "private or public key file")(
+      "format", po::value<std::string>()->default_value("pem"), "pem, raw, cpp or id")(
+      "passphrase-file", po::value<std::string>()->default_value(""), "read the passphrase from FILE");
+  po::variables_map vm;
+  if (!parse_command_line(spec, args, vm)) return cli::exit_ok;
+  const std::string format = vm["format"].as<std::string>();
+  if (format != "pem" && format != "raw" && format != "cpp" && format != "id")
+    throw cli::failure(cli::exit_usage, "--format must be pem, raw, cpp or id, not '" + format + "'");
 
-    const auto source = passphrase_from(vm["passphrase-file"].as<std::string>(), prompt_mode::once);
-    const auto key = with_key_errors([&] { return keys::load_any_public_key(vm["key"].as<std::string>(), source); });
-    if (format == "pem") std::cout << keys::public_key_pem(key);
-    if (format == "raw") std::cout << format::hex_encode(key) << "\n";
-    if (format == "cpp") std::cout << cpp_snippet(key);
-    if (format == "id") std::cout << keys::key_id(key) << "\n";
-    return cli::exit_ok;
+  const auto source = passphrase_from(vm["passphrase-file"].as<std::string>(), prompt_mode::once);
+  const auto key = with_key_errors([&] { return keys::load_any_public_key(vm["key"].as<std::string>(), source); });
+  if (format == "pem") std::cout << keys::public_key_pem(key);
+  if (format == "raw") std::cout << format::hex_encode(key) << "\n";
+  if (format == "cpp") std::cout << cpp_snippet(key);
+  if (format == "id") std::cout << keys::key_id(key) << "\n";
+  return cli::exit_ok;
 }
 
 }  // namespace airlock::generator

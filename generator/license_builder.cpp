@@ -22,19 +22,19 @@ namespace {
 [[noreturn]] void bad_input(const std::string& message) { throw cli::failure(cli::exit_bad_input, message); }
 
 std::optional<format::date> optional_date(const std::string& text, const char* what) {
-    if (text.empty()) return std::nullopt;
-    auto d = format::parse_date(text);
-    if (!d) bad_input(std::string(what) + " '" + text + "' is not a date (YYYY-MM-DD)");
-    return d;
+  if (text.empty()) return std::nullopt;
+  auto d = format::parse_date(text);
+  if (!d) bad_input(std::string(what) + " '" + text + "' is not a date (YYYY-MM-DD)");
+  return d;
 }
 
 std::pair<std::string, std::string> split_pair(const std::string& item, const char* what, const char* table) {
-    const auto eq = item.find('=');
-    if (eq == std::string::npos || eq == 0) bad_input(std::string(what) + " '" + item + "' is not NAME=VALUE");
-    std::string name = item.substr(0, eq);
-    if (const auto problem = format::detail::check_entry_name(table, name); !problem.empty())
-        bad_input(std::string(what) + " '" + item + "': " + problem);
-    return {std::move(name), item.substr(eq + 1)};
+  const auto eq = item.find('=');
+  if (eq == std::string::npos || eq == 0) bad_input(std::string(what) + " '" + item + "' is not NAME=VALUE");
+  std::string name = item.substr(0, eq);
+  if (const auto problem = format::detail::check_entry_name(table, name); !problem.empty())
+    bad_input(std::string(what) + " '" + item + "': " + problem);
+  return {std::move(name), item.substr(eq + 1)};
 }
 
 // The format wants limit and meta keys sorted; the order a vendor types
@@ -42,114 +42,116 @@ std::pair<std::string, std::string> split_pair(const std::string& item, const ch
 // refuse a name given twice.
 template <typename Entry>
 void sort_by_name(std::vector<Entry>& entries, const char* what) {
-    std::sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) { return a.name < b.name; });
-    for (std::size_t i = 1; i < entries.size(); ++i)
-        if (entries[i].name == entries[i - 1].name) bad_input(std::string(what) + " '" + entries[i].name + "' is given twice");
+  std::sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) { return a.name < b.name; });
+  for (std::size_t i = 1; i < entries.size(); ++i)
+    if (entries[i].name == entries[i - 1].name)
+      bad_input(std::string(what) + " '" + entries[i].name + "' is given twice");
 }
 
 std::int64_t parse_count(const std::string& name, const std::string& text) {
-    std::size_t used = 0;
-    long long value = -1;
-    try {
-        value = std::stoll(text, &used, 10);
-    } catch (const std::exception&) {
-        used = 0;
-    }
-    if (text.empty() || used != text.size() || value < 0 || !std::isdigit(static_cast<unsigned char>(text[0])))
-        bad_input("limit '" + name + "' must be a whole number >= 0, not '" + text + "'");
-    return value;
+  std::size_t used = 0;
+  long long value = -1;
+  try {
+    value = std::stoll(text, &used, 10);
+  } catch (const std::exception&) {
+    used = 0;
+  }
+  if (text.empty() || used != text.size() || value < 0 || !std::isdigit(static_cast<unsigned char>(text[0])))
+    bad_input("limit '" + name + "' must be a whole number >= 0, not '" + text + "'");
+  return value;
 }
 
 format::machine_binding binding_for(const license_order& order, const std::string& key_id) {
-    format::machine_binding m;
-    if (order.unbound == !order.request_path.empty())
-        bad_input("give exactly one of a request (--request) or --unbound");
-    if (order.unbound) return m;
-    const format::request req = read_request(order.request_path, order.product, key_id);
-    if (req.environment == format::runtime_environment::container && !order.allow_container)
-        bad_input(cli::about_file(order.request_path, "comes from a container; binding to the host's hardware needs --allow-container"));
-    m.unbound = false;
-    m.policy = std::string(format::match_policy_v1);
-    m.allow_container = order.allow_container;
-    m.platform = req.machine.platform;
-    m.disk = req.machine.disk;
-    m.nic = req.machine.nic;
-    m.os = req.machine.os;
-    m.board = req.machine.board;
-    return m;
+  format::machine_binding m;
+  if (order.unbound == !order.request_path.empty()) bad_input("give exactly one of a request (--request) or --unbound");
+  if (order.unbound) return m;
+  const format::request req = read_request(order.request_path, order.product, key_id);
+  if (req.environment == format::runtime_environment::container && !order.allow_container)
+    bad_input(cli::about_file(order.request_path,
+                              "comes from a container; binding to the host's hardware needs --allow-container"));
+  m.unbound = false;
+  m.policy = std::string(format::match_policy_v1);
+  m.allow_container = order.allow_container;
+  m.platform = req.machine.platform;
+  m.disk = req.machine.disk;
+  m.nic = req.machine.nic;
+  m.os = req.machine.os;
+  m.board = req.machine.board;
+  return m;
 }
 
 }  // namespace
 
 format::request read_request(const std::string& path, const std::string& product, const std::string& key_id) {
-    const std::string text = cli::read_file(path, format::max_input_size);
-    auto parsed = format::parse_request(text);
-    if (!parsed.ok())
-        bad_input(cli::about_file(path, "line " + std::to_string(parsed.error.line) + ", column " +
-                                            std::to_string(parsed.error.column) + ": " + parsed.error.message));
-    if (parsed.value->product != product)
-        bad_input(cli::about_file(path, "is for product '" + parsed.value->product + "', not '" + product + "'"));
-    if (parsed.value->key_id != key_id)
-        bad_input(cli::about_file(path, "was made for vendor key " + parsed.value->key_id + ", but the signing key is " + key_id));
-    return std::move(*parsed.value);
+  const std::string text = cli::read_file(path, format::max_input_size);
+  auto parsed = format::parse_request(text);
+  if (!parsed.ok())
+    bad_input(cli::about_file(path, "line " + std::to_string(parsed.error.line) + ", column " +
+                                        std::to_string(parsed.error.column) + ": " + parsed.error.message));
+  if (parsed.value->product != product)
+    bad_input(cli::about_file(path, "is for product '" + parsed.value->product + "', not '" + product + "'"));
+  if (parsed.value->key_id != key_id)
+    bad_input(cli::about_file(
+        path, "was made for vendor key " + parsed.value->key_id + ", but the signing key is " + key_id));
+  return std::move(*parsed.value);
 }
 
 format::license build_license(const license_order& order, const std::string& key_id, format::utc_time issued) {
-    format::license lic;
-    lic.id = order.id.empty() ? new_license_id() : order.id;
-    lic.key_id = key_id;
-    lic.product = order.product;
-    lic.licensee = order.licensee;
-    lic.issued = issued;
-    const auto not_before = optional_date(order.not_before, "not-before");
-    lic.not_before = not_before ? *not_before : format::utc_date(issued);
-    lic.expires = optional_date(order.expires, "expires");
-    lic.updates_until = optional_date(order.updates_until, "updates-until");
-    lic.features = order.features;
-    for (const auto& item : order.limits) {
-        const auto [name, value] = split_pair(item, "limit", "[license.limits]");
-        lic.limits.push_back({name, parse_count(name, value)});
-    }
-    sort_by_name(lic.limits, "limit");
-    for (const auto& item : order.meta) {
-        const auto [name, value] = split_pair(item, "meta", "[license.meta]");
-        lic.meta.push_back({name, value});
-    }
-    sort_by_name(lic.meta, "meta");
-    lic.machine = binding_for(order, key_id);
-    if (const auto problem = format::validate(lic)) bad_input(*problem);
-    return lic;
+  format::license lic;
+  lic.id = order.id.empty() ? new_license_id() : order.id;
+  lic.key_id = key_id;
+  lic.product = order.product;
+  lic.licensee = order.licensee;
+  lic.issued = issued;
+  const auto not_before = optional_date(order.not_before, "not-before");
+  lic.not_before = not_before ? *not_before : format::utc_date(issued);
+  lic.expires = optional_date(order.expires, "expires");
+  lic.updates_until = optional_date(order.updates_until, "updates-until");
+  lic.features = order.features;
+  for (const auto& item : order.limits) {
+    const auto [name, value] = split_pair(item, "limit", "[license.limits]");
+    lic.limits.push_back({name, parse_count(name, value)});
+  }
+  sort_by_name(lic.limits, "limit");
+  for (const auto& item : order.meta) {
+    const auto [name, value] = split_pair(item, "meta", "[license.meta]");
+    lic.meta.push_back({name, value});
+  }
+  sort_by_name(lic.meta, "meta");
+  lic.machine = binding_for(order, key_id);
+  if (const auto problem = format::validate(lic)) bad_input(*problem);
+  return lic;
 }
 
 std::string sign_license(const format::license& lic, const keys::signing_key& key) {
-    const auto body = format::write_license_body(lic);
-    if (!body.ok()) bad_input(body.error);
-    const std::string message = format::signed_message(body.text);
-    format::signature_block block;
-    block.key_id = lic.key_id;
-    block.value = key.sign(reinterpret_cast<const std::uint8_t*>(message.data()), message.size());
-    const auto table = format::write_signature_block(block);
-    if (!table.ok()) bad_input(table.error);
-    return body.text + table.text;
+  const auto body = format::write_license_body(lic);
+  if (!body.ok()) bad_input(body.error);
+  const std::string message = format::signed_message(body.text);
+  format::signature_block block;
+  block.key_id = lic.key_id;
+  block.value = key.sign(reinterpret_cast<const std::uint8_t*>(message.data()), message.size());
+  const auto table = format::write_signature_block(block);
+  if (!table.ok()) bad_input(table.error);
+  return body.text + table.text;
 }
 
 std::string new_license_id() {
-    // getrandom(2), not std::random_device: libstdc++'s device uses RDRAND
-    // where the CPU has it, which costs about 40 us a call in a VM (trapped),
-    // more than the Ed25519 signature of a batch license.
-    std::uint8_t bytes[16];
-    for (std::size_t got = 0; got < sizeof bytes;) {
-        const ssize_t n = ::getrandom(bytes + got, sizeof bytes - got, 0);
-        if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) throw cli::failure(cli::exit_internal, "getrandom failed: " + std::string(std::strerror(errno)));
-        got += static_cast<std::size_t>(n);
-    }
-    return format::hex_encode(bytes, sizeof bytes);
+  // getrandom(2), not std::random_device: libstdc++'s device uses RDRAND
+  // where the CPU has it, which costs about 40 us a call in a VM (trapped),
+  // more than the Ed25519 signature of a batch license.
+  std::uint8_t bytes[16];
+  for (std::size_t got = 0; got < sizeof bytes;) {
+    const ssize_t n = ::getrandom(bytes + got, sizeof bytes - got, 0);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) throw cli::failure(cli::exit_internal, "getrandom failed: " + std::string(std::strerror(errno)));
+    got += static_cast<std::size_t>(n);
+  }
+  return format::hex_encode(bytes, sizeof bytes);
 }
 
 format::utc_time current_time() {
-    using namespace std::chrono;
-    return format::utc_time{duration_cast<seconds>(system_clock::now().time_since_epoch()).count()};
+  using namespace std::chrono;
+  return format::utc_time{duration_cast<seconds>(system_clock::now().time_since_epoch()).count()};
 }
 
 }  // namespace airlock::generator

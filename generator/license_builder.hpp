@@ -16,18 +16,18 @@ namespace airlock::generator {
 
 // Everything as text, as the vendor typed it; build_license checks it all.
 struct license_order {
-    std::string product;
-    std::string licensee;
-    std::string id;             // empty: 128 random bits
-    std::string not_before;     // empty: the issue date
-    std::string expires;        // empty: perpetual
-    std::string updates_until;  // empty: every build
-    std::vector<std::string> features;
-    std::vector<std::string> limits;  // "name=integer"
-    std::vector<std::string> meta;    // "name=text"
-    std::string request_path;         // bind to this activation request...
-    bool unbound = false;             // ...or to no machine
-    bool allow_container = false;
+  std::string product;
+  std::string licensee;
+  std::string id;             // empty: 128 random bits
+  std::string not_before;     // empty: the issue date
+  std::string expires;        // empty: perpetual
+  std::string updates_until;  // empty: every build
+  std::vector<std::string> features;
+  std::vector<std::string> limits;  // "name=integer"
+  std::vector<std::string> meta;    // "name=text"
+  std::string request_path;         // bind to this activation request...
+  bool unbound = false;             // ...or to no machine
+  bool allow_container = false;
 };
 
 // Throws cli::failure: exit_read_failed for an unreadable request,

@@ -13,9 +13,9 @@ namespace {
 using namespace airlock::generator;
 
 struct command {
-    const char* name;
-    const char* summary;
-    int (*run)(const std::vector<std::string>&);
+  const char* name;
+  const char* summary;
+  int (*run)(const std::vector<std::string>&);
 };
 
 const command commands[] = {
@@ -40,32 +40,33 @@ const char exit_status_text[] =
     "  10-21  license verdicts (see README)\n";
 
 void print_help() {
-    std::cout << "usage: airlock <command> [options]   (airlock <command> --help for details)\n\n"
-                 "Airlock vendor tool: keys and license files.\n\ncommands:\n";
-    for (const auto& c : commands) std::cout << "  " << c.name << std::string(10 - std::strlen(c.name), ' ') << c.summary << "\n";
-    std::cout << "\n" << exit_status_text;
+  std::cout << "usage: airlock <command> [options]   (airlock <command> --help for details)\n\n"
+               "Airlock vendor tool: keys and license files.\n\ncommands:\n";
+  for (const auto& c : commands)
+    std::cout << "  " << c.name << std::string(10 - std::strlen(c.name), ' ') << c.summary << "\n";
+  std::cout << "\n" << exit_status_text;
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
-    return airlock::cli::run_tool("airlock", [&]() -> int {
-        if (argc < 2) {
-            print_help();
-            return airlock::cli::exit_usage;
-        }
-        const std::string name = argv[1];
-        if (name == "--help" || name == "-h" || name == "help") {
-            print_help();
-            return airlock::cli::exit_ok;
-        }
-        if (name == "--version") {
-            std::cout << "airlock " << airlock::version_string << "\n";
-            return airlock::cli::exit_ok;
-        }
-        const std::vector<std::string> args(argv + 2, argv + argc);
-        for (const auto& c : commands)
-            if (name == c.name) return c.run(args);
-        throw airlock::cli::failure(airlock::cli::exit_usage, "unknown command '" + name + "' (see: airlock --help)");
-    });
+  return airlock::cli::run_tool("airlock", [&]() -> int {
+    if (argc < 2) {
+      print_help();
+      return airlock::cli::exit_usage;
+    }
+    const std::string name = argv[1];
+    if (name == "--help" || name == "-h" || name == "help") {
+      print_help();
+      return airlock::cli::exit_ok;
+    }
+    if (name == "--version") {
+      std::cout << "airlock " << airlock::version_string << "\n";
+      return airlock::cli::exit_ok;
+    }
+    const std::vector<std::string> args(argv + 2, argv + argc);
+    for (const auto& c : commands)
+      if (name == c.name) return c.run(args);
+    throw airlock::cli::failure(airlock::cli::exit_usage, "unknown command '" + name + "' (see: airlock --help)");
+  });
 }

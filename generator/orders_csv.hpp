@@ -15,15 +15,15 @@
 namespace airlock::generator {
 
 struct csv_row {
-    std::size_t line = 0;                    // 1-based line where the row starts
-    std::map<std::string, std::string> cells; // column name -> value
-    std::string error;                        // non-empty: the row is unusable
+  std::size_t line = 0;                      // 1-based line where the row starts
+  std::map<std::string, std::string> cells;  // column name -> value
+  std::string error;                         // non-empty: the row is unusable
 };
 
 struct csv_table {
-    std::vector<std::string> columns;
-    std::vector<csv_row> rows;
-    std::string error;  // non-empty: the header itself is unusable
+  std::vector<std::string> columns;
+  std::vector<csv_row> rows;
+  std::string error;  // non-empty: the header itself is unusable
 };
 
 // Parses text into rows keyed by the header's column names. Only the names

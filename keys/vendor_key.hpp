@@ -22,23 +22,22 @@ using signature_bytes = std::array<std::uint8_t, 64>;
 inline constexpr std::size_t default_pbkdf2_iterations = 600000;
 
 enum class key_problem {
-    unreadable,       // missing, a folder, no permission
-    malformed,        // not a key file, corrupt PEM or DER
-    wrong_algorithm,  // RSA, EC, X25519...: Airlock keys are Ed25519
-    not_private,      // a public key where a private key is needed
-    no_passphrase,    // encrypted, and no passphrase was available
-    bad_passphrase,   // wrong passphrase, or encrypted data that was altered
+  unreadable,       // missing, a folder, no permission
+  malformed,        // not a key file, corrupt PEM or DER
+  wrong_algorithm,  // RSA, EC, X25519...: Airlock keys are Ed25519
+  not_private,      // a public key where a private key is needed
+  no_passphrase,    // encrypted, and no passphrase was available
+  bad_passphrase,   // wrong passphrase, or encrypted data that was altered
 };
 
 // The message always starts with the file's path.
 class key_error : public std::runtime_error {
-public:
-    key_error(key_problem problem, const std::string& message)
-        : std::runtime_error(message), problem_(problem) {}
-    key_problem problem() const noexcept { return problem_; }
+ public:
+  key_error(key_problem problem, const std::string& message) : std::runtime_error(message), problem_(problem) {}
+  key_problem problem() const noexcept { return problem_; }
 
-private:
-    key_problem problem_;
+ private:
+  key_problem problem_;
 };
 
 // Called at most once, and only for an encrypted key. It may throw
@@ -46,33 +45,33 @@ private:
 using passphrase_source = std::function<std::string()>;
 
 class signing_key {
-public:
-    static signing_key generate();
-    // Reads PKCS#8 PEM or DER, encrypted or not (ours or `openssl genpkey`).
-    static signing_key load(const std::string& path, const passphrase_source& passphrase);
+ public:
+  static signing_key generate();
+  // Reads PKCS#8 PEM or DER, encrypted or not (ours or `openssl genpkey`).
+  static signing_key load(const std::string& path, const passphrase_source& passphrase);
 
-    signing_key(signing_key&&) noexcept;
-    signing_key& operator=(signing_key&&) noexcept;
-    ~signing_key();
+  signing_key(signing_key&&) noexcept;
+  signing_key& operator=(signing_key&&) noexcept;
+  ~signing_key();
 
-    public_key_bytes public_key() const;
+  public_key_bytes public_key() const;
 
-    // PKCS#8 PEM; encrypted with PBES2: PBKDF2-HMAC-SHA-256 and AES-256-CBC,
-    // the form `openssl pkey -passin` opens.
-    std::string private_pem_encrypted(const std::string& passphrase,
-                                      std::size_t pbkdf2_iterations = default_pbkdf2_iterations) const;
-    std::string private_pem_unencrypted() const;
-    std::string public_pem() const;
+  // PKCS#8 PEM; encrypted with PBES2: PBKDF2-HMAC-SHA-256 and AES-256-CBC,
+  // the form `openssl pkey -passin` opens.
+  std::string private_pem_encrypted(const std::string& passphrase,
+                                    std::size_t pbkdf2_iterations = default_pbkdf2_iterations) const;
+  std::string private_pem_unencrypted() const;
+  std::string public_pem() const;
 
-    // Pure Ed25519 (RFC 8032), never a prehash mode. Safe to call from
-    // several threads at once.
-    signature_bytes sign(const std::uint8_t* message, std::size_t size) const;
+  // Pure Ed25519 (RFC 8032), never a prehash mode. Safe to call from
+  // several threads at once.
+  signature_bytes sign(const std::uint8_t* message, std::size_t size) const;
 
-    struct impl;
+  struct impl;
 
-private:
-    explicit signing_key(std::unique_ptr<impl> p);
-    std::unique_ptr<impl> impl_;
+ private:
+  explicit signing_key(std::unique_ptr<impl> p);
+  std::unique_ptr<impl> impl_;
 };
 
 // Reads the 32 raw bytes of an Ed25519 public key from a SubjectPublicKeyInfo

@@ -3,7 +3,8 @@
 # missing ones, and configure + build one build folder.
 
 airlock_packages=(g++ cmake make pkg-config file openssl python3 xxd libssl-dev
-  libbotan-2-dev libtomlplusplus-dev libboost-program-options-dev catch2 libsodium-dev)
+  libbotan-2-dev libtomlplusplus-dev libboost-program-options-dev catch2 libsodium-dev
+  clang-format)
 
 ensure_packages() {
   local missing=() p

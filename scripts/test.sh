@@ -8,6 +8,9 @@ cd "$(dirname "$0")/.."
 . scripts/lib.sh
 ensure_packages
 
+echo "== one format for the tree (.clang-format)"
+bash scripts/check_format.sh
+
 echo "== single header is up to date"
 bash scripts/amalgamate.sh --check
 

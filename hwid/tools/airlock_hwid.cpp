@@ -41,156 +41,166 @@ const char usage_text[] =
     "5 bad public key, 7 this machine has nothing to bind a license to\n";
 
 struct arguments {
-    std::string command, product, pubkey, out, root = "/";
-    bool json = false, explain = false, board = false, force = false;
+  std::string command, product, pubkey, out, root = "/";
+  bool json = false, explain = false, board = false, force = false;
 };
 
 arguments parse_arguments(int argc, char** argv) {
-    arguments a;
-    const std::map<std::string, std::string*> values = {
-        {"--product", &a.product}, {"--pubkey", &a.pubkey}, {"--out", &a.out}, {"--root", &a.root}};
-    const std::map<std::string, bool*> flags = {
-        {"--json", &a.json}, {"--explain", &a.explain}, {"--board", &a.board}, {"--force", &a.force}};
-    for (int i = 1; i < argc; ++i) {
-        const std::string arg = argv[i];
-        if (i == 1 && arg[0] != '-') a.command = arg;
-        else if (flags.count(arg)) *flags.at(arg) = true;
-        else if (values.count(arg) && i + 1 < argc) *values.at(arg) = argv[++i];
-        else throw cli::failure(cli::exit_usage, "unexpected argument '" + arg + "' (see: airlock-hwid --help)");
-    }
-    return a;
+  arguments a;
+  const std::map<std::string, std::string*> values = {
+      {"--product", &a.product}, {"--pubkey", &a.pubkey}, {"--out", &a.out}, {"--root", &a.root}};
+  const std::map<std::string, bool*> flags = {
+      {"--json", &a.json}, {"--explain", &a.explain}, {"--board", &a.board}, {"--force", &a.force}};
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    if (i == 1 && arg[0] != '-')
+      a.command = arg;
+    else if (flags.count(arg))
+      *flags.at(arg) = true;
+    else if (values.count(arg) && i + 1 < argc)
+      *values.at(arg) = argv[++i];
+    else
+      throw cli::failure(cli::exit_usage, "unexpected argument '" + arg + "' (see: airlock-hwid --help)");
+  }
+  return a;
 }
 
 std::string vendor_key_id(const std::string& pubkey_path) {
-    const auto raw = format::public_key_from_pem(cli::read_file(pubkey_path, 64 * 1024));
-    if (!raw) throw cli::failure(cli::exit_bad_key, cli::about_file(pubkey_path, "not an Ed25519 public key (SubjectPublicKeyInfo PEM)"));
-    return key_id_of(*raw);
+  const auto raw = format::public_key_from_pem(cli::read_file(pubkey_path, 64 * 1024));
+  if (!raw)
+    throw cli::failure(cli::exit_bad_key,
+                       cli::about_file(pubkey_path, "not an Ed25519 public key (SubjectPublicKeyInfo PEM)"));
+  return key_id_of(*raw);
 }
 
 hwid::machine_snapshot read_machine(const arguments& a) {
-    hwid::collect_options options;
-    options.root = a.root;  // a test aid: point it at a fake /sys, /proc, /etc tree
-    // A fake tree's interfaces are described by its own sysfs; asking this machine's network stack
-    // for the permanent MAC of a tree's "eth0" would put the real card into the fake machine.
-    if (a.root != "/") options.probes.permanent_mac = nullptr;
-    options.include_board = a.board;
-    auto snapshot = hwid::collect(options);
-    if (!a.board) snapshot.board.reason = "not read without --board";  // not the C++ option name
-    return snapshot;
+  hwid::collect_options options;
+  options.root = a.root;  // a test aid: point it at a fake /sys, /proc, /etc tree
+  // A fake tree's interfaces are described by its own sysfs; asking this machine's network stack
+  // for the permanent MAC of a tree's "eth0" would put the real card into the fake machine.
+  if (a.root != "/") options.probes.permanent_mac = nullptr;
+  options.include_board = a.board;
+  auto snapshot = hwid::collect(options);
+  if (!a.board) snapshot.board.reason = "not read without --board";  // not the C++ option name
+  return snapshot;
 }
 
 // How well a license can be bound here, in words.
 std::string binding_strength(const hwid::machine_snapshot& s) {
-    int strong = 0, hardware = 0;
-    for (component_class c : all_component_classes) {
-        if (!s[c].present() || !is_strong_class(c)) continue;
-        ++strong;
-        if (is_hardware_class(c)) ++hardware;
-    }
-    if (s.is_container() && !s.host_hardware_visible) return "none: a container without visible host hardware";
-    if (!s.platform.present() || hardware == 0) return "none: no readable hardware identifier";
-    std::string words = std::to_string(strong) + " strong component class(es), " + std::to_string(hardware) + " of them hardware";
-    if (strong >= 3) return "good: " + words + "; one part may change";
-    return "weak: " + words + "; every recorded part must stay";
+  int strong = 0, hardware = 0;
+  for (component_class c : all_component_classes) {
+    if (!s[c].present() || !is_strong_class(c)) continue;
+    ++strong;
+    if (is_hardware_class(c)) ++hardware;
+  }
+  if (s.is_container() && !s.host_hardware_visible) return "none: a container without visible host hardware";
+  if (!s.platform.present() || hardware == 0) return "none: no readable hardware identifier";
+  std::string words =
+      std::to_string(strong) + " strong component class(es), " + std::to_string(hardware) + " of them hardware";
+  if (strong >= 3) return "good: " + words + "; one part may change";
+  return "weak: " + words + "; every recorded part must stay";
 }
 
 void show_text(const hwid::machine_snapshot& s, const hwid::hashed_machine* hashes, bool explain) {
-    std::cout << "environment: " << to_string(s.environment);
-    for (const auto& e : s.evidence) std::cout << (&e == &s.evidence.front() ? " (" : "; ") << e;
-    std::cout << (s.evidence.empty() ? "" : ")") << "\nbinding:     " << binding_strength(s) << "\n";
-    for (component_class c : all_component_classes) {
-        const auto& r = s[c];
-        std::cout << std::string(to_string(c)) << ":" << std::string(9 - to_string(c).size(), ' ');
-        if (!r.present()) {
-            std::cout << "not found (" << r.reason << ")\n";
-            continue;
-        }
-        std::cout << r.values.size() << " value(s)";
-        if (hashes) for (const auto& h : (*hashes)[c]) std::cout << " " << h;
-        std::cout << "\n";
-        if (explain)
-            for (const auto& v : r.values) std::cout << "    raw: " << v << "   (shown here only, never written anywhere)\n";
+  std::cout << "environment: " << to_string(s.environment);
+  for (const auto& e : s.evidence) std::cout << (&e == &s.evidence.front() ? " (" : "; ") << e;
+  std::cout << (s.evidence.empty() ? "" : ")") << "\nbinding:     " << binding_strength(s) << "\n";
+  for (component_class c : all_component_classes) {
+    const auto& r = s[c];
+    std::cout << std::string(to_string(c)) << ":" << std::string(9 - to_string(c).size(), ' ');
+    if (!r.present()) {
+      std::cout << "not found (" << r.reason << ")\n";
+      continue;
     }
+    std::cout << r.values.size() << " value(s)";
+    if (hashes)
+      for (const auto& h : (*hashes)[c]) std::cout << " " << h;
+    std::cout << "\n";
+    if (explain)
+      for (const auto& v : r.values) std::cout << "    raw: " << v << "   (shown here only, never written anywhere)\n";
+  }
 }
 
 void show_json(const hwid::machine_snapshot& s, const hwid::hashed_machine* hashes, bool explain) {
-    std::cout << "{\"environment\": " << tools::json_string(to_string(s.environment))
-              << ", \"evidence\": " << tools::json_strings(s.evidence)
-              << ", \"binding\": " << tools::json_string(binding_strength(s)) << ", \"classes\": {";
-    for (component_class c : all_component_classes) {
-        const auto& r = s[c];
-        std::cout << (c == component_class::platform ? "" : ", ") << tools::json_string(to_string(c))
-                  << ": {\"found\": " << (r.present() ? "true" : "false") << ", \"count\": " << r.values.size();
-        if (!r.present()) std::cout << ", \"reason\": " << tools::json_string(r.reason);
-        if (hashes) std::cout << ", \"hashes\": " << tools::json_strings((*hashes)[c]);
-        if (explain) std::cout << ", \"raw\": " << tools::json_strings(r.values);
-        std::cout << "}";
-    }
-    std::cout << "}}\n";
+  std::cout << "{\"environment\": " << tools::json_string(to_string(s.environment))
+            << ", \"evidence\": " << tools::json_strings(s.evidence)
+            << ", \"binding\": " << tools::json_string(binding_strength(s)) << ", \"classes\": {";
+  for (component_class c : all_component_classes) {
+    const auto& r = s[c];
+    std::cout << (c == component_class::platform ? "" : ", ") << tools::json_string(to_string(c))
+              << ": {\"found\": " << (r.present() ? "true" : "false") << ", \"count\": " << r.values.size();
+    if (!r.present()) std::cout << ", \"reason\": " << tools::json_string(r.reason);
+    if (hashes) std::cout << ", \"hashes\": " << tools::json_strings((*hashes)[c]);
+    if (explain) std::cout << ", \"raw\": " << tools::json_strings(r.values);
+    std::cout << "}";
+  }
+  std::cout << "}}\n";
 }
 
 int run_show(const arguments& a) {
-    if (a.product.empty() != a.pubkey.empty())
-        throw cli::failure(cli::exit_usage, "--product and --pubkey go together (they make the salt)");
-    const auto snapshot = read_machine(a);
-    hwid::hashed_machine hashes;
-    if (!a.product.empty()) hashes = hwid::hash_snapshot(snapshot, vendor_key_id(a.pubkey), a.product);
-    const hwid::hashed_machine* shown = a.product.empty() ? nullptr : &hashes;
-    if (a.json) show_json(snapshot, shown, a.explain);
-    else show_text(snapshot, shown, a.explain);
-    return cli::exit_ok;
+  if (a.product.empty() != a.pubkey.empty())
+    throw cli::failure(cli::exit_usage, "--product and --pubkey go together (they make the salt)");
+  const auto snapshot = read_machine(a);
+  hwid::hashed_machine hashes;
+  if (!a.product.empty()) hashes = hwid::hash_snapshot(snapshot, vendor_key_id(a.pubkey), a.product);
+  const hwid::hashed_machine* shown = a.product.empty() ? nullptr : &hashes;
+  if (a.json)
+    show_json(snapshot, shown, a.explain);
+  else
+    show_text(snapshot, shown, a.explain);
+  return cli::exit_ok;
 }
 
 format::request make_request(const arguments& a, const hwid::machine_snapshot& snapshot) {
-    format::request req;
-    req.product = a.product;
-    req.key_id = vendor_key_id(a.pubkey);
-    req.created = format::utc_time{static_cast<std::int64_t>(std::time(nullptr))};
-    req.tool = std::string("airlock-hwid ") + version_string;
-    req.environment = *format::parse_runtime_environment(to_string(snapshot.environment));
-    auto hashes = hwid::hash_snapshot(snapshot, req.key_id, req.product);
-    // The format allows 16 hashes a class; a server with more ports or RAID members records the
-    // first 16 in hash order, the same ones every time, and matching needs only one of them.
-    for (component_class c : all_component_classes)
-        if (hashes[c].size() > format::detail::max_hashes_per_class) hashes[c].resize(format::detail::max_hashes_per_class);
-    req.machine.platform = hashes.platform;
-    req.machine.disk = hashes.disk;
-    req.machine.nic = hashes.nic;
-    req.machine.os = hashes.os;
-    req.machine.board = hashes.board;
-    return req;
+  format::request req;
+  req.product = a.product;
+  req.key_id = vendor_key_id(a.pubkey);
+  req.created = format::utc_time{static_cast<std::int64_t>(std::time(nullptr))};
+  req.tool = std::string("airlock-hwid ") + version_string;
+  req.environment = *format::parse_runtime_environment(to_string(snapshot.environment));
+  auto hashes = hwid::hash_snapshot(snapshot, req.key_id, req.product);
+  // The format allows 16 hashes a class; a server with more ports or RAID members records the
+  // first 16 in hash order, the same ones every time, and matching needs only one of them.
+  for (component_class c : all_component_classes)
+    if (hashes[c].size() > format::detail::max_hashes_per_class) hashes[c].resize(format::detail::max_hashes_per_class);
+  req.machine.platform = hashes.platform;
+  req.machine.disk = hashes.disk;
+  req.machine.nic = hashes.nic;
+  req.machine.os = hashes.os;
+  req.machine.board = hashes.board;
+  return req;
 }
 
 int run_request(const arguments& a) {
-    if (a.product.empty() || a.pubkey.empty() || a.out.empty())
-        throw cli::failure(cli::exit_usage, "request needs --product, --pubkey and --out");
-    const auto snapshot = read_machine(a);
-    const std::string strength = binding_strength(snapshot);
-    if (strength.rfind("none", 0) == 0)
-        throw cli::failure(cli::exit_bad_input, "this machine cannot be bound: " + strength.substr(6) +
-                                                    " (ask the vendor for an unbound license)");
-    const auto text = format::write_request(make_request(a, snapshot));
-    if (!text.ok()) throw cli::failure(cli::exit_bad_input, "cannot write the request: " + text.error);
-    cli::write_file_atomic(a.out, text.text, 0644, a.force ? cli::existing_file::replace : cli::existing_file::keep);
-    std::cerr << "airlock-hwid: wrote " << a.out << " (hashes only; read it before you carry it out)\n";
-    return cli::exit_ok;
+  if (a.product.empty() || a.pubkey.empty() || a.out.empty())
+    throw cli::failure(cli::exit_usage, "request needs --product, --pubkey and --out");
+  const auto snapshot = read_machine(a);
+  const std::string strength = binding_strength(snapshot);
+  if (strength.rfind("none", 0) == 0)
+    throw cli::failure(cli::exit_bad_input, "this machine cannot be bound: " + strength.substr(6) +
+                                                " (ask the vendor for an unbound license)");
+  const auto text = format::write_request(make_request(a, snapshot));
+  if (!text.ok()) throw cli::failure(cli::exit_bad_input, "cannot write the request: " + text.error);
+  cli::write_file_atomic(a.out, text.text, 0644, a.force ? cli::existing_file::replace : cli::existing_file::keep);
+  std::cerr << "airlock-hwid: wrote " << a.out << " (hashes only; read it before you carry it out)\n";
+  return cli::exit_ok;
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
-    return cli::run_tool("airlock-hwid", [&]() -> int {
-        if (argc == 2 && (!std::strcmp(argv[1], "--help") || !std::strcmp(argv[1], "-h"))) {
-            std::cout << usage_text;
-            return cli::exit_ok;
-        }
-        if (argc == 2 && !std::strcmp(argv[1], "--version")) {
-            std::cout << "airlock-hwid " << version_string << "\n";
-            return cli::exit_ok;
-        }
-        const arguments a = parse_arguments(argc, argv);
-        if (a.command == "show") return run_show(a);
-        if (a.command == "request") return run_request(a);
-        throw cli::failure(cli::exit_usage, "give a command: show or request (see: airlock-hwid --help)");
-    });
+  return cli::run_tool("airlock-hwid", [&]() -> int {
+    if (argc == 2 && (!std::strcmp(argv[1], "--help") || !std::strcmp(argv[1], "-h"))) {
+      std::cout << usage_text;
+      return cli::exit_ok;
+    }
+    if (argc == 2 && !std::strcmp(argv[1], "--version")) {
+      std::cout << "airlock-hwid " << version_string << "\n";
+      return cli::exit_ok;
+    }
+    const arguments a = parse_arguments(argc, argv);
+    if (a.command == "show") return run_show(a);
+    if (a.command == "request") return run_request(a);
+    throw cli::failure(cli::exit_usage, "give a command: show or request (see: airlock-hwid --help)");
+  });
 }

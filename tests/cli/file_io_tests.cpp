@@ -17,69 +17,69 @@ using airlock::test::write_file;
 namespace {
 
 cli::failure failure_of(const std::function<void()>& f) {
-    try {
-        f();
-    } catch (const cli::failure& e) {
-        return e;
-    }
-    FAIL("no cli::failure was thrown");
-    return cli::failure(cli::exit_ok, "");
+  try {
+    f();
+  } catch (const cli::failure& e) {
+    return e;
+  }
+  FAIL("no cli::failure was thrown");
+  return cli::failure(cli::exit_ok, "");
 }
 
 }  // namespace
 
 TEST_CASE("An atomic write creates the file with its mode and leaves no temporary file", "[cli][files]") {
-    temp_dir dir;
-    cli::write_file_atomic(dir / "f", "data", 0600, cli::existing_file::keep);
-    CHECK(read_file(dir / "f") == "data");
-    CHECK(file_mode(dir / "f") == 0600);
-    CHECK(count_entries(dir.path()) == 1);
+  temp_dir dir;
+  cli::write_file_atomic(dir / "f", "data", 0600, cli::existing_file::keep);
+  CHECK(read_file(dir / "f") == "data");
+  CHECK(file_mode(dir / "f") == 0600);
+  CHECK(count_entries(dir.path()) == 1);
 }
 
 TEST_CASE("An atomic write refuses to replace an existing file unless told to", "[cli][files]") {
-    temp_dir dir;
-    write_file(dir / "f", "old");
-    const auto e = failure_of([&] { cli::write_file_atomic(dir / "f", "new", 0644, cli::existing_file::keep); });
-    CHECK(e.code() == cli::exit_write_failed);
-    CHECK(std::string(e.what()) == dir / "f" + ": already exists; refusing to overwrite it");
-    CHECK(read_file(dir / "f") == "old");
-    cli::write_file_atomic(dir / "f", "new", 0644, cli::existing_file::replace);
-    CHECK(read_file(dir / "f") == "new");
-    CHECK(count_entries(dir.path()) == 1);
+  temp_dir dir;
+  write_file(dir / "f", "old");
+  const auto e = failure_of([&] { cli::write_file_atomic(dir / "f", "new", 0644, cli::existing_file::keep); });
+  CHECK(e.code() == cli::exit_write_failed);
+  CHECK(std::string(e.what()) == dir / "f" + ": already exists; refusing to overwrite it");
+  CHECK(read_file(dir / "f") == "old");
+  cli::write_file_atomic(dir / "f", "new", 0644, cli::existing_file::replace);
+  CHECK(read_file(dir / "f") == "new");
+  CHECK(count_entries(dir.path()) == 1);
 }
 
 TEST_CASE("An atomic write into a missing folder fails with exit code 4 naming the file", "[cli][files]") {
-    temp_dir dir;
-    const auto e = failure_of([&] { cli::write_file_atomic(dir / "no/f", "x", 0644, cli::existing_file::keep); });
-    CHECK(e.code() == cli::exit_write_failed);
-    CHECK(std::string(e.what()).rfind(dir / "no/f" + ": ", 0) == 0);
+  temp_dir dir;
+  const auto e = failure_of([&] { cli::write_file_atomic(dir / "no/f", "x", 0644, cli::existing_file::keep); });
+  CHECK(e.code() == cli::exit_write_failed);
+  CHECK(std::string(e.what()).rfind(dir / "no/f" + ": ", 0) == 0);
 }
 
 TEST_CASE("Reading a missing file, a folder or an oversized file fails with exit code 3", "[cli][files]") {
-    temp_dir dir;
-    write_file(dir / "big", std::string(100, 'x'));
-    CHECK(failure_of([&] { cli::read_file(dir / "none", 10); }).code() == cli::exit_read_failed);
-    CHECK(failure_of([&] { cli::read_file(dir.path(), 10); }).code() == cli::exit_read_failed);
-    const auto e = failure_of([&] { cli::read_file(dir / "big", 10); });
-    CHECK(std::string(e.what()) == dir / "big" + ": file is larger than 10 bytes");
-    CHECK(cli::read_file(dir / "big", 100) == std::string(100, 'x'));
+  temp_dir dir;
+  write_file(dir / "big", std::string(100, 'x'));
+  CHECK(failure_of([&] { cli::read_file(dir / "none", 10); }).code() == cli::exit_read_failed);
+  CHECK(failure_of([&] { cli::read_file(dir.path(), 10); }).code() == cli::exit_read_failed);
+  const auto e = failure_of([&] { cli::read_file(dir / "big", 10); });
+  CHECK(std::string(e.what()) == dir / "big" + ": file is larger than 10 bytes");
+  CHECK(cli::read_file(dir / "big", 100) == std::string(100, 'x'));
 }
 
 TEST_CASE("A batch folder writes new files and refuses existing names", "[cli][files]") {
-    temp_dir dir;
-    cli::batch_folder folder(dir.path());
-    CHECK(folder.write_new("a.toml", "A", 0644).empty());
-    CHECK(read_file(dir / "a.toml") == "A");
-    CHECK(file_mode(dir / "a.toml") == 0644);
-    CHECK(folder.write_new("a.toml", "B", 0644) == dir / "a.toml" + ": already exists; refusing to overwrite it");
-    CHECK(read_file(dir / "a.toml") == "A");
-    folder.sync();
-    CHECK(count_entries(dir.path()) == 1);
+  temp_dir dir;
+  cli::batch_folder folder(dir.path());
+  CHECK(folder.write_new("a.toml", "A", 0644).empty());
+  CHECK(read_file(dir / "a.toml") == "A");
+  CHECK(file_mode(dir / "a.toml") == 0644);
+  CHECK(folder.write_new("a.toml", "B", 0644) == dir / "a.toml" + ": already exists; refusing to overwrite it");
+  CHECK(read_file(dir / "a.toml") == "A");
+  folder.sync();
+  CHECK(count_entries(dir.path()) == 1);
 }
 
 TEST_CASE("Private folders are created with mode 0700, parents included", "[cli][files]") {
-    temp_dir dir;
-    cli::make_private_dirs(dir / "a/b");
-    CHECK(file_mode(dir / "a") == 0700);
-    CHECK(file_mode(dir / "a/b") == 0700);
+  temp_dir dir;
+  cli::make_private_dirs(dir / "a/b");
+  CHECK(file_mode(dir / "a") == 0700);
+  CHECK(file_mode(dir / "a/b") == 0700);
 }

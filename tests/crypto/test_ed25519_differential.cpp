@@ -51,7 +51,8 @@ void flip_one_bit(signed_message& s, std::mt19937_64& rng) {
 
 }  // namespace
 
-TEST_CASE("every Botan signature verifies and every one-bit tampering is rejected by us and libsodium", "[ed25519][botan][libsodium]") {
+TEST_CASE("every Botan signature verifies and every one-bit tampering is rejected by us and libsodium",
+          "[ed25519][botan][libsodium]") {
   REQUIRE(sodium_init() >= 0);
   std::mt19937_64 rng(airlock_test::test_seed("ed25519 differential"));
   Botan::AutoSeeded_RNG botan_rng;
@@ -59,7 +60,8 @@ TEST_CASE("every Botan signature verifies and every one-bit tampering is rejecte
   for (int i = 0; i < signature_count; ++i) {
     signed_message s = sign_with_botan(rng, botan_rng);
     const bool ok = ours(s.key, s.message, s.signature);
-    if (!ok) UNSCOPED_INFO("rejected: key " << airlock_test::to_hex(s.key) << " sig " << airlock_test::to_hex(s.signature));
+    if (!ok)
+      UNSCOPED_INFO("rejected: key " << airlock_test::to_hex(s.key) << " sig " << airlock_test::to_hex(s.signature));
     accepted += ok;
     sodium_accepted += libsodium(s.key, s.message, s.signature);
     flip_one_bit(s, rng);

@@ -83,7 +83,8 @@ TEST_CASE("the 12 speccheck cases match the strict policy (only case 3 is accept
   std::string pattern;
   for (std::size_t i = 0; i < doc.items.size(); ++i) {
     const json& c = doc.items[i];
-    const bool accepted = verify(from_hex(c["pub_key"].text), from_hex(c["message"].text), from_hex(c["signature"].text));
+    const bool accepted =
+        verify(from_hex(c["pub_key"].text), from_hex(c["message"].text), from_hex(c["signature"].text));
     CHECK(accepted == strict.at({"speccheck", std::to_string(i)}));
     pattern += accepted ? 'V' : 'X';
   }
@@ -96,7 +97,8 @@ TEST_CASE("the 914 CCTV edge cases match the strict policy with exactly 43 accep
   int cases = 0, matches = 0, accepted_count = 0;
   for (const json& c : doc.items) {
     const int number = static_cast<int>(c["number"].number);
-    const bool accepted = verify(from_hex(c["key"].text), airlock_test::as_bytes(c["msg"].text), from_hex(c["sig"].text));
+    const bool accepted =
+        verify(from_hex(c["key"].text), airlock_test::as_bytes(c["msg"].text), from_hex(c["sig"].text));
     const bool expected = strict.at({"cctv", std::to_string(number)});
     if (accepted != expected) UNSCOPED_INFO("cctv " << number << " accepted " << accepted);
     ++cases;

@@ -36,7 +36,8 @@ std::vector<std::array<std::uint8_t, 32>> field_inputs(std::mt19937_64& rng) {
   return out;
 }
 
-template <class Fe> std::array<std::uint8_t, 32> combine(const std::uint8_t* a_bytes, const std::uint8_t* b_bytes) {
+template <class Fe>
+std::array<std::uint8_t, 32> combine(const std::uint8_t* a_bytes, const std::uint8_t* b_bytes) {
   const Fe a = fd::fe_from_bytes<Fe>(a_bytes), b = fd::fe_from_bytes<Fe>(b_bytes);
   // A chain that mixes every operation, as the point formulas do.
   const Fe sum = fd::fe_add(a, b), difference = fd::fe_sub(a, b);
@@ -112,7 +113,8 @@ TEST_CASE("scalar reduction of 64-byte values agrees with Botan BigInt modulo L"
 
 TEST_CASE("S is accepted as canonical exactly when S < L", "[ed25519][scalar]") {
   std::array<std::uint8_t, 32> s{};
-  std::copy(std::begin(airlock::ed25519::detail::group_order_bytes), std::end(airlock::ed25519::detail::group_order_bytes), s.begin());
+  std::copy(std::begin(airlock::ed25519::detail::group_order_bytes),
+            std::end(airlock::ed25519::detail::group_order_bytes), s.begin());
   CHECK_FALSE(airlock::ed25519::detail::scalar_is_canonical(s.data()));  // L
   s[0] -= 1;
   CHECK(airlock::ed25519::detail::scalar_is_canonical(s.data()));  // L - 1

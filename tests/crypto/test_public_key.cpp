@@ -73,7 +73,8 @@ TEST_CASE("public_key rejects each of the eight small-order points", "[ed25519][
   }
 }
 
-TEST_CASE("verifying through a decoded public_key gives the same result as the free function", "[ed25519][public_key]") {
+TEST_CASE("verifying through a decoded public_key gives the same result as the free function",
+          "[ed25519][public_key]") {
   const json doc = airlock_test::load_vector_json("c2sp_wycheproof_ed25519_test.json");
   int compared = 0;
   for (const json& group : doc["testGroups"].items) {

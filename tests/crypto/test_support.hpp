@@ -183,7 +183,8 @@ inline bytes from_hex(const std::string& hex) {
   return out;
 }
 
-template <class Container> std::string to_hex(const Container& data) {
+template <class Container>
+std::string to_hex(const Container& data) {
   static const char digits[] = "0123456789abcdef";
   std::string out;
   for (auto b : data) {

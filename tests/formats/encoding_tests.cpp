@@ -40,16 +40,16 @@ TEST_CASE("Base64 decodes the RFC 4648 test vectors", "[base64]") {
 }
 
 TEST_CASE("Base64 decoding rejects every non-canonical spelling", "[base64]") {
-  CHECK_FALSE(decode("Zg="));        // missing padding
-  CHECK_FALSE(decode("Zg"));         // no padding at all
-  CHECK_FALSE(decode("Zh=="));       // non-zero padding bits
-  CHECK_FALSE(decode("Zm9="));       // non-zero padding bits
-  CHECK_FALSE(decode("Zm 9v"));      // whitespace
-  CHECK_FALSE(decode("Zm9v\n"));     // line break
-  CHECK_FALSE(decode("Zm9v===="));   // a whole group of padding
-  CHECK_FALSE(decode("Z==="));       // three padding characters
-  CHECK_FALSE(decode("Zg==Zg=="));   // padding in the middle
-  CHECK_FALSE(decode("-_8="));       // URL-safe alphabet
+  CHECK_FALSE(decode("Zg="));       // missing padding
+  CHECK_FALSE(decode("Zg"));        // no padding at all
+  CHECK_FALSE(decode("Zh=="));      // non-zero padding bits
+  CHECK_FALSE(decode("Zm9="));      // non-zero padding bits
+  CHECK_FALSE(decode("Zm 9v"));     // whitespace
+  CHECK_FALSE(decode("Zm9v\n"));    // line break
+  CHECK_FALSE(decode("Zm9v===="));  // a whole group of padding
+  CHECK_FALSE(decode("Z==="));      // three padding characters
+  CHECK_FALSE(decode("Zg==Zg=="));  // padding in the middle
+  CHECK_FALSE(decode("-_8="));      // URL-safe alphabet
 }
 
 TEST_CASE("Base64 round-trips every length and byte value", "[base64]") {

@@ -47,7 +47,8 @@ TEST_CASE("Splitting gives back the body and signature that were written", "[env
 }
 
 TEST_CASE("Normalization drops a BOM and turns CRLF into LF but keeps a lone CR", "[envelope]") {
-  CHECK(fmt::normalize_line_endings("\xEF\xBB\xBF" "a\r\nb\r\n") == "a\nb\n");
+  CHECK(fmt::normalize_line_endings("\xEF\xBB\xBF"
+                                    "a\r\nb\r\n") == "a\nb\n");
   CHECK(fmt::normalize_line_endings("a\rb\r\r\n") == "a\rb\r\n");
   CHECK(fmt::normalize_line_endings("a\xEF\xBB\xBF") == "a\xEF\xBB\xBF");
 }
@@ -110,7 +111,8 @@ TEST_CASE("The signature table must have exactly its three lines in order", "[en
   const std::string file = sample_file();
   const std::string text = file.substr(0, file.find("value = "));
   check_error(rejected_split(text), value_line, 1, "the signature table is incomplete");
-  check_error(rejected_split(file.substr(0, file.find("[signature]") + 12)), 33, 1, "the signature table is incomplete");
+  check_error(rejected_split(file.substr(0, file.find("[signature]") + 12)), 33, 1,
+              "the signature table is incomplete");
   check_error(rejected_split(file + "extra = 1\n"), value_line + 1, 1, "unexpected text");
   const std::string algorithm = "algorithm = \"ed25519\"\n";
   const std::string key = "key_id = \"" + airlock_test::golden_key_id + "\"\n";
@@ -141,11 +143,11 @@ TEST_CASE("The signature value must be canonical base64 of exactly 64 bytes", "[
   const auto with_value = [&](const std::string& text) { return replace_once(file, value, text); };
   const std::string text = "must be the canonical base64 of 64 bytes";
   check_error(rejected_split(with_value(value.substr(0, 85) + "h==")), value_line, 10, text);  // padding bits
-  check_error(rejected_split(with_value(value.substr(0, 86))), value_line, 10, text);            // no padding
+  check_error(rejected_split(with_value(value.substr(0, 86))), value_line, 10, text);          // no padding
   check_error(rejected_split(with_value(value.substr(0, 40) + " " + value.substr(40))), value_line, 10, text);
-  check_error(rejected_split(with_value(value.substr(0, 80) + "Sg==")), value_line, 10, text);   // 61 bytes
-  check_error(rejected_split(with_value(value + "AAAA")), value_line, 10, text);                 // 67 bytes
-  check_error(rejected_split(with_value(value.substr(0, 84) + "-g==")), value_line, 10, text);   // alphabet
+  check_error(rejected_split(with_value(value.substr(0, 80) + "Sg==")), value_line, 10, text);  // 61 bytes
+  check_error(rejected_split(with_value(value + "AAAA")), value_line, 10, text);                // 67 bytes
+  check_error(rejected_split(with_value(value.substr(0, 84) + "-g==")), value_line, 10, text);  // alphabet
 }
 
 TEST_CASE("The key_id of [license] must equal the signature's", "[envelope]") {

@@ -43,7 +43,8 @@ inline std::string hex_of(std::string_view text) {
 
 inline void add_leaf(std::vector<std::string>& out, const std::string& path, const std::vector<std::string>& values) {
   out.push_back(path + " array " + std::to_string(values.size()));
-  for (std::size_t i = 0; i < values.size(); ++i) out.push_back(path + "." + std::to_string(i) + " string " + hex_of(values[i]));
+  for (std::size_t i = 0; i < values.size(); ++i)
+    out.push_back(path + "." + std::to_string(i) + " string " + hex_of(values[i]));
 }
 
 inline void add_machine_leaves(std::vector<std::string>& out, const fmt::machine_binding& machine) {
@@ -63,15 +64,18 @@ inline std::vector<std::string> license_leaves(const std::string& text) {
   INFO(file.error.line << ":" << file.error.column << ": " << file.error.message);
   REQUIRE(file.ok());
   const fmt::license& lic = file.value->content;
-  std::vector<std::string> out = {
-      "license.format int " + std::to_string(lic.format), "license.id string " + hex_of(lic.id),
-      "license.key_id string " + hex_of(lic.key_id), "license.product string " + hex_of(lic.product),
-      "license.licensee string " + hex_of(lic.licensee), "license.issued datetime " + fmt::to_string(lic.issued),
-      "license.not_before date " + fmt::to_string(lic.not_before)};
+  std::vector<std::string> out = {"license.format int " + std::to_string(lic.format),
+                                  "license.id string " + hex_of(lic.id),
+                                  "license.key_id string " + hex_of(lic.key_id),
+                                  "license.product string " + hex_of(lic.product),
+                                  "license.licensee string " + hex_of(lic.licensee),
+                                  "license.issued datetime " + fmt::to_string(lic.issued),
+                                  "license.not_before date " + fmt::to_string(lic.not_before)};
   if (lic.expires) out.push_back("license.expires date " + fmt::to_string(*lic.expires));
   if (lic.updates_until) out.push_back("license.updates_until date " + fmt::to_string(*lic.updates_until));
   add_leaf(out, "license.features", lic.features);
-  for (const auto& entry : lic.limits) out.push_back("license.limits." + entry.name + " int " + std::to_string(entry.value));
+  for (const auto& entry : lic.limits)
+    out.push_back("license.limits." + entry.name + " int " + std::to_string(entry.value));
   for (const auto& entry : lic.meta) out.push_back("license.meta." + entry.name + " string " + hex_of(entry.value));
   add_machine_leaves(out, lic.machine);
   const fmt::signature_block& signature = file.value->signature;
@@ -88,11 +92,12 @@ inline std::vector<std::string> request_leaves(const std::string& text) {
   INFO(parsed.error.line << ":" << parsed.error.column << ": " << parsed.error.message);
   REQUIRE(parsed.ok());
   const fmt::request& req = *parsed.value;
-  std::vector<std::string> out = {
-      "request.format int " + std::to_string(req.format), "request.product string " + hex_of(req.product),
-      "request.key_id string " + hex_of(req.key_id), "request.created datetime " + fmt::to_string(req.created),
-      "request.tool string " + hex_of(req.tool),
-      "request.environment string " + hex_of(fmt::to_string(req.environment))};
+  std::vector<std::string> out = {"request.format int " + std::to_string(req.format),
+                                  "request.product string " + hex_of(req.product),
+                                  "request.key_id string " + hex_of(req.key_id),
+                                  "request.created datetime " + fmt::to_string(req.created),
+                                  "request.tool string " + hex_of(req.tool),
+                                  "request.environment string " + hex_of(fmt::to_string(req.environment))};
   const auto lists = fmt::component_lists(req.machine);
   for (std::size_t i = 0; i < lists.size(); ++i) {
     if (!lists[i]->empty()) add_leaf(out, "machine." + std::string(fmt::component_classes[i]), *lists[i]);

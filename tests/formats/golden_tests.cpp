@@ -27,8 +27,8 @@ std::vector<std::string> split_lines(const std::string& text) {
 }
 
 std::vector<std::string> tomllib_leaves(const std::string& path) {
-  const auto result = airlock_test::run("/usr/bin/python3 " + airlock_test::source_path("tests/formats/tomllib_flatten.py") +
-                                        " " + path);
+  const auto result = airlock_test::run("/usr/bin/python3 " +
+                                        airlock_test::source_path("tests/formats/tomllib_flatten.py") + " " + path);
   INFO(result.output);
   REQUIRE(result.status == 0);
   return split_lines(result.output);
@@ -44,7 +44,8 @@ void add_tomlpp_leaves(const std::string& path, const toml::node& node, std::vec
     for (std::size_t i = 0; i < array->size(); ++i) add_tomlpp_leaves(path + "." + std::to_string(i), (*array)[i], out);
   } else if (const auto* text = node.as_string()) {
     const std::string& value = text->get();
-    out.push_back(path + " string " + fmt::hex_encode(reinterpret_cast<const std::uint8_t*>(value.data()), value.size()));
+    out.push_back(path + " string " +
+                  fmt::hex_encode(reinterpret_cast<const std::uint8_t*>(value.data()), value.size()));
   } else if (const auto* integer = node.as_integer()) {
     out.push_back(path + " int " + std::to_string(integer->get()));
   } else if (const auto* boolean = node.as_boolean()) {
@@ -56,7 +57,8 @@ void add_tomlpp_leaves(const std::string& path, const toml::node& node, std::vec
     const auto& value = stamp->get();
     const bool utc = value.offset.has_value() && value.offset->minutes == 0 && value.time.nanosecond == 0;
     const fmt::date d{value.date.year, value.date.month, value.date.day};
-    const auto seconds = fmt::start_of_day(d).seconds + value.time.hour * 3600 + value.time.minute * 60 + value.time.second;
+    const auto seconds =
+        fmt::start_of_day(d).seconds + value.time.hour * 3600 + value.time.minute * 60 + value.time.second;
     out.push_back(path + (utc ? " datetime " : " non-utc-datetime ") + fmt::to_string(fmt::utc_time{seconds}));
   } else {
     out.push_back(path + " other");
@@ -104,7 +106,8 @@ TEST_CASE("Every golden vector parses with toml++ to the values airlock reads", 
   }
 }
 
-TEST_CASE("Licenses with unusual but valid values still parse alike in tomllib, toml++ and airlock", "[golden][tomllib]") {
+TEST_CASE("Licenses with unusual but valid values still parse alike in tomllib, toml++ and airlock",
+          "[golden][tomllib]") {
   auto lic = airlock_test::sample_bound_license();
   lic.meta[0].value = std::string("\x01\x1f\x7f\b\f\r\n\t\"\\ \xF0\x9F\x98\x80 \xEF\xBF\xBF");
   lic.limits = {{"A-b_9", 0}, {"max", 9223372036854775807}};

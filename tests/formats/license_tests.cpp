@@ -114,8 +114,8 @@ TEST_CASE("Expiry before the start date is rejected", "[license]") {
 }
 
 TEST_CASE("An update window closing before the start date is rejected", "[license]") {
-  check_error(rejected_body(replace_once(bound_body(), "updates_until = 2025-12-31", "updates_until = 2025-01-31")),
-              11, 17, "updates_until (2025-01-31) is before not_before");
+  check_error(rejected_body(replace_once(bound_body(), "updates_until = 2025-12-31", "updates_until = 2025-01-31")), 11,
+              17, "updates_until (2025-01-31) is before not_before");
 }
 
 TEST_CASE("Feature names must match [a-z0-9][a-z0-9._-]* and be unique", "[license]") {
@@ -165,8 +165,9 @@ TEST_CASE("Limits are non-negative and limits and meta keys are sorted and uniqu
   check_error(rejected_body(replace_once(bound_body(), "workers = 16", "alpha = 16")), 16, 1,
               "key 'alpha' is out of order (keys are sorted)");
   check_error(rejected_body(replace_once(bound_body(), "seats = 5", "seats = \"5\"")), 15, 9, "must be an integer");
-  check_error(rejected_body(replace_once(bound_body(), "[license.limits]\nseats = 5\nworkers = 16\n", "[license.limits]\n")),
-              14, 1, "table [license.limits] is empty");
+  check_error(
+      rejected_body(replace_once(bound_body(), "[license.limits]\nseats = 5\nworkers = 16\n", "[license.limits]\n")),
+      14, 1, "table [license.limits] is empty");
   auto lic = sample_bound_license();
   std::swap(lic.meta[0], lic.meta[1]);
   check_refused(lic, "keys of [license.meta] must be sorted and unique");
@@ -203,13 +204,16 @@ TEST_CASE("A bound license records platform and at least one hardware class", "[
 TEST_CASE("Component hashes are 1 to 16 distinct values of 32 lowercase hex digits", "[license][machine]") {
   const std::string disk = "disk = [\"fec50738aa755e2c8649e35886a978c8\", \"66f504ae9b75f1f5f2d5c1b47d9be794\"]";
   check_error(rejected_body(replace_once(bound_body(), disk, "disk = []")), 27, 8, "disk must not be empty");
-  check_error(rejected_body(replace_once(bound_body(), "66f504ae9b75f1f5f2d5c1b47d9be794", "fec50738aa755e2c8649e35886a978c8")),
-              27, 8, "disk holds the same hash twice");
-  check_error(rejected_body(replace_once(bound_body(), "66f504ae9b75f1f5f2d5c1b47d9be794", "66F504AE9B75F1F5F2D5C1B47D9BE794")),
-              27, 8, "disk hashes must be 32 lowercase hex digits");
+  check_error(
+      rejected_body(replace_once(bound_body(), "66f504ae9b75f1f5f2d5c1b47d9be794", "fec50738aa755e2c8649e35886a978c8")),
+      27, 8, "disk holds the same hash twice");
+  check_error(
+      rejected_body(replace_once(bound_body(), "66f504ae9b75f1f5f2d5c1b47d9be794", "66F504AE9B75F1F5F2D5C1B47D9BE794")),
+      27, 8, "disk hashes must be 32 lowercase hex digits");
   auto lic = sample_bound_license();
   lic.machine.nic.clear();
-  for (int i = 0; i < 17; ++i) lic.machine.nic.push_back(fmt::hex_encode(std::array<std::uint8_t, 16>{{std::uint8_t(i)}}));
+  for (int i = 0; i < 17; ++i)
+    lic.machine.nic.push_back(fmt::hex_encode(std::array<std::uint8_t, 16>{{std::uint8_t(i)}}));
   check_refused(lic, "nic holds more than 16 hashes");
 }
 

@@ -2,7 +2,6 @@
 // A second translation unit including every format header (twice), so that a non-inline
 // definition in a header fails to link.
 #include "airlock/format/format.hpp"
-#include "airlock/format/format.hpp"
 
 #include <catch2/catch.hpp>
 

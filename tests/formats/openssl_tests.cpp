@@ -74,8 +74,8 @@ TEST_CASE("The documented openssl lines accept the license after a trip through 
 TEST_CASE("The documented openssl lines reject a license with one changed byte or another key", "[openssl][envelope]") {
   const vendor_key key = fresh_vendor_key();
   const std::string text = airlock_test::signed_license_text(airlock_test::sample_bound_license(), key.private_path);
-  const auto changed = verify_with_documented_lines(airlock_test::replace_once(text, "seats = 5", "seats = 6"),
-                                                    key.public_pem);
+  const auto changed =
+      verify_with_documented_lines(airlock_test::replace_once(text, "seats = 5", "seats = 6"), key.public_pem);
   INFO(changed.output);
   CHECK(changed.status != 0);
   const auto other = verify_with_documented_lines(text, fresh_vendor_key().public_pem);
@@ -83,12 +83,12 @@ TEST_CASE("The documented openssl lines reject a license with one changed byte o
   CHECK(other.status != 0);
 }
 
-TEST_CASE("The golden licenses verify with the documented openssl lines and the test public key",
-          "[openssl][golden]") {
+TEST_CASE("The golden licenses verify with the documented openssl lines and the test public key", "[openssl][golden]") {
   const std::string public_key = airlock_test::read_file(airlock_test::vector_path("test_vendor_key.pub"));
   for (const char* file : {"license_bound.toml", "license_unbound.toml"}) {
     INFO(file);
-    const auto result = verify_with_documented_lines(airlock_test::read_file(airlock_test::vector_path(file)), public_key);
+    const auto result =
+        verify_with_documented_lines(airlock_test::read_file(airlock_test::vector_path(file)), public_key);
     INFO(result.output);
     CHECK(result.status == 0);
   }

@@ -88,6 +88,7 @@ TEST_CASE("Truncated, garbled or decorated PEM is rejected", "[pem]") {
   CHECK_FALSE(fmt::public_key_from_pem("comment\n" + pem).has_value());
   CHECK_FALSE(fmt::public_key_from_pem(pem + "\n").has_value());
   CHECK_FALSE(fmt::public_key_from_pem(pem + pem).has_value());
-  CHECK_FALSE(fmt::public_key_from_pem(airlock_test::replace_once(pem, "PUBLIC KEY-----\n", "PRIVATE KEY-----\n")).has_value());
+  CHECK_FALSE(
+      fmt::public_key_from_pem(airlock_test::replace_once(pem, "PUBLIC KEY-----\n", "PRIVATE KEY-----\n")).has_value());
   CHECK(fmt::public_key_from_pem(pem.substr(0, pem.size() - 1)).has_value());  // the final LF is optional
 }

@@ -64,8 +64,9 @@ TEST_CASE("Every environment value round-trips and others are rejected", "[reque
 
 TEST_CASE("A request holds no keys beyond those the format lists", "[request]") {
   const std::string text = request_text(sample_request());
-  check_error(rejected_request(replace_once(text, "environment = \"vm\"\n", "environment = \"vm\"\nhostname = \"build-01\"\n")),
-              10, 1, "unknown key 'hostname' in [request]");
+  check_error(
+      rejected_request(replace_once(text, "environment = \"vm\"\n", "environment = \"vm\"\nhostname = \"build-01\"\n")),
+      10, 1, "unknown key 'hostname' in [request]");
   check_error(rejected_request(replace_once(text, "[machine]\n", "[machine]\nmac = [\"00:11:22:33:44:55\"]\n")), 12, 1,
               "unknown key 'mac' in [machine]");
 }

@@ -29,12 +29,14 @@ TEST_CASE("Comment lines may precede the first table", "[toml]") {
 }
 
 TEST_CASE("Comments after the first table are rejected, so a data line cannot become one", "[toml]") {
-  check_error(reject_edit("format = 1\n", "format = 1\n# note\n"), 4, 1, "comments are allowed only before the first table");
+  check_error(reject_edit("format = 1\n", "format = 1\n# note\n"), 4, 1,
+              "comments are allowed only before the first table");
   check_error(reject_edit("not_before = ", "#ot_before = "), 9, 1, "comments are allowed only before the first table");
 }
 
 TEST_CASE("Exactly one blank line precedes each table header after the first", "[toml]") {
-  check_error(reject_edit("format = 1\n", "format = 1\n\n"), 4, 1, "blank lines are allowed only before a table header");
+  check_error(reject_edit("format = 1\n", "format = 1\n\n"), 4, 1,
+              "blank lines are allowed only before a table header");
   check_error(reject_edit("[machine]\n", "[machine]\n\n"), 13, 1, "blank lines are allowed only before a table header");
   check_error(reject_edit("\n\n[machine]", "\n[machine]"), 11, 1, "expected one blank line before a table header");
   check_error(reject_edit("\n\n[machine]", "\n\n\n[machine]"), 12, 1, "more than one blank line");

@@ -19,9 +19,7 @@ const std::string product = "acme-studio";
 struct vendor {
   temp_dir dir;
   std::string key = dir / "vendor/vendor.key", pub = dir / "vendor/vendor.pub";
-  vendor() {
-    REQUIRE(run(q(tool("airlock")) + " keygen --unencrypted --out-dir " + q(dir / "vendor")).exit_code == 0);
-  }
+  vendor() { REQUIRE(run(q(tool("airlock")) + " keygen --unencrypted --out-dir " + q(dir / "vendor")).exit_code == 0); }
 
   // Writes a request of this machine (root "/") or of a fake tree, and a license bound to it.
   std::string license_for(const std::string& name, const std::string& root = "/") const {

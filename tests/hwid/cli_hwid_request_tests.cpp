@@ -76,7 +76,8 @@ TEST_CASE("A request parses with tomllib and holds only the request and machine 
   }
   CHECK(dump_value(dump, "machine.platform").size() == 32);
   for (const auto& line : with_prefix(dump, "machine."))
-    for (const auto& h : split_commas(line.substr(line.find('=') + 1))) CHECK(hex32_tokens(h) == std::vector<std::string>{h});
+    for (const auto& h : split_commas(line.substr(line.find('=') + 1)))
+      CHECK(hex32_tokens(h) == std::vector<std::string>{h});
 }
 
 TEST_CASE("A request names the product and the vendor key id it was made for", "[hwid][tool][request]") {
@@ -118,9 +119,10 @@ TEST_CASE("A request of a fake machine contains none of its serials, MACs, UUIDs
   CHECK(of_class(reported, "disk") == std::vector<std::string>{scenario::desktop_nvme_serial});
   CHECK(of_class(reported, "os") == std::vector<std::string>{scenario::desktop_machine_id});
   CHECK(of_class(reported, "board").size() == 2);
-  std::vector<std::string> raw = {scenario::desktop_nvme_serial, "eui.0025388b91c2a1f4", scenario::desktop_eno1,
-                                  scenario::desktop_wifi, scenario::desktop_machine_id,
-                                  "4C4C4544-0042-3510-8052-B4C04F333432", "7B2KXN2/CNFCW0099S01DW"};
+  std::vector<std::string> raw = {scenario::desktop_nvme_serial, "eui.0025388b91c2a1f4",
+                                  scenario::desktop_eno1,        scenario::desktop_wifi,
+                                  scenario::desktop_machine_id,  "4C4C4544-0042-3510-8052-B4C04F333432",
+                                  "7B2KXN2/CNFCW0099S01DW"};
   for (const auto& [cls, value] : reported)
     if (cls != "platform") raw.push_back(value);
   REQUIRE(run(request_cmd("acme-studio", key, dir / "request.toml", " --board" + root)).exit_code == 0);

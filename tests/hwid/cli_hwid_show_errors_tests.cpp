@@ -69,7 +69,8 @@ TEST_CASE("show with a product and vendor key prints the hashes a request with t
 TEST_CASE("show --json is valid JSON with or without hashes and raw values", "[hwid][tool][show]") {
   temp_dir dir;
   const auto key = openssl_vendor_key(dir, "vendor");
-  for (const auto& args : {std::string(), std::string(" --explain --board"), " --explain --product p --pubkey " + q(key.pub)}) {
+  for (const auto& args :
+       {std::string(), std::string(" --explain --board"), " --explain --product p --pubkey " + q(key.pub)}) {
     const auto r = run(hwid("show --json" + args));
     INFO(args);
     REQUIRE(r.exit_code == 0);
@@ -192,8 +193,8 @@ TEST_CASE("A machine whose only identifiers are the CPU and machine-id gets exit
   const auto key = openssl_vendor_key(dir, "vendor");
   fake::machine m;
   m.machine_id("0123456789abcdef0123456789abcdef");
-  const auto r = run(hwid("request --product p --pubkey " + q(key.pub) + " --out " + q(dir / "r.toml") +
-                          " --root " + q(m.fs.root())));
+  const auto r = run(
+      hwid("request --product p --pubkey " + q(key.pub) + " --out " + q(dir / "r.toml") + " --root " + q(m.fs.root())));
   CHECK(r.exit_code == 7);
   CHECK(one_error_line(r.err));
   CHECK_FALSE(exists(dir / "r.toml"));

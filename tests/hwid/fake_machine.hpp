@@ -132,8 +132,10 @@ struct machine {
     fs.file("/proc/self/mountinfo",
             "22 27 0:21 / /proc rw,relatime - proc proc rw\n"
             "23 27 0:22 / /sys rw,relatime - sysfs sysfs rw\n"
-            "27 1 " + devnum + " " + mount_root + " / rw,relatime shared:1 - " + fstype + " " + source + " rw\n"
-            "31 23 0:28 / /sys/fs/cgroup rw,relatime - tmpfs tmpfs rw,mode=755\n");
+            "27 1 " +
+                devnum + " " + mount_root + " / rw,relatime shared:1 - " + fstype + " " + source +
+                " rw\n"
+                "31 23 0:28 / /sys/fs/cgroup rw,relatime - tmpfs tmpfs rw,mode=755\n");
   }
 
   // A whole disk at `path` (under /sys/devices) with its /sys/block, /sys/class/block, /sys/dev links.
@@ -173,7 +175,8 @@ struct machine {
 
 inline std::vector<std::uint8_t> mac_bytes(const std::string& text) {
   std::vector<std::uint8_t> out;
-  for (std::size_t i = 0; i + 1 < text.size(); i += 3) out.push_back(std::uint8_t(std::stoul(text.substr(i, 2), nullptr, 16)));
+  for (std::size_t i = 0; i + 1 < text.size(); i += 3)
+    out.push_back(std::uint8_t(std::stoul(text.substr(i, 2), nullptr, 16)));
   return out;
 }
 
@@ -188,14 +191,16 @@ inline airlock::class_hashes as_fingerprint(const airlock::hwid::machine_snapsho
 
 // Readable failure messages for class readings and snapshots.
 namespace Catch {
-template <> struct StringMaker<airlock::hwid::class_reading> {
+template <>
+struct StringMaker<airlock::hwid::class_reading> {
   static std::string convert(const airlock::hwid::class_reading& r) {
     std::string out = "{";
     for (const std::string& v : r.values) out += " '" + v + "'";
     return out + (r.reason.empty() ? "" : " reason: " + r.reason) + " }";
   }
 };
-template <> struct StringMaker<airlock::hwid::machine_snapshot> {
+template <>
+struct StringMaker<airlock::hwid::machine_snapshot> {
   static std::string convert(const airlock::hwid::machine_snapshot& s) {
     std::string out = std::string(to_string(s.environment)) + ":";
     for (airlock::component_class c : airlock::all_component_classes)

@@ -141,8 +141,8 @@ inline std::vector<std::string> spellings(const std::string& raw) {
 
 // hex(HMAC-SHA-256(SHA-256("airlock-hwid-salt-v1" LF key_id LF product), class LF value)[0:16]),
 // computed by python's hashlib and hmac from FORMAT.md section 4, not by Airlock's code.
-inline std::string python_component_hash(const std::string& key_id, const std::string& product,
-                                         const std::string& cls, const std::string& value) {
+inline std::string python_component_hash(const std::string& key_id, const std::string& product, const std::string& cls,
+                                         const std::string& value) {
   static const char script[] =
       "import hashlib, hmac, sys\n"
       "kid, product, cls, value = (a.encode() for a in sys.argv[1:5])\n"

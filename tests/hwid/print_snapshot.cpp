@@ -9,8 +9,10 @@
 int main(int argc, char** argv) {
   airlock::hwid::collect_options options;
   for (int i = 1; i < argc; ++i) {
-    if (std::strcmp(argv[i], "--board") == 0) options.include_board = true;
-    else if (std::strcmp(argv[i], "--root") == 0 && i + 1 < argc) options.root = argv[++i];
+    if (std::strcmp(argv[i], "--board") == 0)
+      options.include_board = true;
+    else if (std::strcmp(argv[i], "--root") == 0 && i + 1 < argc)
+      options.root = argv[++i];
     else {
       std::fprintf(stderr, "usage: hwid_print_snapshot [--root DIR] [--board]\n");
       return 2;

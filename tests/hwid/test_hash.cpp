@@ -97,7 +97,8 @@ TEST_CASE("A hashed snapshot written as text contains none of the raw identifier
   const std::string text = lower(written.str());
   REQUIRE(text.find("disk =") != std::string::npos);
   strings raw;
-  for (component_class c : airlock::all_component_classes) raw.insert(raw.end(), snap[c].values.begin(), snap[c].values.end());
+  for (component_class c : airlock::all_component_classes)
+    raw.insert(raw.end(), snap[c].values.begin(), snap[c].values.end());
   raw.insert(raw.end(), {scenario::desktop_nvme_serial, scenario::desktop_eno1, "3cecef102030", "GenuineIntel",
                          "i7-8700", "4c4c4544", "7B2KXN2", scenario::desktop_machine_id.substr(0, 8)});
   for (const std::string& value : raw) {

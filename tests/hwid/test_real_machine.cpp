@@ -53,7 +53,8 @@ int collect_as_nobody(const fake::machine& m, const airlock::hwid::machine_snaps
 
 }  // namespace
 
-TEST_CASE("A root-only product_uuid is denied to a normal user and the default snapshot does not change", "[hwid][real]") {
+TEST_CASE("A root-only product_uuid is denied to a normal user and the default snapshot does not change",
+          "[hwid][real]") {
   if (::geteuid() != 0) {
     WARN("not root: cannot drop privileges to test a real EACCES, skipped");
     return;

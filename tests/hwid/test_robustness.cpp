@@ -82,7 +82,9 @@ TEST_CASE("Garbage and NUL bytes in identifier files drop the value", "[hwid][ro
   fake::machine m;
   scenario::ci_microvm(m);
   const std::string vda = "/sys/devices/pci0000:00/0000:00:02.0/virtio1/block/vda";
-  m.fs.file(vda + "/serial", std::string("18162\0" "03954", 11));
+  m.fs.file(vda + "/serial", std::string("18162\0"
+                                         "03954",
+                                         11));
   CHECK(m.collect().disk.reason == "no serial");
   std::string noise;
   for (int i = 0; i < 4096; ++i) noise += char((i * 131 + 7) % 256);
@@ -101,7 +103,8 @@ TEST_CASE("Malformed mountinfo lines are skipped and a missing root mount is a r
   m.fs.remove("/.dockerenv");  // with the marker, a root that is not its own disk means "container"
   m.fs.file("/proc/self/mountinfo",
             "garbage\n27 1 254:0 / / rw - ext4\n27 1 x:y / / rw - ext4 /dev/vda rw\n"
-            "27 1 99999999999:0 / / rw - ext4 /dev/vda rw\n\n   \n" + std::string(3000, '-') + "\n");
+            "27 1 99999999999:0 / / rw - ext4 /dev/vda rw\n\n   \n" +
+                std::string(3000, '-') + "\n");
   CHECK(m.collect().disk.reason == "root mount not found");
   m.fs.file("/proc/self/mountinfo", "bad line\n27 1 254:0 / / rw,relatime - ext4 /dev/vda rw\n- - -\n");
   CHECK(m.collect().disk.values == strings{scenario::ci_vda_serial});
@@ -169,25 +172,30 @@ TEST_CASE("Canonical values are trimmed, collapsed and case-normalised per class
   using namespace airlock::hwid;
   CHECK(canonical_serial("  ab12  cd\t34 \n") == std::string("AB12 CD 34"));
   CHECK(canonical_serial(std::string("10000000abcdef01\0", 17)) == std::string("10000000ABCDEF01"));
-  CHECK(canonical_uuid("4C4C4544-0042-3510-8052-B4C04F333432\n") == std::string("4c4c4544-0042-3510-8052-b4c04f333432"));
+  CHECK(canonical_uuid("4C4C4544-0042-3510-8052-B4C04F333432\n") ==
+        std::string("4c4c4544-0042-3510-8052-b4c04f333432"));
   CHECK(canonical_mac({0x02, 0xFC, 0x00, 0x00, 0x00, 0x01}) == std::string("02:fc:00:00:00:01"));
   CHECK_FALSE(canonical_mac({0, 0, 0, 0, 0, 0}));
   CHECK_FALSE(canonical_mac({0xff, 0xff, 0xff, 0xff, 0xff, 0xff}));
   CHECK_FALSE(canonical_mac({0x01, 0x00, 0x5e, 0x00, 0x00, 0x01}));
   CHECK_FALSE(canonical_mac({0x02, 0x42}));
   CHECK_FALSE(canonical_serial("caf\xc3\xa9"));
-  CHECK_FALSE(canonical_serial("ab\x01" "cd"));
+  CHECK_FALSE(
+      canonical_serial("ab\x01"
+                       "cd"));
 }
 
 TEST_CASE("Known placeholders are rejected case-insensitively and real serials are kept", "[hwid][canonical]") {
   using airlock::hwid::is_placeholder;
-  for (const char* p : {"", "0", "00000000", "FFFFFFFF-FFFF-FFFF-FFFF-FFFFFFFFFFFF", "00000000-0000-0000-0000-000000000000",
-                        "03000200-0400-0500-0006-000700080009", "To Be Filled By O.E.M.", "Default string",
-                        "Not Specified", "NONE", "System Serial Number", "0123456789", "QM00001", "QM00004", "XXXXXXXX"}) {
+  for (const char* p :
+       {"", "0", "00000000", "FFFFFFFF-FFFF-FFFF-FFFF-FFFFFFFFFFFF", "00000000-0000-0000-0000-000000000000",
+        "03000200-0400-0500-0006-000700080009", "To Be Filled By O.E.M.", "Default string", "Not Specified", "NONE",
+        "System Serial Number", "0123456789", "QM00001", "QM00004", "XXXXXXXX"}) {
     INFO(p);
     CHECK(is_placeholder(p));
   }
-  for (const char* real : {"S4EWNX0R123456", "QM00001X", "1816203954172243", "WD-WCC4N0123456", "i-0123456789abcdef0"}) {
+  for (const char* real :
+       {"S4EWNX0R123456", "QM00001X", "1816203954172243", "WD-WCC4N0123456", "i-0123456789abcdef0"}) {
     INFO(real);
     CHECK_FALSE(is_placeholder(real));
   }

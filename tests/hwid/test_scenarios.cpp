@@ -15,7 +15,8 @@ using strings = std::vector<std::string>;
 
 namespace {
 
-airlock::match_report rematch(const airlock::hwid::machine_snapshot& issued, const airlock::hwid::machine_snapshot& now) {
+airlock::match_report rematch(const airlock::hwid::machine_snapshot& issued,
+                              const airlock::hwid::machine_snapshot& now) {
   return match_fingerprint(fake::as_fingerprint(issued), fake::as_fingerprint(now));
 }
 
@@ -28,7 +29,8 @@ class_outcome outcome_of(const airlock::match_report& r, component_class c) {
 
 }  // namespace
 
-TEST_CASE("A bare-metal NVMe desktop collects the root disk serial, both permanent MACs and the machine-id", "[hwid][scenario]") {
+TEST_CASE("A bare-metal NVMe desktop collects the root disk serial, both permanent MACs and the machine-id",
+          "[hwid][scenario]") {
   fake::machine m;
   scenario::desktop(m);
   const auto snap = m.collect();
@@ -91,7 +93,8 @@ TEST_CASE("A USB network adapter is not part of the nic class", "[hwid][scenario
   CHECK(m.collect() == before);
 }
 
-TEST_CASE("A second disk or re-enumerated NVMe names leave the disk class on the root disk serial", "[hwid][scenario]") {
+TEST_CASE("A second disk or re-enumerated NVMe names leave the disk class on the root disk serial",
+          "[hwid][scenario]") {
   fake::machine m;
   scenario::desktop(m);
   const auto before = m.collect();
@@ -102,7 +105,10 @@ TEST_CASE("A second disk or re-enumerated NVMe names leave the disk class on the
 
   fake::machine swapped;
   scenario::desktop(swapped);
-  swapped.fs.remove(scenario::nvme_pci + "/nvme/nvme0").remove("/sys/block").remove("/sys/class/block").remove("/sys/dev");
+  swapped.fs.remove(scenario::nvme_pci + "/nvme/nvme0")
+      .remove("/sys/block")
+      .remove("/sys/class/block")
+      .remove("/sys/dev");
   scenario::nvme_disk(swapped, "nvme1", "nvme1n1", 4, scenario::desktop_nvme_serial);
   scenario::nvme_disk(swapped, "nvme0", "nvme0n1", 0, "S4EWNX0R999999");
   swapped.mount_root("259:6", "ext4", "/dev/nvme1n1p2");
@@ -185,7 +191,8 @@ TEST_CASE("The CI micro-VM replica is a bindable vm despite its /.dockerenv", "[
   CHECK(snap.disk.values == strings{scenario::ci_vda_serial});
   CHECK(snap.nic.values == strings{scenario::ci_mac});
   CHECK(snap.os.values == strings{scenario::ci_machine_id});
-  CHECK(snap.platform.values == strings{"cpuid AuthenticAMD family 26 model 2 stepping 1 brand Oxide Virtual Turin-like Processor"});
+  CHECK(snap.platform.values ==
+        strings{"cpuid AuthenticAMD family 26 model 2 stepping 1 brand Oxide Virtual Turin-like Processor"});
   CHECK_FALSE(snap.board.present());
   const strings evidence = snap.evidence;
   CHECK(std::find(evidence.begin(), evidence.end(), "/.dockerenv") != evidence.end());

@@ -150,8 +150,8 @@ TEST_CASE("A Raspberry Pi reads its platform from cpuinfo and its board serial i
   fake::machine m;
   raspberry_pi(m);
   const auto snap = m.collect(true);
-  CHECK(snap.platform.values ==
-        strings{"cpuinfo CPU implementer=0x41;CPU architecture=8;CPU variant=0x0;CPU part=0xd08;CPU revision=3;Hardware=BCM2835"});
+  CHECK(snap.platform.values == strings{"cpuinfo CPU implementer=0x41;CPU architecture=8;CPU variant=0x0;CPU "
+                                        "part=0xd08;CPU revision=3;Hardware=BCM2835"});
   CHECK(snap.board.values == strings{"10000000ABCDEF01"});
   CHECK(snap.disk.values == strings{"0X1A2B3C4D"});
   CHECK(snap.nic.values == strings{"dc:a6:32:01:02:03"});
@@ -180,7 +180,8 @@ TEST_CASE("With default options a readable or unreadable product_uuid gives iden
   as_user.fs.remove("/sys/devices/virtual/dmi/id/product_uuid").remove("/sys/devices/virtual/dmi/id/board_serial");
   as_user.fs.link("/sys/devices/virtual/dmi/id/product_uuid", "/nonexistent");
   CHECK(as_root.collect() == as_user.collect());
-  CHECK(as_root.collect(true).board.values == strings{"/7B2KXN2/CNFCW0099S01DW/", "4c4c4544-0042-3510-8052-b4c04f333432"});
+  CHECK(as_root.collect(true).board.values ==
+        strings{"/7B2KXN2/CNFCW0099S01DW/", "4c4c4544-0042-3510-8052-b4c04f333432"});
   CHECK(as_user.collect(true).board.reason == "no board serial");
 }
 

@@ -16,66 +16,66 @@ namespace airlock::test {
 namespace fs = std::filesystem;
 
 temp_dir::temp_dir() {
-    std::string pattern = (fs::temp_directory_path() / "airlock-test-XXXXXX").string();
-    std::vector<char> buf(pattern.begin(), pattern.end());
-    buf.push_back('\0');
-    if (!::mkdtemp(buf.data())) throw std::runtime_error("mkdtemp failed");
-    path_ = buf.data();
+  std::string pattern = (fs::temp_directory_path() / "airlock-test-XXXXXX").string();
+  std::vector<char> buf(pattern.begin(), pattern.end());
+  buf.push_back('\0');
+  if (!::mkdtemp(buf.data())) throw std::runtime_error("mkdtemp failed");
+  path_ = buf.data();
 }
 
 temp_dir::~temp_dir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
+  std::error_code ec;
+  fs::remove_all(path_, ec);
 }
 
 std::string shell_quote(const std::string& s) {
-    std::string out = "'";
-    for (char c : s) out += (c == '\'') ? std::string("'\\''") : std::string(1, c);
-    return out + "'";
+  std::string out = "'";
+  for (char c : s) out += (c == '\'') ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
 }
 
 run_result run(const std::string& command_line) {
-    temp_dir capture;
-    const std::string out = capture / "out", err = capture / "err";
-    const std::string full = "(" + command_line + ") </dev/null >" + shell_quote(out) + " 2>" + shell_quote(err);
-    const int status = std::system(full.c_str());
-    run_result r;
-    r.exit_code = (status != -1 && WIFEXITED(status)) ? WEXITSTATUS(status) : -1;
-    r.out = read_file(out);
-    r.err = read_file(err);
-    return r;
+  temp_dir capture;
+  const std::string out = capture / "out", err = capture / "err";
+  const std::string full = "(" + command_line + ") </dev/null >" + shell_quote(out) + " 2>" + shell_quote(err);
+  const int status = std::system(full.c_str());
+  run_result r;
+  r.exit_code = (status != -1 && WIFEXITED(status)) ? WEXITSTATUS(status) : -1;
+  r.out = read_file(out);
+  r.err = read_file(err);
+  return r;
 }
 
 std::string tool(const std::string& name) { return std::string(AIRLOCK_BIN_DIR) + "/" + name; }
 
 std::string read_file(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream s;
-    s << in.rdbuf();
-    return s.str();
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
 }
 
 void write_file(const std::string& path, const std::string& data) {
-    std::ofstream out(path, std::ios::binary | std::ios::trunc);
-    out << data;
-    if (!out) throw std::runtime_error("cannot write " + path);
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out << data;
+  if (!out) throw std::runtime_error("cannot write " + path);
 }
 
 bool exists(const std::string& path) {
-    struct stat st {};
-    return ::lstat(path.c_str(), &st) == 0;
+  struct stat st {};
+  return ::lstat(path.c_str(), &st) == 0;
 }
 
 unsigned file_mode(const std::string& path) {
-    struct stat st {};
-    if (::stat(path.c_str(), &st) != 0) return 0;
-    return static_cast<unsigned>(st.st_mode & 07777);
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) return 0;
+  return static_cast<unsigned>(st.st_mode & 07777);
 }
 
 int count_entries(const std::string& dir) {
-    int n = 0;
-    for ([[maybe_unused]] const auto& e : fs::directory_iterator(dir)) ++n;
-    return n;
+  int n = 0;
+  for ([[maybe_unused]] const auto& e : fs::directory_iterator(dir)) ++n;
+  return n;
 }
 
 }  // namespace airlock::test

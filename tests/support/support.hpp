@@ -10,22 +10,22 @@ namespace airlock::test {
 
 // A fresh folder under $TMPDIR, removed with everything in it at the end.
 class temp_dir {
-public:
-    temp_dir();
-    temp_dir(const temp_dir&) = delete;
-    temp_dir& operator=(const temp_dir&) = delete;
-    ~temp_dir();
-    const std::string& path() const { return path_; }
-    std::string operator/(const std::string& name) const { return path_ + "/" + name; }
+ public:
+  temp_dir();
+  temp_dir(const temp_dir&) = delete;
+  temp_dir& operator=(const temp_dir&) = delete;
+  ~temp_dir();
+  const std::string& path() const { return path_; }
+  std::string operator/(const std::string& name) const { return path_ + "/" + name; }
 
-private:
-    std::string path_;
+ private:
+  std::string path_;
 };
 
 struct run_result {
-    int exit_code = -1;
-    std::string out;
-    std::string err;
+  int exit_code = -1;
+  std::string out;
+  std::string err;
 };
 
 // Runs a shell command line with stdin from /dev/null; captures stdout,

@@ -13,125 +13,124 @@ using namespace airlock::vtest;
 namespace {
 
 verify_options with_state(std::int64_t now, const std::string& state_file) {
-    verify_options options = options_at(now);
-    options.clock_state_file = state_file;
-    return options;
+  verify_options options = options_at(now);
+  options.clock_state_file = state_file;
+  return options;
 }
 
 }  // namespace
 
 TEST_CASE("A check with a clock state file records the time it saw", "[verify][clock]") {
-    test::temp_dir dir;
-    const std::string state = dir / "clock.state";
-    REQUIRE(check(sign(unbound_license()), with_state(at("2026-03-01T00:00:00Z"), state)).ok());
-    REQUIRE(test::exists(state));
-    const std::string line = test::read_file(state);
-    CHECK(line.rfind("airlock-clock-v1 test-0001 " + std::to_string(at("2026-03-01T00:00:00Z")) + " ", 0) == 0);
-    CHECK(line.back() == '\n');
-    CHECK(line.find("2026") == std::string::npos);  // seconds, not a readable date
+  test::temp_dir dir;
+  const std::string state = dir / "clock.state";
+  REQUIRE(check(sign(unbound_license()), with_state(at("2026-03-01T00:00:00Z"), state)).ok());
+  REQUIRE(test::exists(state));
+  const std::string line = test::read_file(state);
+  CHECK(line.rfind("airlock-clock-v1 test-0001 " + std::to_string(at("2026-03-01T00:00:00Z")) + " ", 0) == 0);
+  CHECK(line.back() == '\n');
+  CHECK(line.find("2026") == std::string::npos);  // seconds, not a readable date
 }
 
 TEST_CASE("A clock set back below a time already seen is clock_rolled_back", "[verify][clock]") {
-    test::temp_dir dir;
-    const std::string text = sign(unbound_license()), state = dir / "clock.state";
-    REQUIRE(check(text, with_state(at("2026-06-10T12:00:00Z"), state)).ok());
-    const verify_result r = check(text, with_state(at("2026-06-01T12:00:00Z"), state));
-    CHECK(r.why == reason::clock_rolled_back);
-    CHECK(r.message.find("2026-06-10T12:00:00Z was already seen") != std::string::npos);
-    CHECK_FALSE(r.has_feature("render"));
+  test::temp_dir dir;
+  const std::string text = sign(unbound_license()), state = dir / "clock.state";
+  REQUIRE(check(text, with_state(at("2026-06-10T12:00:00Z"), state)).ok());
+  const verify_result r = check(text, with_state(at("2026-06-01T12:00:00Z"), state));
+  CHECK(r.why == reason::clock_rolled_back);
+  CHECK(r.message.find("2026-06-10T12:00:00Z was already seen") != std::string::npos);
+  CHECK_FALSE(r.has_feature("render"));
 }
 
 TEST_CASE("A clock set back within the tolerance of the latest time seen passes", "[verify][clock]") {
-    test::temp_dir dir;
-    const std::string text = sign(unbound_license()), state = dir / "clock.state";
-    REQUIRE(check(text, with_state(at("2026-06-10T12:00:00Z"), state)).ok());
-    CHECK(check(text, with_state(at("2026-06-09T12:00:00Z"), state)).ok());
-    CHECK(check(text, with_state(at("2026-06-09T11:59:59Z"), state)).why == reason::clock_rolled_back);
+  test::temp_dir dir;
+  const std::string text = sign(unbound_license()), state = dir / "clock.state";
+  REQUIRE(check(text, with_state(at("2026-06-10T12:00:00Z"), state)).ok());
+  CHECK(check(text, with_state(at("2026-06-09T12:00:00Z"), state)).ok());
+  CHECK(check(text, with_state(at("2026-06-09T11:59:59Z"), state)).why == reason::clock_rolled_back);
 }
 
 TEST_CASE("A check within the tolerance does not move the latest time seen back", "[verify][clock]") {
-    test::temp_dir dir;
-    const std::string text = sign(unbound_license()), state = dir / "clock.state";
-    REQUIRE(check(text, with_state(at("2026-06-10T12:00:00Z"), state)).ok());
-    const std::string before = test::read_file(state);
-    REQUIRE(check(text, with_state(at("2026-06-10T00:00:00Z"), state)).ok());
-    CHECK(test::read_file(state) == before);
+  test::temp_dir dir;
+  const std::string text = sign(unbound_license()), state = dir / "clock.state";
+  REQUIRE(check(text, with_state(at("2026-06-10T12:00:00Z"), state)).ok());
+  const std::string before = test::read_file(state);
+  REQUIRE(check(text, with_state(at("2026-06-10T00:00:00Z"), state)).ok());
+  CHECK(test::read_file(state) == before);
 }
 
 TEST_CASE("Each later check moves the latest time seen forward", "[verify][clock]") {
-    test::temp_dir dir;
-    const std::string text = sign(unbound_license()), state = dir / "clock.state";
-    REQUIRE(check(text, with_state(at("2026-06-10T12:00:00Z"), state)).ok());
-    REQUIRE(check(text, with_state(at("2026-08-01T00:00:00Z"), state)).ok());
-    CHECK(check(text, with_state(at("2026-07-01T00:00:00Z"), state)).why == reason::clock_rolled_back);
+  test::temp_dir dir;
+  const std::string text = sign(unbound_license()), state = dir / "clock.state";
+  REQUIRE(check(text, with_state(at("2026-06-10T12:00:00Z"), state)).ok());
+  REQUIRE(check(text, with_state(at("2026-08-01T00:00:00Z"), state)).ok());
+  CHECK(check(text, with_state(at("2026-07-01T00:00:00Z"), state)).why == reason::clock_rolled_back);
 }
 
 TEST_CASE("A clock state file with an edited time is clock_rolled_back", "[verify][clock]") {
-    test::temp_dir dir;
-    const std::string text = sign(unbound_license()), state = dir / "clock.state";
-    const std::int64_t seen = at("2026-06-10T12:00:00Z"), earlier = at("2026-05-01T00:00:00Z");
-    REQUIRE(check(text, with_state(seen, state)).ok());
-    std::string line = test::read_file(state);
-    const std::string seen_text = std::to_string(seen);
-    line.replace(line.find(seen_text), seen_text.size(), std::to_string(earlier));
-    test::write_file(state, line);
-    const verify_result r = check(text, with_state(earlier + 3600, state));
-    CHECK(r.why == reason::clock_rolled_back);
-    CHECK(r.message == state + ": the clock state file was altered");
+  test::temp_dir dir;
+  const std::string text = sign(unbound_license()), state = dir / "clock.state";
+  const std::int64_t seen = at("2026-06-10T12:00:00Z"), earlier = at("2026-05-01T00:00:00Z");
+  REQUIRE(check(text, with_state(seen, state)).ok());
+  std::string line = test::read_file(state);
+  const std::string seen_text = std::to_string(seen);
+  line.replace(line.find(seen_text), seen_text.size(), std::to_string(earlier));
+  test::write_file(state, line);
+  const verify_result r = check(text, with_state(earlier + 3600, state));
+  CHECK(r.why == reason::clock_rolled_back);
+  CHECK(r.message == state + ": the clock state file was altered");
 }
 
 TEST_CASE("A clock state file with an edited MAC is clock_rolled_back", "[verify][clock]") {
-    test::temp_dir dir;
-    const std::string text = sign(unbound_license()), state = dir / "clock.state";
-    REQUIRE(check(text, with_state(at("2026-06-10T12:00:00Z"), state)).ok());
-    std::string line = test::read_file(state);
-    line[line.size() - 2] = line[line.size() - 2] == '0' ? '1' : '0';
-    test::write_file(state, line);
-    CHECK(check(text, with_state(at("2026-06-11T00:00:00Z"), state)).why == reason::clock_rolled_back);
+  test::temp_dir dir;
+  const std::string text = sign(unbound_license()), state = dir / "clock.state";
+  REQUIRE(check(text, with_state(at("2026-06-10T12:00:00Z"), state)).ok());
+  std::string line = test::read_file(state);
+  line[line.size() - 2] = line[line.size() - 2] == '0' ? '1' : '0';
+  test::write_file(state, line);
+  CHECK(check(text, with_state(at("2026-06-11T00:00:00Z"), state)).why == reason::clock_rolled_back);
 }
 
 TEST_CASE("A clock state file of garbage is clock_rolled_back", "[verify][clock]") {
-    test::temp_dir dir;
-    const std::string state = dir / "clock.state";
-    test::write_file(state, "hello\n");
-    CHECK(check(sign(unbound_license()), with_state(at("2026-06-11T00:00:00Z"), state)).why ==
-          reason::clock_rolled_back);
+  test::temp_dir dir;
+  const std::string state = dir / "clock.state";
+  test::write_file(state, "hello\n");
+  CHECK(check(sign(unbound_license()), with_state(at("2026-06-11T00:00:00Z"), state)).why == reason::clock_rolled_back);
 }
 
 TEST_CASE("A deleted clock state file starts over from the issue time", "[verify][clock]") {
-    // The documented limit: deleting the file forgets the latest time seen.
-    test::temp_dir dir;
-    const std::string text = sign(unbound_license()), state = dir / "clock.state";
-    REQUIRE(check(text, with_state(at("2026-06-10T12:00:00Z"), state)).ok());
-    std::remove(state.c_str());
-    CHECK(check(text, with_state(at("2026-02-01T00:00:00Z"), state)).ok());
+  // The documented limit: deleting the file forgets the latest time seen.
+  test::temp_dir dir;
+  const std::string text = sign(unbound_license()), state = dir / "clock.state";
+  REQUIRE(check(text, with_state(at("2026-06-10T12:00:00Z"), state)).ok());
+  std::remove(state.c_str());
+  CHECK(check(text, with_state(at("2026-02-01T00:00:00Z"), state)).ok());
 }
 
 TEST_CASE("A renewed license reuses the clock state file of the license it replaces", "[verify][clock]") {
-    test::temp_dir dir;
-    const std::string state = dir / "clock.state";
-    REQUIRE(check(sign(unbound_license()), with_state(at("2026-06-10T12:00:00Z"), state)).ok());
-    format::license renewal = unbound_license();
-    renewal.id = "test-0002";
-    renewal.issued = format::utc_time{at("2026-06-20T09:00:00Z")};
-    const std::string renewed = sign(renewal);
-    CHECK(check(renewed, with_state(at("2026-06-21T00:00:00Z"), state)).ok());
-    CHECK(check(renewed, with_state(at("2026-07-01T00:00:00Z"), state)).ok());
-    CHECK(check(renewed, with_state(at("2026-06-25T00:00:00Z"), state)).why == reason::clock_rolled_back);
+  test::temp_dir dir;
+  const std::string state = dir / "clock.state";
+  REQUIRE(check(sign(unbound_license()), with_state(at("2026-06-10T12:00:00Z"), state)).ok());
+  format::license renewal = unbound_license();
+  renewal.id = "test-0002";
+  renewal.issued = format::utc_time{at("2026-06-20T09:00:00Z")};
+  const std::string renewed = sign(renewal);
+  CHECK(check(renewed, with_state(at("2026-06-21T00:00:00Z"), state)).ok());
+  CHECK(check(renewed, with_state(at("2026-07-01T00:00:00Z"), state)).ok());
+  CHECK(check(renewed, with_state(at("2026-06-25T00:00:00Z"), state)).why == reason::clock_rolled_back);
 }
 
 TEST_CASE("A clock state file that cannot be written does not fail the license", "[verify][clock]") {
-    test::temp_dir dir;
-    const std::string state = dir / "no-such-folder/clock.state";
-    CHECK(check(sign(unbound_license()), with_state(at("2026-06-10T12:00:00Z"), state)).ok());
-    CHECK_FALSE(test::exists(state));
+  test::temp_dir dir;
+  const std::string state = dir / "no-such-folder/clock.state";
+  CHECK(check(sign(unbound_license()), with_state(at("2026-06-10T12:00:00Z"), state)).ok());
+  CHECK_FALSE(test::exists(state));
 }
 
 TEST_CASE("A clock state file of another license id counts as absent and is taken over", "[verify][clock]") {
-    // The documented limit: like deleting the file, this forgets the latest time seen.
-    test::temp_dir dir;
-    const std::string state = dir / "clock.state";
-    test::write_file(state, "airlock-clock-v1 some-other-license 1900000000 0123\n");
-    REQUIRE(check(sign(unbound_license()), with_state(at("2026-02-01T00:00:00Z"), state)).ok());
-    CHECK(test::read_file(state).rfind("airlock-clock-v1 test-0001 ", 0) == 0);
+  // The documented limit: like deleting the file, this forgets the latest time seen.
+  test::temp_dir dir;
+  const std::string state = dir / "clock.state";
+  test::write_file(state, "airlock-clock-v1 some-other-license 1900000000 0123\n");
+  REQUIRE(check(sign(unbound_license()), with_state(at("2026-02-01T00:00:00Z"), state)).ok());
+  CHECK(test::read_file(state).rfind("airlock-clock-v1 test-0001 ", 0) == 0);
 }

@@ -21,15 +21,15 @@ inline constexpr std::string_view product = "acme-studio";
 
 // A vendor: its signing key (Botan), key id and public key.
 struct vendor {
-    keys::signing_key key = keys::signing_key::generate();
-    keys::public_key_bytes public_key = key.public_key();
-    std::string key_id = keys::key_id(public_key);
+  keys::signing_key key = keys::signing_key::generate();
+  keys::public_key_bytes public_key = key.public_key();
+  std::string key_id = keys::key_id(public_key);
 
-    trust_store trust() const {
-        trust_store store;
-        store.add(public_key.data(), public_key.size());
-        return store;
-    }
+  trust_store trust() const {
+    trust_store store;
+    store.add(public_key.data(), public_key.size());
+    return store;
+  }
 };
 
 // One vendor shared by the tests of an executable (key generation is the slow part).

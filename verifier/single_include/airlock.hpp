@@ -22,260 +22,6 @@
 #error "airlock requires C++17 or later"
 #endif
 
-// ----- verifier/include/airlock/version.hpp -----
-// The one place that says which Airlock release this is.
-#ifndef AIRLOCK_VERSION_HPP
-#define AIRLOCK_VERSION_HPP
-
-namespace airlock {
-
-inline constexpr const char* version_string = "0.1.0";
-
-}  // namespace airlock
-
-#endif
-// ----- verifier/include/airlock/sha2.hpp -----
-// SHA-256, SHA-512 (FIPS 180-4) and HMAC-SHA-256 (RFC 2104): standard library only.
-#ifndef AIRLOCK_SHA2_HPP
-#define AIRLOCK_SHA2_HPP
-
-#include <algorithm>
-#include <array>
-#include <cstddef>
-#include <cstdint>
-
-namespace airlock {
-namespace detail {
-
-// The two hash families differ only in word size, round count, rotation
-// amounts and constants (FIPS 180-4 sections 4.1.2, 4.1.3, 4.2.2, 4.2.3).
-template <class Word> struct sha2_traits;
-
-template <> struct sha2_traits<std::uint32_t> {
-  static constexpr std::size_t rounds = 64;
-  static constexpr int big0[3] = {2, 13, 22}, big1[3] = {6, 11, 25};
-  static constexpr int small0[3] = {7, 18, 3}, small1[3] = {17, 19, 10};
-  static constexpr std::uint32_t k[64] = {
-      0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
-      0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
-      0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
-      0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967,
-      0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,
-      0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
-      0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
-      0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
-  };
-};
-
-template <> struct sha2_traits<std::uint64_t> {
-  static constexpr std::size_t rounds = 80;
-  static constexpr int big0[3] = {28, 34, 39}, big1[3] = {14, 18, 41};
-  static constexpr int small0[3] = {1, 8, 7}, small1[3] = {19, 61, 6};
-  static constexpr std::uint64_t k[80] = {
-      0x428a2f98d728ae22, 0x7137449123ef65cd, 0xb5c0fbcfec4d3b2f, 0xe9b5dba58189dbbc,
-      0x3956c25bf348b538, 0x59f111f1b605d019, 0x923f82a4af194f9b, 0xab1c5ed5da6d8118,
-      0xd807aa98a3030242, 0x12835b0145706fbe, 0x243185be4ee4b28c, 0x550c7dc3d5ffb4e2,
-      0x72be5d74f27b896f, 0x80deb1fe3b1696b1, 0x9bdc06a725c71235, 0xc19bf174cf692694,
-      0xe49b69c19ef14ad2, 0xefbe4786384f25e3, 0x0fc19dc68b8cd5b5, 0x240ca1cc77ac9c65,
-      0x2de92c6f592b0275, 0x4a7484aa6ea6e483, 0x5cb0a9dcbd41fbd4, 0x76f988da831153b5,
-      0x983e5152ee66dfab, 0xa831c66d2db43210, 0xb00327c898fb213f, 0xbf597fc7beef0ee4,
-      0xc6e00bf33da88fc2, 0xd5a79147930aa725, 0x06ca6351e003826f, 0x142929670a0e6e70,
-      0x27b70a8546d22ffc, 0x2e1b21385c26c926, 0x4d2c6dfc5ac42aed, 0x53380d139d95b3df,
-      0x650a73548baf63de, 0x766a0abb3c77b2a8, 0x81c2c92e47edaee6, 0x92722c851482353b,
-      0xa2bfe8a14cf10364, 0xa81a664bbc423001, 0xc24b8b70d0f89791, 0xc76c51a30654be30,
-      0xd192e819d6ef5218, 0xd69906245565a910, 0xf40e35855771202a, 0x106aa07032bbd1b8,
-      0x19a4c116b8d2d0c8, 0x1e376c085141ab53, 0x2748774cdf8eeb99, 0x34b0bcb5e19b48a8,
-      0x391c0cb3c5c95a63, 0x4ed8aa4ae3418acb, 0x5b9cca4f7763e373, 0x682e6ff3d6b2b8a3,
-      0x748f82ee5defb2fc, 0x78a5636f43172f60, 0x84c87814a1f0ab72, 0x8cc702081a6439ec,
-      0x90befffa23631e28, 0xa4506cebde82bde9, 0xbef9a3f7b2c67915, 0xc67178f2e372532b,
-      0xca273eceea26619c, 0xd186b8c721c0c207, 0xeada7dd6cde0eb1e, 0xf57d4f7fee6ed178,
-      0x06f067aa72176fba, 0x0a637dc5a2c898a6, 0x113f9804bef90dae, 0x1b710b35131c471b,
-      0x28db77f523047d84, 0x32caab7b40c72493, 0x3c9ebe0a15c9bebc, 0x431d67c49c100d4c,
-      0x4cc5d4becb3e42b6, 0x597f299cfc657e2a, 0x5fcb6fab3ad6faec, 0x6c44198c4a475817,
-  };
-};
-
-template <class Word> constexpr Word sha2_rotr(Word x, int n) noexcept {
-  return static_cast<Word>((x >> n) | (x << (8 * sizeof(Word) - static_cast<unsigned>(n))));
-}
-
-// Sigma (upper case) rotates three times; sigma (lower case) shifts last.
-template <class Word> constexpr Word sha2_big_sigma(Word x, const int (&r)[3]) noexcept {
-  return sha2_rotr(x, r[0]) ^ sha2_rotr(x, r[1]) ^ sha2_rotr(x, r[2]);
-}
-template <class Word> constexpr Word sha2_small_sigma(Word x, const int (&r)[3]) noexcept {
-  return sha2_rotr(x, r[0]) ^ sha2_rotr(x, r[1]) ^ static_cast<Word>(x >> r[2]);
-}
-
-template <class Word> constexpr Word sha2_load_be(const std::uint8_t* p) noexcept {
-  Word w = 0;
-  for (std::size_t i = 0; i < sizeof(Word); ++i) w = static_cast<Word>((w << 8) | p[i]);
-  return w;
-}
-
-template <class Word> constexpr void sha2_store_be(Word w, std::uint8_t* p) noexcept {
-  for (std::size_t i = sizeof(Word); i-- > 0; w = static_cast<Word>(w >> 8)) {
-    p[i] = static_cast<std::uint8_t>(w & 0xff);
-  }
-}
-
-// Buffering, padding (FIPS 180-4 section 5.1) and the compression function
-// (sections 6.2.2 and 6.4.2), shared by SHA-256 and SHA-512.
-template <class Word, std::size_t DigestSize> class sha2_engine {
- public:
-  static constexpr std::size_t block_size = 16 * sizeof(Word);
-
-  explicit sha2_engine(const std::array<Word, 8>& initial) noexcept : state_(initial) {}
-
-  void update(const std::uint8_t* data, std::size_t size) noexcept {
-    total_bytes_ += size;
-    if (buffered_ > 0) {
-      const std::size_t take = std::min(block_size - buffered_, size);
-      for (std::size_t i = 0; i < take; ++i) buffer_[buffered_ + i] = data[i];
-      buffered_ += take;
-      data += take;
-      size -= take;
-      if (buffered_ < block_size) return;
-      compress(buffer_.data());
-      buffered_ = 0;
-    }
-    for (; size >= block_size; data += block_size, size -= block_size) compress(data);
-    for (std::size_t i = 0; i < size; ++i) buffer_[i] = data[i];
-    buffered_ = size;
-  }
-
-  std::array<std::uint8_t, DigestSize> finish() noexcept {
-    // The length field is 64 bits (SHA-256) or 128 bits (SHA-512) of the
-    // message length in bits; its bits above 2^64 stay zero.
-    const std::uint64_t total_bits = total_bytes_ * 8;
-    const std::size_t length_field = 2 * sizeof(Word);
-    std::uint8_t pad = 0x80;
-    update(&pad, 1);
-    pad = 0;
-    while (buffered_ != block_size - length_field) update(&pad, 1);
-    for (std::size_t i = 0; i < length_field; ++i) {
-      const std::size_t shift = 8 * (length_field - 1 - i);
-      buffer_[buffered_ + i] = shift < 64 ? static_cast<std::uint8_t>(total_bits >> shift) : 0;
-    }
-    compress(buffer_.data());
-    std::array<std::uint8_t, DigestSize> digest{};
-    for (std::size_t i = 0; i < DigestSize / sizeof(Word); ++i) {
-      sha2_store_be(state_[i], digest.data() + i * sizeof(Word));
-    }
-    return digest;
-  }
-
- private:
-  using traits = sha2_traits<Word>;
-
-  void compress(const std::uint8_t* block) noexcept {
-    Word w[traits::rounds];
-    for (std::size_t t = 0; t < 16; ++t) w[t] = sha2_load_be<Word>(block + t * sizeof(Word));
-    for (std::size_t t = 16; t < traits::rounds; ++t) {
-      w[t] = static_cast<Word>(sha2_small_sigma(w[t - 2], traits::small1) + w[t - 7] +
-                               sha2_small_sigma(w[t - 15], traits::small0) + w[t - 16]);
-    }
-    std::array<Word, 8> v = state_;  // a, b, c, d, e, f, g, h
-    for (std::size_t t = 0; t < traits::rounds; ++t) {
-      const Word choose = static_cast<Word>((v[4] & v[5]) ^ (~v[4] & v[6]));
-      const Word majority = static_cast<Word>((v[0] & v[1]) ^ (v[0] & v[2]) ^ (v[1] & v[2]));
-      const Word t1 = static_cast<Word>(v[7] + sha2_big_sigma(v[4], traits::big1) + choose +
-                                        traits::k[t] + w[t]);
-      const Word t2 = static_cast<Word>(sha2_big_sigma(v[0], traits::big0) + majority);
-      for (std::size_t i = 7; i > 0; --i) v[i] = v[i - 1];
-      v[4] = static_cast<Word>(v[4] + t1);
-      v[0] = static_cast<Word>(t1 + t2);
-    }
-    for (std::size_t i = 0; i < 8; ++i) state_[i] = static_cast<Word>(state_[i] + v[i]);
-  }
-
-  std::array<Word, 8> state_;
-  std::array<std::uint8_t, block_size> buffer_{};
-  std::size_t buffered_ = 0;
-  std::uint64_t total_bytes_ = 0;
-};
-
-// Initial hash values, FIPS 180-4 sections 5.3.3 and 5.3.5.
-inline constexpr std::array<std::uint32_t, 8> sha256_initial = {
-    0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19,
-};
-inline constexpr std::array<std::uint64_t, 8> sha512_initial = {
-    0x6a09e667f3bcc908, 0xbb67ae8584caa73b, 0x3c6ef372fe94f82b, 0xa54ff53a5f1d36f1,
-    0x510e527fade682d1, 0x9b05688c2b3e6c1f, 0x1f83d9abfb41bd6b, 0x5be0cd19137e2179,
-};
-
-}  // namespace detail
-
-// Streaming SHA-256. finish() returns the digest and starts a new message.
-class sha256 {
- public:
-  sha256() noexcept : engine_(detail::sha256_initial) {}
-  void update(const std::uint8_t* data, std::size_t size) noexcept { engine_.update(data, size); }
-  std::array<std::uint8_t, 32> finish() noexcept {
-    const auto digest = engine_.finish();
-    engine_ = engine_type(detail::sha256_initial);
-    return digest;
-  }
-
- private:
-  using engine_type = detail::sha2_engine<std::uint32_t, 32>;
-  engine_type engine_;
-};
-
-// Streaming SHA-512. finish() returns the digest and starts a new message.
-class sha512 {
- public:
-  sha512() noexcept : engine_(detail::sha512_initial) {}
-  void update(const std::uint8_t* data, std::size_t size) noexcept { engine_.update(data, size); }
-  std::array<std::uint8_t, 64> finish() noexcept {
-    const auto digest = engine_.finish();
-    engine_ = engine_type(detail::sha512_initial);
-    return digest;
-  }
-
- private:
-  using engine_type = detail::sha2_engine<std::uint64_t, 64>;
-  engine_type engine_;
-};
-
-inline std::array<std::uint8_t, 32> sha256_digest(const std::uint8_t* data, std::size_t size) noexcept {
-  sha256 h;
-  h.update(data, size);
-  return h.finish();
-}
-
-inline std::array<std::uint8_t, 64> sha512_digest(const std::uint8_t* data, std::size_t size) noexcept {
-  sha512 h;
-  h.update(data, size);
-  return h.finish();
-}
-
-// HMAC (RFC 2104) with SHA-256: block size 64, keys longer than that are hashed first.
-inline std::array<std::uint8_t, 32> hmac_sha256(const std::uint8_t* key, std::size_t key_size,
-                                                const std::uint8_t* message,
-                                                std::size_t message_size) noexcept {
-  std::array<std::uint8_t, 64> block{};
-  if (key_size > block.size()) {
-    const auto key_digest = sha256_digest(key, key_size);
-    for (std::size_t i = 0; i < key_digest.size(); ++i) block[i] = key_digest[i];
-  } else {
-    for (std::size_t i = 0; i < key_size; ++i) block[i] = key[i];
-  }
-  for (auto& b : block) b ^= 0x36;
-  sha256 inner;
-  inner.update(block.data(), block.size());
-  inner.update(message, message_size);
-  const auto inner_digest = inner.finish();
-  for (auto& b : block) b ^= 0x36 ^ 0x5c;
-  sha256 outer;
-  outer.update(block.data(), block.size());
-  outer.update(inner_digest.data(), inner_digest.size());
-  return outer.finish();
-}
-
-}  // namespace airlock
-
-#endif  // AIRLOCK_SHA2_HPP
 // ----- verifier/include/airlock/ed25519.hpp -----
 // Ed25519 signature verification (RFC 8032 section 5.1.7, pure Ed25519), strict policy.
 //
@@ -327,9 +73,9 @@ namespace airlock::ed25519::detail {
 
 // L = 2^252 + 27742317777372353535851937790883648493 (RFC 8032 section 5.1),
 // little-endian, as bytes and as 32-bit words.
-inline constexpr std::uint8_t group_order_bytes[32] = {
-    0xed, 0xd3, 0xf5, 0x5c, 0x1a, 0x63, 0x12, 0x58, 0xd6, 0x9c, 0xf7, 0xa2, 0xde, 0xf9, 0xde, 0x14,
-    0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x10};
+inline constexpr std::uint8_t group_order_bytes[32] = {0xed, 0xd3, 0xf5, 0x5c, 0x1a, 0x63, 0x12, 0x58, 0xd6, 0x9c, 0xf7,
+                                                       0xa2, 0xde, 0xf9, 0xde, 0x14, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+                                                       0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x10};
 inline constexpr std::uint32_t group_order_words[8] = {0x5cf5d3ed, 0x5812631a, 0xa2f79cd6, 0x14def9de,
                                                        0,          0,          0,          0x10000000};
 
@@ -444,8 +190,18 @@ constexpr fe25 fe25_carry(std::uint64_t (&t)[10]) noexcept {
     t[to] += factor * (t[from] >> bits);
     t[from] &= (std::uint64_t{1} << bits) - 1;
   };
-  carry(0, 1, 1); carry(4, 5, 1); carry(1, 2, 1); carry(5, 6, 1); carry(2, 3, 1); carry(6, 7, 1);
-  carry(3, 4, 1); carry(7, 8, 1); carry(4, 5, 1); carry(8, 9, 1); carry(9, 0, 19); carry(0, 1, 1);
+  carry(0, 1, 1);
+  carry(4, 5, 1);
+  carry(1, 2, 1);
+  carry(5, 6, 1);
+  carry(2, 3, 1);
+  carry(6, 7, 1);
+  carry(3, 4, 1);
+  carry(7, 8, 1);
+  carry(4, 5, 1);
+  carry(8, 9, 1);
+  carry(9, 0, 19);
+  carry(0, 1, 1);
   return {{static_cast<std::uint32_t>(t[0]), static_cast<std::uint32_t>(t[1]), static_cast<std::uint32_t>(t[2]),
            static_cast<std::uint32_t>(t[3]), static_cast<std::uint32_t>(t[4]), static_cast<std::uint32_t>(t[5]),
            static_cast<std::uint32_t>(t[6]), static_cast<std::uint32_t>(t[7]), static_cast<std::uint32_t>(t[8]),
@@ -460,7 +216,8 @@ constexpr fe25 fe_add(const fe25& a, const fe25& b) noexcept {
 
 // a + 2p - b: each limb of 2p exceeds the largest carried limb, so no underflow.
 constexpr fe25 fe_sub(const fe25& a, const fe25& b) noexcept {
-  constexpr std::uint64_t two_p_even = 2 * ((std::uint64_t{1} << 26) - 1), two_p_odd = 2 * ((std::uint64_t{1} << 25) - 1);
+  constexpr std::uint64_t two_p_even = 2 * ((std::uint64_t{1} << 26) - 1),
+                          two_p_odd = 2 * ((std::uint64_t{1} << 25) - 1);
   std::uint64_t t[10] = {};
   for (std::size_t i = 0; i < 10; ++i) t[i] = std::uint64_t{a.v[i]} + (i % 2 == 0 ? two_p_even : two_p_odd) - b.v[i];
   t[0] -= 36;  // limb 0 of 2p is 2 (2^26 - 19)
@@ -478,26 +235,26 @@ constexpr fe25 fe_mul(const fe25& a, const fe25& b) noexcept {
   auto y19 = [&b](std::size_t i) { return 19 * std::uint64_t{b.v[i]}; };
   auto m = [](std::uint64_t p, std::uint64_t q) { return p * q; };
   std::uint64_t t[10] = {
-      m(x(0), y(0)) + m(x2(1), y19(9)) + m(x(2), y19(8)) + m(x2(3), y19(7)) + m(x(4), y19(6)) +
-          m(x2(5), y19(5)) + m(x(6), y19(4)) + m(x2(7), y19(3)) + m(x(8), y19(2)) + m(x2(9), y19(1)),
-      m(x(0), y(1)) + m(x(1), y(0)) + m(x(2), y19(9)) + m(x(3), y19(8)) + m(x(4), y19(7)) +
-          m(x(5), y19(6)) + m(x(6), y19(5)) + m(x(7), y19(4)) + m(x(8), y19(3)) + m(x(9), y19(2)),
-      m(x(0), y(2)) + m(x2(1), y(1)) + m(x(2), y(0)) + m(x2(3), y19(9)) + m(x(4), y19(8)) +
-          m(x2(5), y19(7)) + m(x(6), y19(6)) + m(x2(7), y19(5)) + m(x(8), y19(4)) + m(x2(9), y19(3)),
-      m(x(0), y(3)) + m(x(1), y(2)) + m(x(2), y(1)) + m(x(3), y(0)) + m(x(4), y19(9)) +
-          m(x(5), y19(8)) + m(x(6), y19(7)) + m(x(7), y19(6)) + m(x(8), y19(5)) + m(x(9), y19(4)),
-      m(x(0), y(4)) + m(x2(1), y(3)) + m(x(2), y(2)) + m(x2(3), y(1)) + m(x(4), y(0)) +
-          m(x2(5), y19(9)) + m(x(6), y19(8)) + m(x2(7), y19(7)) + m(x(8), y19(6)) + m(x2(9), y19(5)),
-      m(x(0), y(5)) + m(x(1), y(4)) + m(x(2), y(3)) + m(x(3), y(2)) + m(x(4), y(1)) + m(x(5), y(0)) +
-          m(x(6), y19(9)) + m(x(7), y19(8)) + m(x(8), y19(7)) + m(x(9), y19(6)),
-      m(x(0), y(6)) + m(x2(1), y(5)) + m(x(2), y(4)) + m(x2(3), y(3)) + m(x(4), y(2)) + m(x2(5), y(1)) +
-          m(x(6), y(0)) + m(x2(7), y19(9)) + m(x(8), y19(8)) + m(x2(9), y19(7)),
-      m(x(0), y(7)) + m(x(1), y(6)) + m(x(2), y(5)) + m(x(3), y(4)) + m(x(4), y(3)) + m(x(5), y(2)) +
-          m(x(6), y(1)) + m(x(7), y(0)) + m(x(8), y19(9)) + m(x(9), y19(8)),
-      m(x(0), y(8)) + m(x2(1), y(7)) + m(x(2), y(6)) + m(x2(3), y(5)) + m(x(4), y(4)) + m(x2(5), y(3)) +
-          m(x(6), y(2)) + m(x2(7), y(1)) + m(x(8), y(0)) + m(x2(9), y19(9)),
-      m(x(0), y(9)) + m(x(1), y(8)) + m(x(2), y(7)) + m(x(3), y(6)) + m(x(4), y(5)) + m(x(5), y(4)) +
-          m(x(6), y(3)) + m(x(7), y(2)) + m(x(8), y(1)) + m(x(9), y(0)),
+      m(x(0), y(0)) + m(x2(1), y19(9)) + m(x(2), y19(8)) + m(x2(3), y19(7)) + m(x(4), y19(6)) + m(x2(5), y19(5)) +
+          m(x(6), y19(4)) + m(x2(7), y19(3)) + m(x(8), y19(2)) + m(x2(9), y19(1)),
+      m(x(0), y(1)) + m(x(1), y(0)) + m(x(2), y19(9)) + m(x(3), y19(8)) + m(x(4), y19(7)) + m(x(5), y19(6)) +
+          m(x(6), y19(5)) + m(x(7), y19(4)) + m(x(8), y19(3)) + m(x(9), y19(2)),
+      m(x(0), y(2)) + m(x2(1), y(1)) + m(x(2), y(0)) + m(x2(3), y19(9)) + m(x(4), y19(8)) + m(x2(5), y19(7)) +
+          m(x(6), y19(6)) + m(x2(7), y19(5)) + m(x(8), y19(4)) + m(x2(9), y19(3)),
+      m(x(0), y(3)) + m(x(1), y(2)) + m(x(2), y(1)) + m(x(3), y(0)) + m(x(4), y19(9)) + m(x(5), y19(8)) +
+          m(x(6), y19(7)) + m(x(7), y19(6)) + m(x(8), y19(5)) + m(x(9), y19(4)),
+      m(x(0), y(4)) + m(x2(1), y(3)) + m(x(2), y(2)) + m(x2(3), y(1)) + m(x(4), y(0)) + m(x2(5), y19(9)) +
+          m(x(6), y19(8)) + m(x2(7), y19(7)) + m(x(8), y19(6)) + m(x2(9), y19(5)),
+      m(x(0), y(5)) + m(x(1), y(4)) + m(x(2), y(3)) + m(x(3), y(2)) + m(x(4), y(1)) + m(x(5), y(0)) + m(x(6), y19(9)) +
+          m(x(7), y19(8)) + m(x(8), y19(7)) + m(x(9), y19(6)),
+      m(x(0), y(6)) + m(x2(1), y(5)) + m(x(2), y(4)) + m(x2(3), y(3)) + m(x(4), y(2)) + m(x2(5), y(1)) + m(x(6), y(0)) +
+          m(x2(7), y19(9)) + m(x(8), y19(8)) + m(x2(9), y19(7)),
+      m(x(0), y(7)) + m(x(1), y(6)) + m(x(2), y(5)) + m(x(3), y(4)) + m(x(4), y(3)) + m(x(5), y(2)) + m(x(6), y(1)) +
+          m(x(7), y(0)) + m(x(8), y19(9)) + m(x(9), y19(8)),
+      m(x(0), y(8)) + m(x2(1), y(7)) + m(x(2), y(6)) + m(x2(3), y(5)) + m(x(4), y(4)) + m(x2(5), y(3)) + m(x(6), y(2)) +
+          m(x2(7), y(1)) + m(x(8), y(0)) + m(x2(9), y19(9)),
+      m(x(0), y(9)) + m(x(1), y(8)) + m(x(2), y(7)) + m(x(3), y(6)) + m(x(4), y(5)) + m(x(5), y(4)) + m(x(6), y(3)) +
+          m(x(7), y(2)) + m(x(8), y(1)) + m(x(9), y(0)),
   };
   return fe25_carry(t);
 }
@@ -510,20 +267,15 @@ constexpr fe25 fe_sq(const fe25& a) noexcept {
   auto x19 = [&a](std::size_t i) { return 19 * std::uint64_t{a.v[i]}; };
   auto m = [](std::uint64_t p, std::uint64_t q) { return p * q; };
   std::uint64_t t[10] = {
-      m(x(0), x(0)) + m(x4(1), x19(9)) + m(x2(2), x19(8)) + m(x4(3), x19(7)) + m(x2(4), x19(6)) +
-          m(x2(5), x19(5)),
+      m(x(0), x(0)) + m(x4(1), x19(9)) + m(x2(2), x19(8)) + m(x4(3), x19(7)) + m(x2(4), x19(6)) + m(x2(5), x19(5)),
       m(x2(0), x(1)) + m(x2(2), x19(9)) + m(x2(3), x19(8)) + m(x2(4), x19(7)) + m(x2(5), x19(6)),
-      m(x2(0), x(2)) + m(x2(1), x(1)) + m(x4(3), x19(9)) + m(x2(4), x19(8)) + m(x4(5), x19(7)) +
-          m(x(6), x19(6)),
+      m(x2(0), x(2)) + m(x2(1), x(1)) + m(x4(3), x19(9)) + m(x2(4), x19(8)) + m(x4(5), x19(7)) + m(x(6), x19(6)),
       m(x2(0), x(3)) + m(x2(1), x(2)) + m(x2(4), x19(9)) + m(x2(5), x19(8)) + m(x2(6), x19(7)),
-      m(x2(0), x(4)) + m(x4(1), x(3)) + m(x(2), x(2)) + m(x4(5), x19(9)) + m(x2(6), x19(8)) +
-          m(x2(7), x19(7)),
+      m(x2(0), x(4)) + m(x4(1), x(3)) + m(x(2), x(2)) + m(x4(5), x19(9)) + m(x2(6), x19(8)) + m(x2(7), x19(7)),
       m(x2(0), x(5)) + m(x2(1), x(4)) + m(x2(2), x(3)) + m(x2(6), x19(9)) + m(x2(7), x19(8)),
-      m(x2(0), x(6)) + m(x4(1), x(5)) + m(x2(2), x(4)) + m(x2(3), x(3)) + m(x4(7), x19(9)) +
-          m(x(8), x19(8)),
+      m(x2(0), x(6)) + m(x4(1), x(5)) + m(x2(2), x(4)) + m(x2(3), x(3)) + m(x4(7), x19(9)) + m(x(8), x19(8)),
       m(x2(0), x(7)) + m(x2(1), x(6)) + m(x2(2), x(5)) + m(x2(3), x(4)) + m(x2(8), x19(9)),
-      m(x2(0), x(8)) + m(x4(1), x(7)) + m(x2(2), x(6)) + m(x4(3), x(5)) + m(x(4), x(4)) +
-          m(x2(9), x19(9)),
+      m(x2(0), x(8)) + m(x4(1), x(7)) + m(x2(2), x(6)) + m(x4(3), x(5)) + m(x(4), x(4)) + m(x2(9), x19(9)),
       m(x2(0), x(9)) + m(x2(1), x(8)) + m(x2(2), x(7)) + m(x2(3), x(6)) + m(x2(4), x(5)),
   };
   return fe25_carry(t);
@@ -569,8 +321,8 @@ constexpr fe51 fe_add(const fe51& a, const fe51& b) noexcept {
 constexpr fe51 fe_sub(const fe51& a, const fe51& b) noexcept {
   constexpr std::uint64_t four_p0 = 4 * ((std::uint64_t{1} << 51) - 19);
   constexpr std::uint64_t four_pi = 4 * ((std::uint64_t{1} << 51) - 1);
-  return {{a.v[0] + four_p0 - b.v[0], a.v[1] + four_pi - b.v[1], a.v[2] + four_pi - b.v[2],
-           a.v[3] + four_pi - b.v[3], a.v[4] + four_pi - b.v[4]}};
+  return {{a.v[0] + four_p0 - b.v[0], a.v[1] + four_pi - b.v[1], a.v[2] + four_pi - b.v[2], a.v[3] + four_pi - b.v[3],
+           a.v[4] + four_pi - b.v[4]}};
 }
 
 // Carries 128-bit column sums into 51-bit limbs; 2^255 = 19 folds the top carry.
@@ -583,8 +335,8 @@ constexpr fe51 fe51_carry(fe51_wide (&t)[5]) noexcept {
   t[4] &= fe51_mask;
   const auto r0 = static_cast<std::uint64_t>(low) & fe51_mask;
   const auto r1 = static_cast<std::uint64_t>(t[1] + (low >> 51));
-  return {{r0, r1, static_cast<std::uint64_t>(t[2]), static_cast<std::uint64_t>(t[3]),
-           static_cast<std::uint64_t>(t[4])}};
+  return {
+      {r0, r1, static_cast<std::uint64_t>(t[2]), static_cast<std::uint64_t>(t[3]), static_cast<std::uint64_t>(t[4])}};
 }
 
 // Schoolbook product; column k gathers a_i b_j with i + j = k or k + 5 (times 19).
@@ -593,12 +345,11 @@ constexpr fe51 fe_mul(const fe51& a, const fe51& b) noexcept {
   const std::uint64_t* y = b.v;
   const std::uint64_t y1 = 19 * y[1], y2 = 19 * y[2], y3 = 19 * y[3], y4 = 19 * y[4];
   auto m = [](std::uint64_t p, std::uint64_t q) { return static_cast<fe51_wide>(p) * q; };
-  fe51_wide t[5] = {
-      m(x[0], y[0]) + m(x[1], y4) + m(x[2], y3) + m(x[3], y2) + m(x[4], y1),
-      m(x[0], y[1]) + m(x[1], y[0]) + m(x[2], y4) + m(x[3], y3) + m(x[4], y2),
-      m(x[0], y[2]) + m(x[1], y[1]) + m(x[2], y[0]) + m(x[3], y4) + m(x[4], y3),
-      m(x[0], y[3]) + m(x[1], y[2]) + m(x[2], y[1]) + m(x[3], y[0]) + m(x[4], y4),
-      m(x[0], y[4]) + m(x[1], y[3]) + m(x[2], y[2]) + m(x[3], y[1]) + m(x[4], y[0])};
+  fe51_wide t[5] = {m(x[0], y[0]) + m(x[1], y4) + m(x[2], y3) + m(x[3], y2) + m(x[4], y1),
+                    m(x[0], y[1]) + m(x[1], y[0]) + m(x[2], y4) + m(x[3], y3) + m(x[4], y2),
+                    m(x[0], y[2]) + m(x[1], y[1]) + m(x[2], y[0]) + m(x[3], y4) + m(x[4], y3),
+                    m(x[0], y[3]) + m(x[1], y[2]) + m(x[2], y[1]) + m(x[3], y[0]) + m(x[4], y4),
+                    m(x[0], y[4]) + m(x[1], y[3]) + m(x[2], y[2]) + m(x[3], y[1]) + m(x[4], y[0])};
   return fe51_carry(t);
 }
 
@@ -608,10 +359,8 @@ constexpr fe51 fe_sq(const fe51& a) noexcept {
   const std::uint64_t d0 = 2 * x[0], d1 = 2 * x[1], d2 = 2 * x[2], d3 = 2 * x[3];
   const std::uint64_t n3 = 19 * x[3], n4 = 19 * x[4];
   auto m = [](std::uint64_t p, std::uint64_t q) { return static_cast<fe51_wide>(p) * q; };
-  fe51_wide t[5] = {m(x[0], x[0]) + m(d1, n4) + m(d2, n3),
-                    m(d0, x[1]) + m(d2, n4) + m(x[3], n3),
-                    m(d0, x[2]) + m(x[1], x[1]) + m(d3, n4),
-                    m(d0, x[3]) + m(d1, x[2]) + m(x[4], n4),
+  fe51_wide t[5] = {m(x[0], x[0]) + m(d1, n4) + m(d2, n3), m(d0, x[1]) + m(d2, n4) + m(x[3], n3),
+                    m(d0, x[2]) + m(x[1], x[1]) + m(d3, n4), m(d0, x[3]) + m(d1, x[2]) + m(x[4], n4),
                     m(d0, x[4]) + m(d1, x[3]) + m(x[2], x[2])};
   return fe51_carry(t);
 }
@@ -623,13 +372,15 @@ constexpr fe51 fe_sq(const fe51& a) noexcept {
 
 namespace airlock::detail {
 
-template <class Fe> constexpr std::uint64_t fe_limb_mask(std::size_t i) noexcept {
+template <class Fe>
+constexpr std::uint64_t fe_limb_mask(std::size_t i) noexcept {
   return (std::uint64_t{1} << Fe::limb_bits(i)) - 1;
 }
 
 // Little-endian 255-bit integer; bit 255 (the sign bit of a point) is ignored.
 // Values p..2^255-1 are accepted here: canonicity is checked on the bytes.
-template <class Fe> constexpr Fe fe_from_bytes(const std::uint8_t* s) noexcept {
+template <class Fe>
+constexpr Fe fe_from_bytes(const std::uint8_t* s) noexcept {
   Fe r{};
   std::uint64_t acc = 0;
   int acc_bits = 0;
@@ -649,7 +400,8 @@ template <class Fe> constexpr Fe fe_from_bytes(const std::uint8_t* s) noexcept {
 // The unique representative in [0, p): two carry passes bring every limb
 // under its width and the value under 2^255; then p is subtracted once if
 // the value is at least p, detected by whether value + 19 reaches 2^255.
-template <class Fe> constexpr Fe fe_canonical(const Fe& a) noexcept {
+template <class Fe>
+constexpr Fe fe_canonical(const Fe& a) noexcept {
   constexpr std::size_t n = Fe::limb_count;
   std::uint64_t h[n] = {};
   for (std::size_t i = 0; i < n; ++i) h[i] = a.v[i];
@@ -671,7 +423,8 @@ template <class Fe> constexpr Fe fe_canonical(const Fe& a) noexcept {
   return r;
 }
 
-template <class Fe> constexpr std::array<std::uint8_t, 32> fe_to_bytes(const Fe& a) noexcept {
+template <class Fe>
+constexpr std::array<std::uint8_t, 32> fe_to_bytes(const Fe& a) noexcept {
   const Fe c = fe_canonical(a);
   std::array<std::uint8_t, 32> out{};
   std::uint64_t acc = 0;
@@ -696,36 +449,47 @@ constexpr bool fe_bytes_exceed_p(const std::uint8_t* s) noexcept {
   return true;
 }
 
-template <class Fe> constexpr Fe fe_one() noexcept {
+template <class Fe>
+constexpr Fe fe_one() noexcept {
   Fe r{};
   r.v[0] = 1;
   return r;
 }
 
-template <class Fe> constexpr Fe fe_neg(const Fe& a) noexcept { return fe_sub(Fe{}, a); }
+template <class Fe>
+constexpr Fe fe_neg(const Fe& a) noexcept {
+  return fe_sub(Fe{}, a);
+}
 
-template <class Fe> constexpr bool fe_is_zero(const Fe& a) noexcept {
+template <class Fe>
+constexpr bool fe_is_zero(const Fe& a) noexcept {
   const auto bytes = fe_to_bytes(a);
   std::uint8_t any = 0;
   for (auto b : bytes) any |= b;
   return any == 0;
 }
 
-template <class Fe> constexpr bool fe_equal(const Fe& a, const Fe& b) noexcept {
+template <class Fe>
+constexpr bool fe_equal(const Fe& a, const Fe& b) noexcept {
   return fe_to_bytes(a) == fe_to_bytes(b);
 }
 
 // "Negative" in RFC 8032 section 5.1.2: the canonical value is odd.
-template <class Fe> constexpr bool fe_is_odd(const Fe& a) noexcept { return (fe_to_bytes(a)[0] & 1) != 0; }
+template <class Fe>
+constexpr bool fe_is_odd(const Fe& a) noexcept {
+  return (fe_to_bytes(a)[0] & 1) != 0;
+}
 
-template <class Fe> constexpr Fe fe_sq_times(Fe a, int times) noexcept {
+template <class Fe>
+constexpr Fe fe_sq_times(Fe a, int times) noexcept {
   for (int i = 0; i < times; ++i) a = fe_sq(a);
   return a;
 }
 
 // z^(2^250 - 1), and z^11 on the side: the common prefix of the addition
 // chains for z^(p - 2) and z^((p - 5) / 8). Exponents in the comments.
-template <class Fe> constexpr Fe fe_pow_2_250_minus_1(const Fe& z, Fe& z11) noexcept {
+template <class Fe>
+constexpr Fe fe_pow_2_250_minus_1(const Fe& z, Fe& z11) noexcept {
   const Fe z2 = fe_sq(z);
   const Fe z9 = fe_mul(fe_sq_times(z2, 2), z);
   z11 = fe_mul(z9, z2);
@@ -740,14 +504,16 @@ template <class Fe> constexpr Fe fe_pow_2_250_minus_1(const Fe& z, Fe& z11) noex
 }
 
 // z^(p - 2) = z^(2^255 - 21) = 1 / z for z != 0 (Fermat).
-template <class Fe> constexpr Fe fe_invert(const Fe& z) noexcept {
+template <class Fe>
+constexpr Fe fe_invert(const Fe& z) noexcept {
   Fe z11{};
   const Fe e250 = fe_pow_2_250_minus_1(z, z11);
   return fe_mul(fe_sq_times(e250, 5), z11);
 }
 
 // z^((p - 5) / 8) = z^(2^252 - 3), the exponent of RFC 8032 section 5.1.3 step 2.
-template <class Fe> constexpr Fe fe_pow_p58(const Fe& z) noexcept {
+template <class Fe>
+constexpr Fe fe_pow_p58(const Fe& z) noexcept {
   Fe z11{};
   const Fe e250 = fe_pow_2_250_minus_1(z, z11);
   return fe_mul(fe_sq_times(e250, 2), z);
@@ -776,48 +542,57 @@ using airlock::detail::fe_to_bytes;
 
 // Constants of RFC 8032 section 5.1, little-endian: d = -121665/121666,
 // sqrt(-1) = 2^((p-1)/4), and the base point B = (x, 4/5) with x even.
-inline constexpr std::uint8_t curve_d_bytes[32] = {
-    0xa3, 0x78, 0x59, 0x13, 0xca, 0x4d, 0xeb, 0x75, 0xab, 0xd8, 0x41, 0x41, 0x4d, 0x0a, 0x70, 0x00,
-    0x98, 0xe8, 0x79, 0x77, 0x79, 0x40, 0xc7, 0x8c, 0x73, 0xfe, 0x6f, 0x2b, 0xee, 0x6c, 0x03, 0x52};
+inline constexpr std::uint8_t curve_d_bytes[32] = {0xa3, 0x78, 0x59, 0x13, 0xca, 0x4d, 0xeb, 0x75, 0xab, 0xd8, 0x41,
+                                                   0x41, 0x4d, 0x0a, 0x70, 0x00, 0x98, 0xe8, 0x79, 0x77, 0x79, 0x40,
+                                                   0xc7, 0x8c, 0x73, 0xfe, 0x6f, 0x2b, 0xee, 0x6c, 0x03, 0x52};
 inline constexpr std::uint8_t sqrt_minus_one_bytes[32] = {
     0xb0, 0xa0, 0x0e, 0x4a, 0x27, 0x1b, 0xee, 0xc4, 0x78, 0xe4, 0x2f, 0xad, 0x06, 0x18, 0x43, 0x2f,
     0xa7, 0xd7, 0xfb, 0x3d, 0x99, 0x00, 0x4d, 0x2b, 0x0b, 0xdf, 0xc1, 0x4f, 0x80, 0x24, 0x83, 0x2b};
-inline constexpr std::uint8_t base_x_bytes[32] = {
-    0x1a, 0xd5, 0x25, 0x8f, 0x60, 0x2d, 0x56, 0xc9, 0xb2, 0xa7, 0x25, 0x95, 0x60, 0xc7, 0x2c, 0x69,
-    0x5c, 0xdc, 0xd6, 0xfd, 0x31, 0xe2, 0xa4, 0xc0, 0xfe, 0x53, 0x6e, 0xcd, 0xd3, 0x36, 0x69, 0x21};
-inline constexpr std::uint8_t base_y_bytes[32] = {
-    0x58, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66,
-    0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66};
+inline constexpr std::uint8_t base_x_bytes[32] = {0x1a, 0xd5, 0x25, 0x8f, 0x60, 0x2d, 0x56, 0xc9, 0xb2, 0xa7, 0x25,
+                                                  0x95, 0x60, 0xc7, 0x2c, 0x69, 0x5c, 0xdc, 0xd6, 0xfd, 0x31, 0xe2,
+                                                  0xa4, 0xc0, 0xfe, 0x53, 0x6e, 0xcd, 0xd3, 0x36, 0x69, 0x21};
+inline constexpr std::uint8_t base_y_bytes[32] = {0x58, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66,
+                                                  0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66,
+                                                  0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66};
 
-template <class Fe> inline constexpr Fe curve_d = fe_from_bytes<Fe>(curve_d_bytes);
-template <class Fe> inline constexpr Fe curve_2d = fe_add(curve_d<Fe>, curve_d<Fe>);
-template <class Fe> inline constexpr Fe sqrt_minus_one = fe_from_bytes<Fe>(sqrt_minus_one_bytes);
+template <class Fe>
+inline constexpr Fe curve_d = fe_from_bytes<Fe>(curve_d_bytes);
+template <class Fe>
+inline constexpr Fe curve_2d = fe_add(curve_d<Fe>, curve_d<Fe>);
+template <class Fe>
+inline constexpr Fe sqrt_minus_one = fe_from_bytes<Fe>(sqrt_minus_one_bytes);
 
 // Extended coordinates (Hisil, Wong, Carter, Dawson, "Twisted Edwards Curves
 // Revisited", 2008, section 3): x = X/Z, y = Y/Z, x y = T/Z.
-template <class Fe> struct ge_point {
+template <class Fe>
+struct ge_point {
   Fe x, y, z, t;
 };
 // The point (E F : G H : F G : E H), the shared tail of addition and doubling.
-template <class Fe> struct ge_completed {
+template <class Fe>
+struct ge_completed {
   Fe e, f, g, h;
 };
 // An addend prepared once for many additions: (Y - X, Y + X, 2 Z, 2 d T).
-template <class Fe> struct ge_cached {
+template <class Fe>
+struct ge_cached {
   Fe y_minus_x, y_plus_x, z2, t2d;
 };
 
-template <class Fe> constexpr ge_point<Fe> ge_identity() noexcept {
+template <class Fe>
+constexpr ge_point<Fe> ge_identity() noexcept {
   return {Fe{}, fe_one<Fe>(), fe_one<Fe>(), Fe{}};
 }
 
 // T costs a multiplication and only additions read it, so callers whose
 // next step is a doubling skip it (with_t = false leaves T zero, unused).
-template <class Fe> constexpr ge_point<Fe> ge_from_completed(const ge_completed<Fe>& c, bool with_t) noexcept {
+template <class Fe>
+constexpr ge_point<Fe> ge_from_completed(const ge_completed<Fe>& c, bool with_t) noexcept {
   return {fe_mul(c.e, c.f), fe_mul(c.g, c.h), fe_mul(c.f, c.g), with_t ? fe_mul(c.e, c.h) : Fe{}};
 }
 
-template <class Fe> constexpr ge_cached<Fe> ge_to_cached(const ge_point<Fe>& p) noexcept {
+template <class Fe>
+constexpr ge_cached<Fe> ge_to_cached(const ge_point<Fe>& p) noexcept {
   return {fe_sub(p.y, p.x), fe_add(p.y, p.x), fe_add(p.z, p.z), fe_mul(p.t, curve_2d<Fe>)};
 }
 
@@ -835,28 +610,31 @@ constexpr ge_completed<Fe> ge_add(const ge_point<Fe>& p, const ge_cached<Fe>& q,
 
 // 2P: "dbl-2008-hwcd" with a = -1; E, F, G, H are all negated, which the
 // products E F, G H, F G, E H do not see. Reads X, Y, Z only.
-template <class Fe> constexpr ge_completed<Fe> ge_double(const ge_point<Fe>& p) noexcept {
+template <class Fe>
+constexpr ge_completed<Fe> ge_double(const ge_point<Fe>& p) noexcept {
   const Fe xx = fe_sq(p.x), yy = fe_sq(p.y), zz = fe_sq(p.z);
   const Fe h = fe_add(xx, yy), g = fe_sub(xx, yy);
   return {fe_sub(h, fe_sq(fe_add(p.x, p.y))), fe_add(fe_add(zz, zz), g), g, h};
 }
 
-template <class Fe> constexpr ge_point<Fe> ge_negate(const ge_point<Fe>& p) noexcept {
+template <class Fe>
+constexpr ge_point<Fe> ge_negate(const ge_point<Fe>& p) noexcept {
   return {fe_neg(p.x), p.y, p.z, fe_neg(p.t)};
 }
 
 // RFC 8032 section 5.1.3. Rejects y >= p, x = 0 with the sign bit set, and
 // every y for which no x exists (the point is not on the curve).
-template <class Fe> constexpr bool ge_decode(const std::uint8_t* s, ge_point<Fe>& out) noexcept {
+template <class Fe>
+constexpr bool ge_decode(const std::uint8_t* s, ge_point<Fe>& out) noexcept {
   if (fe_bytes_exceed_p(s)) return false;
   const Fe one = fe_one<Fe>();
   const Fe y = fe_from_bytes<Fe>(s);
   const Fe yy = fe_sq(y);
-  const Fe u = fe_sub(yy, one);                          // x^2 = u / v
+  const Fe u = fe_sub(yy, one);  // x^2 = u / v
   const Fe v = fe_add(fe_mul(yy, curve_d<Fe>), one);
   const Fe v3 = fe_mul(fe_sq(v), v);
   const Fe uv7 = fe_mul(u, fe_mul(fe_sq(v3), v));
-  Fe x = fe_mul(fe_mul(u, v3), fe_pow_p58(uv7));         // x = u v^3 (u v^7)^((p-5)/8)
+  Fe x = fe_mul(fe_mul(u, v3), fe_pow_p58(uv7));  // x = u v^3 (u v^7)^((p-5)/8)
   const Fe vxx = fe_mul(v, fe_sq(x));
   if (!fe_equal(vxx, u)) {
     if (!fe_is_zero(fe_add(vxx, u))) return false;  // v x^2 = -u: x needs a factor sqrt(-1)
@@ -870,7 +648,8 @@ template <class Fe> constexpr bool ge_decode(const std::uint8_t* s, ge_point<Fe>
 }
 
 // RFC 8032 section 5.1.2: y with the parity of x in bit 255.
-template <class Fe> constexpr std::array<std::uint8_t, 32> ge_encode(const ge_point<Fe>& p) noexcept {
+template <class Fe>
+constexpr std::array<std::uint8_t, 32> ge_encode(const ge_point<Fe>& p) noexcept {
   const Fe z_inverse = fe_invert(p.z);
   auto out = fe_to_bytes(fe_mul(p.y, z_inverse));
   if (fe_is_odd(fe_mul(p.x, z_inverse))) out[31] |= 0x80;
@@ -880,7 +659,8 @@ template <class Fe> constexpr std::array<std::uint8_t, 32> ge_encode(const ge_po
 // [8]P is the identity iff P lies in the torsion subgroup (order 1, 2, 4 or
 // 8). The group has no element of order 16, so [8]P = (0, -1) cannot occur
 // and X = 0 identifies the identity.
-template <class Fe> constexpr bool ge_has_small_order(const ge_point<Fe>& p) noexcept {
+template <class Fe>
+constexpr bool ge_has_small_order(const ge_point<Fe>& p) noexcept {
   ge_point<Fe> q = p;
   for (int i = 0; i < 3; ++i) q = ge_from_completed(ge_double(q), false);
   return fe_is_zero(q.x);
@@ -900,7 +680,8 @@ constexpr std::array<ge_cached<Fe>, Count> ge_odd_multiples(const ge_point<Fe>& 
   return table;
 }
 
-template <class Fe> constexpr ge_point<Fe> ge_base_point() noexcept {
+template <class Fe>
+constexpr ge_point<Fe> ge_base_point() noexcept {
   const Fe x = fe_from_bytes<Fe>(base_x_bytes), y = fe_from_bytes<Fe>(base_y_bytes);
   return {x, y, fe_one<Fe>(), fe_mul(x, y)};
 }
@@ -939,6 +720,251 @@ inline ge_point<Fe> ge_double_scalar_mul(const std::uint8_t* s, const std::uint8
 }  // namespace airlock::ed25519::detail
 
 #endif  // AIRLOCK_DETAIL_ED25519_POINT_HPP
+// ----- verifier/include/airlock/sha2.hpp -----
+// SHA-256, SHA-512 (FIPS 180-4) and HMAC-SHA-256 (RFC 2104): standard library only.
+#ifndef AIRLOCK_SHA2_HPP
+#define AIRLOCK_SHA2_HPP
+
+#include <algorithm>
+#include <array>
+#include <cstddef>
+#include <cstdint>
+
+namespace airlock {
+namespace detail {
+
+// The two hash families differ only in word size, round count, rotation
+// amounts and constants (FIPS 180-4 sections 4.1.2, 4.1.3, 4.2.2, 4.2.3).
+template <class Word>
+struct sha2_traits;
+
+template <>
+struct sha2_traits<std::uint32_t> {
+  static constexpr std::size_t rounds = 64;
+  static constexpr int big0[3] = {2, 13, 22}, big1[3] = {6, 11, 25};
+  static constexpr int small0[3] = {7, 18, 3}, small1[3] = {17, 19, 10};
+  static constexpr std::uint32_t k[64] = {
+      0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
+      0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
+      0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
+      0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967,
+      0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,
+      0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
+      0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
+      0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
+  };
+};
+
+template <>
+struct sha2_traits<std::uint64_t> {
+  static constexpr std::size_t rounds = 80;
+  static constexpr int big0[3] = {28, 34, 39}, big1[3] = {14, 18, 41};
+  static constexpr int small0[3] = {1, 8, 7}, small1[3] = {19, 61, 6};
+  static constexpr std::uint64_t k[80] = {
+      0x428a2f98d728ae22, 0x7137449123ef65cd, 0xb5c0fbcfec4d3b2f, 0xe9b5dba58189dbbc, 0x3956c25bf348b538,
+      0x59f111f1b605d019, 0x923f82a4af194f9b, 0xab1c5ed5da6d8118, 0xd807aa98a3030242, 0x12835b0145706fbe,
+      0x243185be4ee4b28c, 0x550c7dc3d5ffb4e2, 0x72be5d74f27b896f, 0x80deb1fe3b1696b1, 0x9bdc06a725c71235,
+      0xc19bf174cf692694, 0xe49b69c19ef14ad2, 0xefbe4786384f25e3, 0x0fc19dc68b8cd5b5, 0x240ca1cc77ac9c65,
+      0x2de92c6f592b0275, 0x4a7484aa6ea6e483, 0x5cb0a9dcbd41fbd4, 0x76f988da831153b5, 0x983e5152ee66dfab,
+      0xa831c66d2db43210, 0xb00327c898fb213f, 0xbf597fc7beef0ee4, 0xc6e00bf33da88fc2, 0xd5a79147930aa725,
+      0x06ca6351e003826f, 0x142929670a0e6e70, 0x27b70a8546d22ffc, 0x2e1b21385c26c926, 0x4d2c6dfc5ac42aed,
+      0x53380d139d95b3df, 0x650a73548baf63de, 0x766a0abb3c77b2a8, 0x81c2c92e47edaee6, 0x92722c851482353b,
+      0xa2bfe8a14cf10364, 0xa81a664bbc423001, 0xc24b8b70d0f89791, 0xc76c51a30654be30, 0xd192e819d6ef5218,
+      0xd69906245565a910, 0xf40e35855771202a, 0x106aa07032bbd1b8, 0x19a4c116b8d2d0c8, 0x1e376c085141ab53,
+      0x2748774cdf8eeb99, 0x34b0bcb5e19b48a8, 0x391c0cb3c5c95a63, 0x4ed8aa4ae3418acb, 0x5b9cca4f7763e373,
+      0x682e6ff3d6b2b8a3, 0x748f82ee5defb2fc, 0x78a5636f43172f60, 0x84c87814a1f0ab72, 0x8cc702081a6439ec,
+      0x90befffa23631e28, 0xa4506cebde82bde9, 0xbef9a3f7b2c67915, 0xc67178f2e372532b, 0xca273eceea26619c,
+      0xd186b8c721c0c207, 0xeada7dd6cde0eb1e, 0xf57d4f7fee6ed178, 0x06f067aa72176fba, 0x0a637dc5a2c898a6,
+      0x113f9804bef90dae, 0x1b710b35131c471b, 0x28db77f523047d84, 0x32caab7b40c72493, 0x3c9ebe0a15c9bebc,
+      0x431d67c49c100d4c, 0x4cc5d4becb3e42b6, 0x597f299cfc657e2a, 0x5fcb6fab3ad6faec, 0x6c44198c4a475817,
+  };
+};
+
+template <class Word>
+constexpr Word sha2_rotr(Word x, int n) noexcept {
+  return static_cast<Word>((x >> n) | (x << (8 * sizeof(Word) - static_cast<unsigned>(n))));
+}
+
+// Sigma (upper case) rotates three times; sigma (lower case) shifts last.
+template <class Word>
+constexpr Word sha2_big_sigma(Word x, const int (&r)[3]) noexcept {
+  return sha2_rotr(x, r[0]) ^ sha2_rotr(x, r[1]) ^ sha2_rotr(x, r[2]);
+}
+template <class Word>
+constexpr Word sha2_small_sigma(Word x, const int (&r)[3]) noexcept {
+  return sha2_rotr(x, r[0]) ^ sha2_rotr(x, r[1]) ^ static_cast<Word>(x >> r[2]);
+}
+
+template <class Word>
+constexpr Word sha2_load_be(const std::uint8_t* p) noexcept {
+  Word w = 0;
+  for (std::size_t i = 0; i < sizeof(Word); ++i) w = static_cast<Word>((w << 8) | p[i]);
+  return w;
+}
+
+template <class Word>
+constexpr void sha2_store_be(Word w, std::uint8_t* p) noexcept {
+  for (std::size_t i = sizeof(Word); i-- > 0; w = static_cast<Word>(w >> 8)) {
+    p[i] = static_cast<std::uint8_t>(w & 0xff);
+  }
+}
+
+// Buffering, padding (FIPS 180-4 section 5.1) and the compression function
+// (sections 6.2.2 and 6.4.2), shared by SHA-256 and SHA-512.
+template <class Word, std::size_t DigestSize>
+class sha2_engine {
+ public:
+  static constexpr std::size_t block_size = 16 * sizeof(Word);
+
+  explicit sha2_engine(const std::array<Word, 8>& initial) noexcept : state_(initial) {}
+
+  void update(const std::uint8_t* data, std::size_t size) noexcept {
+    total_bytes_ += size;
+    if (buffered_ > 0) {
+      const std::size_t take = std::min(block_size - buffered_, size);
+      for (std::size_t i = 0; i < take; ++i) buffer_[buffered_ + i] = data[i];
+      buffered_ += take;
+      data += take;
+      size -= take;
+      if (buffered_ < block_size) return;
+      compress(buffer_.data());
+      buffered_ = 0;
+    }
+    for (; size >= block_size; data += block_size, size -= block_size) compress(data);
+    for (std::size_t i = 0; i < size; ++i) buffer_[i] = data[i];
+    buffered_ = size;
+  }
+
+  std::array<std::uint8_t, DigestSize> finish() noexcept {
+    // The length field is 64 bits (SHA-256) or 128 bits (SHA-512) of the
+    // message length in bits; its bits above 2^64 stay zero.
+    const std::uint64_t total_bits = total_bytes_ * 8;
+    const std::size_t length_field = 2 * sizeof(Word);
+    std::uint8_t pad = 0x80;
+    update(&pad, 1);
+    pad = 0;
+    while (buffered_ != block_size - length_field) update(&pad, 1);
+    for (std::size_t i = 0; i < length_field; ++i) {
+      const std::size_t shift = 8 * (length_field - 1 - i);
+      buffer_[buffered_ + i] = shift < 64 ? static_cast<std::uint8_t>(total_bits >> shift) : 0;
+    }
+    compress(buffer_.data());
+    std::array<std::uint8_t, DigestSize> digest{};
+    for (std::size_t i = 0; i < DigestSize / sizeof(Word); ++i) {
+      sha2_store_be(state_[i], digest.data() + i * sizeof(Word));
+    }
+    return digest;
+  }
+
+ private:
+  using traits = sha2_traits<Word>;
+
+  void compress(const std::uint8_t* block) noexcept {
+    Word w[traits::rounds];
+    for (std::size_t t = 0; t < 16; ++t) w[t] = sha2_load_be<Word>(block + t * sizeof(Word));
+    for (std::size_t t = 16; t < traits::rounds; ++t) {
+      w[t] = static_cast<Word>(sha2_small_sigma(w[t - 2], traits::small1) + w[t - 7] +
+                               sha2_small_sigma(w[t - 15], traits::small0) + w[t - 16]);
+    }
+    std::array<Word, 8> v = state_;  // a, b, c, d, e, f, g, h
+    for (std::size_t t = 0; t < traits::rounds; ++t) {
+      const Word choose = static_cast<Word>((v[4] & v[5]) ^ (~v[4] & v[6]));
+      const Word majority = static_cast<Word>((v[0] & v[1]) ^ (v[0] & v[2]) ^ (v[1] & v[2]));
+      const Word t1 = static_cast<Word>(v[7] + sha2_big_sigma(v[4], traits::big1) + choose + traits::k[t] + w[t]);
+      const Word t2 = static_cast<Word>(sha2_big_sigma(v[0], traits::big0) + majority);
+      for (std::size_t i = 7; i > 0; --i) v[i] = v[i - 1];
+      v[4] = static_cast<Word>(v[4] + t1);
+      v[0] = static_cast<Word>(t1 + t2);
+    }
+    for (std::size_t i = 0; i < 8; ++i) state_[i] = static_cast<Word>(state_[i] + v[i]);
+  }
+
+  std::array<Word, 8> state_;
+  std::array<std::uint8_t, block_size> buffer_{};
+  std::size_t buffered_ = 0;
+  std::uint64_t total_bytes_ = 0;
+};
+
+// Initial hash values, FIPS 180-4 sections 5.3.3 and 5.3.5.
+inline constexpr std::array<std::uint32_t, 8> sha256_initial = {
+    0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19,
+};
+inline constexpr std::array<std::uint64_t, 8> sha512_initial = {
+    0x6a09e667f3bcc908, 0xbb67ae8584caa73b, 0x3c6ef372fe94f82b, 0xa54ff53a5f1d36f1,
+    0x510e527fade682d1, 0x9b05688c2b3e6c1f, 0x1f83d9abfb41bd6b, 0x5be0cd19137e2179,
+};
+
+}  // namespace detail
+
+// Streaming SHA-256. finish() returns the digest and starts a new message.
+class sha256 {
+ public:
+  sha256() noexcept : engine_(detail::sha256_initial) {}
+  void update(const std::uint8_t* data, std::size_t size) noexcept { engine_.update(data, size); }
+  std::array<std::uint8_t, 32> finish() noexcept {
+    const auto digest = engine_.finish();
+    engine_ = engine_type(detail::sha256_initial);
+    return digest;
+  }
+
+ private:
+  using engine_type = detail::sha2_engine<std::uint32_t, 32>;
+  engine_type engine_;
+};
+
+// Streaming SHA-512. finish() returns the digest and starts a new message.
+class sha512 {
+ public:
+  sha512() noexcept : engine_(detail::sha512_initial) {}
+  void update(const std::uint8_t* data, std::size_t size) noexcept { engine_.update(data, size); }
+  std::array<std::uint8_t, 64> finish() noexcept {
+    const auto digest = engine_.finish();
+    engine_ = engine_type(detail::sha512_initial);
+    return digest;
+  }
+
+ private:
+  using engine_type = detail::sha2_engine<std::uint64_t, 64>;
+  engine_type engine_;
+};
+
+inline std::array<std::uint8_t, 32> sha256_digest(const std::uint8_t* data, std::size_t size) noexcept {
+  sha256 h;
+  h.update(data, size);
+  return h.finish();
+}
+
+inline std::array<std::uint8_t, 64> sha512_digest(const std::uint8_t* data, std::size_t size) noexcept {
+  sha512 h;
+  h.update(data, size);
+  return h.finish();
+}
+
+// HMAC (RFC 2104) with SHA-256: block size 64, keys longer than that are hashed first.
+inline std::array<std::uint8_t, 32> hmac_sha256(const std::uint8_t* key, std::size_t key_size,
+                                                const std::uint8_t* message, std::size_t message_size) noexcept {
+  std::array<std::uint8_t, 64> block{};
+  if (key_size > block.size()) {
+    const auto key_digest = sha256_digest(key, key_size);
+    for (std::size_t i = 0; i < key_digest.size(); ++i) block[i] = key_digest[i];
+  } else {
+    for (std::size_t i = 0; i < key_size; ++i) block[i] = key[i];
+  }
+  for (auto& b : block) b ^= 0x36;
+  sha256 inner;
+  inner.update(block.data(), block.size());
+  inner.update(message, message_size);
+  const auto inner_digest = inner.finish();
+  for (auto& b : block) b ^= 0x36 ^ 0x5c;
+  sha256 outer;
+  outer.update(block.data(), block.size());
+  outer.update(inner_digest.data(), inner_digest.size());
+  return outer.finish();
+}
+
+}  // namespace airlock
+
+#endif  // AIRLOCK_SHA2_HPP
 
 namespace airlock::ed25519 {
 namespace detail {
@@ -950,7 +976,8 @@ using field = airlock::detail::fe25;
 #endif
 
 // Policy item 3; on success stores -A, the form the equation uses.
-template <class Fe> bool decode_key(const std::uint8_t* bytes, ge_point<Fe>& minus_a) noexcept {
+template <class Fe>
+bool decode_key(const std::uint8_t* bytes, ge_point<Fe>& minus_a) noexcept {
   ge_point<Fe> a{};
   if (!ge_decode(bytes, a) || ge_has_small_order(a)) return false;
   minus_a = ge_negate(a);
@@ -1017,36 +1044,6 @@ inline bool verify(const std::uint8_t* public_key_bytes, std::size_t public_key_
 }  // namespace airlock::ed25519
 
 #endif  // AIRLOCK_ED25519_HPP
-// ----- verifier/include/airlock/key_id.hpp -----
-// Key ids: the short, stable name of a vendor public key.
-#ifndef AIRLOCK_KEY_ID_HPP
-#define AIRLOCK_KEY_ID_HPP
-
-#include <array>
-#include <cstdint>
-#include <string>
-
-
-namespace airlock {
-
-// The first 8 bytes of SHA-256 over the 32 raw public-key bytes, as 16
-// lowercase hex digits. Not noexcept: the 16-character string exceeds the
-// small-string buffer of common libraries, so it allocates, and the only
-// exception it can throw is std::bad_alloc.
-inline std::string key_id_of(const std::array<std::uint8_t, 32>& public_key) {
-  static constexpr char hex_digits[] = "0123456789abcdef";
-  const auto digest = sha256_digest(public_key.data(), public_key.size());
-  std::string id(16, '0');
-  for (std::size_t i = 0; i < 8; ++i) {
-    id[2 * i] = hex_digits[digest[i] >> 4];
-    id[2 * i + 1] = hex_digits[digest[i] & 0x0f];
-  }
-  return id;
-}
-
-}  // namespace airlock
-
-#endif  // AIRLOCK_KEY_ID_HPP
 // ----- formats/include/airlock/format/format.hpp -----
 // Everything in airlock/format: the license, the activation request and the public-key file.
 #ifndef AIRLOCK_FORMAT_FORMAT_HPP
@@ -1068,8 +1065,7 @@ inline std::string key_id_of(const std::array<std::uint8_t, 32>& public_key) {
 namespace airlock::format {
 namespace detail {
 
-inline constexpr std::string_view base64_alphabet =
-    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+inline constexpr std::string_view base64_alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 inline constexpr std::string_view hex_digits = "0123456789abcdef";
 
 /// Value of one base64 character, or -1.
@@ -1410,8 +1406,7 @@ struct utc_time {
   const std::int64_t shifted = days + 719468;
   const std::int64_t era = (shifted >= 0 ? shifted : shifted - 146096) / 146097;
   const std::int64_t day_of_era = shifted - era * 146097;
-  const std::int64_t year_of_era =
-      (day_of_era - day_of_era / 1460 + day_of_era / 36524 - day_of_era / 146096) / 365;
+  const std::int64_t year_of_era = (day_of_era - day_of_era / 1460 + day_of_era / 36524 - day_of_era / 146096) / 365;
   const std::int64_t day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
   const std::int64_t month_from_march = (5 * day_of_year + 2) / 153;
   const std::int64_t month = month_from_march < 10 ? month_from_march + 3 : month_from_march - 9;
@@ -1486,8 +1481,7 @@ inline void append_digits(std::string& out, std::int64_t value, int width) {
 /// Parses `YYYY-MM-DD` (RFC 3339 full-date); rejects impossible dates such as 2023-02-29.
 [[nodiscard]] inline std::optional<date> parse_date(std::string_view text) noexcept {
   if (text.size() != 10 || text[4] != '-' || text[7] != '-') return std::nullopt;
-  const date d{detail::read_digits(text, 0, 4), detail::read_digits(text, 5, 2),
-               detail::read_digits(text, 8, 2)};
+  const date d{detail::read_digits(text, 0, 4), detail::read_digits(text, 5, 2), detail::read_digits(text, 8, 2)};
   if (!is_valid(d)) return std::nullopt;
   return d;
 }
@@ -1723,9 +1717,7 @@ class line_scanner {
     return true;
   }
 
-  static bool is_token_char(char c) noexcept {
-    return is_bare_key_char(c) || c == ':' || c == '+' || c == '.';
-  }
+  static bool is_token_char(char c) noexcept { return is_bare_key_char(c) || c == ':' || c == '+' || c == '.'; }
 
   bool scan_token(toml_value& out) {
     const std::size_t start = pos_;
@@ -1845,8 +1837,7 @@ class toml_cursor {
   [[nodiscard]] const std::optional<parse_error>& error() const noexcept { return error_; }
 
   /// Records the first error only: later ones are consequences of it.
-  bool fail_at(std::size_t line, std::size_t column, std::string message,
-               error_kind kind = error_kind::malformed) {
+  bool fail_at(std::size_t line, std::size_t column, std::string message, error_kind kind = error_kind::malformed) {
     if (!error_) error_ = parse_error{kind, line, column, std::move(message)};
     return false;
   }
@@ -2089,8 +2080,8 @@ class document_reader {
       return std::nullopt;
     }
     if (item->value.kind != kind) {
-      cursor_.fail_at(item->line, item->value_column, "'" + std::string(key) + "' must be " +
-                                                          std::string(kind_name(kind)));
+      cursor_.fail_at(item->line, item->value_column,
+                      "'" + std::string(key) + "' must be " + std::string(kind_name(kind)));
       return std::nullopt;
     }
     if (keys_.index_of(key) < keys_.seen.size()) keys_.seen[keys_.index_of(key)] = true;
@@ -2151,9 +2142,9 @@ class document_reader {
   bool fail_unexpected(const toml_item& item, const name_order& order, std::string_view expected) {
     std::string message;
     if (item.kind == toml_item::type::end || (item.kind == toml_item::type::table && !order.context.empty())) {
-      message = order.context.empty() ? "missing table [" + std::string(expected) + "]"
-                                      : "missing key '" + std::string(expected) + "' in [" +
-                                            std::string(order.context) + "]";
+      message = order.context.empty()
+                    ? "missing table [" + std::string(expected) + "]"
+                    : "missing key '" + std::string(expected) + "' in [" + std::string(order.context) + "]";
     } else {
       message = unexpected_name(order, item.name, expected);
     }
@@ -2170,8 +2161,8 @@ class document_reader {
     } else if (!entries.empty() && entries.back().name > item.name) {
       message = "key '" + item.name + "' is out of order (keys are sorted)";
     } else if (item.value.kind != kind) {
-      return cursor_.fail_at(item.line, item.value_column, "'" + item.name + "' must be " +
-                                                               std::string(kind_name(kind)));
+      return cursor_.fail_at(item.line, item.value_column,
+                             "'" + item.name + "' must be " + std::string(kind_name(kind)));
     } else {
       return true;
     }
@@ -2476,8 +2467,8 @@ struct meta_entry {
 
 struct license {
   std::int64_t format = 1;
-  std::string id;        ///< 1-64 of [A-Za-z0-9._-]
-  std::string key_id;    ///< 16 lowercase hex digits; equals the signature's key_id
+  std::string id;      ///< 1-64 of [A-Za-z0-9._-]
+  std::string key_id;  ///< 16 lowercase hex digits; equals the signature's key_id
   std::string product;
   std::string licensee;
   utc_time issued;
@@ -2507,9 +2498,9 @@ struct license {
 }
 [[nodiscard]] inline bool operator==(const license& a, const license& b) {
   return a.format == b.format && a.id == b.id && a.key_id == b.key_id && a.product == b.product &&
-         a.licensee == b.licensee && a.issued == b.issued && a.not_before == b.not_before &&
-         a.expires == b.expires && a.updates_until == b.updates_until && a.features == b.features &&
-         a.limits == b.limits && a.meta == b.meta && a.machine == b.machine;
+         a.licensee == b.licensee && a.issued == b.issued && a.not_before == b.not_before && a.expires == b.expires &&
+         a.updates_until == b.updates_until && a.features == b.features && a.limits == b.limits && a.meta == b.meta &&
+         a.machine == b.machine;
 }
 [[nodiscard]] inline bool operator!=(const machine_binding& a, const machine_binding& b) { return !(a == b); }
 [[nodiscard]] inline bool operator!=(const limit_entry& a, const limit_entry& b) { return !(a == b); }
@@ -2568,7 +2559,8 @@ namespace detail {
     return problem{"license.limits", text};
   }
   for (const limit_entry& entry : lic.limits) {
-    if (entry.value < 0) return problem{"license.limits." + entry.name, "limit '" + entry.name + "' must not be negative"};
+    if (entry.value < 0)
+      return problem{"license.limits." + entry.name, "limit '" + entry.name + "' must not be negative"};
   }
   if (std::string text = check_entry_order("[license.meta]", lic.meta); !text.empty()) {
     return problem{"license.meta", text};
@@ -2576,8 +2568,10 @@ namespace detail {
   for (const meta_entry& entry : lic.meta) {
     const bool ok = entry.value.size() <= max_string_size && is_valid_utf8(entry.value) &&
                     entry.value.find('\0') == std::string::npos;
-    if (!ok) return problem{"license.meta." + entry.name, "meta value '" + entry.name + "' must be valid UTF-8 "
-                                                          "of at most 1024 bytes without NUL"};
+    if (!ok)
+      return problem{"license.meta." + entry.name, "meta value '" + entry.name +
+                                                       "' must be valid UTF-8 "
+                                                       "of at most 1024 bytes without NUL"};
   }
   return std::nullopt;
 }
@@ -2648,14 +2642,14 @@ inline bool read_license_table(document_reader& reader, license& out) {
          read_key(reader, "key_id", out.key_id) && read_key(reader, "product", out.product) &&
          read_key(reader, "licensee", out.licensee) && read_key(reader, "issued", out.issued) &&
          read_key(reader, "not_before", out.not_before) && read_optional_key(reader, "expires", out.expires) &&
-         read_optional_key(reader, "updates_until", out.updates_until) &&
-         read_key(reader, "features", out.features) && reader.end_keys();
+         read_optional_key(reader, "updates_until", out.updates_until) && read_key(reader, "features", out.features) &&
+         reader.end_keys();
 }
 
 /// Reads [license.limits] or [license.meta] if present; an empty table has no canonical form.
 template <class Entry, class Convert>
-bool read_entry_table(document_reader& reader, std::string_view table, value_kind kind,
-                      std::vector<Entry>& out, Convert convert) {
+bool read_entry_table(document_reader& reader, std::string_view table, value_kind kind, std::vector<Entry>& out,
+                      Convert convert) {
   if (!reader.take_table(table, false)) return !reader.failed();
   auto entries = reader.take_sorted_entries(table, kind, max_table_entries);
   if (reader.failed()) return false;
@@ -2692,19 +2686,21 @@ inline bool read_machine_table(document_reader& reader, machine_binding& out) {
     return reader.fail_at_value("machine.policy", "unsupported machine policy '" + out.policy + "'",
                                 error_kind::unsupported_version);
   }
-  return read_key(reader, "allow_container", out.allow_container) && read_components(reader, out) &&
-         reader.end_keys();
+  return read_key(reader, "allow_container", out.allow_container) && read_components(reader, out) && reader.end_keys();
 }
 
 inline bool read_license_document(document_reader& reader, license& out) {
   reader.expect_tables({"license", "license.limits", "license.meta", "machine"});
-  const bool syntax_ok =
-      read_license_table(reader, out) &&
-      read_entry_table(reader, "license.limits", value_kind::integer, out.limits,
-                       [](toml_item& e) { return limit_entry{std::move(e.name), e.value.integer}; }) &&
-      read_entry_table(reader, "license.meta", value_kind::string, out.meta,
-                       [](toml_item& e) { return meta_entry{std::move(e.name), std::move(e.value.text)}; }) &&
-      read_machine_table(reader, out.machine) && reader.expect_end();
+  const bool syntax_ok = read_license_table(reader, out) &&
+                         read_entry_table(reader, "license.limits", value_kind::integer, out.limits,
+                                          [](toml_item& e) {
+                                            return limit_entry{std::move(e.name), e.value.integer};
+                                          }) &&
+                         read_entry_table(reader, "license.meta", value_kind::string, out.meta,
+                                          [](toml_item& e) {
+                                            return meta_entry{std::move(e.name), std::move(e.value.text)};
+                                          }) &&
+                         read_machine_table(reader, out.machine) && reader.expect_end();
   if (!syntax_ok) return false;
   if (auto found = find_license_problem(out)) return reader.fail_problem(*found);
   return true;
@@ -2784,7 +2780,9 @@ inline std::string write_license_text(const license& lic) {
         if (auto found = detail::find_license_problem(lic)) return write_result{{}, std::move(found->message)};
         return write_result{detail::write_license_text(lic), {}};
       },
-      []() -> write_result { return write_result{{}, "out of memory"}; });
+      []() -> write_result {
+        return write_result{{}, "out of memory"};
+      });
 }
 
 }  // namespace airlock::format
@@ -2866,8 +2864,8 @@ inline bool read_signature_lines(std::string_view lines[3], std::size_t first_li
                                  parse_error& error) {
   std::string_view content;
   const auto fail = [&](std::size_t index, std::string message, error_kind kind = error_kind::malformed) {
-    error = parse_error{kind, first_line + index, column_of(lines[index], lines[index].find('"') + 1),
-                        std::move(message)};
+    error =
+        parse_error{kind, first_line + index, column_of(lines[index], lines[index].find('"') + 1), std::move(message)};
     return false;
   };
   if (!match_signature_line(lines[0], first_line, "algorithm", content, error)) return false;
@@ -2969,7 +2967,9 @@ inline bool split_signature_table(std::string_view table, std::size_t first_line
                "\"\n";
         return write_result{std::move(out), {}};
       },
-      []() -> write_result { return write_result{{}, "out of memory"}; });
+      []() -> write_result {
+        return write_result{{}, "out of memory"};
+      });
 }
 
 /// Reads a whole license file as stored: size check, normalization, split, body parse, and the
@@ -3167,7 +3167,8 @@ struct request {
 [[nodiscard]] inline bool operator!=(const request& a, const request& b) { return !(a == b); }
 
 /// The five hash lists, in component_classes order.
-[[nodiscard]] inline std::array<const std::vector<std::string>*, 5> component_lists(const component_hashes& m) noexcept {
+[[nodiscard]] inline std::array<const std::vector<std::string>*, 5> component_lists(
+    const component_hashes& m) noexcept {
   return {&m.platform, &m.disk, &m.nic, &m.os, &m.board};
 }
 [[nodiscard]] inline std::array<std::vector<std::string>*, 5> component_lists(component_hashes& m) noexcept {
@@ -3178,7 +3179,8 @@ namespace detail {
 
 [[nodiscard]] inline std::optional<problem> find_request_problem(const request& req) {
   if (req.format != 1) return problem{"request.format", "format must be 1"};
-  if (std::string text = check_text("product", req.product, 128); !text.empty()) return problem{"request.product", text};
+  if (std::string text = check_text("product", req.product, 128); !text.empty())
+    return problem{"request.product", text};
   if (std::string text = check_key_id("key_id", req.key_id); !text.empty()) return problem{"request.key_id", text};
   if (!is_representable(req.created)) return problem{"request.created", "created must lie in the years 0000 to 9999"};
   if (std::string text = check_text("tool", req.tool, 128); !text.empty()) return problem{"request.tool", text};
@@ -3204,8 +3206,7 @@ inline bool read_request_table(document_reader& reader, request& out) {
   if (!ok) return false;
   const auto env = parse_runtime_environment(environment);
   if (!env) {
-    return reader.fail_at_value("request.environment",
-                                "environment must be one of bare-metal, vm, container, unknown",
+    return reader.fail_at_value("request.environment", "environment must be one of bare-metal, vm, container, unknown",
                                 error_kind::malformed);
   }
   out.environment = *env;
@@ -3268,7 +3269,9 @@ inline std::string write_request_text(const request& req) {
         if (auto found = detail::find_request_problem(req)) return write_result{{}, std::move(found->message)};
         return write_result{detail::write_request_text(req), {}};
       },
-      []() -> write_result { return write_result{{}, "out of memory"}; });
+      []() -> write_result {
+        return write_result{{}, "out of memory"};
+      });
 }
 
 /// Parses a request as stored (a BOM and CRLF line endings are accepted: it is not signed).
@@ -3374,20 +3377,40 @@ inline std::string lower(std::string s) {
   return s;
 }
 
-inline constexpr std::array<std::string_view, 24> placeholder_values = {
-    "to be filled by o.e.m.", "to be filled by o.e.m", "default string", "not specified", "not applicable",
-    "not available", "none", "n/a", "na", "unknown", "invalid", "empty", "oem", "o.e.m.",
-    "system serial number", "chassis serial number", "base board serial number", "serial number",
-    "system product name", "0123456789", "123456789", "1234567890", "123456789abcdef",
-    "03000200-0400-0500-0006-000700080009"};
+inline constexpr std::array<std::string_view, 24> placeholder_values = {"to be filled by o.e.m.",
+                                                                        "to be filled by o.e.m",
+                                                                        "default string",
+                                                                        "not specified",
+                                                                        "not applicable",
+                                                                        "not available",
+                                                                        "none",
+                                                                        "n/a",
+                                                                        "na",
+                                                                        "unknown",
+                                                                        "invalid",
+                                                                        "empty",
+                                                                        "oem",
+                                                                        "o.e.m.",
+                                                                        "system serial number",
+                                                                        "chassis serial number",
+                                                                        "base board serial number",
+                                                                        "serial number",
+                                                                        "system product name",
+                                                                        "0123456789",
+                                                                        "123456789",
+                                                                        "1234567890",
+                                                                        "123456789abcdef",
+                                                                        "03000200-0400-0500-0006-000700080009"};
 
 // One character repeated ("0000", "FFFF-FFFF", "XXXXXXXX") once separators are ignored.
 inline bool is_one_repeated_char(std::string_view v) noexcept {
   char first = 0;
   for (char c : v) {
     if (c == '-' || c == ':' || c == ' ' || c == '.') continue;
-    if (first == 0) first = lower_ascii(c);
-    else if (lower_ascii(c) != first) return false;
+    if (first == 0)
+      first = lower_ascii(c);
+    else if (lower_ascii(c) != first)
+      return false;
   }
   return true;
 }
@@ -3605,9 +3628,9 @@ namespace airlock {
 // The classes a fingerprint is made of. `platform` is a gate; disk, nic, os and board are the strong classes.
 enum class component_class { platform, disk, nic, os, board };
 
-inline constexpr std::array<component_class, 5> all_component_classes = {
-    component_class::platform, component_class::disk, component_class::nic, component_class::os,
-    component_class::board};
+inline constexpr std::array<component_class, 5> all_component_classes = {component_class::platform,
+                                                                         component_class::disk, component_class::nic,
+                                                                         component_class::os, component_class::board};
 
 inline constexpr std::string_view match_policy_id = "airlock-match-v1";
 
@@ -3673,10 +3696,10 @@ struct match_report {
   std::vector<class_result> classes;  // every recorded class, in component_class order
   int strong_recorded = 0;            // N: recorded strong classes
   int strong_matched = 0;
-  int needed = 0;                     // strong classes that must match
-  int drift = 0;                      // recorded strong classes not matched
-  int changes_tolerated = 0;          // further strong-class changes that still pass (0 when failing)
-  std::string reason;                 // one line, empty when ok
+  int needed = 0;             // strong classes that must match
+  int drift = 0;              // recorded strong classes not matched
+  int changes_tolerated = 0;  // further strong-class changes that still pass (0 when failing)
+  std::string reason;         // one line, empty when ok
 };
 
 namespace detail {
@@ -3690,7 +3713,10 @@ inline bool hashes_overlap(const std::vector<std::string>& recorded, const std::
   std::size_t i = 0, j = 0;
   while (i < a.size() && j < b.size()) {
     if (a[i] == b[j]) return true;
-    if (a[i] < b[j]) ++i; else ++j;
+    if (a[i] < b[j])
+      ++i;
+    else
+      ++j;
   }
   return false;
 }
@@ -3818,8 +3844,8 @@ struct machine_snapshot {
   }
   bool is_container() const noexcept { return environment == environment_kind::container; }
   friend bool operator==(const machine_snapshot& a, const machine_snapshot& b) noexcept {
-    return a.platform == b.platform && a.disk == b.disk && a.nic == b.nic && a.os == b.os &&
-           a.board == b.board && a.environment == b.environment && a.evidence == b.evidence &&
+    return a.platform == b.platform && a.disk == b.disk && a.nic == b.nic && a.os == b.os && a.board == b.board &&
+           a.environment == b.environment && a.evidence == b.evidence &&
            a.host_hardware_visible == b.host_hardware_visible;
   }
   friend bool operator!=(const machine_snapshot& a, const machine_snapshot& b) noexcept { return !(a == b); }
@@ -4003,7 +4029,6 @@ class rooted_fs {
   }
 
  public:
-
   // Reads a regular file of at most `cap` bytes; larger files are an error, not a truncation.
   fs_read read(std::string_view path, std::size_t cap = sysfs_read_cap) const { return read_file(path, cap, false); }
 
@@ -4139,8 +4164,12 @@ inline std::optional<mount_entry> parse_mountinfo_line(std::string_view line) {
   const auto major = parse_device_number(fields[2].substr(0, colon));
   const auto minor = parse_device_number(fields[2].substr(colon + 1));
   if (!major || !minor) return std::nullopt;
-  return mount_entry{*major, *minor, unescape_mount_field(fields[3]), unescape_mount_field(fields[4]),
-                     std::string(dash[1]), unescape_mount_field(dash[2])};
+  return mount_entry{*major,
+                     *minor,
+                     unescape_mount_field(fields[3]),
+                     unescape_mount_field(fields[4]),
+                     std::string(dash[1]),
+                     unescape_mount_field(dash[2])};
 }
 
 // The last "/" entry wins: a later mount stacks on top of an earlier one.
@@ -4159,8 +4188,8 @@ inline std::optional<mount_entry> find_root_mount(std::string_view mountinfo) {
 // File systems whose root is not a local disk: there is nothing to bind to, so don't guess.
 inline bool is_diskless_fstype(std::string_view fstype) {
   static constexpr std::array<std::string_view, 16> diskless = {
-      "overlay", "aufs", "zfs", "nfs", "nfs4", "cifs", "smb3", "9p", "virtiofs", "tmpfs", "ramfs", "rootfs",
-      "ceph", "glusterfs", "fuse", "squashfs"};
+      "overlay",  "aufs",  "zfs",   "nfs",    "nfs4", "cifs",      "smb3", "9p",
+      "virtiofs", "tmpfs", "ramfs", "rootfs", "ceph", "glusterfs", "fuse", "squashfs"};
   return std::find(diskless.begin(), diskless.end(), fstype) != diskless.end() || fstype.substr(0, 5) == "fuse.";
 }
 
@@ -4200,8 +4229,8 @@ inline std::optional<std::string> disk_serial(const rooted_fs& fs, const std::st
   }
   const fs_read vpd = fs.read(disk + "/device/vpd_pg80");
   if (vpd.data && vpd.data->size() >= 4 && static_cast<unsigned char>((*vpd.data)[1]) == 0x80) {
-    const std::size_t length = static_cast<unsigned char>((*vpd.data)[2]) * 256u +
-                               static_cast<unsigned char>((*vpd.data)[3]);
+    const std::size_t length =
+        static_cast<unsigned char>((*vpd.data)[2]) * 256u + static_cast<unsigned char>((*vpd.data)[3]);
     if (std::optional<std::string> v = canonical_serial(vpd.data->substr(4, length))) return v;
   }
   const fs_read cid = fs.read(disk + "/device/cid");
@@ -4273,7 +4302,8 @@ inline root_disk_facts find_root_disk(const rooted_fs& fs) {
     facts.reason = "root device not found in sysfs";
     return facts;
   }
-  if (const fs_read dm = fs.read(*node + "/dm/name"); dm.data) facts.device_mapper_name = clean_text(*dm.data).value_or("");
+  if (const fs_read dm = fs.read(*node + "/dm/name"); dm.data)
+    facts.device_mapper_name = clean_text(*dm.data).value_or("");
   read_leaf_serials(fs, *node, facts);
   return facts;
 }
@@ -4403,8 +4433,8 @@ inline std::string cpuid_platform_value(const cpu_identity& id) {
 // Identity fields of /proc/cpuinfo for CPUs without CPUID (ARM, POWER, RISC-V). Clock speeds, flags,
 // BogoMIPS, microcode and serials are left out: they change with load, kernels or belong to `board`.
 inline constexpr std::array<std::string_view, 14> cpuinfo_identity_keys = {
-    "vendor_id",   "cpu family",   "model",       "model name", "stepping",  "CPU implementer", "CPU architecture",
-    "CPU variant", "CPU part",     "CPU revision", "Hardware",  "cpu",       "uarch",           "marchid"};
+    "vendor_id",   "cpu family", "model",        "model name", "stepping", "CPU implementer", "CPU architecture",
+    "CPU variant", "CPU part",   "CPU revision", "Hardware",   "cpu",      "uarch",           "marchid"};
 
 inline std::optional<std::string> cpuinfo_field(std::string_view text, std::string_view key) {
   while (!text.empty()) {
@@ -4434,8 +4464,10 @@ inline class_reading cpuinfo_platform(const rooted_fs& fs) {
     if (!field || field->empty()) continue;
     value += (value.empty() ? "cpuinfo " : ";") + std::string(key) + "=" + *field;
   }
-  if (value.empty()) reading.reason = "no cpu identity";
-  else reading.values.push_back(value);
+  if (value.empty())
+    reading.reason = "no cpu identity";
+  else
+    reading.values.push_back(value);
   return reading;
 }
 
@@ -4484,8 +4516,8 @@ inline std::vector<std::string> container_signals(const rooted_fs& fs, const roo
 }
 
 inline constexpr std::array<std::string_view, 12> vm_dmi_words = {
-    "qemu", "kvm", "vmware", "virtualbox", "innotek", "xen", "virtual machine", "bochs", "parallels",
-    "bhyve", "openstack", "google compute engine"};
+    "qemu",      "kvm",   "vmware",    "virtualbox",           "innotek", "xen", "virtual machine", "bochs",
+    "parallels", "bhyve", "openstack", "google compute engine"};
 
 inline std::vector<std::string> vm_signals(const rooted_fs& fs, const std::optional<cpu_identity>& cpu) {
   std::vector<std::string> found;
@@ -4600,8 +4632,7 @@ inline class_reading collect_nic(const rooted_fs& fs, const system_probes& probe
     if (std::optional<std::string> mac = permanent_mac(fs, probes, name, base)) reading.values.push_back(*mac);
   }
   sort_unique(reading.values);
-  if (reading.values.empty())
-    reading.reason = saw_physical ? "no permanent MAC" : "no physical network interface";
+  if (reading.values.empty()) reading.reason = saw_physical ? "no permanent MAC" : "no physical network interface";
   return reading;
 }
 
@@ -4638,11 +4669,16 @@ inline std::optional<std::string> valid_machine_id(const fs_read& file, std::str
     hex = hex && ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'));
     zero = zero && c == '0';
   }
-  if (text.empty()) why = "machine-id empty";
-  else if (text == "uninitialized") why = "machine-id uninitialized";
-  else if (!hex) why = "machine-id malformed";
-  else if (zero) why = "machine-id all zeros";
-  else return std::string(text);
+  if (text.empty())
+    why = "machine-id empty";
+  else if (text == "uninitialized")
+    why = "machine-id uninitialized";
+  else if (!hex)
+    why = "machine-id malformed";
+  else if (zero)
+    why = "machine-id all zeros";
+  else
+    return std::string(text);
   return std::nullopt;
 }
 
@@ -4824,8 +4860,8 @@ inline std::string component_hash(const std::array<std::uint8_t, 32>& salt, comp
   std::string message(to_string(c));
   message += '\n';
   message += canonical_value;
-  const auto mac = hmac_sha256(salt.data(), salt.size(), reinterpret_cast<const std::uint8_t*>(message.data()),
-                               message.size());
+  const auto mac =
+      hmac_sha256(salt.data(), salt.size(), reinterpret_cast<const std::uint8_t*>(message.data()), message.size());
   static constexpr char hex[] = "0123456789abcdef";
   std::string out;
   for (std::size_t i = 0; i < 16; ++i) {
@@ -4856,6 +4892,36 @@ inline hashed_machine hash_snapshot(const machine_snapshot& snap, std::string_vi
 #endif  // AIRLOCK_HWID_HASH_HPP
 
 #endif  // AIRLOCK_HWID_HPP
+// ----- verifier/include/airlock/key_id.hpp -----
+// Key ids: the short, stable name of a vendor public key.
+#ifndef AIRLOCK_KEY_ID_HPP
+#define AIRLOCK_KEY_ID_HPP
+
+#include <array>
+#include <cstdint>
+#include <string>
+
+
+namespace airlock {
+
+// The first 8 bytes of SHA-256 over the 32 raw public-key bytes, as 16
+// lowercase hex digits. Not noexcept: the 16-character string exceeds the
+// small-string buffer of common libraries, so it allocates, and the only
+// exception it can throw is std::bad_alloc.
+inline std::string key_id_of(const std::array<std::uint8_t, 32>& public_key) {
+  static constexpr char hex_digits[] = "0123456789abcdef";
+  const auto digest = sha256_digest(public_key.data(), public_key.size());
+  std::string id(16, '0');
+  for (std::size_t i = 0; i < 8; ++i) {
+    id[2 * i] = hex_digits[digest[i] >> 4];
+    id[2 * i + 1] = hex_digits[digest[i] & 0x0f];
+  }
+  return id;
+}
+
+}  // namespace airlock
+
+#endif  // AIRLOCK_KEY_ID_HPP
 // ----- verifier/include/airlock/reason.hpp -----
 // Why a license check failed: one reason per distinct cause, each with a
 // stable token that the tools, the JSON output and the docs all use.
@@ -4869,24 +4935,24 @@ namespace airlock {
 // Listed in the order the checks run: a lower-level failure (reading,
 // parsing, signature) is never reported as a higher-level one.
 enum class reason {
-    ok,
-    unreadable,              // the license file could not be read
-    malformed,               // not a license file of this format (line, column)
-    unsupported_version,     // a license format this verifier does not know
-    unknown_key,             // signed by a key that is not trusted here
-    bad_signature,           // the signature does not match the contents
-    key_id_mismatch,         // the body names another key than the signature
-    wrong_product,           // a license for another product
-    clock_rolled_back,       // the clock is earlier than time already seen
-    not_yet_valid,           // before not_before
-    expired,                 // after expires (and any grace period)
-    build_too_new,           // this build is newer than updates_until
-    unbindable_environment,  // a container, and the license does not allow it
-    machine_mismatch,        // bound to another machine
+  ok,
+  unreadable,              // the license file could not be read
+  malformed,               // not a license file of this format (line, column)
+  unsupported_version,     // a license format this verifier does not know
+  unknown_key,             // signed by a key that is not trusted here
+  bad_signature,           // the signature does not match the contents
+  key_id_mismatch,         // the body names another key than the signature
+  wrong_product,           // a license for another product
+  clock_rolled_back,       // the clock is earlier than time already seen
+  not_yet_valid,           // before not_before
+  expired,                 // after expires (and any grace period)
+  build_too_new,           // this build is newer than updates_until
+  unbindable_environment,  // a container, and the license does not allow it
+  machine_mismatch,        // bound to another machine
 };
 
 [[nodiscard]] constexpr std::string_view to_string(reason r) noexcept {
-    switch (r) {
+  switch (r) {
     case reason::ok: return "ok";
     case reason::unreadable: return "unreadable";
     case reason::malformed: return "malformed";
@@ -4901,8 +4967,8 @@ enum class reason {
     case reason::build_too_new: return "build_too_new";
     case reason::unbindable_environment: return "unbindable_environment";
     case reason::machine_mismatch: return "machine_mismatch";
-    }
-    return "unknown";
+  }
+  return "unknown";
 }
 
 }  // namespace airlock
@@ -4925,130 +4991,47 @@ enum class reason {
 namespace airlock {
 
 class trust_store {
-public:
-    // Adds a key from its 32 raw bytes (the array `airlock pubkey --format
-    // cpp` prints). False when the bytes are not a valid Ed25519 key.
-    bool add(const std::uint8_t* public_key, std::size_t size) noexcept {
-        const auto key = ed25519::public_key::decode(public_key, size);
-        if (!key) return false;
-        try {
-            if (find(key_id_of(key->bytes())) == nullptr) anchors_.push_back({key_id_of(key->bytes()), *key});
-            return true;
-        } catch (...) {
-            return false;
-        }
+ public:
+  // Adds a key from its 32 raw bytes (the array `airlock pubkey --format
+  // cpp` prints). False when the bytes are not a valid Ed25519 key.
+  bool add(const std::uint8_t* public_key, std::size_t size) noexcept {
+    const auto key = ed25519::public_key::decode(public_key, size);
+    if (!key) return false;
+    try {
+      if (find(key_id_of(key->bytes())) == nullptr) anchors_.push_back({key_id_of(key->bytes()), *key});
+      return true;
+    } catch (...) {
+      return false;
     }
+  }
 
-    template <std::size_t N>
-    bool add(const unsigned char (&public_key)[N]) noexcept {
-        static_assert(N == 32, "an Ed25519 public key is 32 bytes");
-        return add(public_key, N);
-    }
+  template <std::size_t N>
+  bool add(const unsigned char (&public_key)[N]) noexcept {
+    static_assert(N == 32, "an Ed25519 public key is 32 bytes");
+    return add(public_key, N);
+  }
 
-    // Adds a key from SubjectPublicKeyInfo PEM text (the vendor.pub file).
-    bool add_pem(std::string_view pem) noexcept {
-        const auto raw = format::public_key_from_pem(pem);
-        return raw && add(raw->data(), raw->size());
-    }
+  // Adds a key from SubjectPublicKeyInfo PEM text (the vendor.pub file).
+  bool add_pem(std::string_view pem) noexcept {
+    const auto raw = format::public_key_from_pem(pem);
+    return raw && add(raw->data(), raw->size());
+  }
 
-    // The trusted key with this id, or nullptr.
-    const ed25519::public_key* find(std::string_view key_id) const noexcept {
-        for (const anchor& a : anchors_)
-            if (a.key_id == key_id) return &a.key;
-        return nullptr;
-    }
+  // The trusted key with this id, or nullptr.
+  const ed25519::public_key* find(std::string_view key_id) const noexcept {
+    for (const anchor& a : anchors_)
+      if (a.key_id == key_id) return &a.key;
+    return nullptr;
+  }
 
-    std::size_t size() const noexcept { return anchors_.size(); }
+  std::size_t size() const noexcept { return anchors_.size(); }
 
-private:
-    struct anchor {
-        std::string key_id;
-        ed25519::public_key key;
-    };
-    std::vector<anchor> anchors_;
-};
-
-}  // namespace airlock
-
-#endif
-// ----- verifier/include/airlock/verify_result.hpp -----
-// What a license check takes (verify_options) and gives back (verify_result).
-#ifndef AIRLOCK_VERIFY_RESULT_HPP
-#define AIRLOCK_VERIFY_RESULT_HPP
-
-#include <cstdint>
-#include <optional>
-#include <string>
-#include <string_view>
-#include <utility>
-#include <vector>
-
-
-namespace airlock {
-
-enum class warning_kind {
-    expires_soon,        // fewer than expiry_warning_days left
-    grace_period,        // expired, still accepted within grace_days
-    binding_fragile,     // one more hardware change will break the binding
-    machine_not_checked, // the caller turned the machine check off
-    maintenance_not_checked, // updates_until is set but the caller gave no build date
-};
-
-struct warning {
-    warning_kind kind;
-    std::string message;
-};
-
-[[nodiscard]] constexpr std::string_view to_string(warning_kind k) noexcept {
-    switch (k) {
-    case warning_kind::expires_soon: return "expires_soon";
-    case warning_kind::grace_period: return "grace_period";
-    case warning_kind::binding_fragile: return "binding_fragile";
-    case warning_kind::machine_not_checked: return "machine_not_checked";
-    case warning_kind::maintenance_not_checked: return "maintenance_not_checked";
-    }
-    return "unknown";
-}
-
-struct verify_options {
-    std::string product;                     // the product this build is
-    std::optional<format::date> build_date;  // this build's release date, for updates_until
-    std::optional<std::int64_t> now;         // Unix seconds; default: the system clock
-    // The machine to check against; default: read this machine.
-    std::optional<hwid::machine_snapshot> machine;
-    bool check_machine = true;               // false: signature and dates only (support desks)
-    int grace_days = 0;                      // accept this many days after expiry, with a warning
-    int expiry_warning_days = 30;
-    std::int64_t clock_tolerance_seconds = 24 * 3600;
-    // Optional file where the latest time seen is kept (with a MAC), so a
-    // clock set back below it is noticed. Empty: not used.
-    std::string clock_state_file;
-};
-
-struct verify_result {
-    reason why = reason::malformed;
-    std::string message;                // one line for people
-    std::size_t line = 0, column = 0;   // where a malformed license went wrong
-    bool signature_valid = false;       // the fields below come from a signed license
-    format::license license;            // valid when signature_valid
-    bool machine_checked = false;
-    match_report binding;               // valid when machine_checked
-    std::vector<warning> warnings;
-
-    [[nodiscard]] bool ok() const noexcept { return why == reason::ok; }
-    [[nodiscard]] bool has_feature(std::string_view name) const noexcept {
-        if (!ok()) return false;
-        for (const auto& f : license.features)
-            if (f == name) return true;
-        return false;
-    }
-    // The limit's value, or nullopt when the license sets none (or fails).
-    [[nodiscard]] std::optional<std::int64_t> limit(std::string_view name) const noexcept {
-        if (!ok()) return std::nullopt;
-        for (const auto& l : license.limits)
-            if (l.name == name) return l.value;
-        return std::nullopt;
-    }
+ private:
+  struct anchor {
+    std::string key_id;
+    ed25519::public_key key;
+  };
+  std::vector<anchor> anchors_;
 };
 
 }  // namespace airlock
@@ -5109,74 +5092,158 @@ inline constexpr std::string_view clock_state_tag = "airlock-clock-v1";
 // MAC = HMAC-SHA-256(key = SHA-256(tag || signature), tag SP id SP seconds).
 inline std::string clock_state_mac(const std::array<std::uint8_t, 64>& signature, std::string_view license_id,
                                    std::int64_t seconds) {
-    sha256 key_hash;
-    key_hash.update(reinterpret_cast<const std::uint8_t*>(clock_state_tag.data()), clock_state_tag.size());
-    key_hash.update(signature.data(), signature.size());
-    const auto key = key_hash.finish();
-    const std::string message = std::string(clock_state_tag) + " " + std::string(license_id) + " " + std::to_string(seconds);
-    const auto mac = hmac_sha256(key.data(), key.size(), reinterpret_cast<const std::uint8_t*>(message.data()),
-                                 message.size());
-    return format::hex_encode(mac);
+  sha256 key_hash;
+  key_hash.update(reinterpret_cast<const std::uint8_t*>(clock_state_tag.data()), clock_state_tag.size());
+  key_hash.update(signature.data(), signature.size());
+  const auto key = key_hash.finish();
+  const std::string message =
+      std::string(clock_state_tag) + " " + std::string(license_id) + " " + std::to_string(seconds);
+  const auto mac =
+      hmac_sha256(key.data(), key.size(), reinterpret_cast<const std::uint8_t*>(message.data()), message.size());
+  return format::hex_encode(mac);
 }
 
 enum class clock_state_status { absent, valid, altered };
 
 struct clock_state {
-    clock_state_status status = clock_state_status::absent;
-    std::int64_t latest_seen = 0;
+  clock_state_status status = clock_state_status::absent;
+  std::int64_t latest_seen = 0;
 };
 
 // A state line written for another license id (the one a renewal replaced):
 // its MAC cannot be checked without that license, so it counts as absent and
 // is overwritten; the new license's issue time is then the lower bound.
 inline bool belongs_to_another_license(std::string_view line, std::string_view license_id) {
-    const std::size_t tag = clock_state_tag.size();
-    if (line.substr(0, tag) != clock_state_tag || line.size() <= tag || line[tag] != ' ') return false;
-    const std::size_t end = line.find(' ', tag + 1);
-    return end != std::string_view::npos && end > tag + 1 && line.substr(tag + 1, end - tag - 1) != license_id;
+  const std::size_t tag = clock_state_tag.size();
+  if (line.substr(0, tag) != clock_state_tag || line.size() <= tag || line[tag] != ' ') return false;
+  const std::size_t end = line.find(' ', tag + 1);
+  return end != std::string_view::npos && end > tag + 1 && line.substr(tag + 1, end - tag - 1) != license_id;
 }
 
 // The file is one line: "airlock-clock-v1 <license id> <seconds> <mac>".
 inline clock_state read_clock_state(const std::string& path, const std::array<std::uint8_t, 64>& signature,
                                     std::string_view license_id) {
-    clock_state state;
-    std::FILE* f = std::fopen(path.c_str(), "rb");
-    if (!f) return state;
-    char buf[256] = {};
-    const std::size_t n = std::fread(buf, 1, sizeof buf - 1, f);
-    std::fclose(f);
-    state.status = clock_state_status::altered;
-    const std::string line(buf, n);
-    if (belongs_to_another_license(line, license_id)) return clock_state{};
-    const std::string prefix = std::string(clock_state_tag) + " " + std::string(license_id) + " ";
-    if (line.compare(0, prefix.size(), prefix) != 0) return state;
-    const std::size_t space = line.find(' ', prefix.size());
-    if (space == std::string::npos || space == prefix.size() || space - prefix.size() > 18) return state;
-    std::int64_t seconds = 0;
-    for (std::size_t i = prefix.size(); i < space; ++i) {
-        if (line[i] < '0' || line[i] > '9') return state;
-        seconds = seconds * 10 + (line[i] - '0');
-    }
-    if (line.substr(space + 1) != clock_state_mac(signature, license_id, seconds) + "\n") return state;
-    state.status = clock_state_status::valid;
-    state.latest_seen = seconds;
-    return state;
+  clock_state state;
+  std::FILE* f = std::fopen(path.c_str(), "rb");
+  if (!f) return state;
+  char buf[256] = {};
+  const std::size_t n = std::fread(buf, 1, sizeof buf - 1, f);
+  std::fclose(f);
+  state.status = clock_state_status::altered;
+  const std::string line(buf, n);
+  if (belongs_to_another_license(line, license_id)) return clock_state{};
+  const std::string prefix = std::string(clock_state_tag) + " " + std::string(license_id) + " ";
+  if (line.compare(0, prefix.size(), prefix) != 0) return state;
+  const std::size_t space = line.find(' ', prefix.size());
+  if (space == std::string::npos || space == prefix.size() || space - prefix.size() > 18) return state;
+  std::int64_t seconds = 0;
+  for (std::size_t i = prefix.size(); i < space; ++i) {
+    if (line[i] < '0' || line[i] > '9') return state;
+    seconds = seconds * 10 + (line[i] - '0');
+  }
+  if (line.substr(space + 1) != clock_state_mac(signature, license_id, seconds) + "\n") return state;
+  state.status = clock_state_status::valid;
+  state.latest_seen = seconds;
+  return state;
 }
 
 // Best effort: a state file that cannot be written must not fail a license.
 inline void write_clock_state(const std::string& path, const std::array<std::uint8_t, 64>& signature,
                               std::string_view license_id, std::int64_t seconds) {
-    if (seconds < 0) return;
-    const std::string line = std::string(clock_state_tag) + " " + std::string(license_id) + " " +
-                             std::to_string(seconds) + " " + clock_state_mac(signature, license_id, seconds) + "\n";
-    const std::string tmp = path + ".tmp";
-    std::FILE* f = std::fopen(tmp.c_str(), "wb");
-    if (!f) return;
-    const bool written = std::fwrite(line.data(), 1, line.size(), f) == line.size();
-    if (std::fclose(f) != 0 || !written || std::rename(tmp.c_str(), path.c_str()) != 0) std::remove(tmp.c_str());
+  if (seconds < 0) return;
+  const std::string line = std::string(clock_state_tag) + " " + std::string(license_id) + " " +
+                           std::to_string(seconds) + " " + clock_state_mac(signature, license_id, seconds) + "\n";
+  const std::string tmp = path + ".tmp";
+  std::FILE* f = std::fopen(tmp.c_str(), "wb");
+  if (!f) return;
+  const bool written = std::fwrite(line.data(), 1, line.size(), f) == line.size();
+  if (std::fclose(f) != 0 || !written || std::rename(tmp.c_str(), path.c_str()) != 0) std::remove(tmp.c_str());
 }
 
 }  // namespace airlock::detail
+
+#endif
+// ----- verifier/include/airlock/verify_result.hpp -----
+// What a license check takes (verify_options) and gives back (verify_result).
+#ifndef AIRLOCK_VERIFY_RESULT_HPP
+#define AIRLOCK_VERIFY_RESULT_HPP
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+
+namespace airlock {
+
+enum class warning_kind {
+  expires_soon,             // fewer than expiry_warning_days left
+  grace_period,             // expired, still accepted within grace_days
+  binding_fragile,          // one more hardware change will break the binding
+  machine_not_checked,      // the caller turned the machine check off
+  maintenance_not_checked,  // updates_until is set but the caller gave no build date
+};
+
+struct warning {
+  warning_kind kind;
+  std::string message;
+};
+
+[[nodiscard]] constexpr std::string_view to_string(warning_kind k) noexcept {
+  switch (k) {
+    case warning_kind::expires_soon: return "expires_soon";
+    case warning_kind::grace_period: return "grace_period";
+    case warning_kind::binding_fragile: return "binding_fragile";
+    case warning_kind::machine_not_checked: return "machine_not_checked";
+    case warning_kind::maintenance_not_checked: return "maintenance_not_checked";
+  }
+  return "unknown";
+}
+
+struct verify_options {
+  std::string product;                     // the product this build is
+  std::optional<format::date> build_date;  // this build's release date, for updates_until
+  std::optional<std::int64_t> now;         // Unix seconds; default: the system clock
+  // The machine to check against; default: read this machine.
+  std::optional<hwid::machine_snapshot> machine;
+  bool check_machine = true;  // false: signature and dates only (support desks)
+  int grace_days = 0;         // accept this many days after expiry, with a warning
+  int expiry_warning_days = 30;
+  std::int64_t clock_tolerance_seconds = 24 * 3600;
+  // Optional file where the latest time seen is kept (with a MAC), so a
+  // clock set back below it is noticed. Empty: not used.
+  std::string clock_state_file;
+};
+
+struct verify_result {
+  reason why = reason::malformed;
+  std::string message;               // one line for people
+  std::size_t line = 0, column = 0;  // where a malformed license went wrong
+  bool signature_valid = false;      // the fields below come from a signed license
+  format::license license;           // valid when signature_valid
+  bool machine_checked = false;
+  match_report binding;  // valid when machine_checked
+  std::vector<warning> warnings;
+
+  [[nodiscard]] bool ok() const noexcept { return why == reason::ok; }
+  [[nodiscard]] bool has_feature(std::string_view name) const noexcept {
+    if (!ok()) return false;
+    for (const auto& f : license.features)
+      if (f == name) return true;
+    return false;
+  }
+  // The limit's value, or nullopt when the license sets none (or fails).
+  [[nodiscard]] std::optional<std::int64_t> limit(std::string_view name) const noexcept {
+    if (!ok()) return std::nullopt;
+    for (const auto& l : license.limits)
+      if (l.name == name) return l.value;
+    return std::nullopt;
+  }
+};
+
+}  // namespace airlock
 
 #endif
 
@@ -5185,195 +5252,197 @@ namespace airlock::detail {
 inline constexpr std::size_t max_license_size = 64 * 1024;
 
 inline bool fail(verify_result& r, reason why, std::string message) {
-    r.why = why;
-    r.message = std::move(message);
-    return false;
+  r.why = why;
+  r.message = std::move(message);
+  return false;
 }
 
 // Reads at most max_license_size bytes. A larger file is malformed, as the
 // same text given to verify_license would be; it is never read whole.
 inline bool read_capped(const std::string& path, std::string& out, verify_result& r) {
-    std::FILE* f = std::fopen(path.c_str(), "rb");
-    if (!f) return fail(r, reason::unreadable, path + ": cannot open the license file");
-    char buf[4096];
-    std::size_t n = 0;
-    while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) {
-        if (out.size() + n > max_license_size) {
-            std::fclose(f);
-            return fail(r, reason::malformed, path + ": larger than 65536 bytes, so not a license");
-        }
-        out.append(buf, n);
+  std::FILE* f = std::fopen(path.c_str(), "rb");
+  if (!f) return fail(r, reason::unreadable, path + ": cannot open the license file");
+  char buf[4096];
+  std::size_t n = 0;
+  while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) {
+    if (out.size() + n > max_license_size) {
+      std::fclose(f);
+      return fail(r, reason::malformed, path + ": larger than 65536 bytes, so not a license");
     }
-    const bool failed = std::ferror(f) != 0;
-    std::fclose(f);
-    return !failed || fail(r, reason::unreadable, path + ": cannot read the license file (is it a folder?)");
+    out.append(buf, n);
+  }
+  const bool failed = std::ferror(f) != 0;
+  std::fclose(f);
+  return !failed || fail(r, reason::unreadable, path + ": cannot read the license file (is it a folder?)");
 }
 
 inline std::int64_t system_now() {
-    using namespace std::chrono;
-    return duration_cast<seconds>(system_clock::now().time_since_epoch()).count();
+  using namespace std::chrono;
+  return duration_cast<seconds>(system_clock::now().time_since_epoch()).count();
 }
 
 inline bool fail_parse(verify_result& r, const format::parse_error& e) {
-    r.line = e.line;
-    r.column = e.column;
-    const reason why = e.kind == format::error_kind::unsupported_version ? reason::unsupported_version : reason::malformed;
-    return fail(r, why, "line " + std::to_string(e.line) + ", column " + std::to_string(e.column) + ": " + e.message);
+  r.line = e.line;
+  r.column = e.column;
+  const reason why =
+      e.kind == format::error_kind::unsupported_version ? reason::unsupported_version : reason::malformed;
+  return fail(r, why, "line " + std::to_string(e.line) + ", column " + std::to_string(e.column) + ": " + e.message);
 }
 
 // The one field read before the signature is checked: a file of another
 // format version is reported as such rather than as a bad signature.
 inline bool check_declared_version(std::string_view body, verify_result& r) {
-    std::size_t line = 1;
-    for (std::size_t pos = 0; pos < body.size(); ++line) {
-        std::size_t end = body.find('\n', pos);
-        if (end == std::string_view::npos) end = body.size();
-        const std::string_view text = body.substr(pos, end - pos);
-        if (text.substr(0, 9) == "format = ") {
-            const std::string_view value = text.substr(9);
-            // Only another integer is another version; anything else is for the parser to reject.
-            if (value == "1" || value.empty() || value.find_first_not_of("0123456789") != std::string_view::npos)
-                return true;
-            r.line = line;
-            r.column = 10;
-            return fail(r, reason::unsupported_version,
-                        "line " + std::to_string(line) + ": license " + std::string(text) + " is not supported by this verifier (format 1)");
-        }
-        pos = end + 1;
+  std::size_t line = 1;
+  for (std::size_t pos = 0; pos < body.size(); ++line) {
+    std::size_t end = body.find('\n', pos);
+    if (end == std::string_view::npos) end = body.size();
+    const std::string_view text = body.substr(pos, end - pos);
+    if (text.substr(0, 9) == "format = ") {
+      const std::string_view value = text.substr(9);
+      // Only another integer is another version; anything else is for the parser to reject.
+      if (value == "1" || value.empty() || value.find_first_not_of("0123456789") != std::string_view::npos) return true;
+      r.line = line;
+      r.column = 10;
+      return fail(r, reason::unsupported_version,
+                  "line " + std::to_string(line) + ": license " + std::string(text) +
+                      " is not supported by this verifier (format 1)");
     }
-    return true;  // no format line: the parser reports it as malformed
+    pos = end + 1;
+  }
+  return true;  // no format line: the parser reports it as malformed
 }
 
 // Step 1: split off the signature table, find the key, verify the bytes.
 struct signed_license {
-    std::string body;
-    format::signature_block signature;
+  std::string body;
+  format::signature_block signature;
 };
 
-inline bool check_signature(std::string_view raw, const trust_store& trusted, signed_license& out,
-                            verify_result& r) {
-    if (raw.size() > max_license_size) return fail(r, reason::malformed, "larger than 65536 bytes, so not a license");
-    auto split = format::split_license(format::normalize_line_endings(raw));
-    if (!split.ok()) return fail_parse(r, split.error);
-    out.body = std::move(split.value->body);
-    out.signature = std::move(split.value->signature);
-    if (!check_declared_version(out.body, r)) return false;
-    const ed25519::public_key* key = trusted.find(out.signature.key_id);
-    if (!key) return fail(r, reason::unknown_key, "signed by key " + out.signature.key_id + ", which is not trusted here");
-    const std::string message = format::signed_message(out.body);
-    if (!key->verify(reinterpret_cast<const std::uint8_t*>(message.data()), message.size(),
-                     out.signature.value.data(), out.signature.value.size()))
-        return fail(r, reason::bad_signature, "the signature does not match the license (was it edited?)");
-    r.signature_valid = true;
-    return true;
+inline bool check_signature(std::string_view raw, const trust_store& trusted, signed_license& out, verify_result& r) {
+  if (raw.size() > max_license_size) return fail(r, reason::malformed, "larger than 65536 bytes, so not a license");
+  auto split = format::split_license(format::normalize_line_endings(raw));
+  if (!split.ok()) return fail_parse(r, split.error);
+  out.body = std::move(split.value->body);
+  out.signature = std::move(split.value->signature);
+  if (!check_declared_version(out.body, r)) return false;
+  const ed25519::public_key* key = trusted.find(out.signature.key_id);
+  if (!key)
+    return fail(r, reason::unknown_key, "signed by key " + out.signature.key_id + ", which is not trusted here");
+  const std::string message = format::signed_message(out.body);
+  if (!key->verify(reinterpret_cast<const std::uint8_t*>(message.data()), message.size(), out.signature.value.data(),
+                   out.signature.value.size()))
+    return fail(r, reason::bad_signature, "the signature does not match the license (was it edited?)");
+  r.signature_valid = true;
+  return true;
 }
 
 // Step 2: the signed body's fields.
 inline bool check_fields(const signed_license& s, const verify_options& options, verify_result& r) {
-    auto parsed = format::parse_license_body(s.body);
-    if (!parsed.ok()) {
-        r.signature_valid = false;
-        return fail_parse(r, parsed.error);
-    }
-    r.license = std::move(*parsed.value);
-    if (r.license.key_id != s.signature.key_id)
-        return fail(r, reason::key_id_mismatch,
-                    "the license names key " + r.license.key_id + " but is signed by " + s.signature.key_id);
-    if (r.license.product != options.product)
-        return fail(r, reason::wrong_product,
-                    "the license is for '" + r.license.product + "', not '" + options.product + "'");
-    return true;
+  auto parsed = format::parse_license_body(s.body);
+  if (!parsed.ok()) {
+    r.signature_valid = false;
+    return fail_parse(r, parsed.error);
+  }
+  r.license = std::move(*parsed.value);
+  if (r.license.key_id != s.signature.key_id)
+    return fail(r, reason::key_id_mismatch,
+                "the license names key " + r.license.key_id + " but is signed by " + s.signature.key_id);
+  if (r.license.product != options.product)
+    return fail(r, reason::wrong_product,
+                "the license is for '" + r.license.product + "', not '" + options.product + "'");
+  return true;
 }
 
 // Step 3: a clock earlier than the issue time, or than a time already seen.
 inline bool check_clock(const signed_license& s, std::int64_t now, const verify_options& options, verify_result& r) {
-    const std::int64_t issued = r.license.issued.seconds;
-    if (now + options.clock_tolerance_seconds < issued)
-        return fail(r, reason::clock_rolled_back,
-                    "the clock says " + format::to_string(format::utc_time{now}) + ", before the license was issued (" +
-                        format::to_string(r.license.issued) + ")");
-    if (options.clock_state_file.empty()) return true;
-    const auto state = read_clock_state(options.clock_state_file, s.signature.value, r.license.id);
-    if (state.status == clock_state_status::altered)
-        return fail(r, reason::clock_rolled_back, options.clock_state_file + ": the clock state file was altered");
-    if (state.status == clock_state_status::valid && now + options.clock_tolerance_seconds < state.latest_seen)
-        return fail(r, reason::clock_rolled_back,
-                    "the clock was set back: it says " + format::to_string(format::utc_time{now}) + " but " +
-                        format::to_string(format::utc_time{state.latest_seen}) + " was already seen");
-    const std::int64_t latest = state.status == clock_state_status::valid && state.latest_seen > now ? state.latest_seen : now;
-    write_clock_state(options.clock_state_file, s.signature.value, r.license.id, latest);
-    return true;
+  const std::int64_t issued = r.license.issued.seconds;
+  if (now + options.clock_tolerance_seconds < issued)
+    return fail(r, reason::clock_rolled_back,
+                "the clock says " + format::to_string(format::utc_time{now}) + ", before the license was issued (" +
+                    format::to_string(r.license.issued) + ")");
+  if (options.clock_state_file.empty()) return true;
+  const auto state = read_clock_state(options.clock_state_file, s.signature.value, r.license.id);
+  if (state.status == clock_state_status::altered)
+    return fail(r, reason::clock_rolled_back, options.clock_state_file + ": the clock state file was altered");
+  if (state.status == clock_state_status::valid && now + options.clock_tolerance_seconds < state.latest_seen)
+    return fail(r, reason::clock_rolled_back,
+                "the clock was set back: it says " + format::to_string(format::utc_time{now}) + " but " +
+                    format::to_string(format::utc_time{state.latest_seen}) + " was already seen");
+  const std::int64_t latest =
+      state.status == clock_state_status::valid && state.latest_seen > now ? state.latest_seen : now;
+  write_clock_state(options.clock_state_file, s.signature.value, r.license.id, latest);
+  return true;
 }
 
 // Step 4: validity window (whole UTC days) and maintenance.
 inline bool check_dates(std::int64_t now, const verify_options& options, verify_result& r) {
-    const format::date today = format::utc_date(format::utc_time{now});
-    const format::license& lic = r.license;
-    if (today < lic.not_before)
-        return fail(r, reason::not_yet_valid, "the license is valid from " + format::to_string(lic.not_before));
-    if (lic.expires) {
-        const std::int64_t days_past = format::days_from_civil(today) - format::days_from_civil(*lic.expires);
-        if (days_past > options.grace_days)
-            return fail(r, reason::expired, "the license expired on " + format::to_string(*lic.expires));
-        if (days_past > 0)
-            r.warnings.push_back({warning_kind::grace_period, "the license expired on " + format::to_string(*lic.expires) +
-                                                                  "; grace period ends in " +
-                                                                  std::to_string(options.grace_days - days_past) + " days"});
-        else if (-days_past < options.expiry_warning_days)
-            r.warnings.push_back({warning_kind::expires_soon, "the license expires on " + format::to_string(*lic.expires) +
-                                                                  " (" + std::to_string(-days_past) + " days left)"});
-    }
-    if (lic.updates_until && !options.build_date)
-        r.warnings.push_back({warning_kind::maintenance_not_checked,
-                              "the license covers builds up to " + format::to_string(*lic.updates_until) +
-                                  ", but no build date was given, so that was not checked"});
-    if (lic.updates_until && options.build_date && *lic.updates_until < *options.build_date)
-        return fail(r, reason::build_too_new,
-                    "this build (" + format::to_string(*options.build_date) + ") is newer than the maintenance period (" +
-                        format::to_string(*lic.updates_until) + "); older builds stay licensed");
-    return true;
+  const format::date today = format::utc_date(format::utc_time{now});
+  const format::license& lic = r.license;
+  if (today < lic.not_before)
+    return fail(r, reason::not_yet_valid, "the license is valid from " + format::to_string(lic.not_before));
+  if (lic.expires) {
+    const std::int64_t days_past = format::days_from_civil(today) - format::days_from_civil(*lic.expires);
+    if (days_past > options.grace_days)
+      return fail(r, reason::expired, "the license expired on " + format::to_string(*lic.expires));
+    if (days_past > 0)
+      r.warnings.push_back({warning_kind::grace_period, "the license expired on " + format::to_string(*lic.expires) +
+                                                            "; grace period ends in " +
+                                                            std::to_string(options.grace_days - days_past) + " days"});
+    else if (-days_past < options.expiry_warning_days)
+      r.warnings.push_back({warning_kind::expires_soon, "the license expires on " + format::to_string(*lic.expires) +
+                                                            " (" + std::to_string(-days_past) + " days left)"});
+  }
+  if (lic.updates_until && !options.build_date)
+    r.warnings.push_back({warning_kind::maintenance_not_checked,
+                          "the license covers builds up to " + format::to_string(*lic.updates_until) +
+                              ", but no build date was given, so that was not checked"});
+  if (lic.updates_until && options.build_date && *lic.updates_until < *options.build_date)
+    return fail(r, reason::build_too_new,
+                "this build (" + format::to_string(*options.build_date) + ") is newer than the maintenance period (" +
+                    format::to_string(*lic.updates_until) + "); older builds stay licensed");
+  return true;
 }
 
 inline class_hashes recorded_hashes(const format::machine_binding& m) {
-    class_hashes h;
-    h.platform = m.platform;
-    h.disk = m.disk;
-    h.nic = m.nic;
-    h.os = m.os;
-    h.board = m.board;
-    return h;
+  class_hashes h;
+  h.platform = m.platform;
+  h.disk = m.disk;
+  h.nic = m.nic;
+  h.os = m.os;
+  h.board = m.board;
+  return h;
 }
 
 // Step 5: the hardware binding, against the given snapshot or this machine.
 inline bool check_machine(const verify_options& options, verify_result& r) {
-    const format::machine_binding& m = r.license.machine;
-    if (m.unbound) return true;
-    if (!options.check_machine) {
-        r.warnings.push_back({warning_kind::machine_not_checked, "the machine binding was not checked"});
-        return true;
-    }
-    const hwid::machine_snapshot snapshot = options.machine ? *options.machine : hwid::collect(hwid::collect_options{});
-    if (unbindable_environment(snapshot.is_container(), snapshot.host_hardware_visible, m.allow_container))
-        return fail(r, reason::unbindable_environment,
-                    "running in a container, and the license does not allow binding to the host's hardware");
-    const auto current = hwid::hash_snapshot(snapshot, r.license.key_id, r.license.product);
-    r.binding = match_fingerprint(recorded_hashes(m), current);
-    r.machine_checked = true;
-    if (!r.binding.ok) return fail(r, reason::machine_mismatch, "bound to another machine: " + r.binding.reason);
-    if (r.binding.changes_tolerated == 0)
-        r.warnings.push_back({warning_kind::binding_fragile,
-                              "one more hardware change will invalidate this license; ask the vendor for a new one"});
+  const format::machine_binding& m = r.license.machine;
+  if (m.unbound) return true;
+  if (!options.check_machine) {
+    r.warnings.push_back({warning_kind::machine_not_checked, "the machine binding was not checked"});
     return true;
+  }
+  const hwid::machine_snapshot snapshot = options.machine ? *options.machine : hwid::collect(hwid::collect_options{});
+  if (unbindable_environment(snapshot.is_container(), snapshot.host_hardware_visible, m.allow_container))
+    return fail(r, reason::unbindable_environment,
+                "running in a container, and the license does not allow binding to the host's hardware");
+  const auto current = hwid::hash_snapshot(snapshot, r.license.key_id, r.license.product);
+  r.binding = match_fingerprint(recorded_hashes(m), current);
+  r.machine_checked = true;
+  if (!r.binding.ok) return fail(r, reason::machine_mismatch, "bound to another machine: " + r.binding.reason);
+  if (r.binding.changes_tolerated == 0)
+    r.warnings.push_back({warning_kind::binding_fragile,
+                          "one more hardware change will invalidate this license; ask the vendor for a new one"});
+  return true;
 }
 
 inline void run_checks(std::string_view text, const trust_store& trusted, const verify_options& options,
                        verify_result& r) {
-    signed_license s;
-    if (!check_signature(text, trusted, s, r) || !check_fields(s, options, r)) return;
-    const std::int64_t now = options.now ? *options.now : system_now();
-    if (!check_clock(s, now, options, r) || !check_dates(now, options, r) || !check_machine(options, r)) return;
-    r.why = reason::ok;
-    r.message = "valid license " + r.license.id + " for " + r.license.licensee;
+  signed_license s;
+  if (!check_signature(text, trusted, s, r) || !check_fields(s, options, r)) return;
+  const std::int64_t now = options.now ? *options.now : system_now();
+  if (!check_clock(s, now, options, r) || !check_dates(now, options, r) || !check_machine(options, r)) return;
+  r.why = reason::ok;
+  r.message = "valid license " + r.license.id + " for " + r.license.licensee;
 }
 
 }  // namespace airlock::detail
@@ -5385,32 +5454,44 @@ namespace airlock {
 // Checks license text (as read from the file) for this product.
 [[nodiscard]] inline verify_result verify_license(std::string_view text, const trust_store& trusted,
                                                   const verify_options& options) noexcept {
-    verify_result result;
-    try {
-        detail::run_checks(text, trusted, options, result);
-    } catch (...) {
-        result = verify_result{};
-        result.why = reason::unreadable;
-        result.message = "out of memory while checking the license";
-    }
-    return result;
+  verify_result result;
+  try {
+    detail::run_checks(text, trusted, options, result);
+  } catch (...) {
+    result = verify_result{};
+    result.why = reason::unreadable;
+    result.message = "out of memory while checking the license";
+  }
+  return result;
 }
 
 // Reads the file (at most 64 KiB; a larger one is malformed) and checks it.
 [[nodiscard]] inline verify_result verify_license_file(const std::string& path, const trust_store& trusted,
                                                        const verify_options& options) noexcept {
-    verify_result result;
-    try {
-        std::string text;
-        if (!detail::read_capped(path, text, result)) return result;
-        return verify_license(text, trusted, options);
-    } catch (...) {
-        result = verify_result{};
-        result.why = reason::unreadable;
-        result.message = "out of memory while reading the license";
-        return result;
-    }
+  verify_result result;
+  try {
+    std::string text;
+    if (!detail::read_capped(path, text, result)) return result;
+    return verify_license(text, trusted, options);
+  } catch (...) {
+    result = verify_result{};
+    result.why = reason::unreadable;
+    result.message = "out of memory while reading the license";
+    return result;
+  }
 }
+
+}  // namespace airlock
+
+#endif
+// ----- verifier/include/airlock/version.hpp -----
+// The one place that says which Airlock release this is.
+#ifndef AIRLOCK_VERSION_HPP
+#define AIRLOCK_VERSION_HPP
+
+namespace airlock {
+
+inline constexpr const char* version_string = "0.1.0";
 
 }  // namespace airlock
 

@@ -9,16 +9,16 @@
 #error "airlock requires C++17 or later"
 #endif
 
-#include "airlock/version.hpp"
-#include "airlock/sha2.hpp"
 #include "airlock/ed25519.hpp"
-#include "airlock/key_id.hpp"
 #include "airlock/format/format.hpp"
 #include "airlock/hwid.hpp"
+#include "airlock/key_id.hpp"
 #include "airlock/match.hpp"
 #include "airlock/reason.hpp"
+#include "airlock/sha2.hpp"
 #include "airlock/trust_store.hpp"
-#include "airlock/verify_result.hpp"
 #include "airlock/verify.hpp"
+#include "airlock/verify_result.hpp"
+#include "airlock/version.hpp"
 
 #endif

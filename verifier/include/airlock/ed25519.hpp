@@ -41,7 +41,8 @@ using field = airlock::detail::fe25;
 #endif
 
 // Policy item 3; on success stores -A, the form the equation uses.
-template <class Fe> bool decode_key(const std::uint8_t* bytes, ge_point<Fe>& minus_a) noexcept {
+template <class Fe>
+bool decode_key(const std::uint8_t* bytes, ge_point<Fe>& minus_a) noexcept {
   ge_point<Fe> a{};
   if (!ge_decode(bytes, a) || ge_has_small_order(a)) return false;
   minus_a = ge_negate(a);

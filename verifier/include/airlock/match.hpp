@@ -15,9 +15,9 @@ namespace airlock {
 // The classes a fingerprint is made of. `platform` is a gate; disk, nic, os and board are the strong classes.
 enum class component_class { platform, disk, nic, os, board };
 
-inline constexpr std::array<component_class, 5> all_component_classes = {
-    component_class::platform, component_class::disk, component_class::nic, component_class::os,
-    component_class::board};
+inline constexpr std::array<component_class, 5> all_component_classes = {component_class::platform,
+                                                                         component_class::disk, component_class::nic,
+                                                                         component_class::os, component_class::board};
 
 inline constexpr std::string_view match_policy_id = "airlock-match-v1";
 
@@ -83,10 +83,10 @@ struct match_report {
   std::vector<class_result> classes;  // every recorded class, in component_class order
   int strong_recorded = 0;            // N: recorded strong classes
   int strong_matched = 0;
-  int needed = 0;                     // strong classes that must match
-  int drift = 0;                      // recorded strong classes not matched
-  int changes_tolerated = 0;          // further strong-class changes that still pass (0 when failing)
-  std::string reason;                 // one line, empty when ok
+  int needed = 0;             // strong classes that must match
+  int drift = 0;              // recorded strong classes not matched
+  int changes_tolerated = 0;  // further strong-class changes that still pass (0 when failing)
+  std::string reason;         // one line, empty when ok
 };
 
 namespace detail {
@@ -100,7 +100,10 @@ inline bool hashes_overlap(const std::vector<std::string>& recorded, const std::
   std::size_t i = 0, j = 0;
   while (i < a.size() && j < b.size()) {
     if (a[i] == b[j]) return true;
-    if (a[i] < b[j]) ++i; else ++j;
+    if (a[i] < b[j])
+      ++i;
+    else
+      ++j;
   }
   return false;
 }

@@ -11,24 +11,24 @@ namespace airlock {
 // Listed in the order the checks run: a lower-level failure (reading,
 // parsing, signature) is never reported as a higher-level one.
 enum class reason {
-    ok,
-    unreadable,              // the license file could not be read
-    malformed,               // not a license file of this format (line, column)
-    unsupported_version,     // a license format this verifier does not know
-    unknown_key,             // signed by a key that is not trusted here
-    bad_signature,           // the signature does not match the contents
-    key_id_mismatch,         // the body names another key than the signature
-    wrong_product,           // a license for another product
-    clock_rolled_back,       // the clock is earlier than time already seen
-    not_yet_valid,           // before not_before
-    expired,                 // after expires (and any grace period)
-    build_too_new,           // this build is newer than updates_until
-    unbindable_environment,  // a container, and the license does not allow it
-    machine_mismatch,        // bound to another machine
+  ok,
+  unreadable,              // the license file could not be read
+  malformed,               // not a license file of this format (line, column)
+  unsupported_version,     // a license format this verifier does not know
+  unknown_key,             // signed by a key that is not trusted here
+  bad_signature,           // the signature does not match the contents
+  key_id_mismatch,         // the body names another key than the signature
+  wrong_product,           // a license for another product
+  clock_rolled_back,       // the clock is earlier than time already seen
+  not_yet_valid,           // before not_before
+  expired,                 // after expires (and any grace period)
+  build_too_new,           // this build is newer than updates_until
+  unbindable_environment,  // a container, and the license does not allow it
+  machine_mismatch,        // bound to another machine
 };
 
 [[nodiscard]] constexpr std::string_view to_string(reason r) noexcept {
-    switch (r) {
+  switch (r) {
     case reason::ok: return "ok";
     case reason::unreadable: return "unreadable";
     case reason::malformed: return "malformed";
@@ -43,8 +43,8 @@ enum class reason {
     case reason::build_too_new: return "build_too_new";
     case reason::unbindable_environment: return "unbindable_environment";
     case reason::machine_mismatch: return "machine_mismatch";
-    }
-    return "unknown";
+  }
+  return "unknown";
 }
 
 }  // namespace airlock

@@ -13,9 +13,11 @@ namespace detail {
 
 // The two hash families differ only in word size, round count, rotation
 // amounts and constants (FIPS 180-4 sections 4.1.2, 4.1.3, 4.2.2, 4.2.3).
-template <class Word> struct sha2_traits;
+template <class Word>
+struct sha2_traits;
 
-template <> struct sha2_traits<std::uint32_t> {
+template <>
+struct sha2_traits<std::uint32_t> {
   static constexpr std::size_t rounds = 64;
   static constexpr int big0[3] = {2, 13, 22}, big1[3] = {6, 11, 25};
   static constexpr int small0[3] = {7, 18, 3}, small1[3] = {17, 19, 10};
@@ -31,53 +33,55 @@ template <> struct sha2_traits<std::uint32_t> {
   };
 };
 
-template <> struct sha2_traits<std::uint64_t> {
+template <>
+struct sha2_traits<std::uint64_t> {
   static constexpr std::size_t rounds = 80;
   static constexpr int big0[3] = {28, 34, 39}, big1[3] = {14, 18, 41};
   static constexpr int small0[3] = {1, 8, 7}, small1[3] = {19, 61, 6};
   static constexpr std::uint64_t k[80] = {
-      0x428a2f98d728ae22, 0x7137449123ef65cd, 0xb5c0fbcfec4d3b2f, 0xe9b5dba58189dbbc,
-      0x3956c25bf348b538, 0x59f111f1b605d019, 0x923f82a4af194f9b, 0xab1c5ed5da6d8118,
-      0xd807aa98a3030242, 0x12835b0145706fbe, 0x243185be4ee4b28c, 0x550c7dc3d5ffb4e2,
-      0x72be5d74f27b896f, 0x80deb1fe3b1696b1, 0x9bdc06a725c71235, 0xc19bf174cf692694,
-      0xe49b69c19ef14ad2, 0xefbe4786384f25e3, 0x0fc19dc68b8cd5b5, 0x240ca1cc77ac9c65,
-      0x2de92c6f592b0275, 0x4a7484aa6ea6e483, 0x5cb0a9dcbd41fbd4, 0x76f988da831153b5,
-      0x983e5152ee66dfab, 0xa831c66d2db43210, 0xb00327c898fb213f, 0xbf597fc7beef0ee4,
-      0xc6e00bf33da88fc2, 0xd5a79147930aa725, 0x06ca6351e003826f, 0x142929670a0e6e70,
-      0x27b70a8546d22ffc, 0x2e1b21385c26c926, 0x4d2c6dfc5ac42aed, 0x53380d139d95b3df,
-      0x650a73548baf63de, 0x766a0abb3c77b2a8, 0x81c2c92e47edaee6, 0x92722c851482353b,
-      0xa2bfe8a14cf10364, 0xa81a664bbc423001, 0xc24b8b70d0f89791, 0xc76c51a30654be30,
-      0xd192e819d6ef5218, 0xd69906245565a910, 0xf40e35855771202a, 0x106aa07032bbd1b8,
-      0x19a4c116b8d2d0c8, 0x1e376c085141ab53, 0x2748774cdf8eeb99, 0x34b0bcb5e19b48a8,
-      0x391c0cb3c5c95a63, 0x4ed8aa4ae3418acb, 0x5b9cca4f7763e373, 0x682e6ff3d6b2b8a3,
-      0x748f82ee5defb2fc, 0x78a5636f43172f60, 0x84c87814a1f0ab72, 0x8cc702081a6439ec,
-      0x90befffa23631e28, 0xa4506cebde82bde9, 0xbef9a3f7b2c67915, 0xc67178f2e372532b,
-      0xca273eceea26619c, 0xd186b8c721c0c207, 0xeada7dd6cde0eb1e, 0xf57d4f7fee6ed178,
-      0x06f067aa72176fba, 0x0a637dc5a2c898a6, 0x113f9804bef90dae, 0x1b710b35131c471b,
-      0x28db77f523047d84, 0x32caab7b40c72493, 0x3c9ebe0a15c9bebc, 0x431d67c49c100d4c,
-      0x4cc5d4becb3e42b6, 0x597f299cfc657e2a, 0x5fcb6fab3ad6faec, 0x6c44198c4a475817,
+      0x428a2f98d728ae22, 0x7137449123ef65cd, 0xb5c0fbcfec4d3b2f, 0xe9b5dba58189dbbc, 0x3956c25bf348b538,
+      0x59f111f1b605d019, 0x923f82a4af194f9b, 0xab1c5ed5da6d8118, 0xd807aa98a3030242, 0x12835b0145706fbe,
+      0x243185be4ee4b28c, 0x550c7dc3d5ffb4e2, 0x72be5d74f27b896f, 0x80deb1fe3b1696b1, 0x9bdc06a725c71235,
+      0xc19bf174cf692694, 0xe49b69c19ef14ad2, 0xefbe4786384f25e3, 0x0fc19dc68b8cd5b5, 0x240ca1cc77ac9c65,
+      0x2de92c6f592b0275, 0x4a7484aa6ea6e483, 0x5cb0a9dcbd41fbd4, 0x76f988da831153b5, 0x983e5152ee66dfab,
+      0xa831c66d2db43210, 0xb00327c898fb213f, 0xbf597fc7beef0ee4, 0xc6e00bf33da88fc2, 0xd5a79147930aa725,
+      0x06ca6351e003826f, 0x142929670a0e6e70, 0x27b70a8546d22ffc, 0x2e1b21385c26c926, 0x4d2c6dfc5ac42aed,
+      0x53380d139d95b3df, 0x650a73548baf63de, 0x766a0abb3c77b2a8, 0x81c2c92e47edaee6, 0x92722c851482353b,
+      0xa2bfe8a14cf10364, 0xa81a664bbc423001, 0xc24b8b70d0f89791, 0xc76c51a30654be30, 0xd192e819d6ef5218,
+      0xd69906245565a910, 0xf40e35855771202a, 0x106aa07032bbd1b8, 0x19a4c116b8d2d0c8, 0x1e376c085141ab53,
+      0x2748774cdf8eeb99, 0x34b0bcb5e19b48a8, 0x391c0cb3c5c95a63, 0x4ed8aa4ae3418acb, 0x5b9cca4f7763e373,
+      0x682e6ff3d6b2b8a3, 0x748f82ee5defb2fc, 0x78a5636f43172f60, 0x84c87814a1f0ab72, 0x8cc702081a6439ec,
+      0x90befffa23631e28, 0xa4506cebde82bde9, 0xbef9a3f7b2c67915, 0xc67178f2e372532b, 0xca273eceea26619c,
+      0xd186b8c721c0c207, 0xeada7dd6cde0eb1e, 0xf57d4f7fee6ed178, 0x06f067aa72176fba, 0x0a637dc5a2c898a6,
+      0x113f9804bef90dae, 0x1b710b35131c471b, 0x28db77f523047d84, 0x32caab7b40c72493, 0x3c9ebe0a15c9bebc,
+      0x431d67c49c100d4c, 0x4cc5d4becb3e42b6, 0x597f299cfc657e2a, 0x5fcb6fab3ad6faec, 0x6c44198c4a475817,
   };
 };
 
-template <class Word> constexpr Word sha2_rotr(Word x, int n) noexcept {
+template <class Word>
+constexpr Word sha2_rotr(Word x, int n) noexcept {
   return static_cast<Word>((x >> n) | (x << (8 * sizeof(Word) - static_cast<unsigned>(n))));
 }
 
 // Sigma (upper case) rotates three times; sigma (lower case) shifts last.
-template <class Word> constexpr Word sha2_big_sigma(Word x, const int (&r)[3]) noexcept {
+template <class Word>
+constexpr Word sha2_big_sigma(Word x, const int (&r)[3]) noexcept {
   return sha2_rotr(x, r[0]) ^ sha2_rotr(x, r[1]) ^ sha2_rotr(x, r[2]);
 }
-template <class Word> constexpr Word sha2_small_sigma(Word x, const int (&r)[3]) noexcept {
+template <class Word>
+constexpr Word sha2_small_sigma(Word x, const int (&r)[3]) noexcept {
   return sha2_rotr(x, r[0]) ^ sha2_rotr(x, r[1]) ^ static_cast<Word>(x >> r[2]);
 }
 
-template <class Word> constexpr Word sha2_load_be(const std::uint8_t* p) noexcept {
+template <class Word>
+constexpr Word sha2_load_be(const std::uint8_t* p) noexcept {
   Word w = 0;
   for (std::size_t i = 0; i < sizeof(Word); ++i) w = static_cast<Word>((w << 8) | p[i]);
   return w;
 }
 
-template <class Word> constexpr void sha2_store_be(Word w, std::uint8_t* p) noexcept {
+template <class Word>
+constexpr void sha2_store_be(Word w, std::uint8_t* p) noexcept {
   for (std::size_t i = sizeof(Word); i-- > 0; w = static_cast<Word>(w >> 8)) {
     p[i] = static_cast<std::uint8_t>(w & 0xff);
   }
@@ -85,7 +89,8 @@ template <class Word> constexpr void sha2_store_be(Word w, std::uint8_t* p) noex
 
 // Buffering, padding (FIPS 180-4 section 5.1) and the compression function
 // (sections 6.2.2 and 6.4.2), shared by SHA-256 and SHA-512.
-template <class Word, std::size_t DigestSize> class sha2_engine {
+template <class Word, std::size_t DigestSize>
+class sha2_engine {
  public:
   static constexpr std::size_t block_size = 16 * sizeof(Word);
 
@@ -143,8 +148,7 @@ template <class Word, std::size_t DigestSize> class sha2_engine {
     for (std::size_t t = 0; t < traits::rounds; ++t) {
       const Word choose = static_cast<Word>((v[4] & v[5]) ^ (~v[4] & v[6]));
       const Word majority = static_cast<Word>((v[0] & v[1]) ^ (v[0] & v[2]) ^ (v[1] & v[2]));
-      const Word t1 = static_cast<Word>(v[7] + sha2_big_sigma(v[4], traits::big1) + choose +
-                                        traits::k[t] + w[t]);
+      const Word t1 = static_cast<Word>(v[7] + sha2_big_sigma(v[4], traits::big1) + choose + traits::k[t] + w[t]);
       const Word t2 = static_cast<Word>(sha2_big_sigma(v[0], traits::big0) + majority);
       for (std::size_t i = 7; i > 0; --i) v[i] = v[i - 1];
       v[4] = static_cast<Word>(v[4] + t1);
@@ -216,8 +220,7 @@ inline std::array<std::uint8_t, 64> sha512_digest(const std::uint8_t* data, std:
 
 // HMAC (RFC 2104) with SHA-256: block size 64, keys longer than that are hashed first.
 inline std::array<std::uint8_t, 32> hmac_sha256(const std::uint8_t* key, std::size_t key_size,
-                                                const std::uint8_t* message,
-                                                std::size_t message_size) noexcept {
+                                                const std::uint8_t* message, std::size_t message_size) noexcept {
   std::array<std::uint8_t, 64> block{};
   if (key_size > block.size()) {
     const auto key_digest = sha256_digest(key, key_size);

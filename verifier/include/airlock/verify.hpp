@@ -19,31 +19,31 @@ namespace airlock {
 // Checks license text (as read from the file) for this product.
 [[nodiscard]] inline verify_result verify_license(std::string_view text, const trust_store& trusted,
                                                   const verify_options& options) noexcept {
-    verify_result result;
-    try {
-        detail::run_checks(text, trusted, options, result);
-    } catch (...) {
-        result = verify_result{};
-        result.why = reason::unreadable;
-        result.message = "out of memory while checking the license";
-    }
-    return result;
+  verify_result result;
+  try {
+    detail::run_checks(text, trusted, options, result);
+  } catch (...) {
+    result = verify_result{};
+    result.why = reason::unreadable;
+    result.message = "out of memory while checking the license";
+  }
+  return result;
 }
 
 // Reads the file (at most 64 KiB; a larger one is malformed) and checks it.
 [[nodiscard]] inline verify_result verify_license_file(const std::string& path, const trust_store& trusted,
                                                        const verify_options& options) noexcept {
-    verify_result result;
-    try {
-        std::string text;
-        if (!detail::read_capped(path, text, result)) return result;
-        return verify_license(text, trusted, options);
-    } catch (...) {
-        result = verify_result{};
-        result.why = reason::unreadable;
-        result.message = "out of memory while reading the license";
-        return result;
-    }
+  verify_result result;
+  try {
+    std::string text;
+    if (!detail::read_capped(path, text, result)) return result;
+    return verify_license(text, trusted, options);
+  } catch (...) {
+    result = verify_result{};
+    result.why = reason::unreadable;
+    result.message = "out of memory while reading the license";
+    return result;
+  }
 }
 
 }  // namespace airlock

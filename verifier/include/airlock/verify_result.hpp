@@ -19,68 +19,68 @@
 namespace airlock {
 
 enum class warning_kind {
-    expires_soon,        // fewer than expiry_warning_days left
-    grace_period,        // expired, still accepted within grace_days
-    binding_fragile,     // one more hardware change will break the binding
-    machine_not_checked, // the caller turned the machine check off
-    maintenance_not_checked, // updates_until is set but the caller gave no build date
+  expires_soon,             // fewer than expiry_warning_days left
+  grace_period,             // expired, still accepted within grace_days
+  binding_fragile,          // one more hardware change will break the binding
+  machine_not_checked,      // the caller turned the machine check off
+  maintenance_not_checked,  // updates_until is set but the caller gave no build date
 };
 
 struct warning {
-    warning_kind kind;
-    std::string message;
+  warning_kind kind;
+  std::string message;
 };
 
 [[nodiscard]] constexpr std::string_view to_string(warning_kind k) noexcept {
-    switch (k) {
+  switch (k) {
     case warning_kind::expires_soon: return "expires_soon";
     case warning_kind::grace_period: return "grace_period";
     case warning_kind::binding_fragile: return "binding_fragile";
     case warning_kind::machine_not_checked: return "machine_not_checked";
     case warning_kind::maintenance_not_checked: return "maintenance_not_checked";
-    }
-    return "unknown";
+  }
+  return "unknown";
 }
 
 struct verify_options {
-    std::string product;                     // the product this build is
-    std::optional<format::date> build_date;  // this build's release date, for updates_until
-    std::optional<std::int64_t> now;         // Unix seconds; default: the system clock
-    // The machine to check against; default: read this machine.
-    std::optional<hwid::machine_snapshot> machine;
-    bool check_machine = true;               // false: signature and dates only (support desks)
-    int grace_days = 0;                      // accept this many days after expiry, with a warning
-    int expiry_warning_days = 30;
-    std::int64_t clock_tolerance_seconds = 24 * 3600;
-    // Optional file where the latest time seen is kept (with a MAC), so a
-    // clock set back below it is noticed. Empty: not used.
-    std::string clock_state_file;
+  std::string product;                     // the product this build is
+  std::optional<format::date> build_date;  // this build's release date, for updates_until
+  std::optional<std::int64_t> now;         // Unix seconds; default: the system clock
+  // The machine to check against; default: read this machine.
+  std::optional<hwid::machine_snapshot> machine;
+  bool check_machine = true;  // false: signature and dates only (support desks)
+  int grace_days = 0;         // accept this many days after expiry, with a warning
+  int expiry_warning_days = 30;
+  std::int64_t clock_tolerance_seconds = 24 * 3600;
+  // Optional file where the latest time seen is kept (with a MAC), so a
+  // clock set back below it is noticed. Empty: not used.
+  std::string clock_state_file;
 };
 
 struct verify_result {
-    reason why = reason::malformed;
-    std::string message;                // one line for people
-    std::size_t line = 0, column = 0;   // where a malformed license went wrong
-    bool signature_valid = false;       // the fields below come from a signed license
-    format::license license;            // valid when signature_valid
-    bool machine_checked = false;
-    match_report binding;               // valid when machine_checked
-    std::vector<warning> warnings;
+  reason why = reason::malformed;
+  std::string message;               // one line for people
+  std::size_t line = 0, column = 0;  // where a malformed license went wrong
+  bool signature_valid = false;      // the fields below come from a signed license
+  format::license license;           // valid when signature_valid
+  bool machine_checked = false;
+  match_report binding;  // valid when machine_checked
+  std::vector<warning> warnings;
 
-    [[nodiscard]] bool ok() const noexcept { return why == reason::ok; }
-    [[nodiscard]] bool has_feature(std::string_view name) const noexcept {
-        if (!ok()) return false;
-        for (const auto& f : license.features)
-            if (f == name) return true;
-        return false;
-    }
-    // The limit's value, or nullopt when the license sets none (or fails).
-    [[nodiscard]] std::optional<std::int64_t> limit(std::string_view name) const noexcept {
-        if (!ok()) return std::nullopt;
-        for (const auto& l : license.limits)
-            if (l.name == name) return l.value;
-        return std::nullopt;
-    }
+  [[nodiscard]] bool ok() const noexcept { return why == reason::ok; }
+  [[nodiscard]] bool has_feature(std::string_view name) const noexcept {
+    if (!ok()) return false;
+    for (const auto& f : license.features)
+      if (f == name) return true;
+    return false;
+  }
+  // The limit's value, or nullopt when the license sets none (or fails).
+  [[nodiscard]] std::optional<std::int64_t> limit(std::string_view name) const noexcept {
+    if (!ok()) return std::nullopt;
+    for (const auto& l : license.limits)
+      if (l.name == name) return l.value;
+    return std::nullopt;
+  }
 };
 
 }  // namespace airlock

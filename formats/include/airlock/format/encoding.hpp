@@ -14,8 +14,7 @@
 namespace airlock::format {
 namespace detail {
 
-inline constexpr std::string_view base64_alphabet =
-    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+inline constexpr std::string_view base64_alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 inline constexpr std::string_view hex_digits = "0123456789abcdef";
 
 /// Value of one base64 character, or -1.

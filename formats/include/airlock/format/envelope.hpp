@@ -89,8 +89,8 @@ inline bool read_signature_lines(std::string_view lines[3], std::size_t first_li
                                  parse_error& error) {
   std::string_view content;
   const auto fail = [&](std::size_t index, std::string message, error_kind kind = error_kind::malformed) {
-    error = parse_error{kind, first_line + index, column_of(lines[index], lines[index].find('"') + 1),
-                        std::move(message)};
+    error =
+        parse_error{kind, first_line + index, column_of(lines[index], lines[index].find('"') + 1), std::move(message)};
     return false;
   };
   if (!match_signature_line(lines[0], first_line, "algorithm", content, error)) return false;
@@ -192,7 +192,9 @@ inline bool split_signature_table(std::string_view table, std::size_t first_line
                "\"\n";
         return write_result{std::move(out), {}};
       },
-      []() -> write_result { return write_result{{}, "out of memory"}; });
+      []() -> write_result {
+        return write_result{{}, "out of memory"};
+      });
 }
 
 /// Reads a whole license file as stored: size check, normalization, split, body parse, and the

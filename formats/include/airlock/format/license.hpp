@@ -50,8 +50,8 @@ struct meta_entry {
 
 struct license {
   std::int64_t format = 1;
-  std::string id;        ///< 1-64 of [A-Za-z0-9._-]
-  std::string key_id;    ///< 16 lowercase hex digits; equals the signature's key_id
+  std::string id;      ///< 1-64 of [A-Za-z0-9._-]
+  std::string key_id;  ///< 16 lowercase hex digits; equals the signature's key_id
   std::string product;
   std::string licensee;
   utc_time issued;
@@ -81,9 +81,9 @@ struct license {
 }
 [[nodiscard]] inline bool operator==(const license& a, const license& b) {
   return a.format == b.format && a.id == b.id && a.key_id == b.key_id && a.product == b.product &&
-         a.licensee == b.licensee && a.issued == b.issued && a.not_before == b.not_before &&
-         a.expires == b.expires && a.updates_until == b.updates_until && a.features == b.features &&
-         a.limits == b.limits && a.meta == b.meta && a.machine == b.machine;
+         a.licensee == b.licensee && a.issued == b.issued && a.not_before == b.not_before && a.expires == b.expires &&
+         a.updates_until == b.updates_until && a.features == b.features && a.limits == b.limits && a.meta == b.meta &&
+         a.machine == b.machine;
 }
 [[nodiscard]] inline bool operator!=(const machine_binding& a, const machine_binding& b) { return !(a == b); }
 [[nodiscard]] inline bool operator!=(const limit_entry& a, const limit_entry& b) { return !(a == b); }
@@ -142,7 +142,8 @@ namespace detail {
     return problem{"license.limits", text};
   }
   for (const limit_entry& entry : lic.limits) {
-    if (entry.value < 0) return problem{"license.limits." + entry.name, "limit '" + entry.name + "' must not be negative"};
+    if (entry.value < 0)
+      return problem{"license.limits." + entry.name, "limit '" + entry.name + "' must not be negative"};
   }
   if (std::string text = check_entry_order("[license.meta]", lic.meta); !text.empty()) {
     return problem{"license.meta", text};
@@ -150,8 +151,10 @@ namespace detail {
   for (const meta_entry& entry : lic.meta) {
     const bool ok = entry.value.size() <= max_string_size && is_valid_utf8(entry.value) &&
                     entry.value.find('\0') == std::string::npos;
-    if (!ok) return problem{"license.meta." + entry.name, "meta value '" + entry.name + "' must be valid UTF-8 "
-                                                          "of at most 1024 bytes without NUL"};
+    if (!ok)
+      return problem{"license.meta." + entry.name, "meta value '" + entry.name +
+                                                       "' must be valid UTF-8 "
+                                                       "of at most 1024 bytes without NUL"};
   }
   return std::nullopt;
 }

@@ -43,14 +43,14 @@ inline bool read_license_table(document_reader& reader, license& out) {
          read_key(reader, "key_id", out.key_id) && read_key(reader, "product", out.product) &&
          read_key(reader, "licensee", out.licensee) && read_key(reader, "issued", out.issued) &&
          read_key(reader, "not_before", out.not_before) && read_optional_key(reader, "expires", out.expires) &&
-         read_optional_key(reader, "updates_until", out.updates_until) &&
-         read_key(reader, "features", out.features) && reader.end_keys();
+         read_optional_key(reader, "updates_until", out.updates_until) && read_key(reader, "features", out.features) &&
+         reader.end_keys();
 }
 
 /// Reads [license.limits] or [license.meta] if present; an empty table has no canonical form.
 template <class Entry, class Convert>
-bool read_entry_table(document_reader& reader, std::string_view table, value_kind kind,
-                      std::vector<Entry>& out, Convert convert) {
+bool read_entry_table(document_reader& reader, std::string_view table, value_kind kind, std::vector<Entry>& out,
+                      Convert convert) {
   if (!reader.take_table(table, false)) return !reader.failed();
   auto entries = reader.take_sorted_entries(table, kind, max_table_entries);
   if (reader.failed()) return false;
@@ -87,19 +87,21 @@ inline bool read_machine_table(document_reader& reader, machine_binding& out) {
     return reader.fail_at_value("machine.policy", "unsupported machine policy '" + out.policy + "'",
                                 error_kind::unsupported_version);
   }
-  return read_key(reader, "allow_container", out.allow_container) && read_components(reader, out) &&
-         reader.end_keys();
+  return read_key(reader, "allow_container", out.allow_container) && read_components(reader, out) && reader.end_keys();
 }
 
 inline bool read_license_document(document_reader& reader, license& out) {
   reader.expect_tables({"license", "license.limits", "license.meta", "machine"});
-  const bool syntax_ok =
-      read_license_table(reader, out) &&
-      read_entry_table(reader, "license.limits", value_kind::integer, out.limits,
-                       [](toml_item& e) { return limit_entry{std::move(e.name), e.value.integer}; }) &&
-      read_entry_table(reader, "license.meta", value_kind::string, out.meta,
-                       [](toml_item& e) { return meta_entry{std::move(e.name), std::move(e.value.text)}; }) &&
-      read_machine_table(reader, out.machine) && reader.expect_end();
+  const bool syntax_ok = read_license_table(reader, out) &&
+                         read_entry_table(reader, "license.limits", value_kind::integer, out.limits,
+                                          [](toml_item& e) {
+                                            return limit_entry{std::move(e.name), e.value.integer};
+                                          }) &&
+                         read_entry_table(reader, "license.meta", value_kind::string, out.meta,
+                                          [](toml_item& e) {
+                                            return meta_entry{std::move(e.name), std::move(e.value.text)};
+                                          }) &&
+                         read_machine_table(reader, out.machine) && reader.expect_end();
   if (!syntax_ok) return false;
   if (auto found = find_license_problem(out)) return reader.fail_problem(*found);
   return true;
@@ -179,7 +181,9 @@ inline std::string write_license_text(const license& lic) {
         if (auto found = detail::find_license_problem(lic)) return write_result{{}, std::move(found->message)};
         return write_result{detail::write_license_text(lic), {}};
       },
-      []() -> write_result { return write_result{{}, "out of memory"}; });
+      []() -> write_result {
+        return write_result{{}, "out of memory"};
+      });
 }
 
 }  // namespace airlock::format

@@ -73,7 +73,8 @@ struct request {
 [[nodiscard]] inline bool operator!=(const request& a, const request& b) { return !(a == b); }
 
 /// The five hash lists, in component_classes order.
-[[nodiscard]] inline std::array<const std::vector<std::string>*, 5> component_lists(const component_hashes& m) noexcept {
+[[nodiscard]] inline std::array<const std::vector<std::string>*, 5> component_lists(
+    const component_hashes& m) noexcept {
   return {&m.platform, &m.disk, &m.nic, &m.os, &m.board};
 }
 [[nodiscard]] inline std::array<std::vector<std::string>*, 5> component_lists(component_hashes& m) noexcept {
@@ -84,7 +85,8 @@ namespace detail {
 
 [[nodiscard]] inline std::optional<problem> find_request_problem(const request& req) {
   if (req.format != 1) return problem{"request.format", "format must be 1"};
-  if (std::string text = check_text("product", req.product, 128); !text.empty()) return problem{"request.product", text};
+  if (std::string text = check_text("product", req.product, 128); !text.empty())
+    return problem{"request.product", text};
   if (std::string text = check_key_id("key_id", req.key_id); !text.empty()) return problem{"request.key_id", text};
   if (!is_representable(req.created)) return problem{"request.created", "created must lie in the years 0000 to 9999"};
   if (std::string text = check_text("tool", req.tool, 128); !text.empty()) return problem{"request.tool", text};
@@ -110,8 +112,7 @@ inline bool read_request_table(document_reader& reader, request& out) {
   if (!ok) return false;
   const auto env = parse_runtime_environment(environment);
   if (!env) {
-    return reader.fail_at_value("request.environment",
-                                "environment must be one of bare-metal, vm, container, unknown",
+    return reader.fail_at_value("request.environment", "environment must be one of bare-metal, vm, container, unknown",
                                 error_kind::malformed);
   }
   out.environment = *env;
@@ -174,7 +175,9 @@ inline std::string write_request_text(const request& req) {
         if (auto found = detail::find_request_problem(req)) return write_result{{}, std::move(found->message)};
         return write_result{detail::write_request_text(req), {}};
       },
-      []() -> write_result { return write_result{{}, "out of memory"}; });
+      []() -> write_result {
+        return write_result{{}, "out of memory"};
+      });
 }
 
 /// Parses a request as stored (a BOM and CRLF line endings are accepted: it is not signed).

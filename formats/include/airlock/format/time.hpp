@@ -59,8 +59,7 @@ struct utc_time {
   const std::int64_t shifted = days + 719468;
   const std::int64_t era = (shifted >= 0 ? shifted : shifted - 146096) / 146097;
   const std::int64_t day_of_era = shifted - era * 146097;
-  const std::int64_t year_of_era =
-      (day_of_era - day_of_era / 1460 + day_of_era / 36524 - day_of_era / 146096) / 365;
+  const std::int64_t year_of_era = (day_of_era - day_of_era / 1460 + day_of_era / 36524 - day_of_era / 146096) / 365;
   const std::int64_t day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
   const std::int64_t month_from_march = (5 * day_of_year + 2) / 153;
   const std::int64_t month = month_from_march < 10 ? month_from_march + 3 : month_from_march - 9;
@@ -135,8 +134,7 @@ inline void append_digits(std::string& out, std::int64_t value, int width) {
 /// Parses `YYYY-MM-DD` (RFC 3339 full-date); rejects impossible dates such as 2023-02-29.
 [[nodiscard]] inline std::optional<date> parse_date(std::string_view text) noexcept {
   if (text.size() != 10 || text[4] != '-' || text[7] != '-') return std::nullopt;
-  const date d{detail::read_digits(text, 0, 4), detail::read_digits(text, 5, 2),
-               detail::read_digits(text, 8, 2)};
+  const date d{detail::read_digits(text, 0, 4), detail::read_digits(text, 5, 2), detail::read_digits(text, 8, 2)};
   if (!is_valid(d)) return std::nullopt;
   return d;
 }

@@ -65,20 +65,40 @@ inline std::string lower(std::string s) {
   return s;
 }
 
-inline constexpr std::array<std::string_view, 24> placeholder_values = {
-    "to be filled by o.e.m.", "to be filled by o.e.m", "default string", "not specified", "not applicable",
-    "not available", "none", "n/a", "na", "unknown", "invalid", "empty", "oem", "o.e.m.",
-    "system serial number", "chassis serial number", "base board serial number", "serial number",
-    "system product name", "0123456789", "123456789", "1234567890", "123456789abcdef",
-    "03000200-0400-0500-0006-000700080009"};
+inline constexpr std::array<std::string_view, 24> placeholder_values = {"to be filled by o.e.m.",
+                                                                        "to be filled by o.e.m",
+                                                                        "default string",
+                                                                        "not specified",
+                                                                        "not applicable",
+                                                                        "not available",
+                                                                        "none",
+                                                                        "n/a",
+                                                                        "na",
+                                                                        "unknown",
+                                                                        "invalid",
+                                                                        "empty",
+                                                                        "oem",
+                                                                        "o.e.m.",
+                                                                        "system serial number",
+                                                                        "chassis serial number",
+                                                                        "base board serial number",
+                                                                        "serial number",
+                                                                        "system product name",
+                                                                        "0123456789",
+                                                                        "123456789",
+                                                                        "1234567890",
+                                                                        "123456789abcdef",
+                                                                        "03000200-0400-0500-0006-000700080009"};
 
 // One character repeated ("0000", "FFFF-FFFF", "XXXXXXXX") once separators are ignored.
 inline bool is_one_repeated_char(std::string_view v) noexcept {
   char first = 0;
   for (char c : v) {
     if (c == '-' || c == ':' || c == ' ' || c == '.') continue;
-    if (first == 0) first = lower_ascii(c);
-    else if (lower_ascii(c) != first) return false;
+    if (first == 0)
+      first = lower_ascii(c);
+    else if (lower_ascii(c) != first)
+      return false;
   }
   return true;
 }

@@ -65,8 +65,12 @@ inline std::optional<mount_entry> parse_mountinfo_line(std::string_view line) {
   const auto major = parse_device_number(fields[2].substr(0, colon));
   const auto minor = parse_device_number(fields[2].substr(colon + 1));
   if (!major || !minor) return std::nullopt;
-  return mount_entry{*major, *minor, unescape_mount_field(fields[3]), unescape_mount_field(fields[4]),
-                     std::string(dash[1]), unescape_mount_field(dash[2])};
+  return mount_entry{*major,
+                     *minor,
+                     unescape_mount_field(fields[3]),
+                     unescape_mount_field(fields[4]),
+                     std::string(dash[1]),
+                     unescape_mount_field(dash[2])};
 }
 
 // The last "/" entry wins: a later mount stacks on top of an earlier one.
@@ -85,8 +89,8 @@ inline std::optional<mount_entry> find_root_mount(std::string_view mountinfo) {
 // File systems whose root is not a local disk: there is nothing to bind to, so don't guess.
 inline bool is_diskless_fstype(std::string_view fstype) {
   static constexpr std::array<std::string_view, 16> diskless = {
-      "overlay", "aufs", "zfs", "nfs", "nfs4", "cifs", "smb3", "9p", "virtiofs", "tmpfs", "ramfs", "rootfs",
-      "ceph", "glusterfs", "fuse", "squashfs"};
+      "overlay",  "aufs",  "zfs",   "nfs",    "nfs4", "cifs",      "smb3", "9p",
+      "virtiofs", "tmpfs", "ramfs", "rootfs", "ceph", "glusterfs", "fuse", "squashfs"};
   return std::find(diskless.begin(), diskless.end(), fstype) != diskless.end() || fstype.substr(0, 5) == "fuse.";
 }
 
@@ -126,8 +130,8 @@ inline std::optional<std::string> disk_serial(const rooted_fs& fs, const std::st
   }
   const fs_read vpd = fs.read(disk + "/device/vpd_pg80");
   if (vpd.data && vpd.data->size() >= 4 && static_cast<unsigned char>((*vpd.data)[1]) == 0x80) {
-    const std::size_t length = static_cast<unsigned char>((*vpd.data)[2]) * 256u +
-                               static_cast<unsigned char>((*vpd.data)[3]);
+    const std::size_t length =
+        static_cast<unsigned char>((*vpd.data)[2]) * 256u + static_cast<unsigned char>((*vpd.data)[3]);
     if (std::optional<std::string> v = canonical_serial(vpd.data->substr(4, length))) return v;
   }
   const fs_read cid = fs.read(disk + "/device/cid");
@@ -199,7 +203,8 @@ inline root_disk_facts find_root_disk(const rooted_fs& fs) {
     facts.reason = "root device not found in sysfs";
     return facts;
   }
-  if (const fs_read dm = fs.read(*node + "/dm/name"); dm.data) facts.device_mapper_name = clean_text(*dm.data).value_or("");
+  if (const fs_read dm = fs.read(*node + "/dm/name"); dm.data)
+    facts.device_mapper_name = clean_text(*dm.data).value_or("");
   read_leaf_serials(fs, *node, facts);
   return facts;
 }

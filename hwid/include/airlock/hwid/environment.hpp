@@ -47,8 +47,8 @@ inline std::vector<std::string> container_signals(const rooted_fs& fs, const roo
 }
 
 inline constexpr std::array<std::string_view, 12> vm_dmi_words = {
-    "qemu", "kvm", "vmware", "virtualbox", "innotek", "xen", "virtual machine", "bochs", "parallels",
-    "bhyve", "openstack", "google compute engine"};
+    "qemu",      "kvm",   "vmware",    "virtualbox",           "innotek", "xen", "virtual machine", "bochs",
+    "parallels", "bhyve", "openstack", "google compute engine"};
 
 inline std::vector<std::string> vm_signals(const rooted_fs& fs, const std::optional<cpu_identity>& cpu) {
   std::vector<std::string> found;

@@ -40,8 +40,8 @@ inline std::string component_hash(const std::array<std::uint8_t, 32>& salt, comp
   std::string message(to_string(c));
   message += '\n';
   message += canonical_value;
-  const auto mac = hmac_sha256(salt.data(), salt.size(), reinterpret_cast<const std::uint8_t*>(message.data()),
-                               message.size());
+  const auto mac =
+      hmac_sha256(salt.data(), salt.size(), reinterpret_cast<const std::uint8_t*>(message.data()), message.size());
   static constexpr char hex[] = "0123456789abcdef";
   std::string out;
   for (std::size_t i = 0; i < 16; ++i) {

@@ -63,8 +63,7 @@ inline class_reading collect_nic(const rooted_fs& fs, const system_probes& probe
     if (std::optional<std::string> mac = permanent_mac(fs, probes, name, base)) reading.values.push_back(*mac);
   }
   sort_unique(reading.values);
-  if (reading.values.empty())
-    reading.reason = saw_physical ? "no permanent MAC" : "no physical network interface";
+  if (reading.values.empty()) reading.reason = saw_physical ? "no permanent MAC" : "no physical network interface";
   return reading;
 }
 

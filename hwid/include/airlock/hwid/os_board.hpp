@@ -30,11 +30,16 @@ inline std::optional<std::string> valid_machine_id(const fs_read& file, std::str
     hex = hex && ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'));
     zero = zero && c == '0';
   }
-  if (text.empty()) why = "machine-id empty";
-  else if (text == "uninitialized") why = "machine-id uninitialized";
-  else if (!hex) why = "machine-id malformed";
-  else if (zero) why = "machine-id all zeros";
-  else return std::string(text);
+  if (text.empty())
+    why = "machine-id empty";
+  else if (text == "uninitialized")
+    why = "machine-id uninitialized";
+  else if (!hex)
+    why = "machine-id malformed";
+  else if (zero)
+    why = "machine-id all zeros";
+  else
+    return std::string(text);
   return std::nullopt;
 }
 

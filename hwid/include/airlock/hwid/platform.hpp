@@ -92,8 +92,8 @@ inline std::string cpuid_platform_value(const cpu_identity& id) {
 // Identity fields of /proc/cpuinfo for CPUs without CPUID (ARM, POWER, RISC-V). Clock speeds, flags,
 // BogoMIPS, microcode and serials are left out: they change with load, kernels or belong to `board`.
 inline constexpr std::array<std::string_view, 14> cpuinfo_identity_keys = {
-    "vendor_id",   "cpu family",   "model",       "model name", "stepping",  "CPU implementer", "CPU architecture",
-    "CPU variant", "CPU part",     "CPU revision", "Hardware",  "cpu",       "uarch",           "marchid"};
+    "vendor_id",   "cpu family", "model",        "model name", "stepping", "CPU implementer", "CPU architecture",
+    "CPU variant", "CPU part",   "CPU revision", "Hardware",   "cpu",      "uarch",           "marchid"};
 
 inline std::optional<std::string> cpuinfo_field(std::string_view text, std::string_view key) {
   while (!text.empty()) {
@@ -123,8 +123,10 @@ inline class_reading cpuinfo_platform(const rooted_fs& fs) {
     if (!field || field->empty()) continue;
     value += (value.empty() ? "cpuinfo " : ";") + std::string(key) + "=" + *field;
   }
-  if (value.empty()) reading.reason = "no cpu identity";
-  else reading.values.push_back(value);
+  if (value.empty())
+    reading.reason = "no cpu identity";
+  else
+    reading.values.push_back(value);
   return reading;
 }
 

@@ -157,7 +157,6 @@ class rooted_fs {
   }
 
  public:
-
   // Reads a regular file of at most `cap` bytes; larger files are an error, not a truncation.
   fs_read read(std::string_view path, std::size_t cap = sysfs_read_cap) const { return read_file(path, cap, false); }
 

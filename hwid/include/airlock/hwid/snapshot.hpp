@@ -60,8 +60,8 @@ struct machine_snapshot {
   }
   bool is_container() const noexcept { return environment == environment_kind::container; }
   friend bool operator==(const machine_snapshot& a, const machine_snapshot& b) noexcept {
-    return a.platform == b.platform && a.disk == b.disk && a.nic == b.nic && a.os == b.os &&
-           a.board == b.board && a.environment == b.environment && a.evidence == b.evidence &&
+    return a.platform == b.platform && a.disk == b.disk && a.nic == b.nic && a.os == b.os && a.board == b.board &&
+           a.environment == b.environment && a.evidence == b.evidence &&
            a.host_hardware_visible == b.host_hardware_visible;
   }
   friend bool operator!=(const machine_snapshot& a, const machine_snapshot& b) noexcept { return !(a == b); }

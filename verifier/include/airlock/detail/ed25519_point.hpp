@@ -29,48 +29,57 @@ using airlock::detail::fe_to_bytes;
 
 // Constants of RFC 8032 section 5.1, little-endian: d = -121665/121666,
 // sqrt(-1) = 2^((p-1)/4), and the base point B = (x, 4/5) with x even.
-inline constexpr std::uint8_t curve_d_bytes[32] = {
-    0xa3, 0x78, 0x59, 0x13, 0xca, 0x4d, 0xeb, 0x75, 0xab, 0xd8, 0x41, 0x41, 0x4d, 0x0a, 0x70, 0x00,
-    0x98, 0xe8, 0x79, 0x77, 0x79, 0x40, 0xc7, 0x8c, 0x73, 0xfe, 0x6f, 0x2b, 0xee, 0x6c, 0x03, 0x52};
+inline constexpr std::uint8_t curve_d_bytes[32] = {0xa3, 0x78, 0x59, 0x13, 0xca, 0x4d, 0xeb, 0x75, 0xab, 0xd8, 0x41,
+                                                   0x41, 0x4d, 0x0a, 0x70, 0x00, 0x98, 0xe8, 0x79, 0x77, 0x79, 0x40,
+                                                   0xc7, 0x8c, 0x73, 0xfe, 0x6f, 0x2b, 0xee, 0x6c, 0x03, 0x52};
 inline constexpr std::uint8_t sqrt_minus_one_bytes[32] = {
     0xb0, 0xa0, 0x0e, 0x4a, 0x27, 0x1b, 0xee, 0xc4, 0x78, 0xe4, 0x2f, 0xad, 0x06, 0x18, 0x43, 0x2f,
     0xa7, 0xd7, 0xfb, 0x3d, 0x99, 0x00, 0x4d, 0x2b, 0x0b, 0xdf, 0xc1, 0x4f, 0x80, 0x24, 0x83, 0x2b};
-inline constexpr std::uint8_t base_x_bytes[32] = {
-    0x1a, 0xd5, 0x25, 0x8f, 0x60, 0x2d, 0x56, 0xc9, 0xb2, 0xa7, 0x25, 0x95, 0x60, 0xc7, 0x2c, 0x69,
-    0x5c, 0xdc, 0xd6, 0xfd, 0x31, 0xe2, 0xa4, 0xc0, 0xfe, 0x53, 0x6e, 0xcd, 0xd3, 0x36, 0x69, 0x21};
-inline constexpr std::uint8_t base_y_bytes[32] = {
-    0x58, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66,
-    0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66};
+inline constexpr std::uint8_t base_x_bytes[32] = {0x1a, 0xd5, 0x25, 0x8f, 0x60, 0x2d, 0x56, 0xc9, 0xb2, 0xa7, 0x25,
+                                                  0x95, 0x60, 0xc7, 0x2c, 0x69, 0x5c, 0xdc, 0xd6, 0xfd, 0x31, 0xe2,
+                                                  0xa4, 0xc0, 0xfe, 0x53, 0x6e, 0xcd, 0xd3, 0x36, 0x69, 0x21};
+inline constexpr std::uint8_t base_y_bytes[32] = {0x58, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66,
+                                                  0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66,
+                                                  0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66};
 
-template <class Fe> inline constexpr Fe curve_d = fe_from_bytes<Fe>(curve_d_bytes);
-template <class Fe> inline constexpr Fe curve_2d = fe_add(curve_d<Fe>, curve_d<Fe>);
-template <class Fe> inline constexpr Fe sqrt_minus_one = fe_from_bytes<Fe>(sqrt_minus_one_bytes);
+template <class Fe>
+inline constexpr Fe curve_d = fe_from_bytes<Fe>(curve_d_bytes);
+template <class Fe>
+inline constexpr Fe curve_2d = fe_add(curve_d<Fe>, curve_d<Fe>);
+template <class Fe>
+inline constexpr Fe sqrt_minus_one = fe_from_bytes<Fe>(sqrt_minus_one_bytes);
 
 // Extended coordinates (Hisil, Wong, Carter, Dawson, "Twisted Edwards Curves
 // Revisited", 2008, section 3): x = X/Z, y = Y/Z, x y = T/Z.
-template <class Fe> struct ge_point {
+template <class Fe>
+struct ge_point {
   Fe x, y, z, t;
 };
 // The point (E F : G H : F G : E H), the shared tail of addition and doubling.
-template <class Fe> struct ge_completed {
+template <class Fe>
+struct ge_completed {
   Fe e, f, g, h;
 };
 // An addend prepared once for many additions: (Y - X, Y + X, 2 Z, 2 d T).
-template <class Fe> struct ge_cached {
+template <class Fe>
+struct ge_cached {
   Fe y_minus_x, y_plus_x, z2, t2d;
 };
 
-template <class Fe> constexpr ge_point<Fe> ge_identity() noexcept {
+template <class Fe>
+constexpr ge_point<Fe> ge_identity() noexcept {
   return {Fe{}, fe_one<Fe>(), fe_one<Fe>(), Fe{}};
 }
 
 // T costs a multiplication and only additions read it, so callers whose
 // next step is a doubling skip it (with_t = false leaves T zero, unused).
-template <class Fe> constexpr ge_point<Fe> ge_from_completed(const ge_completed<Fe>& c, bool with_t) noexcept {
+template <class Fe>
+constexpr ge_point<Fe> ge_from_completed(const ge_completed<Fe>& c, bool with_t) noexcept {
   return {fe_mul(c.e, c.f), fe_mul(c.g, c.h), fe_mul(c.f, c.g), with_t ? fe_mul(c.e, c.h) : Fe{}};
 }
 
-template <class Fe> constexpr ge_cached<Fe> ge_to_cached(const ge_point<Fe>& p) noexcept {
+template <class Fe>
+constexpr ge_cached<Fe> ge_to_cached(const ge_point<Fe>& p) noexcept {
   return {fe_sub(p.y, p.x), fe_add(p.y, p.x), fe_add(p.z, p.z), fe_mul(p.t, curve_2d<Fe>)};
 }
 
@@ -88,28 +97,31 @@ constexpr ge_completed<Fe> ge_add(const ge_point<Fe>& p, const ge_cached<Fe>& q,
 
 // 2P: "dbl-2008-hwcd" with a = -1; E, F, G, H are all negated, which the
 // products E F, G H, F G, E H do not see. Reads X, Y, Z only.
-template <class Fe> constexpr ge_completed<Fe> ge_double(const ge_point<Fe>& p) noexcept {
+template <class Fe>
+constexpr ge_completed<Fe> ge_double(const ge_point<Fe>& p) noexcept {
   const Fe xx = fe_sq(p.x), yy = fe_sq(p.y), zz = fe_sq(p.z);
   const Fe h = fe_add(xx, yy), g = fe_sub(xx, yy);
   return {fe_sub(h, fe_sq(fe_add(p.x, p.y))), fe_add(fe_add(zz, zz), g), g, h};
 }
 
-template <class Fe> constexpr ge_point<Fe> ge_negate(const ge_point<Fe>& p) noexcept {
+template <class Fe>
+constexpr ge_point<Fe> ge_negate(const ge_point<Fe>& p) noexcept {
   return {fe_neg(p.x), p.y, p.z, fe_neg(p.t)};
 }
 
 // RFC 8032 section 5.1.3. Rejects y >= p, x = 0 with the sign bit set, and
 // every y for which no x exists (the point is not on the curve).
-template <class Fe> constexpr bool ge_decode(const std::uint8_t* s, ge_point<Fe>& out) noexcept {
+template <class Fe>
+constexpr bool ge_decode(const std::uint8_t* s, ge_point<Fe>& out) noexcept {
   if (fe_bytes_exceed_p(s)) return false;
   const Fe one = fe_one<Fe>();
   const Fe y = fe_from_bytes<Fe>(s);
   const Fe yy = fe_sq(y);
-  const Fe u = fe_sub(yy, one);                          // x^2 = u / v
+  const Fe u = fe_sub(yy, one);  // x^2 = u / v
   const Fe v = fe_add(fe_mul(yy, curve_d<Fe>), one);
   const Fe v3 = fe_mul(fe_sq(v), v);
   const Fe uv7 = fe_mul(u, fe_mul(fe_sq(v3), v));
-  Fe x = fe_mul(fe_mul(u, v3), fe_pow_p58(uv7));         // x = u v^3 (u v^7)^((p-5)/8)
+  Fe x = fe_mul(fe_mul(u, v3), fe_pow_p58(uv7));  // x = u v^3 (u v^7)^((p-5)/8)
   const Fe vxx = fe_mul(v, fe_sq(x));
   if (!fe_equal(vxx, u)) {
     if (!fe_is_zero(fe_add(vxx, u))) return false;  // v x^2 = -u: x needs a factor sqrt(-1)
@@ -123,7 +135,8 @@ template <class Fe> constexpr bool ge_decode(const std::uint8_t* s, ge_point<Fe>
 }
 
 // RFC 8032 section 5.1.2: y with the parity of x in bit 255.
-template <class Fe> constexpr std::array<std::uint8_t, 32> ge_encode(const ge_point<Fe>& p) noexcept {
+template <class Fe>
+constexpr std::array<std::uint8_t, 32> ge_encode(const ge_point<Fe>& p) noexcept {
   const Fe z_inverse = fe_invert(p.z);
   auto out = fe_to_bytes(fe_mul(p.y, z_inverse));
   if (fe_is_odd(fe_mul(p.x, z_inverse))) out[31] |= 0x80;
@@ -133,7 +146,8 @@ template <class Fe> constexpr std::array<std::uint8_t, 32> ge_encode(const ge_po
 // [8]P is the identity iff P lies in the torsion subgroup (order 1, 2, 4 or
 // 8). The group has no element of order 16, so [8]P = (0, -1) cannot occur
 // and X = 0 identifies the identity.
-template <class Fe> constexpr bool ge_has_small_order(const ge_point<Fe>& p) noexcept {
+template <class Fe>
+constexpr bool ge_has_small_order(const ge_point<Fe>& p) noexcept {
   ge_point<Fe> q = p;
   for (int i = 0; i < 3; ++i) q = ge_from_completed(ge_double(q), false);
   return fe_is_zero(q.x);
@@ -153,7 +167,8 @@ constexpr std::array<ge_cached<Fe>, Count> ge_odd_multiples(const ge_point<Fe>& 
   return table;
 }
 
-template <class Fe> constexpr ge_point<Fe> ge_base_point() noexcept {
+template <class Fe>
+constexpr ge_point<Fe> ge_base_point() noexcept {
   const Fe x = fe_from_bytes<Fe>(base_x_bytes), y = fe_from_bytes<Fe>(base_y_bytes);
   return {x, y, fe_one<Fe>(), fe_mul(x, y)};
 }

@@ -12,13 +12,15 @@
 
 namespace airlock::detail {
 
-template <class Fe> constexpr std::uint64_t fe_limb_mask(std::size_t i) noexcept {
+template <class Fe>
+constexpr std::uint64_t fe_limb_mask(std::size_t i) noexcept {
   return (std::uint64_t{1} << Fe::limb_bits(i)) - 1;
 }
 
 // Little-endian 255-bit integer; bit 255 (the sign bit of a point) is ignored.
 // Values p..2^255-1 are accepted here: canonicity is checked on the bytes.
-template <class Fe> constexpr Fe fe_from_bytes(const std::uint8_t* s) noexcept {
+template <class Fe>
+constexpr Fe fe_from_bytes(const std::uint8_t* s) noexcept {
   Fe r{};
   std::uint64_t acc = 0;
   int acc_bits = 0;
@@ -38,7 +40,8 @@ template <class Fe> constexpr Fe fe_from_bytes(const std::uint8_t* s) noexcept {
 // The unique representative in [0, p): two carry passes bring every limb
 // under its width and the value under 2^255; then p is subtracted once if
 // the value is at least p, detected by whether value + 19 reaches 2^255.
-template <class Fe> constexpr Fe fe_canonical(const Fe& a) noexcept {
+template <class Fe>
+constexpr Fe fe_canonical(const Fe& a) noexcept {
   constexpr std::size_t n = Fe::limb_count;
   std::uint64_t h[n] = {};
   for (std::size_t i = 0; i < n; ++i) h[i] = a.v[i];
@@ -60,7 +63,8 @@ template <class Fe> constexpr Fe fe_canonical(const Fe& a) noexcept {
   return r;
 }
 
-template <class Fe> constexpr std::array<std::uint8_t, 32> fe_to_bytes(const Fe& a) noexcept {
+template <class Fe>
+constexpr std::array<std::uint8_t, 32> fe_to_bytes(const Fe& a) noexcept {
   const Fe c = fe_canonical(a);
   std::array<std::uint8_t, 32> out{};
   std::uint64_t acc = 0;
@@ -85,36 +89,47 @@ constexpr bool fe_bytes_exceed_p(const std::uint8_t* s) noexcept {
   return true;
 }
 
-template <class Fe> constexpr Fe fe_one() noexcept {
+template <class Fe>
+constexpr Fe fe_one() noexcept {
   Fe r{};
   r.v[0] = 1;
   return r;
 }
 
-template <class Fe> constexpr Fe fe_neg(const Fe& a) noexcept { return fe_sub(Fe{}, a); }
+template <class Fe>
+constexpr Fe fe_neg(const Fe& a) noexcept {
+  return fe_sub(Fe{}, a);
+}
 
-template <class Fe> constexpr bool fe_is_zero(const Fe& a) noexcept {
+template <class Fe>
+constexpr bool fe_is_zero(const Fe& a) noexcept {
   const auto bytes = fe_to_bytes(a);
   std::uint8_t any = 0;
   for (auto b : bytes) any |= b;
   return any == 0;
 }
 
-template <class Fe> constexpr bool fe_equal(const Fe& a, const Fe& b) noexcept {
+template <class Fe>
+constexpr bool fe_equal(const Fe& a, const Fe& b) noexcept {
   return fe_to_bytes(a) == fe_to_bytes(b);
 }
 
 // "Negative" in RFC 8032 section 5.1.2: the canonical value is odd.
-template <class Fe> constexpr bool fe_is_odd(const Fe& a) noexcept { return (fe_to_bytes(a)[0] & 1) != 0; }
+template <class Fe>
+constexpr bool fe_is_odd(const Fe& a) noexcept {
+  return (fe_to_bytes(a)[0] & 1) != 0;
+}
 
-template <class Fe> constexpr Fe fe_sq_times(Fe a, int times) noexcept {
+template <class Fe>
+constexpr Fe fe_sq_times(Fe a, int times) noexcept {
   for (int i = 0; i < times; ++i) a = fe_sq(a);
   return a;
 }
 
 // z^(2^250 - 1), and z^11 on the side: the common prefix of the addition
 // chains for z^(p - 2) and z^((p - 5) / 8). Exponents in the comments.
-template <class Fe> constexpr Fe fe_pow_2_250_minus_1(const Fe& z, Fe& z11) noexcept {
+template <class Fe>
+constexpr Fe fe_pow_2_250_minus_1(const Fe& z, Fe& z11) noexcept {
   const Fe z2 = fe_sq(z);
   const Fe z9 = fe_mul(fe_sq_times(z2, 2), z);
   z11 = fe_mul(z9, z2);
@@ -129,14 +144,16 @@ template <class Fe> constexpr Fe fe_pow_2_250_minus_1(const Fe& z, Fe& z11) noex
 }
 
 // z^(p - 2) = z^(2^255 - 21) = 1 / z for z != 0 (Fermat).
-template <class Fe> constexpr Fe fe_invert(const Fe& z) noexcept {
+template <class Fe>
+constexpr Fe fe_invert(const Fe& z) noexcept {
   Fe z11{};
   const Fe e250 = fe_pow_2_250_minus_1(z, z11);
   return fe_mul(fe_sq_times(e250, 5), z11);
 }
 
 // z^((p - 5) / 8) = z^(2^252 - 3), the exponent of RFC 8032 section 5.1.3 step 2.
-template <class Fe> constexpr Fe fe_pow_p58(const Fe& z) noexcept {
+template <class Fe>
+constexpr Fe fe_pow_p58(const Fe& z) noexcept {
   Fe z11{};
   const Fe e250 = fe_pow_2_250_minus_1(z, z11);
   return fe_mul(fe_sq_times(e250, 2), z);

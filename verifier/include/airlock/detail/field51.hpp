@@ -35,8 +35,8 @@ constexpr fe51 fe_add(const fe51& a, const fe51& b) noexcept {
 constexpr fe51 fe_sub(const fe51& a, const fe51& b) noexcept {
   constexpr std::uint64_t four_p0 = 4 * ((std::uint64_t{1} << 51) - 19);
   constexpr std::uint64_t four_pi = 4 * ((std::uint64_t{1} << 51) - 1);
-  return {{a.v[0] + four_p0 - b.v[0], a.v[1] + four_pi - b.v[1], a.v[2] + four_pi - b.v[2],
-           a.v[3] + four_pi - b.v[3], a.v[4] + four_pi - b.v[4]}};
+  return {{a.v[0] + four_p0 - b.v[0], a.v[1] + four_pi - b.v[1], a.v[2] + four_pi - b.v[2], a.v[3] + four_pi - b.v[3],
+           a.v[4] + four_pi - b.v[4]}};
 }
 
 // Carries 128-bit column sums into 51-bit limbs; 2^255 = 19 folds the top carry.
@@ -49,8 +49,8 @@ constexpr fe51 fe51_carry(fe51_wide (&t)[5]) noexcept {
   t[4] &= fe51_mask;
   const auto r0 = static_cast<std::uint64_t>(low) & fe51_mask;
   const auto r1 = static_cast<std::uint64_t>(t[1] + (low >> 51));
-  return {{r0, r1, static_cast<std::uint64_t>(t[2]), static_cast<std::uint64_t>(t[3]),
-           static_cast<std::uint64_t>(t[4])}};
+  return {
+      {r0, r1, static_cast<std::uint64_t>(t[2]), static_cast<std::uint64_t>(t[3]), static_cast<std::uint64_t>(t[4])}};
 }
 
 // Schoolbook product; column k gathers a_i b_j with i + j = k or k + 5 (times 19).
@@ -59,12 +59,11 @@ constexpr fe51 fe_mul(const fe51& a, const fe51& b) noexcept {
   const std::uint64_t* y = b.v;
   const std::uint64_t y1 = 19 * y[1], y2 = 19 * y[2], y3 = 19 * y[3], y4 = 19 * y[4];
   auto m = [](std::uint64_t p, std::uint64_t q) { return static_cast<fe51_wide>(p) * q; };
-  fe51_wide t[5] = {
-      m(x[0], y[0]) + m(x[1], y4) + m(x[2], y3) + m(x[3], y2) + m(x[4], y1),
-      m(x[0], y[1]) + m(x[1], y[0]) + m(x[2], y4) + m(x[3], y3) + m(x[4], y2),
-      m(x[0], y[2]) + m(x[1], y[1]) + m(x[2], y[0]) + m(x[3], y4) + m(x[4], y3),
-      m(x[0], y[3]) + m(x[1], y[2]) + m(x[2], y[1]) + m(x[3], y[0]) + m(x[4], y4),
-      m(x[0], y[4]) + m(x[1], y[3]) + m(x[2], y[2]) + m(x[3], y[1]) + m(x[4], y[0])};
+  fe51_wide t[5] = {m(x[0], y[0]) + m(x[1], y4) + m(x[2], y3) + m(x[3], y2) + m(x[4], y1),
+                    m(x[0], y[1]) + m(x[1], y[0]) + m(x[2], y4) + m(x[3], y3) + m(x[4], y2),
+                    m(x[0], y[2]) + m(x[1], y[1]) + m(x[2], y[0]) + m(x[3], y4) + m(x[4], y3),
+                    m(x[0], y[3]) + m(x[1], y[2]) + m(x[2], y[1]) + m(x[3], y[0]) + m(x[4], y4),
+                    m(x[0], y[4]) + m(x[1], y[3]) + m(x[2], y[2]) + m(x[3], y[1]) + m(x[4], y[0])};
   return fe51_carry(t);
 }
 
@@ -74,10 +73,8 @@ constexpr fe51 fe_sq(const fe51& a) noexcept {
   const std::uint64_t d0 = 2 * x[0], d1 = 2 * x[1], d2 = 2 * x[2], d3 = 2 * x[3];
   const std::uint64_t n3 = 19 * x[3], n4 = 19 * x[4];
   auto m = [](std::uint64_t p, std::uint64_t q) { return static_cast<fe51_wide>(p) * q; };
-  fe51_wide t[5] = {m(x[0], x[0]) + m(d1, n4) + m(d2, n3),
-                    m(d0, x[1]) + m(d2, n4) + m(x[3], n3),
-                    m(d0, x[2]) + m(x[1], x[1]) + m(d3, n4),
-                    m(d0, x[3]) + m(d1, x[2]) + m(x[4], n4),
+  fe51_wide t[5] = {m(x[0], x[0]) + m(d1, n4) + m(d2, n3), m(d0, x[1]) + m(d2, n4) + m(x[3], n3),
+                    m(d0, x[2]) + m(x[1], x[1]) + m(d3, n4), m(d0, x[3]) + m(d1, x[2]) + m(x[4], n4),
                     m(d0, x[4]) + m(d1, x[3]) + m(x[2], x[2])};
   return fe51_carry(t);
 }

@@ -54,8 +54,7 @@ class toml_cursor {
   [[nodiscard]] const std::optional<parse_error>& error() const noexcept { return error_; }
 
   /// Records the first error only: later ones are consequences of it.
-  bool fail_at(std::size_t line, std::size_t column, std::string message,
-               error_kind kind = error_kind::malformed) {
+  bool fail_at(std::size_t line, std::size_t column, std::string message, error_kind kind = error_kind::malformed) {
     if (!error_) error_ = parse_error{kind, line, column, std::move(message)};
     return false;
   }

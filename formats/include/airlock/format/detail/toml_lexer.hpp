@@ -198,9 +198,7 @@ class line_scanner {
     return true;
   }
 
-  static bool is_token_char(char c) noexcept {
-    return is_bare_key_char(c) || c == ':' || c == '+' || c == '.';
-  }
+  static bool is_token_char(char c) noexcept { return is_bare_key_char(c) || c == ':' || c == '+' || c == '.'; }
 
   bool scan_token(toml_value& out) {
     const std::size_t start = pos_;

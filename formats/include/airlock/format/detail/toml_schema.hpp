@@ -98,8 +98,8 @@ class document_reader {
       return std::nullopt;
     }
     if (item->value.kind != kind) {
-      cursor_.fail_at(item->line, item->value_column, "'" + std::string(key) + "' must be " +
-                                                          std::string(kind_name(kind)));
+      cursor_.fail_at(item->line, item->value_column,
+                      "'" + std::string(key) + "' must be " + std::string(kind_name(kind)));
       return std::nullopt;
     }
     if (keys_.index_of(key) < keys_.seen.size()) keys_.seen[keys_.index_of(key)] = true;
@@ -160,9 +160,9 @@ class document_reader {
   bool fail_unexpected(const toml_item& item, const name_order& order, std::string_view expected) {
     std::string message;
     if (item.kind == toml_item::type::end || (item.kind == toml_item::type::table && !order.context.empty())) {
-      message = order.context.empty() ? "missing table [" + std::string(expected) + "]"
-                                      : "missing key '" + std::string(expected) + "' in [" +
-                                            std::string(order.context) + "]";
+      message = order.context.empty()
+                    ? "missing table [" + std::string(expected) + "]"
+                    : "missing key '" + std::string(expected) + "' in [" + std::string(order.context) + "]";
     } else {
       message = unexpected_name(order, item.name, expected);
     }
@@ -179,8 +179,8 @@ class document_reader {
     } else if (!entries.empty() && entries.back().name > item.name) {
       message = "key '" + item.name + "' is out of order (keys are sorted)";
     } else if (item.value.kind != kind) {
-      return cursor_.fail_at(item.line, item.value_column, "'" + item.name + "' must be " +
-                                                               std::string(kind_name(kind)));
+      return cursor_.fail_at(item.line, item.value_column,
+                             "'" + item.name + "' must be " + std::string(kind_name(kind)));
     } else {
       return true;
     }
