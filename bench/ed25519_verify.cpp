@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "airlock/ed25519.hpp"
+#include "airlock/crypto/ed25519.hpp"
 #include "round_robin.hpp"
 
 namespace {

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "airlock/airlock.hpp"
+#include "airlock/format/writers.hpp"
 #include "round_robin.hpp"
 
 namespace {
@@ -179,15 +180,15 @@ bool openssl_signature(const fixture& fx, const std::string& message, const airl
 template <class Signature>
 bool peer_check(const fixture& fx, Signature signature_ok) {
   const std::string text = read_text(fx.license_path);
-  auto split = airlock::format::split_license(airlock::format::normalize_line_endings(text));
+  auto split = airlock::format::open_license(text);
   if (!split.ok() || !signature_ok(fx, airlock::format::signed_message(split.value->body), split.value->signature))
     return false;
   auto lic = airlock::format::parse_license_body(split.value->body);
   if (!lic.ok()) return false;
-  const auto& m = lic.value->machine;
-  const airlock::class_hashes recorded{m.platform, m.disk, m.nic, m.os, m.board};
-  const auto current = airlock::hwid::hash_snapshot(airlock::hwid::collect({}), lic.value->key_id, lic.value->product);
-  return airlock::match_fingerprint(recorded, current).ok;
+  const auto& recorded = lic.value->machine.hashes;
+  const auto current = airlock::hwid::hash_snapshot(airlock::hwid::collect(airlock::hwid::options_for(recorded)),
+                                                    lic.value->key_id, lic.value->product);
+  return airlock::format::match_fingerprint(recorded, current).ok;
 }
 
 void print_latency(const fixture& fx, int rounds) {
@@ -201,7 +202,7 @@ void print_latency(const fixture& fx, int rounds) {
     std::exit(1);
   }
   const std::string text = read_text(fx.license_path);
-  const auto split = airlock::format::split_license(text);
+  const auto split = airlock::format::open_license(text);
   const std::string message = airlock::format::signed_message(split.value->body);
   std::vector<airlock_bench::contender> contenders = {
       {"airlock whole check (file)", airlock_check},

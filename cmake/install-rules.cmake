@@ -6,7 +6,7 @@
 include(CMakePackageConfigHelpers)
 
 install(TARGETS airlock_verifier EXPORT airlockTargets)
-foreach(root verifier/include formats/include hwid/include)
+foreach(root crypto/include formats/include hwid/include verifier/include)
   install(DIRECTORY ${PROJECT_SOURCE_DIR}/${root}/airlock
           DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}
           FILES_MATCHING PATTERN "*.hpp")

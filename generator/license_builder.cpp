@@ -8,10 +8,9 @@
 #include <chrono>
 #include <cstring>
 
-#include "airlock/format/detail/field_checks.hpp"
 #include "airlock/format/encoding.hpp"
 #include "airlock/format/envelope.hpp"
-#include "airlock/format/license_body.hpp"
+#include "airlock/format/writers.hpp"
 #include "cli/diagnostics.hpp"
 #include "cli/file_io.hpp"
 #include "generator/command_line.hpp"
@@ -32,7 +31,7 @@ std::pair<std::string, std::string> split_pair(const std::string& item, const ch
   const auto eq = item.find('=');
   if (eq == std::string::npos || eq == 0) bad_input(std::string(what) + " '" + item + "' is not NAME=VALUE");
   std::string name = item.substr(0, eq);
-  if (const auto problem = format::detail::check_entry_name(table, name); !problem.empty())
+  if (const auto problem = format::entry_name_problem(table, name); !problem.empty())
     bad_input(std::string(what) + " '" + item + "': " + problem);
   return {std::move(name), item.substr(eq + 1)};
 }
@@ -72,11 +71,7 @@ format::machine_binding binding_for(const license_order& order, const std::strin
   m.unbound = false;
   m.policy = std::string(format::match_policy_v1);
   m.allow_container = order.allow_container;
-  m.platform = req.machine.platform;
-  m.disk = req.machine.disk;
-  m.nic = req.machine.nic;
-  m.os = req.machine.os;
-  m.board = req.machine.board;
+  m.hashes = req.machine;
   return m;
 }
 
@@ -107,7 +102,13 @@ format::license build_license(const license_order& order, const std::string& key
   lic.not_before = not_before ? *not_before : format::utc_date(issued);
   lic.expires = optional_date(order.expires, "expires");
   lic.updates_until = optional_date(order.updates_until, "updates-until");
+  // The file lists features sorted (one spelling per set); the order typed carries no meaning.
   lic.features = order.features;
+  std::sort(lic.features.begin(), lic.features.end());
+  for (std::size_t i = 1; i < lic.features.size(); ++i) {
+    if (lic.features[i] == lic.features[i - 1])
+      bad_input("duplicate feature '" + lic.features[i] + "' (each feature is given once)");
+  }
   for (const auto& item : order.limits) {
     const auto [name, value] = split_pair(item, "limit", "[license.limits]");
     lic.limits.push_back({name, parse_count(name, value)});
@@ -132,7 +133,16 @@ std::string sign_license(const format::license& lic, const keys::signing_key& ke
   block.value = key.sign(reinterpret_cast<const std::uint8_t*>(message.data()), message.size());
   const auto table = format::write_signature_block(block);
   if (!table.ok()) bad_input(table.error);
-  return body.text + table.text;
+  std::string file = body.text + table.text;
+  // Every reader refuses a larger file, so writing one would only hand the customer a dead license.
+  if (file.size() > format::max_input_size) {
+    bad_input("the license would be " + std::to_string(file.size()) +
+              " bytes; a license file holds at most 65536 (fewer or shorter meta fields, features or licensee)");
+  }
+  if (std::count(body.text.begin(), body.text.end(), '\n') > static_cast<std::ptrdiff_t>(format::max_lines)) {
+    bad_input("the license body would have more than 1024 lines");
+  }
+  return file;
 }
 
 std::string new_license_id() {

@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "airlock/version.hpp"
+#include "airlock/format/version.hpp"
 #include "generator/command_line.hpp"
 
 namespace {

@@ -6,7 +6,7 @@
 // passphrase must not be passed for an unencrypted key.
 #include "keys/vendor_key.hpp"
 
-#include "airlock/key_id.hpp"
+#include "airlock/crypto/key_id.hpp"
 
 #include <botan/auto_rng.h>
 #include <botan/data_src.h>

@@ -12,17 +12,22 @@
 #include <string>
 #include <vector>
 
-#include "airlock/format/format.hpp"
+#include "airlock/format/machine.hpp"
+#include "airlock/format/match.hpp"
+#include "airlock/format/request.hpp"
+#include "airlock/format/version.hpp"
+#include "airlock/format/writers.hpp"
 #include "airlock/hwid.hpp"
-#include "airlock/key_id.hpp"
-#include "airlock/version.hpp"
 #include "cli/diagnostics.hpp"
 #include "cli/file_io.hpp"
-#include "verifier/tools/report.hpp"
+#include "cli/json.hpp"
+#include "cli/public_key.hpp"
 
 namespace {
 
 using namespace airlock;
+using format::all_component_classes;
+using format::component_class;
 
 const char usage_text[] =
     "usage: airlock-hwid show [--product P --pubkey VENDOR.pub] [--json] [--explain] [--board]\n"
@@ -65,21 +70,13 @@ arguments parse_arguments(int argc, char** argv) {
   return a;
 }
 
-std::string vendor_key_id(const std::string& pubkey_path) {
-  const auto raw = format::public_key_from_pem(cli::read_file(pubkey_path, 64 * 1024));
-  if (!raw)
-    throw cli::failure(cli::exit_bad_key,
-                       cli::about_file(pubkey_path, "not an Ed25519 public key (SubjectPublicKeyInfo PEM)"));
-  return key_id_of(*raw);
-}
-
 hwid::machine_snapshot read_machine(const arguments& a) {
   hwid::collect_options options;
   options.root = a.root;  // a test aid: point it at a fake /sys, /proc, /etc tree
   // A fake tree's interfaces are described by its own sysfs; asking this machine's network stack
   // for the permanent MAC of a tree's "eth0" would put the real card into the fake machine.
   if (a.root != "/") options.probes.permanent_mac = nullptr;
-  options.include_board = a.board;
+  options.set(format::component_class::board, a.board);
   auto snapshot = hwid::collect(options);
   if (!a.board) snapshot.board.reason = "not read without --board";  // not the C++ option name
   return snapshot;
@@ -89,9 +86,9 @@ hwid::machine_snapshot read_machine(const arguments& a) {
 std::string binding_strength(const hwid::machine_snapshot& s) {
   int strong = 0, hardware = 0;
   for (component_class c : all_component_classes) {
-    if (!s[c].present() || !is_strong_class(c)) continue;
+    if (!s[c].present() || !format::is_strong_class(c)) continue;
     ++strong;
-    if (is_hardware_class(c)) ++hardware;
+    if (format::is_hardware_class(c)) ++hardware;
   }
   if (s.is_container() && !s.host_hardware_visible) return "none: a container without visible host hardware";
   if (!s.platform.present() || hardware == 0) return "none: no readable hardware identifier";
@@ -101,7 +98,7 @@ std::string binding_strength(const hwid::machine_snapshot& s) {
   return "weak: " + words + "; every recorded part must stay";
 }
 
-void show_text(const hwid::machine_snapshot& s, const hwid::hashed_machine* hashes, bool explain) {
+void show_text(const hwid::machine_snapshot& s, const format::component_hashes* hashes, bool explain) {
   std::cout << "environment: " << to_string(s.environment);
   for (const auto& e : s.evidence) std::cout << (&e == &s.evidence.front() ? " (" : "; ") << e;
   std::cout << (s.evidence.empty() ? "" : ")") << "\nbinding:     " << binding_strength(s) << "\n";
@@ -121,17 +118,17 @@ void show_text(const hwid::machine_snapshot& s, const hwid::hashed_machine* hash
   }
 }
 
-void show_json(const hwid::machine_snapshot& s, const hwid::hashed_machine* hashes, bool explain) {
-  std::cout << "{\"environment\": " << tools::json_string(to_string(s.environment))
-            << ", \"evidence\": " << tools::json_strings(s.evidence)
-            << ", \"binding\": " << tools::json_string(binding_strength(s)) << ", \"classes\": {";
+void show_json(const hwid::machine_snapshot& s, const format::component_hashes* hashes, bool explain) {
+  std::cout << "{\"environment\": " << cli::json_string(to_string(s.environment))
+            << ", \"evidence\": " << cli::json_strings(s.evidence)
+            << ", \"binding\": " << cli::json_string(binding_strength(s)) << ", \"classes\": {";
   for (component_class c : all_component_classes) {
     const auto& r = s[c];
-    std::cout << (c == component_class::platform ? "" : ", ") << tools::json_string(to_string(c))
+    std::cout << (c == component_class::platform ? "" : ", ") << cli::json_string(to_string(c))
               << ": {\"found\": " << (r.present() ? "true" : "false") << ", \"count\": " << r.values.size();
-    if (!r.present()) std::cout << ", \"reason\": " << tools::json_string(r.reason);
-    if (hashes) std::cout << ", \"hashes\": " << tools::json_strings((*hashes)[c]);
-    if (explain) std::cout << ", \"raw\": " << tools::json_strings(r.values);
+    if (!r.present()) std::cout << ", \"reason\": " << cli::json_string(r.reason);
+    if (hashes) std::cout << ", \"hashes\": " << cli::json_strings((*hashes)[c]);
+    if (explain) std::cout << ", \"raw\": " << cli::json_strings(r.values);
     std::cout << "}";
   }
   std::cout << "}}\n";
@@ -141,9 +138,9 @@ int run_show(const arguments& a) {
   if (a.product.empty() != a.pubkey.empty())
     throw cli::failure(cli::exit_usage, "--product and --pubkey go together (they make the salt)");
   const auto snapshot = read_machine(a);
-  hwid::hashed_machine hashes;
-  if (!a.product.empty()) hashes = hwid::hash_snapshot(snapshot, vendor_key_id(a.pubkey), a.product);
-  const hwid::hashed_machine* shown = a.product.empty() ? nullptr : &hashes;
+  format::component_hashes hashes;
+  if (!a.product.empty()) hashes = hwid::hash_snapshot(snapshot, cli::read_key_id(a.pubkey), a.product);
+  const format::component_hashes* shown = a.product.empty() ? nullptr : &hashes;
   if (a.json)
     show_json(snapshot, shown, a.explain);
   else
@@ -154,20 +151,16 @@ int run_show(const arguments& a) {
 format::request make_request(const arguments& a, const hwid::machine_snapshot& snapshot) {
   format::request req;
   req.product = a.product;
-  req.key_id = vendor_key_id(a.pubkey);
+  req.key_id = cli::read_key_id(a.pubkey);
   req.created = format::utc_time{static_cast<std::int64_t>(std::time(nullptr))};
   req.tool = std::string("airlock-hwid ") + version_string;
-  req.environment = *format::parse_runtime_environment(to_string(snapshot.environment));
+  req.environment = snapshot.environment;
   auto hashes = hwid::hash_snapshot(snapshot, req.key_id, req.product);
   // The format allows 16 hashes a class; a server with more ports or RAID members records the
   // first 16 in hash order, the same ones every time, and matching needs only one of them.
   for (component_class c : all_component_classes)
-    if (hashes[c].size() > format::detail::max_hashes_per_class) hashes[c].resize(format::detail::max_hashes_per_class);
-  req.machine.platform = hashes.platform;
-  req.machine.disk = hashes.disk;
-  req.machine.nic = hashes.nic;
-  req.machine.os = hashes.os;
-  req.machine.board = hashes.board;
+    if (hashes[c].size() > format::max_hashes_per_class) hashes[c].resize(format::max_hashes_per_class);
+  req.machine = hashes;
   return req;
 }
 

@@ -7,7 +7,7 @@
 
 #include <catch2/catch.hpp>
 
-#include "airlock/ed25519.hpp"
+#include "airlock/crypto/ed25519.hpp"
 #include "test_support.hpp"
 
 using airlock_test::bytes;

@@ -2,7 +2,7 @@
 // Ed25519 verification against every public vector set in tests/vectors (strict policy).
 #include <catch2/catch.hpp>
 
-#include "airlock/ed25519.hpp"
+#include "airlock/crypto/ed25519.hpp"
 #include "test_support.hpp"
 
 using airlock_test::bytes;

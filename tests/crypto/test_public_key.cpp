@@ -2,8 +2,8 @@
 // airlock::ed25519::public_key decoding rules and key ids.
 #include <catch2/catch.hpp>
 
-#include "airlock/ed25519.hpp"
-#include "airlock/key_id.hpp"
+#include "airlock/crypto/ed25519.hpp"
+#include "airlock/crypto/key_id.hpp"
 #include "test_support.hpp"
 
 using airlock_test::bytes;

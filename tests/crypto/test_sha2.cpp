@@ -5,7 +5,7 @@
 
 #include <catch2/catch.hpp>
 
-#include "airlock/sha2.hpp"
+#include "airlock/crypto/sha2.hpp"
 #include "test_support.hpp"
 
 using airlock_test::as_bytes;

@@ -47,15 +47,18 @@ inline void add_leaf(std::vector<std::string>& out, const std::string& path, con
     out.push_back(path + "." + std::to_string(i) + " string " + hex_of(values[i]));
 }
 
+inline void add_hash_leaves(std::vector<std::string>& out, const fmt::component_hashes& hashes) {
+  for (const fmt::component_class c : fmt::all_component_classes) {
+    if (!hashes[c].empty()) add_leaf(out, "machine." + std::string(fmt::to_string(c)), hashes[c]);
+  }
+}
+
 inline void add_machine_leaves(std::vector<std::string>& out, const fmt::machine_binding& machine) {
   out.push_back(std::string("machine.unbound bool ") + (machine.unbound ? "true" : "false"));
   if (machine.unbound) return;
   out.push_back("machine.policy string " + hex_of(machine.policy));
   out.push_back(std::string("machine.allow_container bool ") + (machine.allow_container ? "true" : "false"));
-  const auto lists = fmt::component_lists(machine);
-  for (std::size_t i = 0; i < lists.size(); ++i) {
-    if (!lists[i]->empty()) add_leaf(out, "machine." + std::string(fmt::component_classes[i]), *lists[i]);
-  }
+  add_hash_leaves(out, machine.hashes);
 }
 
 /// What airlock reads from a license file, flattened like tomllib_flatten.py, sorted.
@@ -98,10 +101,7 @@ inline std::vector<std::string> request_leaves(const std::string& text) {
                                   "request.created datetime " + fmt::to_string(req.created),
                                   "request.tool string " + hex_of(req.tool),
                                   "request.environment string " + hex_of(fmt::to_string(req.environment))};
-  const auto lists = fmt::component_lists(req.machine);
-  for (std::size_t i = 0; i < lists.size(); ++i) {
-    if (!lists[i]->empty()) add_leaf(out, "machine." + std::string(fmt::component_classes[i]), *lists[i]);
-  }
+  add_hash_leaves(out, req.machine);
   std::sort(out.begin(), out.end());
   return out;
 }

@@ -104,11 +104,11 @@ inline fmt::license sample_bound_license() {
   lic.meta = {{"note", "tab\there \"quoted\" back\\slash esc\x1b \xE2\x98\x83"}, {"order", "SO-1042"}};
   lic.machine.unbound = false;
   lic.machine.policy = std::string(fmt::match_policy_v1);
-  lic.machine.platform = {"05feb126946b54a25e841d449bbd516c"};
-  lic.machine.disk = {"fec50738aa755e2c8649e35886a978c8", "66f504ae9b75f1f5f2d5c1b47d9be794"};
-  lic.machine.nic = {"8fe0d3f1ac5117e299451dc6bb971d2a", "3c50acb7c28af2c18de8720fc2635ca2"};
-  lic.machine.os = {"6b426e7563c8cdcdc55796e08d57d9c0"};
-  lic.machine.board = {"83440fa4f3936f8a407c811ebbcaaede"};
+  lic.machine.hashes.platform = {"05feb126946b54a25e841d449bbd516c"};
+  lic.machine.hashes.disk = {"fec50738aa755e2c8649e35886a978c8", "66f504ae9b75f1f5f2d5c1b47d9be794"};
+  lic.machine.hashes.nic = {"8fe0d3f1ac5117e299451dc6bb971d2a", "3c50acb7c28af2c18de8720fc2635ca2"};
+  lic.machine.hashes.os = {"6b426e7563c8cdcdc55796e08d57d9c0"};
+  lic.machine.hashes.board = {"83440fa4f3936f8a407c811ebbcaaede"};
   return lic;
 }
 

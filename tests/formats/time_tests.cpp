@@ -16,7 +16,8 @@ TEST_CASE("Leap years follow the Gregorian rule", "[date]") {
 TEST_CASE("Only real dates with four-digit years are valid", "[date]") {
   CHECK(fmt::is_valid(fmt::date{2024, 2, 29}));
   CHECK(fmt::is_valid(fmt::date{2000, 2, 29}));
-  CHECK(fmt::is_valid(fmt::date{0, 1, 1}));
+  CHECK(fmt::is_valid(fmt::date{1, 1, 1}));
+  CHECK_FALSE(fmt::is_valid(fmt::date{0, 12, 31}));  // tomllib rejects year 0000
   CHECK(fmt::is_valid(fmt::date{9999, 12, 31}));
   CHECK_FALSE(fmt::is_valid(fmt::date{2023, 2, 29}));
   CHECK_FALSE(fmt::is_valid(fmt::date{1900, 2, 29}));
@@ -104,9 +105,9 @@ TEST_CASE("The UTC day of an instant is what expiry dates are compared with", "[
   CHECK(fmt::start_of_day(last_day) == *fmt::parse_utc_time("2026-02-28T00:00:00Z"));
 }
 
-TEST_CASE("Only instants in the years 0000 to 9999 are representable", "[date]") {
+TEST_CASE("Only instants in the years 0001 to 9999 are representable", "[date]") {
   CHECK(fmt::is_representable(fmt::utc_time{253402300799}));
   CHECK_FALSE(fmt::is_representable(fmt::utc_time{253402300800}));
-  CHECK(fmt::is_representable(fmt::start_of_day({0, 1, 1})));
-  CHECK_FALSE(fmt::is_representable(fmt::utc_time{fmt::start_of_day({0, 1, 1}).seconds - 1}));
+  CHECK(fmt::is_representable(fmt::start_of_day({1, 1, 1})));
+  CHECK_FALSE(fmt::is_representable(fmt::utc_time{fmt::start_of_day({1, 1, 1}).seconds - 1}));
 }

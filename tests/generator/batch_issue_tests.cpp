@@ -66,7 +66,7 @@ TEST_CASE("A batch with bad rows issues the good ones, reports each bad line and
   CHECK(count_entries(dir / "out") == 2);
   CHECK(verified(dir / "out/g1.toml").ok());
   CHECK(verified(dir / "out/g1.toml").limit("seats") == 5);
-  CHECK(verified(dir / "out/bound.toml").license.machine.nic.size() == 2);  // the request beside the CSV
+  CHECK(verified(dir / "out/bound.toml").license.machine.hashes.nic.size() == 2);  // the request beside the CSV
 }
 
 TEST_CASE("A batch of good rows exits 0 with one file per row named by file, id or random id", "[batch]") {

@@ -15,6 +15,7 @@
 
 #include <catch2/catch.hpp>
 
+#include "airlock/format/match.hpp"
 #include "airlock/hwid.hpp"
 
 namespace fake {
@@ -90,7 +91,7 @@ struct machine {
   airlock::hwid::collect_options options(bool include_board = false) const {
     airlock::hwid::collect_options o;
     o.root = fs.root();
-    o.include_board = include_board;
+    o.set(airlock::format::component_class::board, include_board);
     if (!cpuid.empty()) {
       o.probes.cpuid = [leaves = cpuid](std::uint32_t leaf, cpuid_regs& out) {
         const auto it = leaves.find(leaf);
@@ -181,9 +182,9 @@ inline std::vector<std::uint8_t> mac_bytes(const std::string& text) {
 }
 
 // Identity "hashing" for policy tests of collected snapshots: matching only compares strings.
-inline airlock::class_hashes as_fingerprint(const airlock::hwid::machine_snapshot& snap) {
-  airlock::class_hashes out;
-  for (airlock::component_class c : airlock::all_component_classes) out[c] = snap[c].values;
+inline airlock::format::component_hashes as_fingerprint(const airlock::hwid::machine_snapshot& snap) {
+  airlock::format::component_hashes out;
+  for (airlock::format::component_class c : airlock::format::all_component_classes) out[c] = snap[c].values;
   return out;
 }
 
@@ -203,7 +204,7 @@ template <>
 struct StringMaker<airlock::hwid::machine_snapshot> {
   static std::string convert(const airlock::hwid::machine_snapshot& s) {
     std::string out = std::string(to_string(s.environment)) + ":";
-    for (airlock::component_class c : airlock::all_component_classes)
+    for (airlock::format::component_class c : airlock::format::all_component_classes)
       out += " " + std::string(to_string(c)) + StringMaker<airlock::hwid::class_reading>::convert(s[c]);
     return out;
   }

@@ -10,7 +10,7 @@ int main(int argc, char** argv) {
   airlock::hwid::collect_options options;
   for (int i = 1; i < argc; ++i) {
     if (std::strcmp(argv[i], "--board") == 0)
-      options.include_board = true;
+      options.set(airlock::format::component_class::board, true);
     else if (std::strcmp(argv[i], "--root") == 0 && i + 1 < argc)
       options.root = argv[++i];
     else {
@@ -23,7 +23,7 @@ int main(int argc, char** argv) {
   std::printf("environment = %s\n", std::string(to_string(snap.environment)).c_str());
   for (const std::string& e : snap.evidence) std::printf("evidence = %s\n", e.c_str());
   std::printf("host_hardware_visible = %s\n", snap.host_hardware_visible ? "true" : "false");
-  for (airlock::component_class c : airlock::all_component_classes) {
+  for (airlock::format::component_class c : airlock::format::all_component_classes) {
     const airlock::hwid::class_reading& r = snap[c];
     std::printf("%s =", std::string(to_string(c)).c_str());
     for (const std::string& v : r.values) std::printf(" [%s]", v.c_str());

@@ -10,11 +10,12 @@
 #include <string>
 #include <vector>
 
+#include "airlock/format/match.hpp"
 #include "airlock/hwid/hash.hpp"
 #include "fake_machine.hpp"
 #include "scenarios.hpp"
 
-using airlock::component_class;
+using airlock::format::component_class;
 using airlock::hwid::hash_snapshot;
 using strings = std::vector<std::string>;
 
@@ -32,9 +33,9 @@ std::string lower(std::string s) {
   return s;
 }
 
-std::string as_text(const airlock::hwid::hashed_machine& h) {
+std::string as_text(const airlock::format::component_hashes& h) {
   std::string text;
-  for (component_class c : airlock::all_component_classes) {
+  for (component_class c : airlock::format::all_component_classes) {
     text += std::string(to_string(c)) + " =";
     for (const std::string& v : h[c]) text += " " + v;
     text += "\n";
@@ -65,7 +66,7 @@ TEST_CASE("The same snapshot, key id and product always give the same hashes", "
   const auto a = hash_snapshot(m.collect(), "k1", "acme-cad");
   CHECK(a == hash_snapshot(m.collect(), "k1", "acme-cad"));
   CHECK(a.nic.size() == 2);
-  CHECK(airlock::match_fingerprint(a, hash_snapshot(m.collect(), "k1", "acme-cad")).ok);
+  CHECK(airlock::format::match_fingerprint(a, hash_snapshot(m.collect(), "k1", "acme-cad")).ok);
 }
 
 TEST_CASE("A different key id or product gives unlinkable hashes", "[hwid][hash]") {
@@ -77,12 +78,12 @@ TEST_CASE("A different key id or product gives unlinkable hashes", "[hwid][hash]
   const auto other_product = hash_snapshot(snap, "k1", "acme-viewer");
   CHECK(other_key.disk == strings{"3f36971d68627dcb189ae567e170a169"});
   CHECK(other_product.disk == strings{"69eabe450b0428f331331ff45c3c5502"});
-  for (component_class c : airlock::all_component_classes) {
+  for (component_class c : airlock::format::all_component_classes) {
     if (base[c].empty()) continue;
     CHECK(base[c] != other_key[c]);
     CHECK(base[c] != other_product[c]);
   }
-  CHECK_FALSE(airlock::match_fingerprint(base, other_product).ok);
+  CHECK_FALSE(airlock::format::match_fingerprint(base, other_product).ok);
 }
 
 TEST_CASE("A hashed snapshot written as text contains none of the raw identifiers", "[hwid][hash]") {
@@ -97,7 +98,7 @@ TEST_CASE("A hashed snapshot written as text contains none of the raw identifier
   const std::string text = lower(written.str());
   REQUIRE(text.find("disk =") != std::string::npos);
   strings raw;
-  for (component_class c : airlock::all_component_classes)
+  for (component_class c : airlock::format::all_component_classes)
     raw.insert(raw.end(), snap[c].values.begin(), snap[c].values.end());
   raw.insert(raw.end(), {scenario::desktop_nvme_serial, scenario::desktop_eno1, "3cecef102030", "GenuineIntel",
                          "i7-8700", "4c4c4544", "7B2KXN2", scenario::desktop_machine_id.substr(0, 8)});
@@ -113,7 +114,7 @@ TEST_CASE("Every hash of a scenario agrees with python3 when python3 is availabl
   const auto snap = m.collect(true);
   std::string script = "import hashlib,hmac\ns=hashlib.sha256(b'airlock-hwid-salt-v1\\nkey-7\\nproduct x').digest()\n";
   std::string expected;
-  for (component_class c : airlock::all_component_classes) {
+  for (component_class c : airlock::format::all_component_classes) {
     for (const std::string& v : snap[c].values) {
       script += "print(hmac.new(s, b'" + std::string(to_string(c)) + "\\n' + " + "bytes.fromhex('";
       for (unsigned char ch : v) script += {"0123456789abcdef"[ch >> 4], "0123456789abcdef"[ch & 15]};

@@ -5,18 +5,18 @@
 #include <string>
 #include <vector>
 
-#include "airlock/match.hpp"
+#include "airlock/format/match.hpp"
 
-using airlock::class_hashes;
-using airlock::class_outcome;
-using airlock::component_class;
-using airlock::match_fingerprint;
+using airlock::format::class_outcome;
+using airlock::format::component_class;
+using airlock::format::component_hashes;
+using airlock::format::match_fingerprint;
 
 namespace {
 
-// A licence that recorded platform, disk, nic and os (and board when asked).
-class_hashes recorded(bool with_board = false) {
-  class_hashes r;
+// A license that recorded platform, disk, nic and os (and board when asked).
+component_hashes recorded(bool with_board = false) {
+  component_hashes r;
   r.platform = {"p0"};
   r.disk = {"d0"};
   r.nic = {"n0", "n1"};
@@ -27,20 +27,20 @@ class_hashes recorded(bool with_board = false) {
 
 struct policy_case {
   const char* what;
-  class_hashes licence;
-  class_hashes now;
+  component_hashes license;
+  component_hashes now;
   bool ok;
   int drift;
   int tolerated;
   std::string reason;
 };
 
-class_hashes changed(class_hashes h, std::initializer_list<component_class> classes) {
+component_hashes changed(component_hashes h, std::initializer_list<component_class> classes) {
   for (component_class c : classes) h[c] = {"new-" + std::string(to_string(c))};
   return h;
 }
 
-class_hashes missing(class_hashes h, std::initializer_list<component_class> classes) {
+component_hashes missing(component_hashes h, std::initializer_list<component_class> classes) {
   for (component_class c : classes) h[c].clear();
   return h;
 }
@@ -66,7 +66,7 @@ TEST_CASE("The match policy accepts one strong change and rejects two", "[match]
   };
   for (const policy_case& c : cases) {
     INFO(c.what);
-    const airlock::match_report r = match_fingerprint(c.licence, c.now);
+    const airlock::format::match_report r = match_fingerprint(c.license, c.now);
     CHECK(r.ok == c.ok);
     CHECK(r.drift == c.drift);
     CHECK(r.changes_tolerated == c.tolerated);
@@ -75,57 +75,57 @@ TEST_CASE("The match policy accepts one strong change and rejects two", "[match]
 }
 
 TEST_CASE("A match on the os class alone is rejected because no hardware matches", "[match]") {
-  class_hashes licence;
-  licence.disk = {"d0"};
-  licence.os = {"o0"};
-  class_hashes now = licence;
+  component_hashes license;
+  license.disk = {"d0"};
+  license.os = {"o0"};
+  component_hashes now = license;
   now.disk = {"d1"};
-  const airlock::match_report r = match_fingerprint(licence, now);
+  const airlock::format::match_report r = match_fingerprint(license, now);
   CHECK_FALSE(r.ok);
   CHECK(r.needed == 2);
   CHECK(r.reason == "only 1 of 2 components match, 2 needed");
-  // A licence that recorded only the machine-id can never match: it is clonable.
-  class_hashes os_only;
+  // A license that recorded only the machine-id can never match: it is clonable.
+  component_hashes os_only;
   os_only.os = {"o0"};
-  const airlock::match_report only_os = match_fingerprint(os_only, os_only);
+  const airlock::format::match_report only_os = match_fingerprint(os_only, os_only);
   CHECK_FALSE(only_os.ok);
   CHECK(only_os.reason == "no hardware component matches");
 }
 
 TEST_CASE("A class matches when any recorded hash equals any current one", "[match]") {
-  class_hashes licence = recorded();
-  class_hashes now = recorded();
+  component_hashes license = recorded();
+  component_hashes now = recorded();
   now.nic = {"n7", "n1", "n9"};  // one of two NICs replaced, a new one added
-  const airlock::match_report r = match_fingerprint(licence, now);
+  const airlock::format::match_report r = match_fingerprint(license, now);
   CHECK(r.ok);
   CHECK(r.drift == 0);
   for (const auto& c : r.classes) CHECK(c.outcome == class_outcome::matched);
 }
 
 TEST_CASE("With two or fewer strong classes recorded all of them must match", "[match]") {
-  class_hashes licence;
-  licence.platform = {"p0"};
-  licence.nic = {"n0"};
-  licence.os = {"o0"};
-  class_hashes now = licence;
-  CHECK(match_fingerprint(licence, now).ok);
-  CHECK(match_fingerprint(licence, now).changes_tolerated == 0);
+  component_hashes license;
+  license.platform = {"p0"};
+  license.nic = {"n0"};
+  license.os = {"o0"};
+  component_hashes now = license;
+  CHECK(match_fingerprint(license, now).ok);
+  CHECK(match_fingerprint(license, now).changes_tolerated == 0);
   now.os = {"o1"};
-  const airlock::match_report r = match_fingerprint(licence, now);
+  const airlock::format::match_report r = match_fingerprint(license, now);
   CHECK_FALSE(r.ok);
   CHECK(r.reason == "only 1 of 2 components match, 2 needed");
-  class_hashes single;
+  component_hashes single;
   single.disk = {"d0"};
   CHECK(match_fingerprint(single, single).ok);
-  class_hashes none;
+  component_hashes none;
   CHECK_FALSE(match_fingerprint(single, none).ok);
 }
 
 TEST_CASE("The report lists every recorded class and only those", "[match]") {
-  class_hashes licence = recorded();
-  class_hashes now = missing(changed(recorded(), {component_class::os}), {component_class::disk});
+  component_hashes license = recorded();
+  component_hashes now = missing(changed(recorded(), {component_class::os}), {component_class::disk});
   now.board = {"unrecorded boards are ignored"};
-  const airlock::match_report r = match_fingerprint(licence, now);
+  const airlock::format::match_report r = match_fingerprint(license, now);
   REQUIRE(r.classes.size() == 4);
   CHECK(r.classes[0].cls == component_class::platform);
   CHECK(r.classes[1].outcome == class_outcome::missing);
@@ -137,20 +137,20 @@ TEST_CASE("The report lists every recorded class and only those", "[match]") {
 }
 
 TEST_CASE("Containers are unbindable unless allowed and host hardware is visible", "[match]") {
-  CHECK(airlock::unbindable_environment(true, true, false));
-  CHECK(airlock::unbindable_environment(true, false, true));
-  CHECK_FALSE(airlock::unbindable_environment(true, true, true));
-  CHECK_FALSE(airlock::unbindable_environment(false, true, false));
-  CHECK_FALSE(airlock::unbindable_environment(false, false, false));
+  CHECK(airlock::format::unbindable_environment(true, true, false));
+  CHECK(airlock::format::unbindable_environment(true, false, true));
+  CHECK_FALSE(airlock::format::unbindable_environment(true, true, true));
+  CHECK_FALSE(airlock::format::unbindable_environment(false, true, false));
+  CHECK_FALSE(airlock::format::unbindable_environment(false, false, false));
 }
 
 TEST_CASE("Matching never throws and is not fooled by duplicate hashes", "[match]") {
-  class_hashes licence = recorded();
-  licence.nic = std::vector<std::string>(1000, "n0");
-  class_hashes now = recorded();
+  component_hashes license = recorded();
+  license.nic = std::vector<std::string>(1000, "n0");
+  component_hashes now = recorded();
   now.nic = std::vector<std::string>(1000, "n1");
-  const airlock::match_report r = match_fingerprint(licence, now);
+  const airlock::format::match_report r = match_fingerprint(license, now);
   CHECK(r.ok);
   CHECK(r.classes[2].outcome == class_outcome::changed);
-  static_assert(noexcept(match_fingerprint(licence, now)), "matching must be noexcept");
+  static_assert(noexcept(match_fingerprint(license, now)), "matching must be noexcept");
 }

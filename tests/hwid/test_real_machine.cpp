@@ -10,11 +10,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "airlock/format/match.hpp"
 #include "airlock/hwid.hpp"
 #include "fake_machine.hpp"
 #include "scenarios.hpp"
 
-using airlock::hwid::environment_kind;
+using airlock::format::runtime_environment;
 
 TEST_CASE("Collecting the real machine twice gives the same snapshot", "[hwid][real]") {
   const airlock::hwid::collect_options options;
@@ -31,9 +32,9 @@ TEST_CASE("This CI micro-VM comes out as a bindable vm with disk, nic, os and pl
     return;
   }
   const auto snap = airlock::hwid::collect({});
-  CHECK(snap.environment == environment_kind::vm);
+  CHECK(snap.environment == runtime_environment::vm);
   CHECK(snap.host_hardware_visible);
-  CHECK_FALSE(airlock::unbindable_environment(snap.is_container(), snap.host_hardware_visible, false));
+  CHECK_FALSE(airlock::format::unbindable_environment(snap.is_container(), snap.host_hardware_visible, false));
   CHECK(snap.disk.present());
   CHECK(snap.nic.present());
   CHECK(snap.os.present());

@@ -74,7 +74,7 @@ TEST_CASE("A missing sys and proc leave every class absent with a reason", "[hwi
   CHECK(snap.nic.reason == "no physical network interface");
   CHECK(snap.os.reason == "machine-id missing");
   CHECK(snap.board.reason == "no board serial");
-  CHECK(snap.environment == airlock::hwid::environment_kind::unknown);
+  CHECK(snap.environment == airlock::format::runtime_environment::unknown);
   CHECK_FALSE(snap.host_hardware_visible);
 }
 

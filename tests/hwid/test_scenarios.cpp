@@ -2,25 +2,25 @@
 // Scenarios 1-11 of hwid.md section 5.3: what each machine collects and how it matches its baseline.
 #include <catch2/catch.hpp>
 
+#include "airlock/format/match.hpp"
 #include "airlock/hwid.hpp"
-#include "airlock/match.hpp"
 #include "fake_machine.hpp"
 #include "scenarios.hpp"
 
-using airlock::class_outcome;
-using airlock::component_class;
-using airlock::match_fingerprint;
-using airlock::hwid::environment_kind;
+using airlock::format::class_outcome;
+using airlock::format::component_class;
+using airlock::format::match_fingerprint;
+using airlock::format::runtime_environment;
 using strings = std::vector<std::string>;
 
 namespace {
 
-airlock::match_report rematch(const airlock::hwid::machine_snapshot& issued,
-                              const airlock::hwid::machine_snapshot& now) {
+airlock::format::match_report rematch(const airlock::hwid::machine_snapshot& issued,
+                                      const airlock::hwid::machine_snapshot& now) {
   return match_fingerprint(fake::as_fingerprint(issued), fake::as_fingerprint(now));
 }
 
-class_outcome outcome_of(const airlock::match_report& r, component_class c) {
+class_outcome outcome_of(const airlock::format::match_report& r, component_class c) {
   for (const auto& cr : r.classes)
     if (cr.cls == c) return cr.outcome;
   FAIL("class not in report");
@@ -39,8 +39,8 @@ TEST_CASE("A bare-metal NVMe desktop collects the root disk serial, both permane
   CHECK(snap.nic.values == strings{scenario::desktop_eno1, scenario::desktop_wifi});
   CHECK(snap.os.values == strings{scenario::desktop_machine_id});
   CHECK_FALSE(snap.board.present());
-  CHECK(snap.board.reason == "not collected (include_board is off)");
-  CHECK(snap.environment == environment_kind::bare_metal);
+  CHECK(snap.board.reason == "not collected");
+  CHECK(snap.environment == runtime_environment::bare_metal);
   CHECK(snap.host_hardware_visible);
   const auto report = rematch(snap, m.collect());
   CHECK(report.ok);
@@ -163,7 +163,7 @@ TEST_CASE("A VM without a disk serial binds to nic and os and needs both", "[hwi
   CHECK(before.disk.reason == "no serial");
   CHECK(before.nic.values == strings{"52:54:00:12:34:56"});
   CHECK(before.os.present());
-  CHECK(before.environment == environment_kind::vm);
+  CHECK(before.environment == runtime_environment::vm);
   CHECK(std::find(before.evidence.begin(), before.evidence.end(), "dmi sys_vendor QEMU") != before.evidence.end());
   const auto same = rematch(before, m.collect());
   CHECK(same.ok);
@@ -185,9 +185,9 @@ TEST_CASE("The CI micro-VM replica is a bindable vm despite its /.dockerenv", "[
   fake::machine m;
   scenario::ci_microvm(m);
   const auto snap = m.collect();
-  CHECK(snap.environment == environment_kind::vm);
+  CHECK(snap.environment == runtime_environment::vm);
   CHECK(snap.host_hardware_visible);
-  CHECK_FALSE(airlock::unbindable_environment(snap.is_container(), snap.host_hardware_visible, false));
+  CHECK_FALSE(airlock::format::unbindable_environment(snap.is_container(), snap.host_hardware_visible, false));
   CHECK(snap.disk.values == strings{scenario::ci_vda_serial});
   CHECK(snap.nic.values == strings{scenario::ci_mac});
   CHECK(snap.os.values == strings{scenario::ci_machine_id});
@@ -212,15 +212,15 @@ TEST_CASE("A Docker container on a bridge network is unbindable without allow_co
   fake::machine m;
   scenario::docker_bridge(m);
   const auto snap = m.collect();
-  CHECK(snap.environment == environment_kind::container);
+  CHECK(snap.environment == runtime_environment::container);
   CHECK_FALSE(snap.nic.present());
   CHECK(snap.nic.reason == "no physical network interface");
   CHECK_FALSE(snap.os.present());
   CHECK(snap.os.reason == "machine-id missing");
   CHECK(snap.disk.values == strings{scenario::host_nvme_serial});
   CHECK(snap.host_hardware_visible);
-  CHECK(airlock::unbindable_environment(snap.is_container(), snap.host_hardware_visible, false));
-  CHECK_FALSE(airlock::unbindable_environment(snap.is_container(), snap.host_hardware_visible, true));
+  CHECK(airlock::format::unbindable_environment(snap.is_container(), snap.host_hardware_visible, false));
+  CHECK_FALSE(airlock::format::unbindable_environment(snap.is_container(), snap.host_hardware_visible, true));
 }
 
 TEST_CASE("A container that sees no host disk serial stays unbindable even with allow_container", "[hwid][scenario]") {
@@ -228,8 +228,8 @@ TEST_CASE("A container that sees no host disk serial stays unbindable even with 
   scenario::docker_bridge(m);
   m.fs.remove("/sys/block");
   const auto snap = m.collect();
-  CHECK(snap.environment == environment_kind::container);
+  CHECK(snap.environment == runtime_environment::container);
   CHECK(snap.disk.reason == "container: no host disk serial visible");
   CHECK_FALSE(snap.host_hardware_visible);
-  CHECK(airlock::unbindable_environment(snap.is_container(), snap.host_hardware_visible, true));
+  CHECK(airlock::format::unbindable_environment(snap.is_container(), snap.host_hardware_visible, true));
 }

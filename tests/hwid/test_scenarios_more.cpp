@@ -2,13 +2,13 @@
 // Scenarios 12-23 of hwid.md section 5.3: host networking, bonding, stacked roots, ARM, cloud, CPU gate.
 #include <catch2/catch.hpp>
 
+#include "airlock/format/match.hpp"
 #include "airlock/hwid.hpp"
-#include "airlock/match.hpp"
 #include "fake_machine.hpp"
 #include "scenarios.hpp"
 
-using airlock::match_fingerprint;
-using airlock::hwid::environment_kind;
+using airlock::format::match_fingerprint;
+using airlock::format::runtime_environment;
 using strings = std::vector<std::string>;
 
 TEST_CASE("A container on the host network reports the host NICs", "[hwid][scenario]") {
@@ -18,7 +18,7 @@ TEST_CASE("A container on the host network reports the host NICs", "[hwid][scena
   m.nic("eno1", "/sys/devices/pci0000:00/0000:00:1f.6", "pci", "3c:ec:ef:10:20:30", 0);
   m.perm_macs["eno1"] = fake::mac_bytes("3c:ec:ef:10:20:30");
   const auto snap = m.collect();
-  CHECK(snap.environment == environment_kind::container);
+  CHECK(snap.environment == runtime_environment::container);
   CHECK(snap.nic.values == strings{"3c:ec:ef:10:20:30"});
 }
 
@@ -79,7 +79,7 @@ TEST_CASE("A btrfs root resolves by device name while ZFS and NFS roots have no 
   m.mount_root("0:31", "btrfs", "/dev/nvme0n1p2", "/@");
   const auto btrfs = m.collect();
   CHECK(btrfs.disk.values == strings{scenario::desktop_nvme_serial});
-  CHECK(btrfs.environment == environment_kind::bare_metal);
+  CHECK(btrfs.environment == runtime_environment::bare_metal);
   m.mount_root("0:40", "zfs", "rpool/ROOT/ubuntu");
   CHECK(m.collect().disk.reason == "root is on zfs");
   m.mount_root("0:41", "nfs4", "server:/export/root");
@@ -155,7 +155,7 @@ TEST_CASE("A Raspberry Pi reads its platform from cpuinfo and its board serial i
   CHECK(snap.board.values == strings{"10000000ABCDEF01"});
   CHECK(snap.disk.values == strings{"0X1A2B3C4D"});
   CHECK(snap.nic.values == strings{"dc:a6:32:01:02:03"});
-  CHECK(snap.environment == environment_kind::bare_metal);
+  CHECK(snap.environment == runtime_environment::bare_metal);
 }
 
 TEST_CASE("DMI placeholders, QEMU disk serials and blank NVMe serials are all dropped", "[hwid][scenario]") {

@@ -7,6 +7,7 @@
 #include "verifier_support.hpp"
 
 using namespace airlock;
+using namespace airlock::format;
 using namespace airlock::vtest;
 
 namespace {

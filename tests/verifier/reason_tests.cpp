@@ -8,6 +8,7 @@
 #include "verifier_support.hpp"
 
 using namespace airlock;
+using namespace airlock::format;
 using namespace airlock::vtest;
 
 namespace {
@@ -214,7 +215,7 @@ TEST_CASE("A build released after updates_until is build_too_new", "[verify]") {
 
 TEST_CASE("A container without allow_container is an unbindable_environment", "[verify][hwid]") {
   hwid::machine_snapshot container = office_pc();
-  container.environment = hwid::environment_kind::container;
+  container.environment = format::runtime_environment::container;
   const verify_result r = check(sign(license_bound_to(office_pc())), options_at(february, container));
   CHECK(r.why == reason::unbindable_environment);
   CHECK_FALSE(r.machine_checked);
@@ -222,7 +223,7 @@ TEST_CASE("A container without allow_container is an unbindable_environment", "[
 
 TEST_CASE("A container with allow_container binds to the host hardware it sees", "[verify][hwid]") {
   hwid::machine_snapshot container = office_pc();
-  container.environment = hwid::environment_kind::container;
+  container.environment = format::runtime_environment::container;
   format::license lic = license_bound_to(container);
   lic.machine.allow_container = true;
   const verify_result r = check(sign(lic), options_at(february, container));
@@ -234,7 +235,7 @@ TEST_CASE("A container with allow_container but no host hardware visible is unbi
   hwid::machine_snapshot container = office_pc();
   format::license lic = license_bound_to(container);
   lic.machine.allow_container = true;
-  container.environment = hwid::environment_kind::container;
+  container.environment = format::runtime_environment::container;
   container.disk = {{}, "no block devices"};
   container.nic = {{}, "no physical interfaces"};
   container.host_hardware_visible = false;

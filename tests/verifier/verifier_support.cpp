@@ -43,8 +43,8 @@ hwid::machine_snapshot office_pc() {
   m.disk.values = {"nvme:Samsung SSD 980 PRO 1TB:S5GXNF0R123456"};
   m.nic.values = {"9c:6b:00:12:34:56"};
   m.os.values = {"4c4c4544003957108052b4c04f4e3332"};
-  m.board.reason = "not collected (include_board is off)";
-  m.environment = hwid::environment_kind::bare_metal;
+  m.board.reason = "not collected";
+  m.environment = format::runtime_environment::bare_metal;
   m.host_hardware_visible = true;
   return m;
 }
@@ -54,11 +54,7 @@ void bind_to(format::license& lic, const hwid::machine_snapshot& machine) {
   format::machine_binding& m = lic.machine;
   m.unbound = false;
   m.policy = std::string(format::match_policy_v1);
-  m.platform = hashes.platform;
-  m.disk = hashes.disk;
-  m.nic = hashes.nic;
-  m.os = hashes.os;
-  m.board = hashes.board;
+  m.hashes = hashes;
 }
 
 format::license license_bound_to(const hwid::machine_snapshot& machine, const vendor& v) {

@@ -8,6 +8,5 @@
 #include "airlock/hwid/hash.hpp"
 #include "airlock/hwid/probes.hpp"
 #include "airlock/hwid/snapshot.hpp"
-#include "airlock/match.hpp"
 
 #endif  // AIRLOCK_HWID_HPP

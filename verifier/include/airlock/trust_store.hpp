@@ -11,9 +11,9 @@
 #include <string_view>
 #include <vector>
 
-#include "airlock/ed25519.hpp"
+#include "airlock/crypto/ed25519.hpp"
+#include "airlock/crypto/key_id.hpp"
 #include "airlock/format/pem.hpp"
-#include "airlock/key_id.hpp"
 
 namespace airlock {
 

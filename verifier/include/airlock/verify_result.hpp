@@ -11,9 +11,9 @@
 #include <vector>
 
 #include "airlock/format/license.hpp"
+#include "airlock/format/match.hpp"
 #include "airlock/format/time.hpp"
 #include "airlock/hwid/snapshot.hpp"
-#include "airlock/match.hpp"
 #include "airlock/reason.hpp"
 
 namespace airlock {
@@ -61,10 +61,11 @@ struct verify_result {
   reason why = reason::malformed;
   std::string message;               // one line for people
   std::size_t line = 0, column = 0;  // where a malformed license went wrong
-  bool signature_valid = false;      // the fields below come from a signed license
-  format::license license;           // valid when signature_valid
+  bool signature_valid = false;      // the license was signed by a trusted key
+  bool license_read = false;         // `license` holds the file's fields (signed when signature_valid)
+  format::license license;
   bool machine_checked = false;
-  match_report binding;  // valid when machine_checked
+  format::match_report binding;  // valid when machine_checked
   std::vector<warning> warnings;
 
   [[nodiscard]] bool ok() const noexcept { return why == reason::ok; }

@@ -9,6 +9,7 @@
 #include <string>
 #include <string_view>
 
+#include "airlock/format/detail/declared_version.hpp"
 #include "airlock/format/detail/toml_cursor.hpp"
 #include "airlock/format/encoding.hpp"
 #include "airlock/format/license_body.hpp"
@@ -32,9 +33,9 @@ struct signature_block {
 }
 [[nodiscard]] inline bool operator!=(const signature_block& a, const signature_block& b) { return !(a == b); }
 
-/// A license file cut in two: the body (every byte before the last `[signature]` line) and the
-/// signature table after it.
-struct split_file {
+/// A license file opened (FORMAT.md 3.2, steps 1-6): its body (every byte before the last
+/// `[signature]` line) and the signature table after it. Nothing of the body is parsed yet.
+struct license_envelope {
   std::string body;
   signature_block signature;
 };
@@ -67,6 +68,15 @@ struct license_file {
 
 namespace detail {
 
+/// A future algorithm may have another table, so only its name is read before the three-line rule.
+[[nodiscard]] inline bool is_algorithm_name(std::string_view name) noexcept {
+  if (name.empty() || name.size() > 32) return false;
+  for (const char c : name) {
+    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-')) return false;
+  }
+  return true;
+}
+
 /// Matches `<key> = "<content>"` exactly and returns the content; on failure reports the column
 /// of the first byte that differs.
 inline bool match_signature_line(std::string_view line, std::size_t line_number, std::string_view key,
@@ -82,28 +92,6 @@ inline bool match_signature_line(std::string_view line, std::size_t line_number,
     return false;
   }
   content = line.substr(head.size(), line.size() - head.size() - 1);
-  return true;
-}
-
-inline bool read_signature_lines(std::string_view lines[3], std::size_t first_line, signature_block& out,
-                                 parse_error& error) {
-  std::string_view content;
-  const auto fail = [&](std::size_t index, std::string message, error_kind kind = error_kind::malformed) {
-    error =
-        parse_error{kind, first_line + index, column_of(lines[index], lines[index].find('"') + 1), std::move(message)};
-    return false;
-  };
-  if (!match_signature_line(lines[0], first_line, "algorithm", content, error)) return false;
-  if (content != "ed25519") {
-    return fail(0, "unsupported signature algorithm (this reader knows ed25519)", error_kind::unsupported_version);
-  }
-  if (!match_signature_line(lines[1], first_line + 1, "key_id", content, error)) return false;
-  if (!is_lower_hex(content, 16)) return fail(1, "key_id must be 16 lowercase hex digits");
-  out.key_id.assign(content);
-  if (!match_signature_line(lines[2], first_line + 2, "value", content, error)) return false;
-  const auto value = base64_decode_array<64>(content);
-  if (!value) return fail(2, "value must be the canonical base64 of 64 bytes");
-  out.value = *value;
   return true;
 }
 
@@ -125,105 +113,126 @@ inline bool read_signature_lines(std::string_view lines[3], std::size_t first_li
   return lines;
 }
 
-inline bool split_signature_table(std::string_view table, std::size_t first_line, signature_block& out,
-                                  parse_error& error) {
+/// The algorithm line, then for ed25519 exactly the key_id and value lines and the end.
+inline bool read_signature_table(std::string_view table, std::size_t first_line, signature_block& out,
+                                 parse_error& error) {
   if (!table.empty() && table.back() == '\n') table.remove_suffix(1);  // the optional final LF
-  std::string_view lines[3];
-  std::size_t count = 0;
-  for (std::size_t start = 0; !table.empty() && count < 4;) {
-    const std::size_t newline = table.find('\n', start);
-    const std::size_t end = newline == std::string_view::npos ? table.size() : newline;
-    // Anything after the third line, even a blank line, would be unsigned text in the file.
-    if (count == 3) {
-      error = parse_error{error_kind::malformed, first_line + 3, 1, "unexpected text after the signature table"};
-      return false;
-    }
-    lines[count++] = table.substr(start, end - start);
-    if (newline == std::string_view::npos) break;
-    start = newline + 1;
+  line_walker lines(table);
+  std::string_view line;
+  std::string_view content;
+  const auto fail = [&](std::size_t index, std::string message, error_kind kind = error_kind::malformed) {
+    error = parse_error{kind, first_line + index, column_of(line, line.find('"') + 1), std::move(message)};
+    return false;
+  };
+  const auto incomplete = [&](std::size_t index) {
+    error = parse_error{error_kind::malformed, first_line + index, 1, "the signature table is incomplete"};
+    return false;
+  };
+  if (!lines.next(line)) return incomplete(0);
+  if (!match_signature_line(line, first_line, "algorithm", content, error)) return false;
+  if (!is_algorithm_name(content)) return fail(0, "the algorithm name must be 1 to 32 of a-z, 0-9 and '-'");
+  if (content != "ed25519") {
+    return fail(0, "unsupported signature algorithm '" + std::string(content) + "' (this reader knows ed25519)",
+                error_kind::unsupported_version);
   }
-  if (count < 3) {
-    error = parse_error{error_kind::malformed, first_line + count, 1, "the signature table is incomplete"};
+  if (!lines.next(line)) return incomplete(1);
+  if (!match_signature_line(line, first_line + 1, "key_id", content, error)) return false;
+  if (!is_lower_hex(content, 16)) return fail(1, "key_id must be 16 lowercase hex digits");
+  out.key_id.assign(content);
+  if (!lines.next(line)) return incomplete(2);
+  if (!match_signature_line(line, first_line + 2, "value", content, error)) return false;
+  const auto value = base64_decode_array<64>(content);
+  if (!value) return fail(2, "value must be the canonical base64 of 64 bytes");
+  out.value = *value;
+  // Anything after the third line, even a blank line, would be unsigned text in the file.
+  if (lines.next(line) || table.back() == '\n') {
+    error = parse_error{error_kind::malformed, first_line + 3, 1, "unexpected text after the signature table"};
     return false;
   }
-  return read_signature_lines(lines, first_line, out, error);
+  return true;
+}
+
+inline bool open_normalized(std::string_view text, license_envelope& out, parse_error& error) {
+  if (auto version = check_declared_version(text, "license")) {
+    error = std::move(*version);
+    return false;
+  }
+  const std::size_t at = find_signature_line(text);
+  if (at == std::string_view::npos) {
+    error = parse_error{error_kind::malformed, count_lines(text) + 1, 1, "missing [signature] line"};
+    return false;
+  }
+  const std::string_view body = text.substr(0, at);
+  const std::size_t signature_line = count_lines(body) + 1;
+  const std::size_t table_start = std::min(at + signature_table_line.size() + 1, text.size());
+  if (!read_signature_table(text.substr(table_start), signature_line + 1, out.signature, error)) return false;
+  // The blank line before [signature] is part of the signed body: one signed spelling per license.
+  if (body.size() < 2 || body.substr(body.size() - 2) != "\n\n") {
+    error = parse_error{error_kind::malformed, signature_line, 1, "expected a blank line before [signature]"};
+    return false;
+  }
+  out.body.assign(body);
+  return true;
 }
 
 }  // namespace detail
 
-/// Splits normalized text at the last line that is exactly [signature]. The body keeps the LF
-/// that ends the line before it. After [signature] come exactly three lines (algorithm, key_id,
-/// value) and the end of the file, with one optional final LF.
-[[nodiscard]] inline parse_result<split_file> split_license(std::string_view normalized_text) noexcept {
+/// Opens a license file as stored (FORMAT.md 3.2, steps 1-6): size, normalization, the declared
+/// version, the split at the last `[signature]` line, the signature table, the blank line that
+/// ends the body. The body itself is parsed by read_license_content, after the signature check.
+[[nodiscard]] inline parse_result<license_envelope> open_license(std::string_view file_text) noexcept {
   return detail::guarded(
-      [&]() -> parse_result<split_file> {
-        parse_result<split_file> result;
-        if (normalized_text.size() > max_input_size) {
-          result.error = parse_error{error_kind::malformed, 1, 1, "input larger than 65536 bytes"};
+      [&]() -> parse_result<license_envelope> {
+        parse_result<license_envelope> result;
+        if (auto early = detail::check_input_size(file_text)) {
+          result.error = std::move(*early);
           return result;
         }
-        const std::size_t at = detail::find_signature_line(normalized_text);
-        if (at == std::string_view::npos) {
-          const std::size_t last = detail::count_lines(normalized_text) + 1;
-          result.error = parse_error{error_kind::malformed, last, 1, "missing [signature] line"};
-          return result;
-        }
-        const std::string_view body = normalized_text.substr(0, at);
-        const std::size_t table_start = std::min(at + signature_table_line.size() + 1, normalized_text.size());
-        const std::string_view table = normalized_text.substr(table_start);
-        split_file out;
-        const std::size_t first_line = detail::count_lines(body) + 2;
-        if (!detail::split_signature_table(table, first_line, out.signature, result.error)) return result;
-        out.body.assign(body);
+        license_envelope out;
+        if (!detail::open_normalized(normalize_line_endings(file_text), out, result.error)) return result;
         result.value = std::move(out);
         return result;
       },
-      [] { return detail::out_of_memory<split_file>(); });
+      [] { return detail::out_of_memory<license_envelope>(); });
 }
 
-/// The signature table as written after a body: `[signature]` and three lines, final LF included.
-[[nodiscard]] inline write_result write_signature_block(const signature_block& block) noexcept {
+/// Steps 8-9: parses the body, then checks that it names the key that signed it
+/// (error_kind::key_id_mismatch otherwise, at the signature's key_id line).
+[[nodiscard]] inline parse_result<license> read_license_content(const license_envelope& envelope) noexcept {
   return detail::guarded(
-      [&]() -> write_result {
-        if (block.algorithm != "ed25519") return write_result{{}, "algorithm must be ed25519"};
-        if (!is_lower_hex(block.key_id, 16)) return write_result{{}, "key_id must be 16 lowercase hex digits"};
-        std::string out(signature_table_line);
-        out += "\nalgorithm = \"ed25519\"\nkey_id = \"" + block.key_id + "\"\nvalue = \"" + base64_encode(block.value) +
-               "\"\n";
-        return write_result{std::move(out), {}};
+      [&]() -> parse_result<license> {
+        auto body = parse_license_body(envelope.body);
+        if (body && body.value->key_id != envelope.signature.key_id) {
+          const std::size_t line = detail::count_lines(envelope.body) + 3;
+          body.error = parse_error{
+              error_kind::key_id_mismatch, line, 11,
+              "[license] names key " + body.value->key_id + " but the file is signed by " + envelope.signature.key_id};
+          body.value.reset();
+        }
+        return body;
       },
-      []() -> write_result {
-        return write_result{{}, "out of memory"};
-      });
+      [] { return detail::out_of_memory<license>(); });
 }
 
-/// Reads a whole license file as stored: size check, normalization, split, body parse, and the
-/// rule that the body's key_id equals the signature's. Does not check the signature itself:
-/// verify `signature.value` over `message` with the key named by `signature.key_id`.
+/// Reads a whole license file without checking its signature: open_license, then
+/// read_license_content. Verify `signature.value` over `message` with the key named by
+/// `signature.key_id` (the verifier does, between the two steps).
 [[nodiscard]] inline parse_result<license_file> parse_license_file(std::string_view file_text) noexcept {
   return detail::guarded(
       [&]() -> parse_result<license_file> {
         parse_result<license_file> result;
-        if (file_text.size() > max_input_size) {
-          result.error = parse_error{error_kind::malformed, 1, 1, "input larger than 65536 bytes"};
+        auto envelope = open_license(file_text);
+        if (!envelope) {
+          result.error = std::move(envelope.error);
           return result;
         }
-        auto split = split_license(normalize_line_endings(file_text));
-        if (!split) {
-          result.error = std::move(split.error);
+        auto content = read_license_content(*envelope.value);
+        if (!content) {
+          result.error = std::move(content.error);
           return result;
         }
-        auto body = parse_license_body(split.value->body);
-        if (!body) {
-          result.error = std::move(body.error);
-          return result;
-        }
-        if (body.value->key_id != split.value->signature.key_id) {
-          const std::size_t line = detail::count_lines(split.value->body) + 3;
-          result.error = parse_error{error_kind::malformed, line, 11, "key_id differs from the key_id of [license]"};
-          return result;
-        }
-        result.value = license_file{std::move(*body.value), split.value->signature, signed_message(split.value->body)};
+        result.value =
+            license_file{std::move(*content.value), envelope.value->signature, signed_message(envelope.value->body)};
         return result;
       },
       [] { return detail::out_of_memory<license_file>(); });

@@ -12,28 +12,19 @@
 
 #include "airlock/format/detail/field_checks.hpp"
 #include "airlock/format/detail/toml_schema.hpp"
+#include "airlock/format/machine.hpp"
 #include "airlock/format/result.hpp"
 #include "airlock/format/time.hpp"
 
 namespace airlock::format {
 
-/// The only supported value of [machine] policy (the matching rule in FORMAT.md).
-inline constexpr std::string_view match_policy_v1 = "airlock-match-v1";
-
-/// The component classes, in the order the files list them.
-inline constexpr std::array<std::string_view, 5> component_classes = {"platform", "disk", "nic", "os", "board"};
-
 /// [machine] of a license. Unbound: only `unbound = true`. Bound: the policy, the container
-/// switch and the hashes recorded per class (each 32 lowercase hex digits; empty = not recorded).
+/// switch and the hashes recorded per class.
 struct machine_binding {
   bool unbound = true;
   std::string policy;  ///< match_policy_v1 when bound, empty when unbound
   bool allow_container = false;
-  std::vector<std::string> platform;
-  std::vector<std::string> disk;
-  std::vector<std::string> nic;
-  std::vector<std::string> os;
-  std::vector<std::string> board;
+  component_hashes hashes;
 };
 
 /// One entry of [license.limits], such as seats = 5.
@@ -64,14 +55,9 @@ struct license {
   machine_binding machine;
 };
 
-/// The five hash lists of a binding, in component_classes order.
-[[nodiscard]] inline std::array<const std::vector<std::string>*, 5> component_lists(const machine_binding& m) noexcept {
-  return {&m.platform, &m.disk, &m.nic, &m.os, &m.board};
-}
-
 [[nodiscard]] inline bool operator==(const machine_binding& a, const machine_binding& b) {
   return a.unbound == b.unbound && a.policy == b.policy && a.allow_container == b.allow_container &&
-         a.platform == b.platform && a.disk == b.disk && a.nic == b.nic && a.os == b.os && a.board == b.board;
+         a.hashes == b.hashes;
 }
 [[nodiscard]] inline bool operator==(const limit_entry& a, const limit_entry& b) {
   return a.name == b.name && a.value == b.value;
@@ -93,33 +79,26 @@ struct license {
 namespace detail {
 
 [[nodiscard]] inline std::optional<problem> find_machine_problem(const machine_binding& m) {
-  const auto lists = component_lists(m);
   if (m.unbound) {
-    for (const auto* list : lists) {
-      if (!list->empty()) return problem{"machine", "an unbound license must not record components"};
-    }
+    if (!m.hashes.empty()) return problem{"machine", "an unbound license must not record components"};
     if (!m.policy.empty() || m.allow_container) {
       return problem{"machine", "an unbound license must not set policy or allow_container"};
     }
     return std::nullopt;
   }
   if (m.policy != match_policy_v1) return problem{"machine.policy", "unsupported machine policy '" + m.policy + "'"};
-  if (m.platform.empty()) return problem{"machine", "a bound license must record platform"};
-  for (std::size_t i = 0; i < lists.size(); ++i) {
-    const std::string name(component_classes[i]);
-    if (lists[i]->empty()) continue;
-    if (std::string text = check_hashes(name, *lists[i]); !text.empty()) return problem{"machine." + name, text};
-  }
-  // The match needs at least one hardware class (disk, nic, board) to agree, so without one
-  // the license could never match anything.
-  if (m.disk.empty() && m.nic.empty() && m.board.empty()) {
+  if (m.hashes.platform.empty()) return problem{"machine", "a bound license must record platform"};
+  if (auto found = find_hashes_problem(m.hashes)) return found;
+  // The match needs at least one hardware class to agree, so without one the license could
+  // never match anything.
+  if (m.hashes.disk.empty() && m.hashes.nic.empty() && m.hashes.board.empty()) {
     return problem{"machine", "a bound license must record disk, nic or board"};
   }
   return std::nullopt;
 }
 
 [[nodiscard]] inline std::optional<problem> find_date_problem(const license& lic) {
-  if (!is_representable(lic.issued)) return problem{"license.issued", "issued must lie in the years 0000 to 9999"};
+  if (!is_representable(lic.issued)) return problem{"license.issued", "issued must lie in the years 0001 to 9999"};
   if (!is_valid(lic.not_before)) return problem{"license.not_before", "not_before is not a valid date"};
   if (lic.expires && !is_valid(*lic.expires)) return problem{"license.expires", "expires is not a valid date"};
   if (lic.expires && *lic.expires < lic.not_before) {
@@ -178,6 +157,12 @@ namespace detail {
 }
 
 }  // namespace detail
+
+/// Why `name` cannot be a key of `table` ("[license.limits]" or "[license.meta]"), or an empty
+/// string when it can.
+[[nodiscard]] inline std::string entry_name_problem(std::string_view table, std::string_view name) {
+  return detail::check_entry_name(table, name);
+}
 
 /// The first problem that keeps `lic` from being written as a license, or nullopt if none.
 [[nodiscard]] inline std::optional<std::string> validate(const license& lic) noexcept {

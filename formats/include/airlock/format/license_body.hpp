@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// Reads and writes the signed body of a license: [license], its limits and meta, and [machine].
+// Reads the signed body of a license: [license], its limits and meta, and [machine].
 #ifndef AIRLOCK_FORMAT_LICENSE_BODY_HPP
 #define AIRLOCK_FORMAT_LICENSE_BODY_HPP
 
@@ -7,15 +7,10 @@
 #include <string_view>
 
 #include "airlock/format/detail/toml_schema.hpp"
-#include "airlock/format/detail/toml_writer.hpp"
 #include "airlock/format/license.hpp"
 #include "airlock/format/result.hpp"
 
 namespace airlock::format {
-
-/// The first line of every license body (without "# ").
-inline constexpr std::string_view license_comment =
-    "Airlock license file, format 1. It is signed: any edit, even of one byte, breaks the signature.";
 
 namespace detail {
 
@@ -62,15 +57,14 @@ bool read_entry_table(document_reader& reader, std::string_view table, value_kin
   return true;
 }
 
-inline bool read_components(document_reader& reader, machine_binding& out) {
-  std::vector<std::string>* lists[] = {&out.disk, &out.nic, &out.os, &out.board};
-  if (!read_key(reader, "platform", out.platform)) return false;
-  for (std::size_t i = 0; i < 4; ++i) {
+/// The recorded classes of a [machine] table: each optional, never written as an empty array.
+inline bool read_component_hashes(document_reader& reader, component_hashes& out) {
+  for (const component_class c : all_component_classes) {
     bool present = false;
-    if (!read_optional_key(reader, component_classes[i + 1], *lists[i], present)) return false;
-    if (present && lists[i]->empty()) {
-      return reader.fail_at_value("machine." + std::string(component_classes[i + 1]),
-                                  std::string(component_classes[i + 1]) + " must not be empty (omit the key instead)",
+    const std::string name(to_string(c));
+    if (!read_optional_key(reader, name, out[c], present)) return false;
+    if (present && out[c].empty()) {
+      return reader.fail_at_value("machine." + name, name + " must not be empty (omit the key instead)",
                                   error_kind::malformed);
     }
   }
@@ -87,7 +81,8 @@ inline bool read_machine_table(document_reader& reader, machine_binding& out) {
     return reader.fail_at_value("machine.policy", "unsupported machine policy '" + out.policy + "'",
                                 error_kind::unsupported_version);
   }
-  return read_key(reader, "allow_container", out.allow_container) && read_components(reader, out) && reader.end_keys();
+  return read_key(reader, "allow_container", out.allow_container) && read_component_hashes(reader, out.hashes) &&
+         reader.end_keys();
 }
 
 inline bool read_license_document(document_reader& reader, license& out) {
@@ -105,48 +100,6 @@ inline bool read_license_document(document_reader& reader, license& out) {
   if (!syntax_ok) return false;
   if (auto found = find_license_problem(out)) return reader.fail_problem(*found);
   return true;
-}
-
-inline void write_machine(toml_writer& writer, const machine_binding& machine) {
-  writer.table("machine");
-  writer.key("unbound", machine.unbound);
-  if (machine.unbound) return;
-  writer.key("policy", machine.policy);
-  writer.key("allow_container", machine.allow_container);
-  const auto lists = component_lists(machine);
-  for (std::size_t i = 0; i < lists.size(); ++i) {
-    if (!lists[i]->empty()) writer.key(component_classes[i], *lists[i]);
-  }
-}
-
-inline std::string write_license_text(const license& lic) {
-  toml_writer writer;
-  writer.comment(license_comment);
-  writer.table("license");
-  writer.key("format", lic.format);
-  writer.key("id", lic.id);
-  writer.key("key_id", lic.key_id);
-  writer.key("product", lic.product);
-  writer.key("licensee", lic.licensee);
-  writer.key("issued", lic.issued);
-  writer.key("not_before", lic.not_before);
-  if (lic.expires) writer.key("expires", *lic.expires);
-  if (lic.updates_until) writer.key("updates_until", *lic.updates_until);
-  writer.key("features", lic.features);
-  if (!lic.limits.empty()) {
-    writer.blank_line();
-    writer.table("license.limits");
-  }
-  for (const limit_entry& entry : lic.limits) writer.key(entry.name, entry.value);
-  if (!lic.meta.empty()) {
-    writer.blank_line();
-    writer.table("license.meta");
-  }
-  for (const meta_entry& entry : lic.meta) writer.key(entry.name, entry.value);
-  writer.blank_line();
-  write_machine(writer, lic.machine);
-  writer.blank_line();  // the body ends with a blank line; the [signature] line follows it
-  return writer.take();
 }
 
 }  // namespace detail
@@ -171,19 +124,6 @@ inline std::string write_license_text(const license& lic) {
         return result;
       },
       [] { return detail::out_of_memory<license>(); });
-}
-
-/// The canonical body of `lic`, leading comment and final blank line included: exactly the bytes
-/// that split_license() gives back and that signed_message() wraps. Refuses an invalid license.
-[[nodiscard]] inline write_result write_license_body(const license& lic) noexcept {
-  return detail::guarded(
-      [&]() -> write_result {
-        if (auto found = detail::find_license_problem(lic)) return write_result{{}, std::move(found->message)};
-        return write_result{detail::write_license_text(lic), {}};
-      },
-      []() -> write_result {
-        return write_result{{}, "out of memory"};
-      });
 }
 
 }  // namespace airlock::format

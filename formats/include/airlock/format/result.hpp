@@ -18,11 +18,17 @@ inline constexpr std::size_t max_string_size = 1024;
 inline constexpr std::size_t max_array_size = 128;
 
 /// Why a file was rejected. unsupported_version is kept apart from malformed so a verifier
-/// can say "this file is newer than this program" instead of "this file is broken".
-enum class error_kind { malformed, unsupported_version };
+/// can say "this file is newer than this program" instead of "this file is broken";
+/// key_id_mismatch is a well-formed license whose [license] names another key than its signature.
+enum class error_kind { malformed, unsupported_version, key_id_mismatch };
 
 [[nodiscard]] inline std::string_view to_string(error_kind kind) noexcept {
-  return kind == error_kind::unsupported_version ? "unsupported_version" : "malformed";
+  switch (kind) {
+    case error_kind::malformed: break;
+    case error_kind::unsupported_version: return "unsupported_version";
+    case error_kind::key_id_mismatch: return "key_id_mismatch";
+  }
+  return "malformed";
 }
 
 /// A rejection: 1-based line and column (the column counts code points), and a lower-case

@@ -12,7 +12,8 @@ namespace airlock::format {
 
 inline constexpr std::int64_t seconds_per_day = 86400;
 
-/// A proleptic Gregorian calendar date. Only years 0000-9999 can be written as text.
+/// A proleptic Gregorian calendar date. Only years 0001-9999 can be written as text (year 0000 is
+/// valid RFC 3339 but not TOML as Python's tomllib reads it, so no file may hold it).
 struct date {
   int year = 1970;
   int month = 1;  ///< 1-12
@@ -34,9 +35,9 @@ struct utc_time {
   return month == 2 && is_leap_year(year) ? 29 : days[month - 1];
 }
 
-/// True for a real date with a four-digit year (0000-9999).
+/// True for a real date with a four-digit year from 0001 to 9999.
 [[nodiscard]] inline bool is_valid(const date& d) noexcept {
-  return d.year >= 0 && d.year <= 9999 && d.month >= 1 && d.month <= 12 && d.day >= 1 &&
+  return d.year >= 1 && d.year <= 9999 && d.month >= 1 && d.month <= 12 && d.day >= 1 &&
          d.day <= days_in_month(d.year, d.month);
 }
 
@@ -100,9 +101,9 @@ struct utc_time {
   return utc_time{days_from_civil(d) * seconds_per_day};
 }
 
-/// True if t falls within 0000-01-01T00:00:00Z .. 9999-12-31T23:59:59Z and so has a text form.
+/// True if t falls within 0001-01-01T00:00:00Z .. 9999-12-31T23:59:59Z and so has a text form.
 [[nodiscard]] inline bool is_representable(utc_time t) noexcept {
-  return t >= start_of_day(date{0, 1, 1}) && t < start_of_day(date{10000, 1, 1});
+  return t >= start_of_day(date{1, 1, 1}) && t < start_of_day(date{10000, 1, 1});
 }
 
 namespace detail {

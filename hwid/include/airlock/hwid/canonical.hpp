@@ -13,7 +13,7 @@
 
 namespace airlock::hwid {
 
-// Canonical form v1, per class (changing any of it invalidates issued licences, hence the version):
+// Canonical form v1, per class (changing any of it invalidates issued licenses, hence the version):
 //   platform  "cpuid <vendor> family <f> model <m> stepping <s> brand <brand>" or "cpuinfo <k>=<v>;..."
 //   disk      serial or WWID, trimmed, whitespace runs collapsed, ASCII upper case
 //   nic       permanent MAC, lower-case colon form "aa:bb:cc:dd:ee:ff"

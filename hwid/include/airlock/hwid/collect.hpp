@@ -3,9 +3,12 @@
 #ifndef AIRLOCK_HWID_COLLECT_HPP
 #define AIRLOCK_HWID_COLLECT_HPP
 
+#include <array>
+#include <cstddef>
 #include <optional>
 #include <string>
 
+#include "airlock/format/machine.hpp"
 #include "airlock/hwid/probes.hpp"
 #include "airlock/hwid/snapshot.hpp"
 
@@ -24,19 +27,38 @@ struct collect_options {
   // Prefix for every path read ("/" is the real machine; tests point it at a fake tree). The probes
   // are not files: with a fake root, pass probes that describe the same fake machine.
   std::string root = "/";
-  // DMI serials are root-only, so with this on, root and non-root runs can differ. Off by default.
-  bool include_board = false;
+  // The classes to read, indexed by component_class; the others stay empty with the reason
+  // "not collected". board is off by default: DMI serials are root-only, so with it on, root and
+  // non-root runs can differ.
+  std::array<bool, 5> classes = {true, true, true, true, false};
   system_probes probes = default_probes();
+
+  [[nodiscard]] bool wants(component_class c) const noexcept { return classes[static_cast<std::size_t>(c)]; }
+  void set(component_class c, bool on) noexcept { classes[static_cast<std::size_t>(c)] = on; }
 };
+
+/// Options that read exactly the classes `recorded` holds (what a verifier needs for one license).
+[[nodiscard]] inline collect_options options_for(const format::component_hashes& recorded) {
+  collect_options options;
+  for (const component_class c : all_component_classes) options.set(c, !recorded[c].empty());
+  return options;
+}
+
+inline constexpr std::string_view not_collected_reason = "not collected";
 
 inline constexpr std::string_view unsupported_platform_reason = "not supported on this platform yet";
 
 namespace detail {
 
-// Runs one collector; an exception (allocation failure, a throwing injected probe) only loses its class.
+// Runs one wanted collector; an exception (allocation failure, a throwing injected probe) only loses
+// its class.
 template <typename Collector>
-void guarded(class_reading& out, Collector&& collector) noexcept {
+void guarded(const collect_options& options, component_class c, class_reading& out, Collector&& collector) noexcept {
   try {
+    if (!options.wants(c)) {
+      out = class_reading{{}, std::string(not_collected_reason)};
+      return;
+    }
     out = collector();
   } catch (...) {
     out = class_reading{};
@@ -53,7 +75,7 @@ inline void collect_linux(const collect_options& options, machine_snapshot& snap
   } catch (...) {
     cpu.reset();
   }
-  guarded(snap.platform, [&] { return collect_platform(fs, cpu); });
+  guarded(options, component_class::platform, snap.platform, [&] { return collect_platform(fs, cpu); });
   root_disk_facts root;
   try {
     root = find_root_disk(fs);
@@ -62,15 +84,13 @@ inline void collect_linux(const collect_options& options, machine_snapshot& snap
     root = root_disk_facts{};
     root.reason = "internal error";
   }
-  guarded(snap.disk, [&] {
+  guarded(options, component_class::disk, snap.disk, [&] {
     if (snap.is_container()) return host_disks(fs);
     return class_reading{root.values, root.reason};
   });
-  guarded(snap.nic, [&] { return collect_nic(fs, options.probes); });
-  guarded(snap.os, [&] { return collect_os(fs); });
-  guarded(snap.board, [&] {
-    return options.include_board ? collect_board(fs) : class_reading{{}, "not collected (include_board is off)"};
-  });
+  guarded(options, component_class::nic, snap.nic, [&] { return collect_nic(fs, options.probes); });
+  guarded(options, component_class::os, snap.os, [&] { return collect_os(fs); });
+  guarded(options, component_class::board, snap.board, [&] { return collect_board(fs); });
   snap.host_hardware_visible = snap.disk.present() || snap.nic.present() || snap.board.present();
 }
 #endif

@@ -210,7 +210,7 @@ inline root_disk_facts find_root_disk(const rooted_fs& fs) {
 }
 
 // Inside a container `/` is an overlay, but sysfs is not namespaced: the host's fixed disks are listed
-// in /sys/block. A licence with allow_container binds to them (removable and USB disks are skipped).
+// in /sys/block. A license with allow_container binds to them (removable and USB disks are skipped).
 inline class_reading host_disks(const rooted_fs& fs) {
   class_reading reading;
   for (const std::string& name : fs.list("/sys/block")) {

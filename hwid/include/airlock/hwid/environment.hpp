@@ -85,16 +85,16 @@ inline void classify_environment(const rooted_fs& fs, const std::optional<cpu_id
   snap.evidence = container;
   snap.evidence.insert(snap.evidence.end(), vm.begin(), vm.end());
   if (!container.empty() && !root_is_own_disk(root)) {
-    snap.environment = environment_kind::container;
+    snap.environment = runtime_environment::container;
     return;
   }
   if (!container.empty()) snap.evidence.push_back("root is " + root.fstype + " on its own block device");
   if (!vm.empty()) {
-    snap.environment = environment_kind::vm;
+    snap.environment = runtime_environment::vm;
   } else if (cpu || fs.exists("/sys/class/dmi/id") || fs.exists("/proc/device-tree")) {
-    snap.environment = environment_kind::bare_metal;
+    snap.environment = runtime_environment::bare_metal;
   } else {
-    snap.environment = environment_kind::unknown;
+    snap.environment = runtime_environment::unknown;
   }
 }
 

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// Keyed component hashes: what a licence records instead of the raw identifiers.
+// Keyed component hashes: what a license records instead of the raw identifiers.
 #ifndef AIRLOCK_HWID_HASH_HPP
 #define AIRLOCK_HWID_HASH_HPP
 
@@ -9,16 +9,11 @@
 #include <string>
 #include <string_view>
 
+#include "airlock/crypto/sha2.hpp"
+#include "airlock/format/machine.hpp"
 #include "airlock/hwid/snapshot.hpp"
-#include "airlock/match.hpp"
-#include "airlock/sha2.hpp"
 
 namespace airlock::hwid {
-
-// Per class, the sorted 32-hex-digit component hashes; the shape the matcher takes.
-using hashed_machine = airlock::class_hashes;
-
-inline constexpr std::string_view hash_salt_label = "airlock-hwid-salt-v1";
 
 // salt = SHA-256("airlock-hwid-salt-v1" LF key_id LF product). Not a secret (it ships with the
 // product); it makes hashes differ between vendors and products, so they cannot be linked.
@@ -26,7 +21,7 @@ inline std::array<std::uint8_t, 32> product_salt(std::string_view key_id, std::s
   const auto bytes = [](std::string_view s) { return reinterpret_cast<const std::uint8_t*>(s.data()); };
   const std::uint8_t lf = '\n';
   sha256 h;
-  h.update(bytes(hash_salt_label), hash_salt_label.size());
+  h.update(bytes(format::hash_salt_label), format::hash_salt_label.size());
   h.update(&lf, 1);
   h.update(bytes(key_id), key_id.size());
   h.update(&lf, 1);
@@ -52,9 +47,9 @@ inline std::string component_hash(const std::array<std::uint8_t, 32>& salt, comp
 }
 
 // Hashes every present class. On allocation failure the result is empty, which matches nothing.
-inline hashed_machine hash_snapshot(const machine_snapshot& snap, std::string_view key_id,
-                                    std::string_view product) noexcept {
-  hashed_machine out;
+inline format::component_hashes hash_snapshot(const machine_snapshot& snap, std::string_view key_id,
+                                              std::string_view product) noexcept {
+  format::component_hashes out;
   try {
     const auto salt = product_salt(key_id, product);
     for (component_class c : all_component_classes) {
@@ -62,7 +57,7 @@ inline hashed_machine hash_snapshot(const machine_snapshot& snap, std::string_vi
       std::sort(out[c].begin(), out[c].end());
     }
   } catch (...) {
-    out = hashed_machine{};
+    out = format::component_hashes{};
   }
   return out;
 }

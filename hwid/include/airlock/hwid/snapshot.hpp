@@ -7,23 +7,13 @@
 #include <string_view>
 #include <vector>
 
-#include "airlock/match.hpp"
+#include "airlock/format/machine.hpp"
 
 namespace airlock::hwid {
 
-using airlock::component_class;
-
-enum class environment_kind { bare_metal, vm, container, unknown };
-
-inline constexpr std::string_view to_string(environment_kind k) noexcept {
-  switch (k) {
-    case environment_kind::bare_metal: return "bare-metal";
-    case environment_kind::vm: return "vm";
-    case environment_kind::container: return "container";
-    case environment_kind::unknown: return "unknown";
-  }
-  return "unknown";
-}
+using format::all_component_classes;
+using format::component_class;
+using format::runtime_environment;
 
 // One class: its sorted, distinct canonical values, or none and the reason why.
 // The values are raw identifiers: the library keeps them in memory only and never writes them anywhere.
@@ -39,10 +29,10 @@ struct class_reading {
 
 struct machine_snapshot {
   class_reading platform, disk, nic, os, board;
-  environment_kind environment = environment_kind::unknown;
+  runtime_environment environment = runtime_environment::unknown;
   std::vector<std::string> evidence;  // short strings, e.g. "/.dockerenv", "cpuid hypervisor bit"
   // A hardware class (disk, nic or board) has a value. In a container these are the host's, which a
-  // licence may only bind to with allow_container.
+  // license may only bind to with allow_container.
   bool host_hardware_visible = false;
 
   const class_reading& operator[](component_class c) const noexcept {
@@ -58,7 +48,7 @@ struct machine_snapshot {
   class_reading& operator[](component_class c) noexcept {
     return const_cast<class_reading&>(static_cast<const machine_snapshot&>(*this)[c]);
   }
-  bool is_container() const noexcept { return environment == environment_kind::container; }
+  bool is_container() const noexcept { return environment == runtime_environment::container; }
   friend bool operator==(const machine_snapshot& a, const machine_snapshot& b) noexcept {
     return a.platform == b.platform && a.disk == b.disk && a.nic == b.nic && a.os == b.os && a.board == b.board &&
            a.environment == b.environment && a.evidence == b.evidence &&

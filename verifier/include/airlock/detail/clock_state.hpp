@@ -17,8 +17,8 @@
 #include <string>
 #include <string_view>
 
+#include "airlock/crypto/sha2.hpp"
 #include "airlock/format/encoding.hpp"
-#include "airlock/sha2.hpp"
 
 namespace airlock::detail {
 

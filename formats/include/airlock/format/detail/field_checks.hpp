@@ -4,17 +4,24 @@
 #define AIRLOCK_FORMAT_DETAIL_FIELD_CHECKS_HPP
 
 #include <algorithm>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "airlock/format/encoding.hpp"
+#include "airlock/format/machine.hpp"
 
 namespace airlock::format::detail {
 
-inline constexpr std::size_t max_hashes_per_class = 16;
 inline constexpr std::size_t max_features = 128;
 inline constexpr std::size_t max_table_entries = 64;
+
+/// A semantic problem found in a parsed value, named by its dotted path ("license.expires").
+struct problem {
+  std::string field;
+  std::string message;
+};
 
 [[nodiscard]] inline bool is_lower_alnum(char c) noexcept { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); }
 
@@ -33,15 +40,22 @@ inline constexpr std::size_t max_table_entries = 64;
   return {};
 }
 
-/// Human-readable text such as a product or licensee name: UTF-8 without control characters.
+/// True for a C1 control character (U+0080-U+009F), whose UTF-8 form is C2 80 .. C2 9F.
+[[nodiscard]] inline bool starts_c1_control(std::string_view text, std::size_t pos) noexcept {
+  return pos + 1 < text.size() && static_cast<unsigned char>(text[pos]) == 0xC2 &&
+         static_cast<unsigned char>(text[pos + 1]) <= 0x9F;
+}
+
+/// Human-readable text such as a product or licensee name: UTF-8 without control characters
+/// (C0, DEL and C1: a terminal would act on them).
 [[nodiscard]] inline std::string check_text(std::string_view field, std::string_view text, std::size_t max_size) {
   const std::string name(field);
   if (text.empty()) return name + " must not be empty";
   if (text.size() > max_size) return name + " must be at most " + std::to_string(max_size) + " bytes";
   if (!is_valid_utf8(text)) return name + " must be valid UTF-8";
-  for (const char c : text) {
-    const auto byte = static_cast<unsigned char>(c);
-    if (byte < 0x20 || byte == 0x7F) return name + " must not contain control characters";
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const auto byte = static_cast<unsigned char>(text[i]);
+    if (byte < 0x20 || byte == 0x7F || starts_c1_control(text, i)) return name + " must not contain control characters";
   }
   return {};
 }
@@ -62,10 +76,9 @@ inline constexpr std::size_t max_table_entries = 64;
   if (features.size() > max_features) return "more than 128 features";
   for (std::size_t i = 0; i < features.size(); ++i) {
     if (std::string problem = check_feature_name(features[i]); !problem.empty()) return problem;
-    if (std::find(features.begin(), features.begin() + static_cast<std::ptrdiff_t>(i), features[i]) !=
-        features.begin() + static_cast<std::ptrdiff_t>(i)) {
-      return "duplicate feature '" + features[i] + "'";
-    }
+    if (i > 0 && features[i - 1] == features[i]) return "duplicate feature '" + features[i] + "'";
+    // One spelling per set of features, as for the keys of limits and meta.
+    if (i > 0 && features[i - 1] > features[i]) return "features must be sorted ('" + features[i] + "')";
   }
   return {};
 }
@@ -94,7 +107,7 @@ template <class Entry>
 }
 
 /// One class of component hashes: 1 to 16 distinct 128-bit hashes as 32 lowercase hex digits.
-[[nodiscard]] inline std::string check_hashes(std::string_view component, const std::vector<std::string>& hashes) {
+[[nodiscard]] inline std::string check_hash_list(std::string_view component, const std::vector<std::string>& hashes) {
   const std::string name(component);
   if (hashes.empty()) return name + " must hold at least one hash (omit the key instead)";
   if (hashes.size() > max_hashes_per_class) return name + " holds more than 16 hashes";
@@ -105,6 +118,17 @@ template <class Entry>
     }
   }
   return {};
+}
+
+/// Every recorded class of a license's or request's [machine]; absent classes are fine here.
+[[nodiscard]] inline std::optional<problem> find_hashes_problem(const component_hashes& hashes) {
+  for (const component_class c : all_component_classes) {
+    if (hashes[c].empty()) continue;
+    if (std::string text = check_hash_list(to_string(c), hashes[c]); !text.empty()) {
+      return problem{"machine." + std::string(to_string(c)), text};
+    }
+  }
+  return std::nullopt;
 }
 
 }  // namespace airlock::format::detail

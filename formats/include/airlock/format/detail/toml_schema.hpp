@@ -10,15 +10,10 @@
 #include <string_view>
 #include <vector>
 
+#include "airlock/format/detail/field_checks.hpp"
 #include "airlock/format/detail/toml_cursor.hpp"
 
 namespace airlock::format::detail {
-
-/// A semantic problem found in a parsed value, named by its dotted path ("license.expires").
-struct problem {
-  std::string field;
-  std::string message;
-};
 
 /// Names in their one allowed order, with which of them have been read.
 struct name_order {

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // Tolerant hardware matching (policy "airlock-match-v1"): recorded vs current per-class component hashes.
-#ifndef AIRLOCK_MATCH_HPP
-#define AIRLOCK_MATCH_HPP
+#ifndef AIRLOCK_FORMAT_MATCH_HPP
+#define AIRLOCK_FORMAT_MATCH_HPP
 
 #include <algorithm>
 #include <array>
@@ -10,57 +10,12 @@
 #include <string_view>
 #include <vector>
 
-namespace airlock {
+#include "airlock/format/machine.hpp"
 
-// The classes a fingerprint is made of. `platform` is a gate; disk, nic, os and board are the strong classes.
-enum class component_class { platform, disk, nic, os, board };
+namespace airlock::format {
 
-inline constexpr std::array<component_class, 5> all_component_classes = {component_class::platform,
-                                                                         component_class::disk, component_class::nic,
-                                                                         component_class::os, component_class::board};
-
-inline constexpr std::string_view match_policy_id = "airlock-match-v1";
-
-inline constexpr std::string_view to_string(component_class c) noexcept {
-  switch (c) {
-    case component_class::platform: return "platform";
-    case component_class::disk: return "disk";
-    case component_class::nic: return "nic";
-    case component_class::os: return "os";
-    case component_class::board: return "board";
-  }
-  return "unknown";
-}
-
-// Hardware classes are the ones a copied OS image cannot carry along; `os` (machine-id) can be cloned.
-inline constexpr bool is_hardware_class(component_class c) noexcept {
-  return c == component_class::disk || c == component_class::nic || c == component_class::board;
-}
-
-inline constexpr bool is_strong_class(component_class c) noexcept { return c != component_class::platform; }
-
-// Per class, the component hashes (lowercase hex). An empty vector means "not recorded" on the licence
-// side and "unreadable" on the current side; a class can hold several values (multi-NIC, RAID).
-struct class_hashes {
-  std::vector<std::string> platform, disk, nic, os, board;
-
-  const std::vector<std::string>& operator[](component_class c) const noexcept {
-    switch (c) {
-      case component_class::platform: return platform;
-      case component_class::disk: return disk;
-      case component_class::nic: return nic;
-      case component_class::os: return os;
-      case component_class::board: return board;
-    }
-    return platform;
-  }
-  std::vector<std::string>& operator[](component_class c) noexcept {
-    return const_cast<std::vector<std::string>&>(static_cast<const class_hashes&>(*this)[c]);
-  }
-  friend bool operator==(const class_hashes& a, const class_hashes& b) noexcept {
-    return a.platform == b.platform && a.disk == b.disk && a.nic == b.nic && a.os == b.os && a.board == b.board;
-  }
-};
+/// The classes that count toward the match; `platform` is a gate of its own.
+[[nodiscard]] constexpr bool is_strong_class(component_class c) noexcept { return c != component_class::platform; }
 
 enum class class_outcome { matched, changed, missing };
 
@@ -145,9 +100,9 @@ inline void judge(match_report& report, int hardware_matched) {
 
 }  // namespace detail
 
-// Compares the classes recorded in a licence with the ones read now. Never throws; on allocation
+// Compares the classes recorded in a license with the ones read now. Never throws; on allocation
 // failure the report says so and is not ok.
-inline match_report match_fingerprint(const class_hashes& recorded, const class_hashes& current) noexcept {
+inline match_report match_fingerprint(const component_hashes& recorded, const component_hashes& current) noexcept {
   match_report report;
   try {
     int hardware_matched = 0;
@@ -169,13 +124,13 @@ inline match_report match_fingerprint(const class_hashes& recorded, const class_
   return report;
 }
 
-// A container is unbindable unless the licence opts in (allow_container) and host hardware is visible.
-// A licence issued for a container without the opt-in must not fall back to the baked machine-id alone.
+// A container is unbindable unless the license opts in (allow_container) and host hardware is visible.
+// A license issued for a container without the opt-in must not fall back to the baked machine-id alone.
 inline constexpr bool unbindable_environment(bool is_container, bool host_hardware_visible,
                                              bool allow_container) noexcept {
   return is_container && !(allow_container && host_hardware_visible);
 }
 
-}  // namespace airlock
+}  // namespace airlock::format
 
-#endif  // AIRLOCK_MATCH_HPP
+#endif  // AIRLOCK_FORMAT_MATCH_HPP

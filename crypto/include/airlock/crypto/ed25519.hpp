@@ -27,9 +27,9 @@
 #include <cstdint>
 #include <optional>
 
-#include "airlock/detail/ed25519_point.hpp"
-#include "airlock/detail/ed25519_scalar.hpp"
-#include "airlock/sha2.hpp"
+#include "airlock/crypto/detail/ed25519_point.hpp"
+#include "airlock/crypto/detail/ed25519_scalar.hpp"
+#include "airlock/crypto/sha2.hpp"
 
 namespace airlock::ed25519 {
 namespace detail {

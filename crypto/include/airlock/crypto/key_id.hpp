@@ -7,7 +7,7 @@
 #include <cstdint>
 #include <string>
 
-#include "airlock/sha2.hpp"
+#include "airlock/crypto/sha2.hpp"
 
 namespace airlock {
 

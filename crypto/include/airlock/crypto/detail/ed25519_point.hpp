@@ -7,8 +7,8 @@
 #include <cstddef>
 #include <cstdint>
 
-#include "airlock/detail/ed25519_scalar.hpp"
-#include "airlock/detail/field.hpp"
+#include "airlock/crypto/detail/ed25519_scalar.hpp"
+#include "airlock/crypto/detail/field.hpp"
 
 namespace airlock::ed25519::detail {
 

@@ -7,8 +7,8 @@
 #include <cstddef>
 #include <cstdint>
 
-#include "airlock/detail/field25.hpp"
-#include "airlock/detail/field51.hpp"
+#include "airlock/crypto/detail/field25.hpp"
+#include "airlock/crypto/detail/field51.hpp"
 
 namespace airlock::detail {
 

@@ -1,0 +1,145 @@
+// SPDX-License-Identifier: MIT
+#include "cli/verify_command.hpp"
+
+#include <iostream>
+#include <string_view>
+
+#include "airlock/inspect.hpp"
+#include "airlock/verify.hpp"
+#include "cli/diagnostics.hpp"
+#include "cli/public_key.hpp"
+#include "cli/verify_report.hpp"
+
+namespace airlock::cli {
+namespace {
+
+struct verify_arguments {
+  std::string license, pubkey, product, build_date, now, grace_days = "0";
+  bool json = false, no_machine = false, help = false;
+};
+
+struct option_spec {
+  const char* name;
+  const char* value;  // nullptr for a flag
+  const char* help;
+};
+
+constexpr option_spec verify_option_specs[] = {
+    {"--pubkey", "PUB", "vendor public key (PEM); required"},
+    {"--product", "P", "the product that checks the license (default: the one the license names)"},
+    {"--build-date", "YYYY-MM-DD", "this build's release date, checked against updates_until"},
+    {"--now", "YYYY-MM-DDTHH:MM:SSZ", "check as of this UTC time instead of the clock"},
+    {"--grace-days", "N", "accept this many days after expiry, with a warning"},
+    {"--no-machine", nullptr, "check signature and dates only, not the binding to this machine"},
+    {"--json", nullptr, "print JSON instead of the report"},
+    {"--help", nullptr, "print this help"},
+};
+
+std::string* value_slot(verify_arguments& a, std::string_view name) {
+  if (name == "--pubkey") return &a.pubkey;
+  if (name == "--product") return &a.product;
+  if (name == "--build-date") return &a.build_date;
+  if (name == "--now") return &a.now;
+  if (name == "--grace-days") return &a.grace_days;
+  return nullptr;
+}
+
+bool* flag_slot(verify_arguments& a, std::string_view name) {
+  if (name == "--no-machine") return &a.no_machine;
+  if (name == "--json") return &a.json;
+  if (name == "--help" || name == "-h") return &a.help;
+  return nullptr;
+}
+
+[[noreturn]] void usage_error(const std::string& usage_name, const std::string& message) {
+  throw failure(exit_usage, message + " (see: " + usage_name + " --help)");
+}
+
+verify_arguments parse(const std::string& usage_name, const std::vector<std::string>& args) {
+  verify_arguments a;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    const std::string& arg = args[i];
+    const std::size_t equals = arg.find('=');
+    const std::string name = arg.rfind("--", 0) == 0 ? arg.substr(0, equals) : arg;
+    if (bool* flag = flag_slot(a, name); flag && equals == std::string::npos) {
+      *flag = true;
+    } else if (std::string* slot = value_slot(a, name)) {
+      if (equals != std::string::npos) {
+        *slot = arg.substr(equals + 1);
+      } else if (i + 1 < args.size()) {
+        *slot = args[++i];
+      } else {
+        usage_error(usage_name, "option '" + name + "' needs a value");
+      }
+    } else if (!arg.empty() && arg[0] != '-' && a.license.empty()) {
+      a.license = arg;
+    } else {
+      usage_error(usage_name, "unexpected argument '" + arg + "'");
+    }
+  }
+  if (!a.help && (a.license.empty() || a.pubkey.empty())) usage_error(usage_name, "give a LICENSE file and --pubkey");
+  return a;
+}
+
+void print_help(const std::string& usage_name) {
+  std::cout << "usage: " << usage_name << " LICENSE --pubkey PUB [options]\n\n"
+            << "Checks a license as the customer's product would: signature, key id, product,\n"
+               "clock, dates, maintenance and the binding to this machine. The verdict goes to\n"
+               "stdout; a rejection also prints one line on stderr and exits with the reason's code.\n\n"
+               "options:\n";
+  for (const option_spec& o : verify_option_specs) {
+    std::string left = std::string(o.name) + (o.value ? std::string(" ") + o.value : "");
+    std::cout << "  " << left << std::string(left.size() < 32 ? 32 - left.size() : 1, ' ') << o.help << "\n";
+  }
+  std::cout << "\nexit status: 0 valid, 2 usage, 3 unreadable file, 5 bad public key,\n"
+               "10 malformed, 11 unsupported version, 12 unknown key, 13 bad signature,\n"
+               "14 key id mismatch, 15 wrong product, 16 not yet valid, 17 expired,\n"
+               "18 build newer than updates_until, 19 machine mismatch, 20 unbindable\n"
+               "environment, 21 clock rolled back\n";
+}
+
+verify_options options_from(const verify_arguments& a) {
+  verify_options options;
+  options.product = a.product;
+  if (options.product.empty()) {
+    // The license's own product; a file that cannot be read fails the check below the same way.
+    const verify_result read = inspect_license_file(a.license, nullptr);
+    if (read.license_read) options.product = read.license.product;
+  }
+  if (!a.build_date.empty() && !(options.build_date = format::parse_date(a.build_date))) {
+    throw failure(exit_usage, "--build-date must be YYYY-MM-DD");
+  }
+  if (!a.now.empty()) {
+    const auto now = format::parse_utc_time(a.now);
+    if (!now) throw failure(exit_usage, "--now must be a UTC time like 2026-01-31T12:00:00Z");
+    options.now = now->seconds;
+  }
+  if (a.grace_days.empty() || a.grace_days.size() > 5 ||
+      a.grace_days.find_first_not_of("0123456789") != std::string::npos) {
+    throw failure(exit_usage, "--grace-days must be a whole number of days (0 to 99999)");
+  }
+  options.grace_days = std::stoi(a.grace_days);
+  options.check_machine = !a.no_machine;
+  return options;
+}
+
+}  // namespace
+
+int run_verify_command(const char* tool, const std::string& usage_name, const std::vector<std::string>& args) {
+  const verify_arguments a = parse(usage_name, args);
+  if (a.help) {
+    print_help(usage_name);
+    return exit_ok;
+  }
+  const trust_store trusted = read_trusted_key(a.pubkey);
+  const verify_result result = verify_license_file(a.license, trusted, options_from(a));
+  if (a.json) {
+    print_json(std::cout, result);
+  } else {
+    print_report(std::cout, result);
+  }
+  if (!result.ok()) print_rejection(tool, a.license, result);
+  return exit_code_for(result.why);
+}
+
+}  // namespace airlock::cli

@@ -1,0 +1,101 @@
+// SPDX-License-Identifier: MIT
+// The machine model: the component classes a fingerprint is made of, the hash lists recorded per
+// class, the environment a machine was read in, and the names that go into every hash.
+#ifndef AIRLOCK_FORMAT_MACHINE_HPP
+#define AIRLOCK_FORMAT_MACHINE_HPP
+
+#include <array>
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace airlock::format {
+
+/// The classes, in the order every file lists them and every report shows them.
+enum class component_class { platform, disk, nic, os, board };
+
+inline constexpr std::array<component_class, 5> all_component_classes = {
+    component_class::platform, component_class::disk, component_class::nic, component_class::os,
+    component_class::board};
+
+/// The class name: the TOML key in [machine] and the text hashed before the value (FORMAT.md 4).
+[[nodiscard]] constexpr std::string_view to_string(component_class c) noexcept {
+  switch (c) {
+    case component_class::platform: return "platform";
+    case component_class::disk: return "disk";
+    case component_class::nic: return "nic";
+    case component_class::os: return "os";
+    case component_class::board: return "board";
+  }
+  return "unknown";
+}
+
+/// Hardware classes are the ones a copied operating-system image cannot carry along; `os`
+/// (the machine-id) can be cloned, and `platform` names a CPU model, not one machine.
+[[nodiscard]] constexpr bool is_hardware_class(component_class c) noexcept {
+  return c == component_class::disk || c == component_class::nic || c == component_class::board;
+}
+
+/// A file holds at most this many hashes per class (RAID members, multi-port servers).
+inline constexpr std::size_t max_hashes_per_class = 16;
+
+/// Per class, the component hashes (32 lowercase hex digits each). Empty means "not recorded" in a
+/// license or request, and "not readable" for the machine a verifier runs on.
+struct component_hashes {
+  std::vector<std::string> platform, disk, nic, os, board;
+
+  [[nodiscard]] const std::vector<std::string>& operator[](component_class c) const noexcept {
+    switch (c) {
+      case component_class::platform: return platform;
+      case component_class::disk: return disk;
+      case component_class::nic: return nic;
+      case component_class::os: return os;
+      case component_class::board: return board;
+    }
+    return platform;
+  }
+  [[nodiscard]] std::vector<std::string>& operator[](component_class c) noexcept {
+    return const_cast<std::vector<std::string>&>(static_cast<const component_hashes&>(*this)[c]);
+  }
+  [[nodiscard]] bool empty() const noexcept {
+    return platform.empty() && disk.empty() && nic.empty() && os.empty() && board.empty();
+  }
+};
+
+[[nodiscard]] inline bool operator==(const component_hashes& a, const component_hashes& b) {
+  return a.platform == b.platform && a.disk == b.disk && a.nic == b.nic && a.os == b.os && a.board == b.board;
+}
+[[nodiscard]] inline bool operator!=(const component_hashes& a, const component_hashes& b) { return !(a == b); }
+
+/// Where a machine was read, as far as the collector could tell.
+enum class runtime_environment { bare_metal, vm, container, unknown };
+
+[[nodiscard]] constexpr std::string_view to_string(runtime_environment env) noexcept {
+  switch (env) {
+    case runtime_environment::bare_metal: return "bare-metal";
+    case runtime_environment::vm: return "vm";
+    case runtime_environment::container: return "container";
+    case runtime_environment::unknown: break;
+  }
+  return "unknown";
+}
+
+[[nodiscard]] inline std::optional<runtime_environment> parse_runtime_environment(std::string_view text) noexcept {
+  for (const auto env : {runtime_environment::bare_metal, runtime_environment::vm, runtime_environment::container,
+                         runtime_environment::unknown}) {
+    if (to_string(env) == text) return env;
+  }
+  return std::nullopt;
+}
+
+/// The matching rule a bound license names in [machine] policy (FORMAT.md 5).
+inline constexpr std::string_view match_policy_v1 = "airlock-match-v1";
+
+/// The label that starts the salt of every component hash (FORMAT.md 4).
+inline constexpr std::string_view hash_salt_label = "airlock-hwid-salt-v1";
+
+}  // namespace airlock::format
+
+#endif  // AIRLOCK_FORMAT_MACHINE_HPP
