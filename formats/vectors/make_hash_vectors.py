@@ -33,12 +33,12 @@ PAIRS = (
 
 
 def product_salt(key_id, product):
-    return hashlib.sha256(SALT_LABEL + b"\n" + key_id.encode("ascii") + b"\n" + product.encode("utf-8")).digest()
+  return hashlib.sha256(SALT_LABEL + b"\n" + key_id.encode("ascii") + b"\n" + product.encode("utf-8")).digest()
 
 
 def component_hash(key_id, product, class_name, canonical_value):
-    message = class_name.encode("ascii") + b"\n" + canonical_value.encode("ascii")
-    return hmac.new(product_salt(key_id, product), message, hashlib.sha256).hexdigest()[:32]
+  message = class_name.encode("ascii") + b"\n" + canonical_value.encode("ascii")
+  return hmac.new(product_salt(key_id, product), message, hashlib.sha256).hexdigest()[:32]
 
 
 # ---------------------------------------------------------------- 4.3 cleaning and placeholders
@@ -47,38 +47,38 @@ BLANK = frozenset(b" \t\n\v\f\r\x00")  # 0x20, 0x09-0x0D, 0x00
 
 
 def clean(raw):
-    """clean(raw) of 4.3: bytes -> str, or None when it fails."""
-    begin, end = 0, len(raw)
-    while begin < end and raw[begin] in BLANK:
-        begin += 1
-    while end > begin and raw[end - 1] in BLANK:
-        end -= 1
-    rest = raw[begin:end]
-    for b in rest:
-        if b == 0x00 or 0x01 <= b <= 0x08 or 0x0E <= b <= 0x1F or b >= 0x7F:
-            return None
-    words, word = [], bytearray()
-    for b in rest:
-        if b in BLANK:
-            if word:
-                words.append(bytes(word))
-                word = bytearray()
-        else:
-            word.append(b)
-    if word:
+  """clean(raw) of 4.3: bytes -> str, or None when it fails."""
+  begin, end = 0, len(raw)
+  while begin < end and raw[begin] in BLANK:
+    begin += 1
+  while end > begin and raw[end - 1] in BLANK:
+    end -= 1
+  rest = raw[begin:end]
+  for b in rest:
+    if b == 0x00 or 0x01 <= b <= 0x08 or 0x0E <= b <= 0x1F or b >= 0x7F:
+      return None
+  words, word = [], bytearray()
+  for b in rest:
+    if b in BLANK:
+      if word:
         words.append(bytes(word))
-    out = b" ".join(words)
-    if len(out) > 256:
-        return None
-    return out.decode("ascii")
+        word = bytearray()
+    else:
+      word.append(b)
+  if word:
+    words.append(bytes(word))
+  out = b" ".join(words)
+  if len(out) > 256:
+    return None
+  return out.decode("ascii")
 
 
 def ascii_lower(text):
-    return "".join(chr(ord(c) + 32) if "A" <= c <= "Z" else c for c in text)
+  return "".join(chr(ord(c) + 32) if "A" <= c <= "Z" else c for c in text)
 
 
 def ascii_upper(text):
-    return "".join(chr(ord(c) - 32) if "a" <= c <= "z" else c for c in text)
+  return "".join(chr(ord(c) - 32) if "a" <= c <= "z" else c for c in text)
 
 
 KNOWN_FILLER = (
@@ -92,47 +92,47 @@ assert len(KNOWN_FILLER) == 24
 
 
 def is_placeholder(v):
-    rest = [c for c in ascii_lower(v) if c not in "-: ."]
-    if all(c == rest[0] for c in rest):  # also true for an empty rest
-        return True
-    if len(v) == 7 and ascii_lower(v[:6]) == "qm0000" and "0" <= v[6] <= "9":
-        return True
-    return ascii_lower(v) in KNOWN_FILLER
+  rest = [c for c in ascii_lower(v) if c not in "-: ."]
+  if all(c == rest[0] for c in rest):  # also true for an empty rest
+    return True
+  if len(v) == 7 and ascii_lower(v[:6]) == "qm0000" and "0" <= v[6] <= "9":
+    return True
+  return ascii_lower(v) in KNOWN_FILLER
 
 
 def serial(raw):
-    v = clean(raw)
-    return None if v is None or is_placeholder(v) else ascii_upper(v)
+  v = clean(raw)
+  return None if v is None or is_placeholder(v) else ascii_upper(v)
 
 
 def uuid(raw):
-    v = clean(raw)
-    return None if v is None or is_placeholder(v) else ascii_lower(v)
+  v = clean(raw)
+  return None if v is None or is_placeholder(v) else ascii_lower(v)
 
 
 # ---------------------------------------------------------------- 4.4 platform
 
 
 def register_text(*registers):
-    return b"".join(r.to_bytes(4, "little") for r in registers)
+  return b"".join(r.to_bytes(4, "little") for r in registers)
 
 
 def platform_cpuid(leaves):
-    """leaves: {leaf: (eax, ebx, ecx, edx)}; CPUID is in use, so leaf 0 is there with EAX >= 1."""
-    eax0, ebx0, ecx0, edx0 = leaves[0]
-    assert eax0 >= 1, "4.4: with EAX of leaf 0 below 1 the platform comes from /proc/cpuinfo"
-    vendor = clean(register_text(ebx0, edx0, ecx0)) or "unknown"
-    s = leaves[1][0] & 0x0FFF3FFF
-    base_family, base_model = (s >> 8) & 0xF, (s >> 4) & 0xF
-    ext_model, ext_family = (s >> 16) & 0xF, (s >> 20) & 0xFF
-    family = base_family + ext_family if base_family == 15 else base_family
-    model = base_model + 16 * ext_model if base_family in (6, 15) else base_model
-    stepping = s & 0xF
-    brand = ""
-    if 0x80000000 in leaves and leaves[0x80000000][0] >= 0x80000004:
-        brand = clean(b"".join(register_text(*leaves[leaf]) for leaf in (0x80000002, 0x80000003, 0x80000004))) or ""
-    value = f"cpuid {vendor} family {family} model {model} stepping {stepping}"
-    return value + f" brand {brand}" if brand else value
+  """leaves: {leaf: (eax, ebx, ecx, edx)}; CPUID is in use, so leaf 0 is there with EAX >= 1."""
+  eax0, ebx0, ecx0, edx0 = leaves[0]
+  assert eax0 >= 1, "4.4: with EAX of leaf 0 below 1 the platform comes from /proc/cpuinfo"
+  vendor = clean(register_text(ebx0, edx0, ecx0)) or "unknown"
+  s = leaves[1][0] & 0x0FFF3FFF
+  base_family, base_model = (s >> 8) & 0xF, (s >> 4) & 0xF
+  ext_model, ext_family = (s >> 16) & 0xF, (s >> 20) & 0xFF
+  family = base_family + ext_family if base_family == 15 else base_family
+  model = base_model + 16 * ext_model if base_family in (6, 15) else base_model
+  stepping = s & 0xF
+  brand = ""
+  if 0x80000000 in leaves and leaves[0x80000000][0] >= 0x80000004:
+    brand = clean(b"".join(register_text(*leaves[leaf]) for leaf in (0x80000002, 0x80000003, 0x80000004))) or ""
+  value = f"cpuid {vendor} family {family} model {model} stepping {stepping}"
+  return value + f" brand {brand}" if brand else value
 
 
 CPUINFO_KEYS = ("vendor_id", "cpu family", "model", "model name", "stepping", "CPU implementer", "CPU architecture",
@@ -140,75 +140,75 @@ CPUINFO_KEYS = ("vendor_id", "cpu family", "model", "model name", "stepping", "C
 
 
 def platform_cpuinfo(content):
-    content = content[:65536]
-    lines = content.split(b"\n")
-    pairs = []
-    for key in CPUINFO_KEYS:
-        for line in lines:
-            colon = line.find(b":")
-            if colon < 0 or clean(line[:colon]) != key:
-                continue
-            value = clean(line[colon + 1:])
-            if value:
-                pairs.append(f"{key}={value}")
-            break  # only the first line named `key` counts
-    return "cpuinfo " + ";".join(pairs) if pairs else None
+  content = content[:65536]
+  lines = content.split(b"\n")
+  pairs = []
+  for key in CPUINFO_KEYS:
+    for line in lines:
+      colon = line.find(b":")
+      if colon < 0 or clean(line[:colon]) != key:
+        continue
+      value = clean(line[colon + 1:])
+      if value:
+        pairs.append(f"{key}={value}")
+      break  # only the first line named `key` counts
+  return "cpuinfo " + ";".join(pairs) if pairs else None
 
 
 # ---------------------------------------------------------------- 4.5 disk (serial of a disk)
 
 
 def vpd_pg80_serial(content):
-    if len(content) < 4 or content[1] != 0x80:
-        return None
-    length = content[2] * 256 + content[3]
-    return serial(content[4:4 + length])
+  if len(content) < 4 or content[1] != 0x80:
+    return None
+  length = content[2] * 256 + content[3]
+  return serial(content[4:4 + length])
 
 
 # ---------------------------------------------------------------- 4.6 nic
 
 
 def mac_value(mac_bytes):
-    if len(mac_bytes) != 6 or mac_bytes[0] & 0x01 or not any(mac_bytes):
-        return None
-    return ":".join(f"{b:02x}" for b in mac_bytes)
+  if len(mac_bytes) != 6 or mac_bytes[0] & 0x01 or not any(mac_bytes):
+    return None
+  return ":".join(f"{b:02x}" for b in mac_bytes)
 
 
 HEX_DIGITS = "0123456789abcdefABCDEF"
 
 
 def mac_text(content):
-    v = clean(content)
-    if v is None or len(v) != 17:
-        return None
-    for i in range(0, 17, 3):
-        if v[i] not in HEX_DIGITS or v[i + 1] not in HEX_DIGITS or (i + 2 < 17 and v[i + 2] != ":"):
-            return None
-    return mac_value(bytes(int(v[i:i + 2], 16) for i in range(0, 17, 3)))
+  v = clean(content)
+  if v is None or len(v) != 17:
+    return None
+  for i in range(0, 17, 3):
+    if v[i] not in HEX_DIGITS or v[i + 1] not in HEX_DIGITS or (i + 2 < 17 and v[i + 2] != ":"):
+      return None
+  return mac_value(bytes(int(v[i:i + 2], 16) for i in range(0, 17, 3)))
 
 
 # ---------------------------------------------------------------- 4.7 os, 4.8 board
 
 
 def machine_id(content):
-    text = content
-    while text and text[-1:] in (b"\n", b" "):
-        text = text[:-1]
-    if len(text) != 32 or any(b not in b"0123456789abcdef" for b in text) or set(text) == {ord("0")}:
-        return None
-    return text.decode("ascii")
+  text = content
+  while text and text[-1:] in (b"\n", b" "):
+    text = text[:-1]
+  if len(text) != 32 or any(b not in b"0123456789abcdef" for b in text) or set(text) == {ord("0")}:
+    return None
+  return text.decode("ascii")
 
 
 def asset_tag(content):
-    v = clean(content)
-    if v is None or len(v) not in (10, 19) or not v.startswith("i-"):
-        return None
-    return v if all(c in "0123456789abcdef" for c in v[2:]) else None
+  v = clean(content)
+  if v is None or len(v) not in (10, 19) or not v.startswith("i-"):
+    return None
+  return v if all(c in "0123456789abcdef" for c in v[2:]) else None
 
 
 # ---------------------------------------------------------------- the cases
 
-# input kind -> (function, what the raw input is)
+# input kind -> the rule of section 4 that turns the raw input into a value (or None)
 KINDS = {
     "cpuid": platform_cpuid,
     "cpuinfo": platform_cpuinfo,
@@ -225,38 +225,38 @@ HEX_KINDS = ("vpd_pg80", "mac_bytes")
 
 
 def regs(text):
-    """The four registers that spell `text` (at most 16 bytes, NUL padded) in EAX, EBX, ECX, EDX order."""
-    raw = text.encode("latin-1").ljust(16, b"\x00")
-    return tuple(int.from_bytes(raw[i:i + 4], "little") for i in range(0, 16, 4))
+  """The four registers that spell `text` (at most 16 bytes, NUL padded) in EAX, EBX, ECX, EDX order."""
+  raw = text.encode("latin-1").ljust(16, b"\x00")
+  return tuple(int.from_bytes(raw[i:i + 4], "little") for i in range(0, 16, 4))
 
 
 def vendor_leaf(max_leaf, vendor):
-    raw = vendor.encode("latin-1").ljust(12, b"\x00")
-    ebx, edx, ecx = (int.from_bytes(raw[i:i + 4], "little") for i in range(0, 12, 4))
-    return (max_leaf, ebx, ecx, edx)
+  raw = vendor.encode("latin-1").ljust(12, b"\x00")
+  ebx, edx, ecx = (int.from_bytes(raw[i:i + 4], "little") for i in range(0, 12, 4))
+  return (max_leaf, ebx, ecx, edx)
 
 
 def brand_leaves(brand):
-    raw = brand.encode("latin-1").ljust(48, b"\x00")
-    assert len(raw) == 48
-    return {0x80000002 + i: regs(raw[16 * i:16 * i + 16].decode("latin-1")) for i in range(3)}
+  raw = brand.encode("latin-1").ljust(48, b"\x00")
+  assert len(raw) == 48
+  return {0x80000002 + i: regs(raw[16 * i:16 * i + 16].decode("latin-1")) for i in range(3)}
 
 
 def cpu(vendor, signature, brand=None, max_ext=0x80000008, leaf1_rest=(0x00100800, 0x7FFAFBFF, 0xBFEBFBFF),
         max_basic=0x16):
-    leaves = {0: vendor_leaf(max_basic, vendor), 1: (signature,) + leaf1_rest}
-    if max_ext is not None:
-        leaves[0x80000000] = (max_ext, 0, 0, 0)
-    if brand is not None:
-        leaves.update(brand_leaves(brand))
-    return leaves
+  leaves = {0: vendor_leaf(max_basic, vendor), 1: (signature,) + leaf1_rest}
+  if max_ext is not None:
+    leaves[0x80000000] = (max_ext, 0, 0, 0)
+  if brand is not None:
+    leaves.update(brand_leaves(brand))
+  return leaves
 
 
 CASES = []
 
 
 def case(name, cls, kind, raw, note):
-    CASES.append({"name": name, "class": cls, "input": kind, "raw": raw, "note": note})
+  CASES.append({"name": name, "class": cls, "input": kind, "raw": raw, "note": note})
 
 
 # platform: CPUID registers
@@ -461,98 +461,98 @@ case("board-asset-tag-filler", "board", "asset_tag", b"Default string\n", "not a
 
 
 def toml_string(text):
-    out = ['"']
-    for c in text:
-        o = ord(c)
-        if c == '"':
-            out.append('\\"')
-        elif c == "\\":
-            out.append("\\\\")
-        elif c == "\n":
-            out.append("\\n")
-        elif c == "\t":
-            out.append("\\t")
-        elif c == "\r":
-            out.append("\\r")
-        elif o < 0x20 or 0x7F <= o <= 0x9F:
-            out.append(f"\\u{o:04x}")
-        else:
-            out.append(c)
-    out.append('"')
-    return "".join(out)
+  out = ['"']
+  for c in text:
+    o = ord(c)
+    if c == '"':
+      out.append('\\"')
+    elif c == "\\":
+      out.append("\\\\")
+    elif c == "\n":
+      out.append("\\n")
+    elif c == "\t":
+      out.append("\\t")
+    elif c == "\r":
+      out.append("\\r")
+    elif o < 0x20 or 0x7F <= o <= 0x9F:
+      out.append(f"\\u{o:04x}")
+    else:
+      out.append(c)
+  out.append('"')
+  return "".join(out)
 
 
 def render():
-    lines = [
-        "# Airlock component-hash vectors (FORMAT.md section 4). CC0-1.0.",
-        "# Written by make_hash_vectors.py, a Python implementation of section 4 made from the",
-        "# specification text alone; check_hash_vectors.py re-derives every hash. Do not edit by hand.",
-        "#",
-        "# Each [[case]] gives a raw input, the input kind (which rule of section 4 applies to it),",
-        "# and either kept = true with the canonical value and its hashes, or kept = false (dropped).",
-        "# Raw input: `text` (file content; TOML escapes stand for the bytes of their UTF-8 encoding),",
-        "# `hex` (bytes as lowercase hex) or `cpuid` (registers per leaf; leaves not listed are",
-        "# not available).",
-        "",
-        "format = 1",
-        f"salt_label = {toml_string(SALT_LABEL.decode())}",
-        "",
-    ]
-    for key_id, product in PAIRS:
-        lines += ["[[pair]]", f"key_id = {toml_string(key_id)}", f"product = {toml_string(product)}", ""]
-    seen = set()
-    kept_count = 0
-    for c in CASES:
-        assert c["name"] not in seen, c["name"]
-        seen.add(c["name"])
-        assert c["class"] in CLASSES
-        kind, raw = c["input"], c["raw"]
-        if kind == "mac_bytes":
-            value = mac_value(bytes.fromhex(raw))
-        else:
-            value = KINDS[kind](raw)
-        lines += ["[[case]]", f"name = {toml_string(c['name'])}", f"class = {toml_string(c['class'])}",
-                  f"input = {toml_string(kind)}", f"note = {toml_string(c['note'])}"]
-        if kind in TEXT_KINDS:
-            lines.append(f"text = {toml_string(raw.decode('utf-8'))}")
-        elif kind == "mac_bytes":
-            lines.append(f"hex = {toml_string(raw)}")
-        elif kind == "vpd_pg80":
-            lines.append(f"hex = {toml_string(raw.hex())}")
-        lines.append(f"kept = {'true' if value is not None else 'false'}")
-        if value is not None:
-            assert value and all(0x20 <= ord(ch) <= 0x7E for ch in value), value
-            lines.append(f"canonical = {toml_string(value)}")
-            kept_count += 1
-        if kind == "cpuid":
-            for leaf in sorted(raw):
-                eax, ebx, ecx, edx = raw[leaf]
-                lines += ["", "[[case.cpuid]]", f"leaf = 0x{leaf:08x}", f"eax = 0x{eax:08x}", f"ebx = 0x{ebx:08x}",
-                          f"ecx = 0x{ecx:08x}", f"edx = 0x{edx:08x}"]
-        if value is not None:
-            for key_id, product in PAIRS:
-                lines += ["", "[[case.hash]]", f"key_id = {toml_string(key_id)}", f"product = {toml_string(product)}",
-                          f"hash = {toml_string(component_hash(key_id, product, c['class'], value))}"]
-        lines.append("")
-    assert len(CASES) >= 40 and kept_count >= 1
-    return "\n".join(lines)
+  lines = [
+      "# Airlock component-hash vectors (FORMAT.md section 4). CC0-1.0.",
+      "# Written by make_hash_vectors.py, a Python implementation of section 4 made from the",
+      "# specification text alone; check_hash_vectors.py re-derives every hash. Do not edit by hand.",
+      "#",
+      "# Each [[case]] gives a raw input, the input kind (which rule of section 4 applies to it),",
+      "# and either kept = true with the canonical value and its hashes, or kept = false (dropped).",
+      "# Raw input: `text` (file content; TOML escapes stand for the bytes of their UTF-8 encoding),",
+      "# `hex` (bytes as lowercase hex) or `cpuid` (registers per leaf; leaves not listed are",
+      "# not available).",
+      "",
+      "format = 1",
+      f"salt_label = {toml_string(SALT_LABEL.decode())}",
+      "",
+  ]
+  for key_id, product in PAIRS:
+    lines += ["[[pair]]", f"key_id = {toml_string(key_id)}", f"product = {toml_string(product)}", ""]
+  seen = set()
+  kept_count = 0
+  for c in CASES:
+    assert c["name"] not in seen, c["name"]
+    seen.add(c["name"])
+    assert c["class"] in CLASSES
+    kind, raw = c["input"], c["raw"]
+    if kind == "mac_bytes":
+      value = mac_value(bytes.fromhex(raw))
+    else:
+      value = KINDS[kind](raw)
+    lines += ["[[case]]", f"name = {toml_string(c['name'])}", f"class = {toml_string(c['class'])}",
+              f"input = {toml_string(kind)}", f"note = {toml_string(c['note'])}"]
+    if kind in TEXT_KINDS:
+      lines.append(f"text = {toml_string(raw.decode('utf-8'))}")
+    elif kind == "mac_bytes":
+      lines.append(f"hex = {toml_string(raw)}")
+    elif kind == "vpd_pg80":
+      lines.append(f"hex = {toml_string(raw.hex())}")
+    lines.append(f"kept = {'true' if value is not None else 'false'}")
+    if value is not None:
+      assert value and all(0x20 <= ord(ch) <= 0x7E for ch in value), value
+      lines.append(f"canonical = {toml_string(value)}")
+      kept_count += 1
+    if kind == "cpuid":
+      for leaf in sorted(raw):
+        eax, ebx, ecx, edx = raw[leaf]
+        lines += ["", "[[case.cpuid]]", f"leaf = 0x{leaf:08x}", f"eax = 0x{eax:08x}", f"ebx = 0x{ebx:08x}",
+                  f"ecx = 0x{ecx:08x}", f"edx = 0x{edx:08x}"]
+    if value is not None:
+      for key_id, product in PAIRS:
+        lines += ["", "[[case.hash]]", f"key_id = {toml_string(key_id)}", f"product = {toml_string(product)}",
+                  f"hash = {toml_string(component_hash(key_id, product, c['class'], value))}"]
+    lines.append("")
+  assert len(CASES) >= 40 and kept_count >= 1
+  return "\n".join(lines)
 
 
 def main(argv):
-    text = render()
-    if argv[1:] == ["--check"]:
-        if OUTPUT.read_text(encoding="utf-8") != text:
-            print(f"{OUTPUT.name} is not what make_hash_vectors.py writes; run it", file=sys.stderr)
-            return 1
-        print(f"{OUTPUT.name} is up to date ({len(CASES)} cases)")
-        return 0
-    if argv[1:]:
-        print("usage: make_hash_vectors.py [--check]", file=sys.stderr)
-        return 2
-    OUTPUT.write_text(text, encoding="utf-8", newline="\n")
-    print(f"wrote {OUTPUT} ({len(CASES)} cases)")
+  text = render()
+  if argv[1:] == ["--check"]:
+    if OUTPUT.read_text(encoding="utf-8") != text:
+      print(f"{OUTPUT.name} is not what make_hash_vectors.py writes; run it", file=sys.stderr)
+      return 1
+    print(f"{OUTPUT.name} is up to date ({len(CASES)} cases)")
     return 0
+  if argv[1:]:
+    print("usage: make_hash_vectors.py [--check]", file=sys.stderr)
+    return 2
+  OUTPUT.write_text(text, encoding="utf-8", newline="\n")
+  print(f"wrote {OUTPUT} ({len(CASES)} cases)")
+  return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv))
+  sys.exit(main(sys.argv))
