@@ -625,6 +625,9 @@ def version_cases():
         lic_bad(name, g, why, mutated(name, "format = 1\n", "format = %s\n" % value))
     lic_bad("version-missing", g, "the line after [license] is not format (format line removed)",
             mutated("version-missing", "format = 1\n", ""))
+    lic_bad("version-missing-format-in-limits", g, "no format line in [license]; a format = 2 limit does not count",
+            mutated("version-missing-format-in-limits", "format = 1\n", "",
+                    base("version-missing-format-in-limits", limits=[("format", 2), ("seats", 5)])))
     lic_bad("version-after-id", g, "format must be the first key of [license]",
             mutated("version-after-id", "format = 1\nid = ", "id = ").replace(b'Corp"\n', b'Corp"\nformat = 1\n'))
     lic_bad("version-no-spaces", g, "format=1 does not start with 'format = '",
@@ -1337,7 +1340,7 @@ def check_cases():
     lic = bound(id=lid("wrong-product-first"), expires="2025-03-31")
     lic_ok("wrong-product-first", g, "the product is checked before the clock, dates and machine", lic,
            expect="wrong_product", product="other", now="2020-01-01T00:00:00Z",
-           machine_=machine(platform=["other cpu"]), matching=[])
+           machine_=machine(platform=["other cpu"]), matching=["disk", "nic", "os", "board"])
 
     issued = "2025-03-05T12:00:00Z"
     lic_ok("clock-24h-before-issued", g, "the clock exactly 24 hours before issued is tolerated",
@@ -1364,7 +1367,7 @@ def check_cases():
     lic_ok("not-yet-valid-far", g, "months before not_before", lic, expect="not_yet_valid")
     lic = bound(id=lid("not-yet-valid-first"), not_before="2025-07-01", updates_until="2025-07-01")
     lic_ok("not-yet-valid-first", g, "not_yet_valid comes before build_too_new and the machine", lic,
-           expect="not_yet_valid", build_date="2026-01-01", machine_=machine(platform=["other cpu"]), matching=[])
+           expect="not_yet_valid", build_date="2026-01-01", machine_=machine(platform=["other cpu"]), matching=["disk", "nic", "os", "board"])
 
     lic = base("expires-last-second", expires="2025-06-01")
     lic_ok("expires-last-second", g, "expires is inclusive: 23:59:59Z on that day is valid", lic,
@@ -1386,7 +1389,7 @@ def check_cases():
     lic_ok("expired-9999-ok", g, "expires 9999-12-31 checked on 9999-12-31", lic, now="9999-12-31T23:59:59Z")
     lic = bound(id=lid("expired-first"), expires="2025-05-01", updates_until="2025-05-01")
     lic_ok("expired-first", g, "expired comes before build_too_new and the machine", lic, expect="expired",
-           build_date="2026-01-01", machine_=machine(platform=["other cpu"]), matching=[])
+           build_date="2026-01-01", machine_=machine(platform=["other cpu"]), matching=["disk", "nic", "os", "board"])
 
     lic = base("build-too-new", updates_until="2025-04-30")
     lic_ok("build-too-new", g, "build_date one day after updates_until", lic, expect="build_too_new",
@@ -1404,7 +1407,7 @@ def check_cases():
            lic, expect="build_too_new", build_date="2025-05-15")
     lic = bound(id=lid("build-too-new-first"), updates_until="2025-04-30")
     lic_ok("build-too-new-first", g, "build_too_new comes before the machine", lic, expect="build_too_new",
-           build_date="2025-05-01", machine_=machine(platform=["other cpu"]), matching=[])
+           build_date="2025-05-01", machine_=machine(platform=["other cpu"]), matching=["disk", "nic", "os", "board"])
     lic = base("unbound-in-container")
     lic_ok("unbound-in-container", g, "an unbound license works in a container (no machine check)", lic,
            machine_=machine(environment="container", disk=None, nic=None, board=None))
