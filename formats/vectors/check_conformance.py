@@ -383,6 +383,24 @@ def unix(t: datetime.datetime) -> int:
     return int((t - datetime.datetime(1970, 1, 1, tzinfo=UTC)).total_seconds())
 
 
+def matched_classes(lic: dict, current: dict) -> set:
+    """The recorded classes that share a hash with the current machine's values."""
+    m = lic["machine"]
+    hashes = current_hashes(current, lic["key_id"], lic["product"])
+    return {c for c in CLASSES if c in m and set(m[c]) & hashes[c]}
+
+
+def check_matching(lic: dict, entry: dict, problems: list):
+    if lic["machine"]["unbound"]:
+        if "machine" in entry and "matching" in entry:
+            problems.append("matching declared for an unbound license")
+        return
+    if "matching" in entry and "machine" in entry:
+        matched = matched_classes(lic, entry["machine"])
+        if set(entry["matching"]) != matched:
+            problems.append("declared matching %s, recomputed %s" % (sorted(entry["matching"]), sorted(matched)))
+
+
 def check_license(lic: dict, entry: dict, problems: list):
     """Step 10 for a parsed, signed license with the matching key id."""
     if lic["product"] != entry["product"]:
@@ -408,10 +426,7 @@ def check_license(lic: dict, entry: dict, problems: list):
     if env not in ("bare-metal", "vm", "container", "unknown"):
         problems.append("unknown environment %r in [license.machine]" % env)
     host_hardware = any(current.get(c) for c in HARDWARE)
-    hashes = current_hashes(current, lic["key_id"], lic["product"])
-    matched = {c for c in CLASSES if c in m and set(m[c]) & hashes[c]}
-    if "matching" in entry and set(entry["matching"]) != matched:
-        problems.append("declared matching %s, recomputed %s" % (sorted(entry["matching"]), sorted(matched)))
+    matched = matched_classes(lic, current)
     if env == "container" and not (m["allow_container"] and host_hardware):
         raise Reject("unbindable_environment", "environment", "")
     if "platform" not in matched:
@@ -459,6 +474,7 @@ def run_license(raw: bytes, entry: dict, problems: list) -> str:
         if not verified:
             raise Reject("bad_signature", "signature", "")
         lic = parse_license_body(body)
+        check_matching(lic, entry, problems)
         if lic["key_id"] != sig_key_id:
             raise Reject("key_id_mismatch", "key id", "")
         check_license(lic, entry, problems)
