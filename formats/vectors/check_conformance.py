@@ -1,0 +1,604 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: CC0-1.0
+"""Checks the Airlock conformance vectors without any C++: every entry of manifest.toml.
+
+For each license and request this runs an independent Python model of the reading pipeline of
+notes/decisions.md and FORMAT.md (size, normalization, version first, split, signature table,
+blank line, key lookup, Ed25519 through `openssl pkeyutl -verify`, the body in the canonical subset
+and its field rules, key id match, product, clock, dates, maintenance, environment and machine)
+and compares the reason it reaches with the manifest's `expect`. For entries with values it
+compares what tomllib reads from the file with the manifest; for bound licenses it recomputes the
+machine hashes from the manifest's raw values and checks the declared `matching` classes. Finally
+it re-runs make_conformance.py into a temporary folder and fails on any difference (staleness).
+
+    python3 formats/vectors/check_conformance.py [-v] [--no-regenerate]
+
+Prints one line per failure and ends with "N passed, M failed"; exits 1 when M > 0.
+"""
+
+import argparse
+import base64
+import datetime
+import filecmp
+import hashlib
+import hmac
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import tomllib
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+TRUSTED_PUB = HERE / "test_vendor_key.pub"
+TRUSTED_ID = "55946e28fb11b7ee"
+PREFIX = b"airlock-license-v1\n"
+MAX_SIZE = 65536
+MAX_LINES = 1024
+MAX_STRING = 1024
+CLASSES = ["platform", "disk", "nic", "os", "board"]
+HARDWARE = {"disk", "nic", "board"}
+POLICY = "airlock-match-v1"
+INT64_MIN, INT64_MAX = -(2 ** 63), 2 ** 63 - 1
+UTC = datetime.timezone.utc
+
+
+class Reject(Exception):
+    """The model's verdict: a reason token and where in the pipeline it was found."""
+
+    def __init__(self, reason, step, detail):
+        super().__init__("%s at %s: %s" % (reason, step, detail))
+        self.reason, self.step, self.detail = reason, step, detail
+
+
+def malformed(step, detail):
+    return Reject("malformed", step, detail)
+
+
+# ---------------------------------------------------------------------------------------------
+# Steps 1-6 (decisions.md, "Reading pipeline"), shared by licenses and requests where they apply.
+
+
+def normalize(raw: bytes) -> bytes:
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    return raw.replace(b"\r\n", b"\n")
+
+
+CANONICAL_INT = re.compile(rb"0|-?[1-9][0-9]*")
+
+
+def version_first(text: bytes, table: bytes):
+    lines = text.split(b"\n")
+    i = 0
+    while i < len(lines) and lines[i].startswith(b"#"):
+        i += 1
+    if i >= len(lines) or lines[i] != table:
+        raise malformed("version", "the first line that is not a comment is not %s" % table.decode())
+    if i + 1 >= len(lines) or not lines[i + 1].startswith(b"format = "):
+        raise malformed("version", "the line after %s does not start with 'format = '" % table.decode())
+    value = lines[i + 1][len(b"format = "):]
+    if value == b"1":
+        return
+    if CANONICAL_INT.fullmatch(value) and INT64_MIN <= int(value) <= INT64_MAX:
+        raise Reject("unsupported_version", "version", "format = %s" % value.decode())
+    raise malformed("version", "format = %r is not a canonical integer" % value)
+
+
+ALGORITHM_LINE = re.compile(rb'algorithm = "([a-z0-9-]{1,32})"')
+ED25519_TABLE = re.compile(rb'algorithm = "ed25519"\nkey_id = "([0-9a-f]{16})"\nvalue = "([A-Za-z0-9+/=]*)"\n?')
+
+
+def split_license(text: bytes):
+    """Steps 4-6: (body, signature key id, 64 signature bytes)."""
+    at = None
+    offset = 0
+    for line in text.split(b"\n"):
+        if line == b"[signature]":
+            at = offset
+        offset += len(line) + 1
+    if at is None:
+        raise malformed("split", "no [signature] line")
+    body = text[:at]
+    rest = text[at + len(b"[signature]") + 1:]
+    first = rest.split(b"\n", 1)[0]
+    m = ALGORITHM_LINE.fullmatch(first)
+    if not m:
+        raise malformed("signature table", "first line %r is not algorithm = \"NAME\"" % first)
+    if m.group(1) != b"ed25519":
+        raise Reject("unsupported_version", "signature table", "algorithm %s" % m.group(1).decode())
+    m = ED25519_TABLE.fullmatch(rest)
+    if not m:
+        raise malformed("signature table", "not exactly algorithm, key_id, value and the end of the file")
+    value = m.group(2)
+    try:
+        sig = base64.b64decode(value, validate=True)
+    except ValueError:
+        raise malformed("signature table", "value is not base64")
+    if len(sig) != 64 or base64.b64encode(sig) != value:
+        raise malformed("signature table", "value is not the canonical base64 of 64 bytes")
+    if not body.endswith(b"\n\n"):
+        raise malformed("blank line", "the body does not end with a blank line")
+    return body, m.group(1).decode(), sig
+
+
+def openssl_verify(message: bytes, sig: bytes, pub: Path = TRUSTED_PUB) -> bool:
+    with tempfile.TemporaryDirectory() as tmp:
+        msg, sgf = os.path.join(tmp, "message.bin"), os.path.join(tmp, "sig.bin")
+        with open(msg, "wb") as f:
+            f.write(message)
+        with open(sgf, "wb") as f:
+            f.write(sig)
+        done = subprocess.run(["openssl", "pkeyutl", "-verify", "-pubin", "-inkey", str(pub), "-rawin", "-in", msg,
+                               "-sigfile", sgf], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return done.returncode == 0
+
+
+# ---------------------------------------------------------------------------------------------
+# Step 8: the canonical subset, by parsing with tomllib and rendering the one canonical spelling.
+
+SHORT_ESCAPES = {'"': '\\"', "\\": "\\\\", "\b": "\\b", "\t": "\\t", "\n": "\\n", "\f": "\\f", "\r": "\\r"}
+
+
+def q(text: str) -> str:
+    out = []
+    for ch in text:
+        if ch in SHORT_ESCAPES:
+            out.append(SHORT_ESCAPES[ch])
+        elif ord(ch) < 0x20 or ord(ch) == 0x7F:
+            out.append("\\u%04x" % ord(ch))
+        else:
+            out.append(ch)
+    return '"' + "".join(out) + '"'
+
+
+def need(ok, detail):
+    if not ok:
+        raise malformed("body", detail)
+
+
+def is_str(v):
+    return isinstance(v, str)
+
+
+def is_int(v):
+    return isinstance(v, int) and not isinstance(v, bool)
+
+
+def is_date(v):
+    return type(v) is datetime.date
+
+
+def is_instant(v):
+    return isinstance(v, datetime.datetime) and v.utcoffset() == datetime.timedelta(0) and v.microsecond == 0
+
+
+def r_date(d):
+    return "%04d-%02d-%02d" % (d.year, d.month, d.day)
+
+
+def r_instant(t):
+    return "%04d-%02d-%02dT%02d:%02d:%02dZ" % (t.year, t.month, t.day, t.hour, t.minute, t.second)
+
+
+def r_array(items):
+    need(isinstance(items, list) and all(is_str(x) for x in items), "expected an array of strings")
+    return "[" + ", ".join(q(x) for x in items) + "]"
+
+
+def split_comments(text: str):
+    lines = text.split("\n")
+    n = 0
+    while n < len(lines) and lines[n].startswith("#"):
+        need(not any(ord(c) < 0x20 or ord(c) == 0x7F for c in lines[n]), "a control character in a comment")
+        n += 1
+    return "\n".join(lines[:n]) + ("\n" if n else ""), "\n".join(lines[n:])
+
+
+def load_subset(data: bytes):
+    """(tomllib document, text after the leading comment lines) or Reject."""
+    need(data.count(b"\n") <= MAX_LINES, "more than 1024 lines")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise malformed("body", "invalid UTF-8")
+    _, rest = split_comments(text)
+    try:
+        doc = tomllib.loads(rest)
+    except tomllib.TOMLDecodeError as e:
+        raise malformed("body", "not TOML: %s" % e)
+    return doc, rest
+
+
+def check_keys(table, allowed, where):
+    need(isinstance(table, dict), "%s is not a table" % where)
+    unknown = [k for k in table if k not in allowed]
+    need(not unknown, "unknown keys %s in %s" % (unknown, where))
+
+
+def text_field(v, name, limit):
+    need(is_str(v), "%s is not a string" % name)
+    raw = v.encode("utf-8")
+    need(1 <= len(raw) <= limit, "%s must be 1-%d bytes" % (name, limit))
+    need(not any(ord(c) < 0x20 or 0x7F <= ord(c) <= 0x9F for c in v), "%s holds a control character" % name)
+
+
+def string_limit(v, name):
+    need(len(v.encode("utf-8")) <= MAX_STRING, "%s longer than 1024 bytes" % name)
+
+
+HEX32 = re.compile(r"[0-9a-f]{32}")
+HEX16 = re.compile(r"[0-9a-f]{16}")
+LICENSE_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
+FEATURE = re.compile(r"[a-z0-9][a-z0-9._-]{0,63}")
+ENTRY_KEY = re.compile(r"[A-Za-z0-9_-]{1,64}")
+
+
+def hash_list(v, cls):
+    need(isinstance(v, list) and all(is_str(x) for x in v), "%s is not an array of strings" % cls)
+    need(1 <= len(v) <= 16, "%s must hold 1-16 hashes" % cls)
+    need(all(HEX32.fullmatch(x) for x in v), "%s hashes must be 32 lowercase hex digits" % cls)
+    need(len(set(v)) == len(v), "%s holds a hash twice" % cls)
+
+
+def sorted_unique(keys):
+    raw = [k.encode("utf-8") for k in keys]
+    return all(a < b for a, b in zip(raw, raw[1:]))
+
+
+def parse_license_body(body: bytes) -> dict:
+    doc, rest = load_subset(body)
+    check_keys(doc, {"license", "machine"}, "the document")
+    need("license" in doc and "machine" in doc, "[license] or [machine] missing")
+    lic, mach = doc["license"], doc["machine"]
+    check_keys(lic, {"format", "id", "key_id", "product", "licensee", "issued", "not_before", "expires",
+                     "updates_until", "features", "limits", "meta"}, "[license]")
+    for k in ("format", "id", "key_id", "product", "licensee", "issued", "not_before", "features"):
+        need(k in lic, "missing key %s" % k)
+    need(is_int(lic["format"]) and lic["format"] == 1, "format is not 1")
+    for k in ("id", "key_id", "product", "licensee"):
+        need(is_str(lic[k]), "%s is not a string" % k)
+    need(is_instant(lic["issued"]), "issued is not a UTC date-time")
+    for k in ("not_before", "expires", "updates_until"):
+        need(k not in lic or is_date(lic[k]), "%s is not a date" % k)
+    limits, meta = lic.get("limits"), lic.get("meta")
+    need(limits is None or (isinstance(limits, dict) and all(is_int(v) for v in limits.values())),
+         "limits must be integers")
+    need(meta is None or (isinstance(meta, dict) and all(is_str(v) for v in meta.values())), "meta must be strings")
+    check_keys(mach, {"unbound", "policy", "allow_container"} | set(CLASSES), "[machine]")
+    need(isinstance(mach.get("unbound"), bool), "unbound is not a boolean")
+    if not mach["unbound"]:
+        need(is_str(mach.get("policy")), "policy is not a string")
+        need(isinstance(mach.get("allow_container"), bool), "allow_container is not a boolean")
+
+    # The one canonical spelling of these values.
+    lines = ["[license]", "format = 1"]
+    lines += ["%s = %s" % (k, q(lic[k])) for k in ("id", "key_id", "product", "licensee")]
+    lines += ["issued = " + r_instant(lic["issued"]), "not_before = " + r_date(lic["not_before"])]
+    lines += ["%s = %s" % (k, r_date(lic[k])) for k in ("expires", "updates_until") if k in lic]
+    lines.append("features = " + r_array(lic["features"]))
+    if limits:
+        lines += ["", "[license.limits]"] + ["%s = %d" % (k, v) for k, v in limits.items()]
+    if meta:
+        lines += ["", "[license.meta]"] + ["%s = %s" % (k, q(v)) for k, v in meta.items()]
+    lines += ["", "[machine]", "unbound = " + ("true" if mach["unbound"] else "false")]
+    if not mach["unbound"]:
+        lines += ["policy = " + q(mach["policy"]), "allow_container = " + ("true" if mach["allow_container"]
+                                                                             else "false")]
+        lines += ["%s = %s" % (c, r_array(mach[c])) for c in CLASSES if c in mach]
+    canonical = "\n".join(lines) + "\n\n"
+    need(rest == canonical, "not the canonical spelling of its values")
+
+    if not mach["unbound"] and mach["policy"] != POLICY:
+        raise Reject("unsupported_version", "body", "policy %r" % mach["policy"])
+
+    # Field rules.
+    need(LICENSE_ID.fullmatch(lic["id"]), "id")
+    need(HEX16.fullmatch(lic["key_id"]), "key_id")
+    text_field(lic["product"], "product", 128)
+    text_field(lic["licensee"], "licensee", 256)
+    for k in ("expires", "updates_until"):
+        need(k not in lic or lic[k] >= lic["not_before"], "%s before not_before" % k)
+    feats = lic["features"]
+    need(len(feats) <= 128, "more than 128 features")
+    need(all(FEATURE.fullmatch(f) for f in feats), "a feature name")
+    need(sorted_unique(feats), "features unsorted or duplicate")
+    for name, table in (("limits", limits), ("meta", meta)):
+        if table is None:
+            continue
+        need(1 <= len(table) <= 64, "[license.%s] must hold 1-64 entries" % name)
+        need(all(ENTRY_KEY.fullmatch(k) for k in table), "a key of [license.%s]" % name)
+        need(sorted_unique(list(table)), "keys of [license.%s] unsorted or duplicate" % name)
+    for v in (limits or {}).values():
+        need(0 <= v <= INT64_MAX, "a limit out of range")
+    for v in (meta or {}).values():
+        string_limit(v, "a meta value")
+        need("\0" not in v, "NUL in a meta value")
+    if mach["unbound"]:
+        need(list(mach) == ["unbound"], "an unbound [machine] holds only unbound = true")
+    else:
+        need("platform" in mach, "a bound license must record platform")
+        for c in CLASSES:
+            if c in mach:
+                hash_list(mach[c], c)
+        need(any(c in mach for c in HARDWARE), "a bound license must record disk, nic or board")
+    out = dict(lic)
+    out["machine"] = mach
+    return out
+
+
+def parse_request(raw: bytes) -> dict:
+    if len(raw) > MAX_SIZE:
+        raise malformed("size", "larger than 65536 bytes")
+    text = normalize(raw)
+    version_first(text, b"[request]")
+    doc, rest = load_subset(text)
+    check_keys(doc, {"request", "machine"}, "the document")
+    need("request" in doc and "machine" in doc, "[request] or [machine] missing")
+    req, mach = doc["request"], doc["machine"]
+    check_keys(req, {"format", "product", "key_id", "created", "tool", "environment"}, "[request]")
+    check_keys(mach, set(CLASSES), "[machine]")
+    for k in ("format", "product", "key_id", "created", "tool", "environment"):
+        need(k in req, "missing key %s" % k)
+    for k in ("product", "key_id", "tool", "environment"):
+        need(is_str(req[k]), "%s is not a string" % k)
+    need(is_instant(req["created"]), "created is not a UTC date-time")
+    lines = ["[request]", "format = 1", "product = " + q(req["product"]), "key_id = " + q(req["key_id"]),
+             "created = " + r_instant(req["created"]), "tool = " + q(req["tool"]),
+             "environment = " + q(req["environment"]), "", "[machine]"]
+    lines += ["%s = %s" % (c, r_array(mach[c])) for c in CLASSES if c in mach]
+    canonical = "\n".join(lines) + "\n"
+    need(rest in (canonical, canonical + "\n"), "not the canonical spelling of its values")
+    text_field(req["product"], "product", 128)
+    need(HEX16.fullmatch(req["key_id"]), "key_id")
+    text_field(req["tool"], "tool", 128)
+    need(req["environment"] in ("bare-metal", "vm", "container", "unknown"), "environment")
+    for c in CLASSES:
+        if c in mach:
+            hash_list(mach[c], c)
+    out = dict(req)
+    out["machine"] = mach
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Step 10 and the hashes.
+
+
+def product_salt(key_id: str, product: str) -> bytes:
+    return hashlib.sha256(b"airlock-hwid-salt-v1\n" + key_id.encode() + b"\n" + product.encode()).digest()
+
+
+def component_hash(salt: bytes, cls: str, value: str) -> str:
+    return hmac.new(salt, (cls + "\n" + value).encode(), hashlib.sha256).digest()[:16].hex()
+
+
+def current_hashes(machine: dict, key_id: str, product: str) -> dict:
+    salt = product_salt(key_id, product)
+    return {c: {component_hash(salt, c, v) for v in machine.get(c, [])} for c in CLASSES}
+
+
+def unix(t: datetime.datetime) -> int:
+    return int((t - datetime.datetime(1970, 1, 1, tzinfo=UTC)).total_seconds())
+
+
+def matched_classes(lic: dict, current: dict) -> set:
+    """The recorded classes that share a hash with the current machine's values."""
+    m = lic["machine"]
+    hashes = current_hashes(current, lic["key_id"], lic["product"])
+    return {c for c in CLASSES if c in m and set(m[c]) & hashes[c]}
+
+
+def check_matching(lic: dict, entry: dict, problems: list):
+    if lic["machine"]["unbound"]:
+        if "machine" in entry and "matching" in entry:
+            problems.append("matching declared for an unbound license")
+        return
+    if "matching" in entry and "machine" in entry:
+        matched = matched_classes(lic, entry["machine"])
+        if set(entry["matching"]) != matched:
+            problems.append("declared matching %s, recomputed %s" % (sorted(entry["matching"]), sorted(matched)))
+
+
+def check_license(lic: dict, entry: dict, problems: list):
+    """Step 10 for a parsed, signed license with the matching key id."""
+    if lic["product"] != entry["product"]:
+        raise Reject("wrong_product", "product", "")
+    now = entry["now"]
+    if unix(now) + 24 * 3600 < unix(lic["issued"]):
+        raise Reject("clock_rolled_back", "clock", "")
+    today = now.astimezone(UTC).date()
+    if today < lic["not_before"]:
+        raise Reject("not_yet_valid", "dates", "")
+    if "expires" in lic and (today - lic["expires"]).days > entry.get("grace_days", 0):
+        raise Reject("expired", "dates", "")
+    if "updates_until" in lic and "build_date" in entry and entry["build_date"] > lic["updates_until"]:
+        raise Reject("build_too_new", "maintenance", "")
+    m = lic["machine"]
+    if m["unbound"]:
+        return
+    current = entry.get("machine")
+    if current is None:
+        problems.append("a bound license reaches the machine step but the entry gives no [license.machine]")
+        current = {}
+    env = current.get("environment", "unknown")
+    if env not in ("bare-metal", "vm", "container", "unknown"):
+        problems.append("unknown environment %r in [license.machine]" % env)
+    host_hardware = any(current.get(c) for c in HARDWARE)
+    matched = matched_classes(lic, current)
+    if env == "container" and not (m["allow_container"] and host_hardware):
+        raise Reject("unbindable_environment", "environment", "")
+    if "platform" not in matched:
+        raise Reject("machine_mismatch", "machine", "platform")
+    strong = [c for c in CLASSES[1:] if c in m]
+    good = [c for c in strong if c in matched]
+    needed = len(strong) if len(strong) <= 2 else max(2, len(strong) - 1)
+    if len(good) < needed:
+        raise Reject("machine_mismatch", "machine", "%d of %d strong classes" % (len(good), len(strong)))
+    if not HARDWARE & set(good):
+        raise Reject("machine_mismatch", "machine", "no hardware class")
+
+
+def values_of(lic: dict) -> dict:
+    out = {k: lic[k] for k in ("id", "key_id", "product", "licensee", "issued", "not_before", "expires",
+                                "updates_until", "features") if k in lic}
+    m = lic["machine"]
+    out["unbound"] = m["unbound"]
+    if not m["unbound"]:
+        out["policy"] = m["policy"]
+        out["allow_container"] = m["allow_container"]
+        out.update({c: m[c] for c in CLASSES if c in m})
+    out["limits"] = lic.get("limits", {})
+    out["meta"] = lic.get("meta", {})
+    return out
+
+
+def run_license(raw: bytes, entry: dict, problems: list) -> str:
+    """The reason the model reaches; appends inconsistencies of the vector to `problems`."""
+    expect = entry["expect"]
+    lic = None
+    try:
+        if len(raw) > MAX_SIZE:
+            raise malformed("size", "larger than 65536 bytes")
+        text = normalize(raw)
+        version_first(text, b"[license]")
+        body, sig_key_id, sig = split_license(text)
+        if sig_key_id != TRUSTED_ID:
+            raise Reject("unknown_key", "key", sig_key_id)
+        verified = openssl_verify(PREFIX + body, sig)
+        if expect == "bad_signature" and verified:
+            problems.append("openssl accepts the signature of a bad_signature file")
+        if expect != "bad_signature" and not verified:
+            problems.append("openssl rejects the signature, but the file is expected to pass step 7")
+        if not verified:
+            raise Reject("bad_signature", "signature", "")
+        lic = parse_license_body(body)
+        check_matching(lic, entry, problems)
+        if lic["key_id"] != sig_key_id:
+            raise Reject("key_id_mismatch", "key id", "")
+        check_license(lic, entry, problems)
+        reason = "ok"
+    except Reject as r:
+        reason = r.reason
+        if r.reason != expect:
+            problems.append("the model says %s (%s: %s)" % (r.reason, r.step, r.detail))
+    if reason == "ok" and expect != "ok":
+        problems.append("the model accepts the file")
+    if "values" in entry:
+        if lic is None:
+            problems.append("values given, but the body does not parse")
+        else:
+            whole = tomllib.loads(normalize(raw).decode("utf-8"))  # the whole file, signature table included
+            if set(whole) != {"license", "machine", "signature"}:
+                problems.append("tomllib reads tables %s from the whole file" % sorted(whole))
+            got = values_of(lic)
+            if got != entry["values"]:
+                diff = sorted(k for k in set(got) | set(entry["values"]) if got.get(k) != entry["values"].get(k))
+                problems.append("tomllib reads other values than the manifest: %s" % ", ".join(diff))
+    elif lic is not None and reason not in ("malformed", "unsupported_version"):
+        problems.append("the body is well formed and signed, but the entry gives no values")
+    return reason
+
+
+def run_request(raw: bytes, entry: dict, problems: list) -> str:
+    try:
+        req = parse_request(raw)
+        reason = "ok"
+    except Reject as r:
+        req = None
+        reason = r.reason
+        if r.reason != entry["expect"]:
+            problems.append("the model says %s (%s: %s)" % (r.reason, r.step, r.detail))
+    if reason == "ok" and entry["expect"] != "ok":
+        problems.append("the model accepts the file")
+    if "values" in entry:
+        if req is None:
+            problems.append("values given, but the request does not parse")
+        else:
+            got = {k: req[k] for k in ("product", "key_id", "created", "tool", "environment")}
+            got.update({c: req["machine"][c] for c in CLASSES if c in req["machine"]})
+            if got != entry["values"]:
+                problems.append("tomllib reads other values than the manifest")
+    elif reason == "ok":
+        problems.append("an accepted request without values")
+    return reason
+
+
+LICENSE_REASONS = ["ok", "malformed", "unsupported_version", "unknown_key", "bad_signature", "key_id_mismatch",
+                   "wrong_product", "clock_rolled_back", "not_yet_valid", "expired", "build_too_new",
+                   "unbindable_environment", "machine_mismatch"]
+
+
+def check_staleness(folder: Path) -> list:
+    problems = []
+    with tempfile.TemporaryDirectory() as tmp:
+        done = subprocess.run([sys.executable, str(HERE / "make_conformance.py"), "--out", tmp],
+                              capture_output=True, text=True)
+        if done.returncode != 0:
+            return ["make_conformance.py failed: " + done.stderr.strip().splitlines()[-1:][0]
+                    if done.stderr.strip() else "make_conformance.py failed"]
+        fresh = Path(tmp)
+        if not filecmp.cmp(fresh / "manifest.toml", folder / "manifest.toml", shallow=False):
+            problems.append("manifest.toml differs from what make_conformance.py writes")
+        for sub in ("licenses", "requests"):
+            a = sorted(p.name for p in (fresh / sub).glob("*"))
+            b = sorted(p.name for p in (folder / sub).glob("*")) if (folder / sub).exists() else []
+            for name in sorted(set(a) ^ set(b)):
+                problems.append("%s/%s is %s" % (sub, name, "missing" if name in a else "not written by the generator"))
+            for name in sorted(set(a) & set(b)):
+                if not filecmp.cmp(fresh / sub / name, folder / sub / name, shallow=False):
+                    problems.append("%s/%s differs from what make_conformance.py writes" % (sub, name))
+    return problems
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("-v", "--verbose", action="store_true", help="print every entry and the model's reason")
+    parser.add_argument("--no-regenerate", action="store_true", help="skip the staleness check")
+    parser.add_argument("--folder", type=Path, default=HERE, help="the folder holding manifest.toml")
+    args = parser.parse_args()
+    with open(args.folder / "manifest.toml", "rb") as f:
+        manifest = tomllib.load(f)
+    passed = failed = 0
+    seen = set()
+    for kind, runner, reasons in (("license", run_license, LICENSE_REASONS),
+                                  ("request", run_request, ["ok", "malformed", "unsupported_version"])):
+        for entry in manifest.get(kind, []):
+            problems = []
+            name = entry.get("file", "?")
+            if name in seen:
+                problems.append("listed twice")
+            seen.add(name)
+            if entry.get("expect") not in reasons:
+                problems.append("unknown expect %r" % entry.get("expect"))
+            if not entry.get("why") or "\n" in entry.get("why", ""):
+                problems.append("why must be one line")
+            try:
+                raw = (args.folder / name).read_bytes()
+            except OSError as e:
+                problems.append(str(e))
+                raw = None
+            reason = runner(raw, entry, problems) if raw is not None and not problems else "?"
+            if args.verbose:
+                print("%-60s expect %-22s model %s" % (name, entry.get("expect"), reason))
+            for p in problems:
+                print("FAIL %s: %s" % (name, p))
+            if problems:
+                failed += 1
+            else:
+                passed += 1
+    if not args.no_regenerate:
+        stale = check_staleness(args.folder)
+        for p in stale:
+            print("FAIL staleness: %s" % p)
+        if stale:
+            failed += 1
+        else:
+            passed += 1
+    print("%d passed, %d failed" % (passed, failed))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
