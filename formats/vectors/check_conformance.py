@@ -3,7 +3,7 @@
 """Checks the Airlock conformance vectors without any C++: every entry of manifest.toml.
 
 For each license and request this runs an independent Python model of the reading pipeline of
-notes/decisions.md and FORMAT.md (size, normalization, version first, split, signature table,
+FORMAT.md (size, normalization, version first, split, signature table,
 blank line, key lookup, Ed25519 through `openssl pkeyutl -verify`, the body in the canonical subset
 and its field rules, key id match, product, clock, dates, maintenance, environment and machine)
 and compares the reason it reaches with the manifest's `expect`. For entries with values it
@@ -57,7 +57,7 @@ def malformed(step, detail):
 
 
 # ---------------------------------------------------------------------------------------------
-# Steps 1-6 (decisions.md, "Reading pipeline"), shared by licenses and requests where they apply.
+# Steps 1-6 (FORMAT.md 3.2), shared by licenses and requests where they apply.
 
 
 def normalize(raw: bytes) -> bytes:

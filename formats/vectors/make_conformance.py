@@ -3,7 +3,7 @@
 """Writes the Airlock conformance vectors: license and request files plus manifest.toml.
 
 Every file is written here as text in the canonical layout (no Airlock code is used), so the
-vectors are an independent statement of FORMAT.md and notes/decisions.md. License bodies are
+vectors are an independent statement of FORMAT.md. License bodies are
 signed with `openssl pkeyutl` (Ed25519 is deterministic, so the output is byte-for-byte stable).
 
     python3 formats/vectors/make_conformance.py            # rewrites formats/vectors/{licenses,requests,manifest.toml}
@@ -82,7 +82,7 @@ def qa(items: List[str]) -> str:
 
 
 # ---------------------------------------------------------------------------------------------
-# Component hashes (FORMAT.md section 4, decisions.md "Machine model names").
+# Component hashes (FORMAT.md section 4, FORMAT.md section 4).
 
 
 def product_salt(key_id: str, product: str) -> bytes:

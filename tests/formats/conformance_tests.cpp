@@ -68,18 +68,16 @@ std::int64_t unix_seconds(const toml::date_time& t) {
 airlock::hwid::machine_snapshot snapshot_of(const toml::table* machine) {
   namespace hw = airlock::hwid;
   hw::machine_snapshot snapshot;
-  for (const auto c : airlock::all_component_classes) {
+  for (const auto c : airlock::format::all_component_classes) {
     hw::class_reading& reading = snapshot[c];
-    if (machine) reading.values = strings_of(*machine, airlock::to_string(c));
+    if (machine) reading.values = strings_of(*machine, airlock::format::to_string(c));
     std::sort(reading.values.begin(), reading.values.end());
     reading.values.erase(std::unique(reading.values.begin(), reading.values.end()), reading.values.end());
     if (reading.values.empty()) reading.reason = "not readable in this vector";
   }
   const std::string environment = machine ? text_of(*machine, "environment") : "unknown";
-  for (const auto kind : {hw::environment_kind::bare_metal, hw::environment_kind::vm, hw::environment_kind::container,
-                          hw::environment_kind::unknown}) {
-    if (hw::to_string(kind) == environment) snapshot.environment = kind;
-  }
+  snapshot.environment =
+      airlock::format::parse_runtime_environment(environment).value_or(airlock::format::runtime_environment::unknown);
   snapshot.host_hardware_visible = snapshot.disk.present() || snapshot.nic.present() || snapshot.board.present();
   return snapshot;
 }
@@ -131,11 +129,7 @@ void check_license_values(const fmt::license& lic, const toml::table& v) {
   CHECK(m.unbound == v["unbound"].value_or(true));
   CHECK(m.policy == text_of(v, "policy"));
   CHECK(m.allow_container == v["allow_container"].value_or(false));
-  CHECK(m.platform == strings_of(v, "platform"));
-  CHECK(m.disk == strings_of(v, "disk"));
-  CHECK(m.nic == strings_of(v, "nic"));
-  CHECK(m.os == strings_of(v, "os"));
-  CHECK(m.board == strings_of(v, "board"));
+  for (const auto c : fmt::all_component_classes) CHECK(m.hashes[c] == strings_of(v, fmt::to_string(c)));
   std::map<std::string, std::int64_t> limits;
   if (const auto* t = v["limits"].as_table()) {
     for (const auto& [key, value] : *t) limits[std::string(key.str())] = value.value_or(std::int64_t{-1});
@@ -179,11 +173,7 @@ void check_request_entry(const toml::table& entry) {
   CHECK(req.created.seconds == unix_seconds(*(*v)["created"].value<toml::date_time>()));
   CHECK(req.tool == text_of(*v, "tool"));
   CHECK(std::string(fmt::to_string(req.environment)) == text_of(*v, "environment"));
-  CHECK(req.machine.platform == strings_of(*v, "platform"));
-  CHECK(req.machine.disk == strings_of(*v, "disk"));
-  CHECK(req.machine.nic == strings_of(*v, "nic"));
-  CHECK(req.machine.os == strings_of(*v, "os"));
-  CHECK(req.machine.board == strings_of(*v, "board"));
+  for (const auto c : fmt::all_component_classes) CHECK(req.machine[c] == strings_of(*v, fmt::to_string(c)));
 }
 
 // Runs every entry of one group, each in its own section named by its file.
