@@ -142,10 +142,7 @@ fixture make_fixture(const std::string& work) {
   lic.not_before = airlock::format::utc_date(lic.issued);
   lic.features = {"render"};
   const auto hashes = airlock::hwid::hash_snapshot(airlock::hwid::collect({}), lic.key_id, lic.product);
-  lic.machine = {false,       std::string(airlock::format::match_policy_v1),
-                 false,       hashes.platform,
-                 hashes.disk, hashes.nic,
-                 hashes.os,   hashes.board};
+  lic.machine = {false, std::string(airlock::format::match_policy_v1), false, hashes};
   const std::string body = airlock::format::write_license_body(lic).text;
   const std::string message = airlock::format::signed_message(body);
   airlock::format::signature_block block;
@@ -194,8 +191,8 @@ bool peer_check(const fixture& fx, Signature signature_ok) {
 void print_latency(const fixture& fx, int rounds) {
   const auto airlock_check = [&] {
     airlock::trust_store trusted;  // re-decoded on every call, as licensecc does
-    trusted.add(fx.public_key.data(), 32);
-    return airlock::verify_license_file(fx.license_path, trusted, fx.options).ok();
+    return trusted.add(fx.public_key.data(), 32) &&
+           airlock::verify_license_file(fx.license_path, trusted, fx.options).ok();
   };
   if (!airlock_check()) {
     std::printf("FAILED: the bench license does not verify on this machine\n");
@@ -209,8 +206,7 @@ void print_latency(const fixture& fx, int rounds) {
       {"  same, PEM key parsed each call",
        [&] {
          airlock::trust_store trusted;
-         trusted.add_pem(fx.pem);
-         return airlock::verify_license_file(fx.license_path, trusted, fx.options).ok();
+         return trusted.add_pem(fx.pem) && airlock::verify_license_file(fx.license_path, trusted, fx.options).ok();
        }},
       {"  same, machine snapshot given",
        [&] {
@@ -220,8 +216,8 @@ void print_latency(const fixture& fx, int rounds) {
            return o;
          }();
          airlock::trust_store trusted;
-         trusted.add(fx.public_key.data(), 32);
-         return airlock::verify_license_file(fx.license_path, trusted, given).ok();
+         return trusted.add(fx.public_key.data(), 32) &&
+                airlock::verify_license_file(fx.license_path, trusted, given).ok();
        }},
       {"  peer: libsodium signature", [&] { return peer_check(fx, sodium_signature); }},
       {"  peer: OpenSSL signature", [&] { return peer_check(fx, openssl_signature); }},

@@ -14,8 +14,8 @@ std::string binding_line(const verify_result& r) {
   if (!r.machine_checked) return "not checked";
   std::string out;
   for (const format::class_result& c : r.binding.classes) {
-    out += std::string(out.empty() ? "" : ", ") + std::string(to_string(c.cls)) + " " +
-           std::string(to_string(c.outcome));
+    out +=
+        std::string(out.empty() ? "" : ", ") + std::string(to_string(c.cls)) + " " + std::string(to_string(c.outcome));
   }
   return out + " (drift " + std::to_string(r.binding.drift) + ", " + std::to_string(r.binding.changes_tolerated) +
          " more change(s) tolerated)";
@@ -26,8 +26,8 @@ std::string date_or_null(const std::optional<format::date>& d) {
 }
 
 std::string machine_json(const format::machine_binding& m) {
-  std::string out = "{\"policy\": " + json_string(m.policy) +
-                    ", \"allow_container\": " + (m.allow_container ? "true" : "false");
+  std::string out =
+      "{\"policy\": " + json_string(m.policy) + ", \"allow_container\": " + (m.allow_container ? "true" : "false");
   for (const format::component_class c : format::all_component_classes) {
     if (!m.hashes[c].empty()) out += ", " + json_string(to_string(c)) + ": " + json_strings(m.hashes[c]);
   }

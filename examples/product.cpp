@@ -26,7 +26,7 @@ static const char* friendly(airlock::reason why) {
 
 int main(int argc, char** argv) {
   airlock::trust_store vendor;
-  vendor.add(airlock_vendor_public_key);
+  if (!vendor.add(airlock_vendor_public_key)) return 2;  // a corrupt key in vendor_key.hpp
   airlock::verify_options options;
   options.product = "demo-app";
   options.build_date = airlock::format::date{2026, 11, 1};  // this build's release date

@@ -21,12 +21,6 @@ struct batch_settings {
   bool progress = true;  // a progress bar when stderr is a terminal
 };
 
-// The CSV columns, all but licensee optional. Lists (features, limits,
-// meta) are separated by ';'.
-inline const char* const batch_columns_help =
-    "licensee, product, id, not_before, expires, updates_until, features, limits, meta, "
-    "request, unbound, allow_container, file";
-
 int issue_batch(const batch_settings& settings, const keys::signing_key& key);
 
 }  // namespace airlock::generator

@@ -28,16 +28,16 @@ TEST_CASE("A trust store with two keys accepts a license signed by the second", 
 TEST_CASE("A trust store with two keys still accepts licenses signed by the first", "[trust]") {
   const vendor old_key, new_key;
   trust_store trusted;
-  trusted.add(old_key.public_key.data(), 32);
-  trusted.add(new_key.public_key.data(), 32);
+  REQUIRE(trusted.add(old_key.public_key.data(), 32));
+  REQUIRE(trusted.add(new_key.public_key.data(), 32));
   CHECK(verify_license(sign(unbound_license(old_key), old_key), trusted, options_at(february)).ok());
 }
 
 TEST_CASE("A trust store finds each key by its key id", "[trust]") {
   const vendor first, second;
   trust_store trusted;
-  trusted.add(first.public_key.data(), 32);
-  trusted.add(second.public_key.data(), 32);
+  REQUIRE(trusted.add(first.public_key.data(), 32));
+  REQUIRE(trusted.add(second.public_key.data(), 32));
   REQUIRE(trusted.size() == 2);
   REQUIRE(trusted.find(first.key_id) != nullptr);
   REQUIRE(trusted.find(second.key_id) != nullptr);

@@ -5,6 +5,7 @@
 #define AIRLOCK_TESTS_VERIFIER_SUPPORT_HPP
 
 #include <cstdint>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 
@@ -27,7 +28,8 @@ struct vendor {
 
   trust_store trust() const {
     trust_store store;
-    store.add(public_key.data(), public_key.size());
+    const bool added = store.add(public_key.data(), public_key.size());
+    if (!added) throw std::runtime_error("the test key was refused");
     return store;
   }
 };

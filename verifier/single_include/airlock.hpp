@@ -154,7 +154,7 @@ inline bool is_qemu_default_serial(std::string_view v) noexcept {
 }  // namespace detail
 
 // Firmware and hypervisor filler that many machines share; such a value identifies nothing.
-inline bool is_placeholder(std::string_view canonical) {
+[[nodiscard]] inline bool is_placeholder(std::string_view canonical) {
   if (detail::is_one_repeated_char(canonical) || detail::is_qemu_default_serial(canonical)) return true;
   const std::string folded = detail::lower(std::string(canonical));
   for (std::string_view p : detail::placeholder_values) {
@@ -163,13 +163,13 @@ inline bool is_placeholder(std::string_view canonical) {
   return false;
 }
 
-inline std::optional<std::string> canonical_serial(std::string_view raw) {
+[[nodiscard]] inline std::optional<std::string> canonical_serial(std::string_view raw) {
   std::optional<std::string> text = detail::clean_text(raw);
   if (!text || is_placeholder(*text)) return std::nullopt;
   return detail::upper(std::move(*text));
 }
 
-inline std::optional<std::string> canonical_uuid(std::string_view raw) {
+[[nodiscard]] inline std::optional<std::string> canonical_uuid(std::string_view raw) {
   std::optional<std::string> text = detail::clean_text(raw);
   if (!text || is_placeholder(*text)) return std::nullopt;
   return detail::lower(std::move(*text));
@@ -177,7 +177,7 @@ inline std::optional<std::string> canonical_uuid(std::string_view raw) {
 
 // A MAC that names one interface: six bytes, not all zero, not broadcast, multicast bit clear.
 // Locally administered MACs are kept: clouds and virtio NICs use them as their permanent address.
-inline std::optional<std::string> canonical_mac(const std::vector<std::uint8_t>& bytes) {
+[[nodiscard]] inline std::optional<std::string> canonical_mac(const std::vector<std::uint8_t>& bytes) {
   if (bytes.size() != 6 || (bytes[0] & 0x01) != 0) return std::nullopt;
   bool all_zero = true;
   for (std::uint8_t b : bytes) all_zero = all_zero && b == 0;
@@ -1459,7 +1459,7 @@ inline void collect_linux(const collect_options& options, machine_snapshot& snap
 }  // namespace detail
 
 // Reads the machine. Never throws: every class that cannot be read is absent, with a reason.
-inline machine_snapshot collect(const collect_options& options) noexcept {
+[[nodiscard]] inline machine_snapshot collect(const collect_options& options) noexcept {
   machine_snapshot snap;
 #if defined(__linux__)
   try {
@@ -1742,7 +1742,7 @@ namespace airlock::hwid {
 
 // salt = SHA-256("airlock-hwid-salt-v1" LF key_id LF product). Not a secret (it ships with the
 // product); it makes hashes differ between vendors and products, so they cannot be linked.
-inline std::array<std::uint8_t, 32> product_salt(std::string_view key_id, std::string_view product) noexcept {
+[[nodiscard]] inline std::array<std::uint8_t, 32> product_salt(std::string_view key_id, std::string_view product) noexcept {
   const auto bytes = [](std::string_view s) { return reinterpret_cast<const std::uint8_t*>(s.data()); };
   const std::uint8_t lf = '\n';
   sha256 h;
@@ -1755,7 +1755,7 @@ inline std::array<std::uint8_t, 32> product_salt(std::string_view key_id, std::s
 }
 
 // First 16 bytes of HMAC-SHA-256(salt, class_name LF canonical_value), lower-case hex.
-inline std::string component_hash(const std::array<std::uint8_t, 32>& salt, component_class c,
+[[nodiscard]] inline std::string component_hash(const std::array<std::uint8_t, 32>& salt, component_class c,
                                   std::string_view canonical_value) {
   std::string message(to_string(c));
   message += '\n';
@@ -1772,7 +1772,7 @@ inline std::string component_hash(const std::array<std::uint8_t, 32>& salt, comp
 }
 
 // Hashes every present class. On allocation failure the result is empty, which matches nothing.
-inline format::component_hashes hash_snapshot(const machine_snapshot& snap, std::string_view key_id,
+[[nodiscard]] inline format::component_hashes hash_snapshot(const machine_snapshot& snap, std::string_view key_id,
                                               std::string_view product) noexcept {
   format::component_hashes out;
   try {
@@ -2603,7 +2603,7 @@ bool verify_decoded(const ge_point<Fe>& minus_a, const std::uint8_t* key_bytes, 
 class public_key {
  public:
   // nullopt: wrong size, non-canonical, not on the curve, or small order.
-  static std::optional<public_key> decode(const std::uint8_t* bytes, std::size_t size) noexcept {
+  [[nodiscard]] static std::optional<public_key> decode(const std::uint8_t* bytes, std::size_t size) noexcept {
     if (bytes == nullptr || size != 32) return std::nullopt;
     public_key key;
     if (!detail::decode_key(bytes, key.minus_a_)) return std::nullopt;
@@ -2613,7 +2613,7 @@ class public_key {
 
   const std::array<std::uint8_t, 32>& bytes() const noexcept { return bytes_; }
 
-  bool verify(const std::uint8_t* message, std::size_t message_size, const std::uint8_t* signature,
+  [[nodiscard]] bool verify(const std::uint8_t* message, std::size_t message_size, const std::uint8_t* signature,
               std::size_t signature_size) const noexcept {
     return detail::verify_decoded(minus_a_, bytes_.data(), message, message_size, signature, signature_size);
   }
@@ -2625,7 +2625,7 @@ class public_key {
   detail::ge_point<detail::field> minus_a_{};
 };
 
-inline bool verify(const std::uint8_t* public_key_bytes, std::size_t public_key_size, const std::uint8_t* message,
+[[nodiscard]] inline bool verify(const std::uint8_t* public_key_bytes, std::size_t public_key_size, const std::uint8_t* message,
                    std::size_t message_size, const std::uint8_t* signature, std::size_t signature_size) noexcept {
   const auto key = public_key::decode(public_key_bytes, public_key_size);
   return key.has_value() && key->verify(message, message_size, signature, signature_size);
@@ -2650,7 +2650,7 @@ namespace airlock {
 // lowercase hex digits. Not noexcept: the 16-character string exceeds the
 // small-string buffer of common libraries, so it allocates, and the only
 // exception it can throw is std::bad_alloc.
-inline std::string key_id_of(const std::array<std::uint8_t, 32>& public_key) {
+[[nodiscard]] inline std::string key_id_of(const std::array<std::uint8_t, 32>& public_key) {
   static constexpr char hex_digits[] = "0123456789abcdef";
   const auto digest = sha256_digest(public_key.data(), public_key.size());
   std::string id(16, '0');
@@ -4674,7 +4674,7 @@ class trust_store {
  public:
   // Adds a key from its 32 raw bytes (the array `airlock pubkey --format
   // cpp` prints). False when the bytes are not a valid Ed25519 key.
-  bool add(const std::uint8_t* public_key, std::size_t size) noexcept {
+  [[nodiscard]] bool add(const std::uint8_t* public_key, std::size_t size) noexcept {
     const auto key = ed25519::public_key::decode(public_key, size);
     if (!key) return false;
     try {
@@ -4686,25 +4686,25 @@ class trust_store {
   }
 
   template <std::size_t N>
-  bool add(const unsigned char (&public_key)[N]) noexcept {
+  [[nodiscard]] bool add(const unsigned char (&public_key)[N]) noexcept {
     static_assert(N == 32, "an Ed25519 public key is 32 bytes");
     return add(public_key, N);
   }
 
   // Adds a key from SubjectPublicKeyInfo PEM text (the vendor.pub file).
-  bool add_pem(std::string_view pem) noexcept {
+  [[nodiscard]] bool add_pem(std::string_view pem) noexcept {
     const auto raw = format::public_key_from_pem(pem);
     return raw && add(raw->data(), raw->size());
   }
 
   // The trusted key with this id, or nullptr.
-  const ed25519::public_key* find(std::string_view key_id) const noexcept {
+  [[nodiscard]] const ed25519::public_key* find(std::string_view key_id) const noexcept {
     for (const anchor& a : anchors_)
       if (a.key_id == key_id) return &a.key;
     return nullptr;
   }
 
-  std::size_t size() const noexcept { return anchors_.size(); }
+  [[nodiscard]] std::size_t size() const noexcept { return anchors_.size(); }
 
  private:
   struct anchor {
@@ -4861,7 +4861,7 @@ namespace airlock::format {
 
 enum class class_outcome { matched, changed, missing };
 
-inline constexpr std::string_view to_string(class_outcome o) noexcept {
+[[nodiscard]] constexpr std::string_view to_string(class_outcome o) noexcept {
   switch (o) {
     case class_outcome::matched: return "matched";
     case class_outcome::changed: return "changed";
@@ -4944,7 +4944,7 @@ inline void judge(match_report& report, int hardware_matched) {
 
 // Compares the classes recorded in a license with the ones read now. Never throws; on allocation
 // failure the report says so and is not ok.
-inline match_report match_fingerprint(const component_hashes& recorded, const component_hashes& current) noexcept {
+[[nodiscard]] inline match_report match_fingerprint(const component_hashes& recorded, const component_hashes& current) noexcept {
   match_report report;
   try {
     int hardware_matched = 0;
@@ -4968,7 +4968,7 @@ inline match_report match_fingerprint(const component_hashes& recorded, const co
 
 // A container is unbindable unless the license opts in (allow_container) and host hardware is visible.
 // A license issued for a container without the opt-in must not fall back to the baked machine-id alone.
-inline constexpr bool unbindable_environment(bool is_container, bool host_hardware_visible,
+[[nodiscard]] constexpr bool unbindable_environment(bool is_container, bool host_hardware_visible,
                                              bool allow_container) noexcept {
   return is_container && !(allow_container && host_hardware_visible);
 }

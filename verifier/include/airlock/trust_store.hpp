@@ -21,7 +21,7 @@ class trust_store {
  public:
   // Adds a key from its 32 raw bytes (the array `airlock pubkey --format
   // cpp` prints). False when the bytes are not a valid Ed25519 key.
-  bool add(const std::uint8_t* public_key, std::size_t size) noexcept {
+  [[nodiscard]] bool add(const std::uint8_t* public_key, std::size_t size) noexcept {
     const auto key = ed25519::public_key::decode(public_key, size);
     if (!key) return false;
     try {
@@ -33,25 +33,25 @@ class trust_store {
   }
 
   template <std::size_t N>
-  bool add(const unsigned char (&public_key)[N]) noexcept {
+  [[nodiscard]] bool add(const unsigned char (&public_key)[N]) noexcept {
     static_assert(N == 32, "an Ed25519 public key is 32 bytes");
     return add(public_key, N);
   }
 
   // Adds a key from SubjectPublicKeyInfo PEM text (the vendor.pub file).
-  bool add_pem(std::string_view pem) noexcept {
+  [[nodiscard]] bool add_pem(std::string_view pem) noexcept {
     const auto raw = format::public_key_from_pem(pem);
     return raw && add(raw->data(), raw->size());
   }
 
   // The trusted key with this id, or nullptr.
-  const ed25519::public_key* find(std::string_view key_id) const noexcept {
+  [[nodiscard]] const ed25519::public_key* find(std::string_view key_id) const noexcept {
     for (const anchor& a : anchors_)
       if (a.key_id == key_id) return &a.key;
     return nullptr;
   }
 
-  std::size_t size() const noexcept { return anchors_.size(); }
+  [[nodiscard]] std::size_t size() const noexcept { return anchors_.size(); }
 
  private:
   struct anchor {

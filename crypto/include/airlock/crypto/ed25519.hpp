@@ -78,7 +78,7 @@ bool verify_decoded(const ge_point<Fe>& minus_a, const std::uint8_t* key_bytes, 
 class public_key {
  public:
   // nullopt: wrong size, non-canonical, not on the curve, or small order.
-  static std::optional<public_key> decode(const std::uint8_t* bytes, std::size_t size) noexcept {
+  [[nodiscard]] static std::optional<public_key> decode(const std::uint8_t* bytes, std::size_t size) noexcept {
     if (bytes == nullptr || size != 32) return std::nullopt;
     public_key key;
     if (!detail::decode_key(bytes, key.minus_a_)) return std::nullopt;
@@ -88,8 +88,8 @@ class public_key {
 
   const std::array<std::uint8_t, 32>& bytes() const noexcept { return bytes_; }
 
-  bool verify(const std::uint8_t* message, std::size_t message_size, const std::uint8_t* signature,
-              std::size_t signature_size) const noexcept {
+  [[nodiscard]] bool verify(const std::uint8_t* message, std::size_t message_size, const std::uint8_t* signature,
+                            std::size_t signature_size) const noexcept {
     return detail::verify_decoded(minus_a_, bytes_.data(), message, message_size, signature, signature_size);
   }
 
@@ -100,8 +100,9 @@ class public_key {
   detail::ge_point<detail::field> minus_a_{};
 };
 
-inline bool verify(const std::uint8_t* public_key_bytes, std::size_t public_key_size, const std::uint8_t* message,
-                   std::size_t message_size, const std::uint8_t* signature, std::size_t signature_size) noexcept {
+[[nodiscard]] inline bool verify(const std::uint8_t* public_key_bytes, std::size_t public_key_size,
+                                 const std::uint8_t* message, std::size_t message_size, const std::uint8_t* signature,
+                                 std::size_t signature_size) noexcept {
   const auto key = public_key::decode(public_key_bytes, public_key_size);
   return key.has_value() && key->verify(message, message_size, signature, signature_size);
 }

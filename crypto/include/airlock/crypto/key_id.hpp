@@ -15,7 +15,7 @@ namespace airlock {
 // lowercase hex digits. Not noexcept: the 16-character string exceeds the
 // small-string buffer of common libraries, so it allocates, and the only
 // exception it can throw is std::bad_alloc.
-inline std::string key_id_of(const std::array<std::uint8_t, 32>& public_key) {
+[[nodiscard]] inline std::string key_id_of(const std::array<std::uint8_t, 32>& public_key) {
   static constexpr char hex_digits[] = "0123456789abcdef";
   const auto digest = sha256_digest(public_key.data(), public_key.size());
   std::string id(16, '0');

@@ -16,9 +16,9 @@ namespace airlock::format {
 /// The classes, in the order every file lists them and every report shows them.
 enum class component_class { platform, disk, nic, os, board };
 
-inline constexpr std::array<component_class, 5> all_component_classes = {
-    component_class::platform, component_class::disk, component_class::nic, component_class::os,
-    component_class::board};
+inline constexpr std::array<component_class, 5> all_component_classes = {component_class::platform,
+                                                                         component_class::disk, component_class::nic,
+                                                                         component_class::os, component_class::board};
 
 /// The class name: the TOML key in [machine] and the text hashed before the value (FORMAT.md 4).
 [[nodiscard]] constexpr std::string_view to_string(component_class c) noexcept {

@@ -19,7 +19,7 @@ namespace airlock::format {
 
 enum class class_outcome { matched, changed, missing };
 
-inline constexpr std::string_view to_string(class_outcome o) noexcept {
+[[nodiscard]] constexpr std::string_view to_string(class_outcome o) noexcept {
   switch (o) {
     case class_outcome::matched: return "matched";
     case class_outcome::changed: return "changed";
@@ -102,7 +102,8 @@ inline void judge(match_report& report, int hardware_matched) {
 
 // Compares the classes recorded in a license with the ones read now. Never throws; on allocation
 // failure the report says so and is not ok.
-inline match_report match_fingerprint(const component_hashes& recorded, const component_hashes& current) noexcept {
+[[nodiscard]] inline match_report match_fingerprint(const component_hashes& recorded,
+                                                    const component_hashes& current) noexcept {
   match_report report;
   try {
     int hardware_matched = 0;
@@ -126,8 +127,8 @@ inline match_report match_fingerprint(const component_hashes& recorded, const co
 
 // A container is unbindable unless the license opts in (allow_container) and host hardware is visible.
 // A license issued for a container without the opt-in must not fall back to the baked machine-id alone.
-inline constexpr bool unbindable_environment(bool is_container, bool host_hardware_visible,
-                                             bool allow_container) noexcept {
+[[nodiscard]] constexpr bool unbindable_environment(bool is_container, bool host_hardware_visible,
+                                                    bool allow_container) noexcept {
   return is_container && !(allow_container && host_hardware_visible);
 }
 

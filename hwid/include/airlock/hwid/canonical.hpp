@@ -111,7 +111,7 @@ inline bool is_qemu_default_serial(std::string_view v) noexcept {
 }  // namespace detail
 
 // Firmware and hypervisor filler that many machines share; such a value identifies nothing.
-inline bool is_placeholder(std::string_view canonical) {
+[[nodiscard]] inline bool is_placeholder(std::string_view canonical) {
   if (detail::is_one_repeated_char(canonical) || detail::is_qemu_default_serial(canonical)) return true;
   const std::string folded = detail::lower(std::string(canonical));
   for (std::string_view p : detail::placeholder_values) {
@@ -120,13 +120,13 @@ inline bool is_placeholder(std::string_view canonical) {
   return false;
 }
 
-inline std::optional<std::string> canonical_serial(std::string_view raw) {
+[[nodiscard]] inline std::optional<std::string> canonical_serial(std::string_view raw) {
   std::optional<std::string> text = detail::clean_text(raw);
   if (!text || is_placeholder(*text)) return std::nullopt;
   return detail::upper(std::move(*text));
 }
 
-inline std::optional<std::string> canonical_uuid(std::string_view raw) {
+[[nodiscard]] inline std::optional<std::string> canonical_uuid(std::string_view raw) {
   std::optional<std::string> text = detail::clean_text(raw);
   if (!text || is_placeholder(*text)) return std::nullopt;
   return detail::lower(std::move(*text));
@@ -134,7 +134,7 @@ inline std::optional<std::string> canonical_uuid(std::string_view raw) {
 
 // A MAC that names one interface: six bytes, not all zero, not broadcast, multicast bit clear.
 // Locally administered MACs are kept: clouds and virtio NICs use them as their permanent address.
-inline std::optional<std::string> canonical_mac(const std::vector<std::uint8_t>& bytes) {
+[[nodiscard]] inline std::optional<std::string> canonical_mac(const std::vector<std::uint8_t>& bytes) {
   if (bytes.size() != 6 || (bytes[0] & 0x01) != 0) return std::nullopt;
   bool all_zero = true;
   for (std::uint8_t b : bytes) all_zero = all_zero && b == 0;

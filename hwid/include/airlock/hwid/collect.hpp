@@ -98,7 +98,7 @@ inline void collect_linux(const collect_options& options, machine_snapshot& snap
 }  // namespace detail
 
 // Reads the machine. Never throws: every class that cannot be read is absent, with a reason.
-inline machine_snapshot collect(const collect_options& options) noexcept {
+[[nodiscard]] inline machine_snapshot collect(const collect_options& options) noexcept {
   machine_snapshot snap;
 #if defined(__linux__)
   try {

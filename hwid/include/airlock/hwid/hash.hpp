@@ -17,7 +17,8 @@ namespace airlock::hwid {
 
 // salt = SHA-256("airlock-hwid-salt-v1" LF key_id LF product). Not a secret (it ships with the
 // product); it makes hashes differ between vendors and products, so they cannot be linked.
-inline std::array<std::uint8_t, 32> product_salt(std::string_view key_id, std::string_view product) noexcept {
+[[nodiscard]] inline std::array<std::uint8_t, 32> product_salt(std::string_view key_id,
+                                                               std::string_view product) noexcept {
   const auto bytes = [](std::string_view s) { return reinterpret_cast<const std::uint8_t*>(s.data()); };
   const std::uint8_t lf = '\n';
   sha256 h;
@@ -30,8 +31,8 @@ inline std::array<std::uint8_t, 32> product_salt(std::string_view key_id, std::s
 }
 
 // First 16 bytes of HMAC-SHA-256(salt, class_name LF canonical_value), lower-case hex.
-inline std::string component_hash(const std::array<std::uint8_t, 32>& salt, component_class c,
-                                  std::string_view canonical_value) {
+[[nodiscard]] inline std::string component_hash(const std::array<std::uint8_t, 32>& salt, component_class c,
+                                                std::string_view canonical_value) {
   std::string message(to_string(c));
   message += '\n';
   message += canonical_value;
@@ -47,8 +48,8 @@ inline std::string component_hash(const std::array<std::uint8_t, 32>& salt, comp
 }
 
 // Hashes every present class. On allocation failure the result is empty, which matches nothing.
-inline format::component_hashes hash_snapshot(const machine_snapshot& snap, std::string_view key_id,
-                                              std::string_view product) noexcept {
+[[nodiscard]] inline format::component_hashes hash_snapshot(const machine_snapshot& snap, std::string_view key_id,
+                                                            std::string_view product) noexcept {
   format::component_hashes out;
   try {
     const auto salt = product_salt(key_id, product);

@@ -62,8 +62,8 @@ class line_walker {
   toml_value value;
   const std::size_t column = key.size() + 1;
   if (!scan.scan_value(value) || !scan.expect_end()) {
-    return parse_error{error_kind::malformed, lines.number(), column + column_of(line.substr(key.size()), scan.pos()) - 1,
-                       scan.message()};
+    return parse_error{error_kind::malformed, lines.number(),
+                       column + column_of(line.substr(key.size()), scan.pos()) - 1, scan.message()};
   }
   if (value.kind != value_kind::integer) {
     return parse_error{error_kind::malformed, lines.number(), column, "format must be an integer"};
