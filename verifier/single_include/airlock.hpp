@@ -246,9 +246,9 @@ namespace airlock::format {
 /// The classes, in the order every file lists them and every report shows them.
 enum class component_class { platform, disk, nic, os, board };
 
-inline constexpr std::array<component_class, 5> all_component_classes = {
-    component_class::platform, component_class::disk, component_class::nic, component_class::os,
-    component_class::board};
+inline constexpr std::array<component_class, 5> all_component_classes = {component_class::platform,
+                                                                         component_class::disk, component_class::nic,
+                                                                         component_class::os, component_class::board};
 
 /// The class name: the TOML key in [machine] and the text hashed before the value (FORMAT.md 4).
 [[nodiscard]] constexpr std::string_view to_string(component_class c) noexcept {
@@ -1742,7 +1742,8 @@ namespace airlock::hwid {
 
 // salt = SHA-256("airlock-hwid-salt-v1" LF key_id LF product). Not a secret (it ships with the
 // product); it makes hashes differ between vendors and products, so they cannot be linked.
-[[nodiscard]] inline std::array<std::uint8_t, 32> product_salt(std::string_view key_id, std::string_view product) noexcept {
+[[nodiscard]] inline std::array<std::uint8_t, 32> product_salt(std::string_view key_id,
+                                                               std::string_view product) noexcept {
   const auto bytes = [](std::string_view s) { return reinterpret_cast<const std::uint8_t*>(s.data()); };
   const std::uint8_t lf = '\n';
   sha256 h;
@@ -1756,7 +1757,7 @@ namespace airlock::hwid {
 
 // First 16 bytes of HMAC-SHA-256(salt, class_name LF canonical_value), lower-case hex.
 [[nodiscard]] inline std::string component_hash(const std::array<std::uint8_t, 32>& salt, component_class c,
-                                  std::string_view canonical_value) {
+                                                std::string_view canonical_value) {
   std::string message(to_string(c));
   message += '\n';
   message += canonical_value;
@@ -1773,7 +1774,7 @@ namespace airlock::hwid {
 
 // Hashes every present class. On allocation failure the result is empty, which matches nothing.
 [[nodiscard]] inline format::component_hashes hash_snapshot(const machine_snapshot& snap, std::string_view key_id,
-                                              std::string_view product) noexcept {
+                                                            std::string_view product) noexcept {
   format::component_hashes out;
   try {
     const auto salt = product_salt(key_id, product);
@@ -2614,7 +2615,7 @@ class public_key {
   const std::array<std::uint8_t, 32>& bytes() const noexcept { return bytes_; }
 
   [[nodiscard]] bool verify(const std::uint8_t* message, std::size_t message_size, const std::uint8_t* signature,
-              std::size_t signature_size) const noexcept {
+                            std::size_t signature_size) const noexcept {
     return detail::verify_decoded(minus_a_, bytes_.data(), message, message_size, signature, signature_size);
   }
 
@@ -2625,8 +2626,9 @@ class public_key {
   detail::ge_point<detail::field> minus_a_{};
 };
 
-[[nodiscard]] inline bool verify(const std::uint8_t* public_key_bytes, std::size_t public_key_size, const std::uint8_t* message,
-                   std::size_t message_size, const std::uint8_t* signature, std::size_t signature_size) noexcept {
+[[nodiscard]] inline bool verify(const std::uint8_t* public_key_bytes, std::size_t public_key_size,
+                                 const std::uint8_t* message, std::size_t message_size, const std::uint8_t* signature,
+                                 std::size_t signature_size) noexcept {
   const auto key = public_key::decode(public_key_bytes, public_key_size);
   return key.has_value() && key->verify(message, message_size, signature, signature_size);
 }
@@ -3668,8 +3670,8 @@ class line_walker {
   toml_value value;
   const std::size_t column = key.size() + 1;
   if (!scan.scan_value(value) || !scan.expect_end()) {
-    return parse_error{error_kind::malformed, lines.number(), column + column_of(line.substr(key.size()), scan.pos()) - 1,
-                       scan.message()};
+    return parse_error{error_kind::malformed, lines.number(),
+                       column + column_of(line.substr(key.size()), scan.pos()) - 1, scan.message()};
   }
   if (value.kind != value_kind::integer) {
     return parse_error{error_kind::malformed, lines.number(), column, "format must be an integer"};
@@ -4944,7 +4946,8 @@ inline void judge(match_report& report, int hardware_matched) {
 
 // Compares the classes recorded in a license with the ones read now. Never throws; on allocation
 // failure the report says so and is not ok.
-[[nodiscard]] inline match_report match_fingerprint(const component_hashes& recorded, const component_hashes& current) noexcept {
+[[nodiscard]] inline match_report match_fingerprint(const component_hashes& recorded,
+                                                    const component_hashes& current) noexcept {
   match_report report;
   try {
     int hardware_matched = 0;
@@ -4969,7 +4972,7 @@ inline void judge(match_report& report, int hardware_matched) {
 // A container is unbindable unless the license opts in (allow_container) and host hardware is visible.
 // A license issued for a container without the opt-in must not fall back to the baked machine-id alone.
 [[nodiscard]] constexpr bool unbindable_environment(bool is_container, bool host_hardware_visible,
-                                             bool allow_container) noexcept {
+                                                    bool allow_container) noexcept {
   return is_container && !(allow_container && host_hardware_visible);
 }
 
