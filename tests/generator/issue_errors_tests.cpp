@@ -223,3 +223,25 @@ TEST_CASE("issue refuses a request whose environment is container without --allo
   check_refused(issue_order(dir, "--product acme-studio --licensee L --request " + q(req)), 7, "--allow-container",
                 dir / "l.toml");
 }
+
+TEST_CASE("issue refuses an order whose license would exceed 65536 bytes and writes nothing", "[issue][errors]") {
+  temp_dir dir;
+  std::string meta;
+  for (int i = 0; i < 64; ++i) meta += " --meta m" + std::to_string(100 + i) + "=" + std::string(1024, 'x');
+  check_refused(issue_order(dir, unbound_order + meta), 7, "a license file holds at most 65536", dir / "l.toml");
+  // Just under the limit it is written, and it verifies.
+  std::string fits;
+  for (int i = 0; i < 60; ++i) fits += " --meta m" + std::to_string(100 + i) + "=" + std::string(1000, 'x');
+  const auto written = issue_order(dir, unbound_order + fits);
+  INFO(written.err);
+  CHECK(written.exit_code == 0);
+  CHECK(read_file(dir / "l.toml").size() <= 65536);
+}
+
+TEST_CASE("issue refuses year 0000, which tomllib cannot read, and accepts 0001 and 9999", "[issue][errors]") {
+  temp_dir dir;
+  check_refused(issue_order(dir, unbound_order + "--not-before 0000-12-31"), 7, "0000-12-31", dir / "l.toml");
+  const auto early = issue(dir / "a.toml", unbound_order + "--not-before 0001-01-01 --expires 9999-12-31");
+  INFO(early.err);
+  CHECK(early.exit_code == 0);
+}

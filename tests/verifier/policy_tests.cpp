@@ -219,3 +219,49 @@ TEST_CASE("A default verify_result is not ok and unlocks nothing", "[verify][fea
   CHECK_FALSE(r.has_feature("render"));
   CHECK_FALSE(r.limit("seats"));
 }
+
+TEST_CASE("The check reads exactly the classes the license recorded, board included", "[policy][machine]") {
+  hwid::collect_options with_board;
+  with_board.set(component_class::board, true);
+  const hwid::machine_snapshot here = hwid::collect(with_board);
+  if (!here.board.present() || !here.platform.present()) {
+    WARN("skipped: this machine shows no board serial to this user (" << here.board.reason << ")");
+    return;
+  }
+  verify_options options = options_at(at("2026-03-01T12:00:00Z"));
+  options.machine.reset();  // read this machine, as a product does
+  SECTION("a license with board reads board now") {
+    const auto r = check(sign(license_bound_to(here)), options);
+    INFO(r.message);
+    REQUIRE(r.ok());
+    bool board_matched = false;
+    for (const auto& c : r.binding.classes)
+      board_matched |= c.cls == component_class::board && c.outcome == class_outcome::matched;
+    CHECK(board_matched);
+  }
+  SECTION("a license without board never reads it") {
+    hwid::machine_snapshot no_board = here;
+    no_board.board = {};
+    const auto r = check(sign(license_bound_to(no_board)), options);
+    INFO(r.message);
+    REQUIRE(r.ok());
+    for (const auto& c : r.binding.classes) CHECK(c.cls != component_class::board);
+  }
+}
+
+TEST_CASE("The classes collected for a check are the ones its license recorded", "[policy][machine]") {
+  hwid::machine_snapshot with_board = office_pc();
+  with_board.board.values = {"4C4C4544-0039-5710-8052-B4C04F4E3332"};
+  with_board.board.reason.clear();
+  const auto wanted = hwid::options_for(license_bound_to(with_board).machine.hashes);
+  for (const component_class c : all_component_classes) CHECK(wanted.wants(c));
+  hwid::machine_snapshot disk_only = office_pc();
+  disk_only.nic = {};
+  disk_only.os = {};
+  const auto fewer = hwid::options_for(license_bound_to(disk_only).machine.hashes);
+  CHECK(fewer.wants(component_class::platform));
+  CHECK(fewer.wants(component_class::disk));
+  CHECK_FALSE(fewer.wants(component_class::nic));
+  CHECK_FALSE(fewer.wants(component_class::os));
+  CHECK_FALSE(fewer.wants(component_class::board));
+}

@@ -36,17 +36,7 @@ namespace airlock {
 
 // Reads the file as verify_license_file does (at most 64 KiB; a larger one is malformed).
 [[nodiscard]] inline verify_result inspect_license_file(const std::string& path, const trust_store* trusted) noexcept {
-  verify_result result;
-  try {
-    std::string text;
-    if (!detail::read_capped(path, text, result)) return result;
-    return inspect_license(text, trusted);
-  } catch (...) {
-    result = verify_result{};
-    result.why = reason::unreadable;
-    result.message = "out of memory while reading the license";
-    return result;
-  }
+  return detail::check_file(path, [&](const std::string& text) { return inspect_license(text, trusted); });
 }
 
 }  // namespace airlock

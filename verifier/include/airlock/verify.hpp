@@ -33,17 +33,7 @@ namespace airlock {
 // Reads the file (at most 64 KiB; a larger one is malformed) and checks it.
 [[nodiscard]] inline verify_result verify_license_file(const std::string& path, const trust_store& trusted,
                                                        const verify_options& options) noexcept {
-  verify_result result;
-  try {
-    std::string text;
-    if (!detail::read_capped(path, text, result)) return result;
-    return verify_license(text, trusted, options);
-  } catch (...) {
-    result = verify_result{};
-    result.why = reason::unreadable;
-    result.message = "out of memory while reading the license";
-    return result;
-  }
+  return detail::check_file(path, [&](const std::string& text) { return verify_license(text, trusted, options); });
 }
 
 }  // namespace airlock

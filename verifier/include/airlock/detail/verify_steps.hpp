@@ -49,6 +49,22 @@ inline bool read_capped(const std::string& path, std::string& out, verify_result
   return !failed || fail(r, reason::unreadable, path + ": cannot read the license file (is it a folder?)");
 }
 
+// Reads `path` with read_capped and hands its text to `check`; nothing escapes (noexcept API).
+template <class Check>
+[[nodiscard]] verify_result check_file(const std::string& path, Check&& check) noexcept {
+  verify_result result;
+  try {
+    std::string text;
+    if (!read_capped(path, text, result)) return result;
+    return check(text);
+  } catch (...) {
+    result = verify_result{};
+    result.why = reason::unreadable;
+    result.message = "out of memory while reading the license";
+    return result;
+  }
+}
+
 inline std::int64_t system_now() {
   using namespace std::chrono;
   return duration_cast<seconds>(system_clock::now().time_since_epoch()).count();
