@@ -271,12 +271,13 @@ inline constexpr std::array<component_class, 5> all_component_classes = {compone
 /// A file holds at most this many hashes per class (RAID members, multi-port servers).
 inline constexpr std::size_t max_hashes_per_class = 16;
 
-/// Per class, the component hashes (32 lowercase hex digits each). Empty means "not recorded" in a
-/// license or request, and "not readable" for the machine a verifier runs on.
-struct component_hashes {
-  std::vector<std::string> platform, disk, nic, os, board;
+/// One value per component class, reachable by name or by class: the shape of every per-class
+/// record (the hashes of a license, a request or a machine; the readings of a collector).
+template <class T>
+struct per_class {
+  T platform, disk, nic, os, board;
 
-  [[nodiscard]] const std::vector<std::string>& operator[](component_class c) const noexcept {
+  [[nodiscard]] const T& operator[](component_class c) const noexcept {
     switch (c) {
       case component_class::platform: return platform;
       case component_class::disk: return disk;
@@ -286,18 +287,27 @@ struct component_hashes {
     }
     return platform;
   }
-  [[nodiscard]] std::vector<std::string>& operator[](component_class c) noexcept {
-    return const_cast<std::vector<std::string>&>(static_cast<const component_hashes&>(*this)[c]);
+  [[nodiscard]] T& operator[](component_class c) noexcept {
+    return const_cast<T&>(static_cast<const per_class&>(*this)[c]);
   }
+  /// No class holds anything (for containers such as the hash lists).
   [[nodiscard]] bool empty() const noexcept {
     return platform.empty() && disk.empty() && nic.empty() && os.empty() && board.empty();
   }
 };
 
-[[nodiscard]] inline bool operator==(const component_hashes& a, const component_hashes& b) {
+template <class T>
+[[nodiscard]] bool operator==(const per_class<T>& a, const per_class<T>& b) {
   return a.platform == b.platform && a.disk == b.disk && a.nic == b.nic && a.os == b.os && a.board == b.board;
 }
-[[nodiscard]] inline bool operator!=(const component_hashes& a, const component_hashes& b) { return !(a == b); }
+template <class T>
+[[nodiscard]] bool operator!=(const per_class<T>& a, const per_class<T>& b) {
+  return !(a == b);
+}
+
+/// Per class, the component hashes (32 lowercase hex digits each). Empty means "not recorded" in a
+/// license or request, and "not readable" for the machine a verifier runs on.
+using component_hashes = per_class<std::vector<std::string>>;
 
 /// Where a machine was read, as far as the collector could tell.
 enum class runtime_environment { bare_metal, vm, container, unknown };
@@ -464,31 +474,18 @@ struct class_reading {
   }
 };
 
-struct machine_snapshot {
-  class_reading platform, disk, nic, os, board;
+// What one reading of the machine found: per class its readings, and where it ran.
+struct machine_snapshot : format::per_class<class_reading> {
   runtime_environment environment = runtime_environment::unknown;
   std::vector<std::string> evidence;  // short strings, e.g. "/.dockerenv", "cpuid hypervisor bit"
   // A hardware class (disk, nic or board) has a value. In a container these are the host's, which a
   // license may only bind to with allow_container.
   bool host_hardware_visible = false;
 
-  const class_reading& operator[](component_class c) const noexcept {
-    switch (c) {
-      case component_class::platform: return platform;
-      case component_class::disk: return disk;
-      case component_class::nic: return nic;
-      case component_class::os: return os;
-      case component_class::board: return board;
-    }
-    return platform;
-  }
-  class_reading& operator[](component_class c) noexcept {
-    return const_cast<class_reading&>(static_cast<const machine_snapshot&>(*this)[c]);
-  }
-  bool is_container() const noexcept { return environment == runtime_environment::container; }
+  [[nodiscard]] bool is_container() const noexcept { return environment == runtime_environment::container; }
+  [[nodiscard]] const format::per_class<class_reading>& readings() const noexcept { return *this; }
   friend bool operator==(const machine_snapshot& a, const machine_snapshot& b) noexcept {
-    return a.platform == b.platform && a.disk == b.disk && a.nic == b.nic && a.os == b.os && a.board == b.board &&
-           a.environment == b.environment && a.evidence == b.evidence &&
+    return a.readings() == b.readings() && a.environment == b.environment && a.evidence == b.evidence &&
            a.host_hardware_visible == b.host_hardware_visible;
   }
   friend bool operator!=(const machine_snapshot& a, const machine_snapshot& b) noexcept { return !(a == b); }

@@ -41,12 +41,13 @@ inline constexpr std::array<component_class, 5> all_component_classes = {compone
 /// A file holds at most this many hashes per class (RAID members, multi-port servers).
 inline constexpr std::size_t max_hashes_per_class = 16;
 
-/// Per class, the component hashes (32 lowercase hex digits each). Empty means "not recorded" in a
-/// license or request, and "not readable" for the machine a verifier runs on.
-struct component_hashes {
-  std::vector<std::string> platform, disk, nic, os, board;
+/// One value per component class, reachable by name or by class: the shape of every per-class
+/// record (the hashes of a license, a request or a machine; the readings of a collector).
+template <class T>
+struct per_class {
+  T platform, disk, nic, os, board;
 
-  [[nodiscard]] const std::vector<std::string>& operator[](component_class c) const noexcept {
+  [[nodiscard]] const T& operator[](component_class c) const noexcept {
     switch (c) {
       case component_class::platform: return platform;
       case component_class::disk: return disk;
@@ -56,18 +57,27 @@ struct component_hashes {
     }
     return platform;
   }
-  [[nodiscard]] std::vector<std::string>& operator[](component_class c) noexcept {
-    return const_cast<std::vector<std::string>&>(static_cast<const component_hashes&>(*this)[c]);
+  [[nodiscard]] T& operator[](component_class c) noexcept {
+    return const_cast<T&>(static_cast<const per_class&>(*this)[c]);
   }
+  /// No class holds anything (for containers such as the hash lists).
   [[nodiscard]] bool empty() const noexcept {
     return platform.empty() && disk.empty() && nic.empty() && os.empty() && board.empty();
   }
 };
 
-[[nodiscard]] inline bool operator==(const component_hashes& a, const component_hashes& b) {
+template <class T>
+[[nodiscard]] bool operator==(const per_class<T>& a, const per_class<T>& b) {
   return a.platform == b.platform && a.disk == b.disk && a.nic == b.nic && a.os == b.os && a.board == b.board;
 }
-[[nodiscard]] inline bool operator!=(const component_hashes& a, const component_hashes& b) { return !(a == b); }
+template <class T>
+[[nodiscard]] bool operator!=(const per_class<T>& a, const per_class<T>& b) {
+  return !(a == b);
+}
+
+/// Per class, the component hashes (32 lowercase hex digits each). Empty means "not recorded" in a
+/// license or request, and "not readable" for the machine a verifier runs on.
+using component_hashes = per_class<std::vector<std::string>>;
 
 /// Where a machine was read, as far as the collector could tell.
 enum class runtime_environment { bare_metal, vm, container, unknown };

@@ -27,31 +27,18 @@ struct class_reading {
   }
 };
 
-struct machine_snapshot {
-  class_reading platform, disk, nic, os, board;
+// What one reading of the machine found: per class its readings, and where it ran.
+struct machine_snapshot : format::per_class<class_reading> {
   runtime_environment environment = runtime_environment::unknown;
   std::vector<std::string> evidence;  // short strings, e.g. "/.dockerenv", "cpuid hypervisor bit"
   // A hardware class (disk, nic or board) has a value. In a container these are the host's, which a
   // license may only bind to with allow_container.
   bool host_hardware_visible = false;
 
-  const class_reading& operator[](component_class c) const noexcept {
-    switch (c) {
-      case component_class::platform: return platform;
-      case component_class::disk: return disk;
-      case component_class::nic: return nic;
-      case component_class::os: return os;
-      case component_class::board: return board;
-    }
-    return platform;
-  }
-  class_reading& operator[](component_class c) noexcept {
-    return const_cast<class_reading&>(static_cast<const machine_snapshot&>(*this)[c]);
-  }
-  bool is_container() const noexcept { return environment == runtime_environment::container; }
+  [[nodiscard]] bool is_container() const noexcept { return environment == runtime_environment::container; }
+  [[nodiscard]] const format::per_class<class_reading>& readings() const noexcept { return *this; }
   friend bool operator==(const machine_snapshot& a, const machine_snapshot& b) noexcept {
-    return a.platform == b.platform && a.disk == b.disk && a.nic == b.nic && a.os == b.os && a.board == b.board &&
-           a.environment == b.environment && a.evidence == b.evidence &&
+    return a.readings() == b.readings() && a.environment == b.environment && a.evidence == b.evidence &&
            a.host_hardware_visible == b.host_hardware_visible;
   }
   friend bool operator!=(const machine_snapshot& a, const machine_snapshot& b) noexcept { return !(a == b); }
