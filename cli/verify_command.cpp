@@ -68,9 +68,8 @@ verify_arguments parse(const std::string& usage_name, const std::vector<std::str
         *slot = arg.substr(equals + 1);
       } else if (i + 1 < args.size()) {
         *slot = args[++i];
-      } else {
-        usage_error(usage_name, "option '" + name + "' needs a value");
       }
+      if (slot->empty()) usage_error(usage_name, "option '" + name + "' needs a value");
     } else if (!arg.empty() && arg[0] != '-' && a.license.empty()) {
       a.license = arg;
     } else {
@@ -131,8 +130,9 @@ int run_verify_command(const char* tool, const std::string& usage_name, const st
     print_help(usage_name);
     return exit_ok;
   }
+  const verify_options options = options_from(a);  // usage errors before any file is read
   const trust_store trusted = read_trusted_key(a.pubkey);
-  const verify_result result = verify_license_file(a.license, trusted, options_from(a));
+  const verify_result result = verify_license_file(a.license, trusted, options);
   if (a.json) {
     print_json(std::cout, result);
   } else {

@@ -2,13 +2,17 @@
 # Shared by the scripts: install the Debian packages Airlock needs, only the
 # missing ones, and configure + build one build folder.
 
-airlock_packages=(g++ cmake make pkg-config file openssl python3 xxd libssl-dev
-  libbotan-2-dev libtomlplusplus-dev libboost-program-options-dev catch2 libsodium-dev
-  clang-format)
+# What building the tools needs, and what the test suite needs on top (oracles, test framework,
+# the formatter CI checks with).
+airlock_tool_packages=(g++ cmake make pkg-config libbotan-2-dev libboost-program-options-dev)
+airlock_test_packages=(file openssl python3 xxd libssl-dev libtomlplusplus-dev catch2 libsodium-dev clang-format)
 
+# ensure_packages [--tools-only] [extra packages...]
 ensure_packages() {
+  local wanted=("${airlock_tool_packages[@]}")
+  if [ "${1:-}" = "--tools-only" ]; then shift; else wanted+=("${airlock_test_packages[@]}"); fi
   local missing=() p
-  for p in "${airlock_packages[@]}" "$@"; do
+  for p in "${wanted[@]}" "$@"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
   done
   [ ${#missing[@]} -eq 0 ] && return 0

@@ -425,7 +425,7 @@ def check_license(lic: dict, entry: dict, problems: list):
     env = current.get("environment", "unknown")
     if env not in ("bare-metal", "vm", "container", "unknown"):
         problems.append("unknown environment %r in [license.machine]" % env)
-    host_hardware = any(current.get(c) for c in HARDWARE)
+    host_hardware = any(current.get(c) for c in HARDWARE if c in m)  # recorded classes only (FORMAT.md 5)
     matched = matched_classes(lic, current)
     if env == "container" and not (m["allow_container"] and host_hardware):
         raise Reject("unbindable_environment", "environment", "")

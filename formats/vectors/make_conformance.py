@@ -1533,6 +1533,10 @@ def binding_cases():
     lic = bound(machine(nic=None, os=None), id=lid("container-with-allow-board-match"), allow_container=True)
     lic_ok("container-with-allow-board-match", g, "allow_container = true, disk and board of the host match", lic,
            machine_=machine(environment="container", nic=None), matching=["platform", "disk", "board"])
+    lic = bound(machine(nic=None, board=None), id=lid("container-with-allow-unrecorded-nic"), allow_container=True)
+    lic_ok("container-with-allow-unrecorded-nic", g, "allow_container = true, the host shows only a NIC, which the "
+           "license does not record: unbindable", lic, expect="unbindable_environment",
+           machine_=machine(environment="container", disk=None, board=None), matching=["platform", "os"])
     lic_ok("environment-unknown", g, "environment unknown is checked like bare metal",
            bound(id=lid("environment-unknown")), machine_=machine(environment="unknown"), matching=all5)
     lic_ok("environment-vm-one-changed", g, "a VM whose NIC changed: 3 of 4 match",
@@ -1767,7 +1771,7 @@ MANIFEST_HEAD = """\
 #               environment = "bare-metal" | "vm" | "container" | "unknown", and per class
 #               (platform, disk, nic, os, board) the CANONICAL RAW values read now. A class left out
 #               could not be read. Hash each value with the license's key_id and product (FORMAT.md
-#               section 4). Host hardware is visible when disk, nic or board has a value.
+#               section 4). Host hardware is visible when a disk, nic or board the license records has a value.
 #   [license.values]  (when the body is well formed and signed: expect = ok, key_id_mismatch and the
 #               product/clock/date/machine reasons) what a reader must return: id, key_id, product,
 #               licensee, issued, not_before, expires and updates_until (only when present), features,

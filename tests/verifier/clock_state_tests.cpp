@@ -90,6 +90,20 @@ TEST_CASE("A clock state file with an edited MAC is clock_rolled_back", "[verify
   CHECK(check(text, with_state(at("2026-06-11T00:00:00Z"), state)).why == reason::clock_rolled_back);
 }
 
+TEST_CASE("A clock state time with a leading zero is another spelling, so altered", "[verify][clock]") {
+  test::temp_dir dir;
+  const std::string text = sign(unbound_license()), state = dir / "clock.state";
+  const std::int64_t seen = at("2026-06-10T12:00:00Z");
+  REQUIRE(check(text, with_state(seen, state)).ok());
+  std::string line = test::read_file(state);
+  const std::string seen_text = std::to_string(seen);
+  line.replace(line.find(seen_text), seen_text.size(), "0" + seen_text);  // the MAC is still right for `seen`
+  test::write_file(state, line);
+  const verify_result r = check(text, with_state(seen + 60, state));
+  CHECK(r.why == reason::clock_rolled_back);
+  CHECK(r.message == state + ": the clock state file was altered");
+}
+
 TEST_CASE("A clock state file of garbage is clock_rolled_back", "[verify][clock]") {
   test::temp_dir dir;
   const std::string state = dir / "clock.state";

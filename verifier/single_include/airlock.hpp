@@ -4813,6 +4813,8 @@ inline clock_state read_clock_state(const std::string& path, const std::array<st
   if (line.compare(0, prefix.size(), prefix) != 0) return state;
   const std::size_t space = line.find(' ', prefix.size());
   if (space == std::string::npos || space == prefix.size() || space - prefix.size() > 18) return state;
+  // One spelling per time: no leading zero (the MAC is over the number as written by the writer).
+  if (line[prefix.size()] == '0' && space - prefix.size() > 1) return state;
   std::int64_t seconds = 0;
   for (std::size_t i = prefix.size(); i < space; ++i) {
     if (line[i] < '0' || line[i] > '9') return state;
@@ -5099,7 +5101,7 @@ template <class Check>
   } catch (...) {
     result = verify_result{};
     result.why = reason::unreadable;
-    result.message = "out of memory while reading the license";
+    result.message = "out of memory";
     return result;
   }
 }
@@ -5239,9 +5241,18 @@ inline bool check_machine(const verify_options& options, verify_result& r) {
   }
   const hwid::machine_snapshot snapshot =
       options.machine ? *options.machine : hwid::collect(hwid::options_for(m.hashes));
-  if (format::unbindable_environment(snapshot.is_container(), snapshot.host_hardware_visible, m.allow_container)) {
+  if (snapshot.is_container() && !m.allow_container) {
     return fail(r, reason::unbindable_environment,
                 "running in a container, and the license does not allow binding to the host's hardware");
+  }
+  // The host's hardware that counts is what the license recorded (FORMAT.md 5): nothing else is read.
+  bool recorded_hardware_visible = false;
+  for (const format::component_class c : format::all_component_classes) {
+    recorded_hardware_visible |= format::is_hardware_class(c) && !m.hashes[c].empty() && snapshot[c].present();
+  }
+  if (format::unbindable_environment(snapshot.is_container(), recorded_hardware_visible, m.allow_container)) {
+    return fail(r, reason::unbindable_environment,
+                "running in a container that shows none of the host's hardware this license is bound to");
   }
   const auto current = hwid::hash_snapshot(snapshot, r.license.key_id, r.license.product);
   r.binding = format::match_fingerprint(m.hashes, current);
@@ -5291,7 +5302,7 @@ namespace airlock {
   } catch (...) {
     result = verify_result{};
     result.why = reason::unreadable;
-    result.message = "out of memory while checking the license";
+    result.message = "out of memory";
   }
   return result;
 }

@@ -29,7 +29,7 @@ namespace airlock {
   } catch (...) {
     result = verify_result{};
     result.why = reason::unreadable;
-    result.message = "out of memory while reading the license";
+    result.message = "out of memory";
   }
   return result;
 }

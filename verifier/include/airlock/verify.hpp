@@ -25,7 +25,7 @@ namespace airlock {
   } catch (...) {
     result = verify_result{};
     result.why = reason::unreadable;
-    result.message = "out of memory while checking the license";
+    result.message = "out of memory";
   }
   return result;
 }

@@ -94,7 +94,7 @@ inline std::string write_request_text(const request& req) {
 }  // namespace detail
 
 /// The canonical body of `lic`, leading comment and final blank line included: exactly the bytes
-/// that split_license() gives back and that signed_message() wraps. Refuses an invalid license.
+/// that open_license() gives back as the body and that signed_message() wraps. Refuses an invalid license.
 [[nodiscard]] inline write_result write_license_body(const license& lic) noexcept {
   return detail::guarded(
       [&]() -> write_result {

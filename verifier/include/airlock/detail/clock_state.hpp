@@ -71,6 +71,8 @@ inline clock_state read_clock_state(const std::string& path, const std::array<st
   if (line.compare(0, prefix.size(), prefix) != 0) return state;
   const std::size_t space = line.find(' ', prefix.size());
   if (space == std::string::npos || space == prefix.size() || space - prefix.size() > 18) return state;
+  // One spelling per time: no leading zero (the MAC is over the number as written by the writer).
+  if (line[prefix.size()] == '0' && space - prefix.size() > 1) return state;
   std::int64_t seconds = 0;
   for (std::size_t i = prefix.size(); i < space; ++i) {
     if (line[i] < '0' || line[i] > '9') return state;

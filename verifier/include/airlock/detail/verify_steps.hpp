@@ -60,7 +60,7 @@ template <class Check>
   } catch (...) {
     result = verify_result{};
     result.why = reason::unreadable;
-    result.message = "out of memory while reading the license";
+    result.message = "out of memory";
     return result;
   }
 }
@@ -200,9 +200,18 @@ inline bool check_machine(const verify_options& options, verify_result& r) {
   }
   const hwid::machine_snapshot snapshot =
       options.machine ? *options.machine : hwid::collect(hwid::options_for(m.hashes));
-  if (format::unbindable_environment(snapshot.is_container(), snapshot.host_hardware_visible, m.allow_container)) {
+  if (snapshot.is_container() && !m.allow_container) {
     return fail(r, reason::unbindable_environment,
                 "running in a container, and the license does not allow binding to the host's hardware");
+  }
+  // The host's hardware that counts is what the license recorded (FORMAT.md 5): nothing else is read.
+  bool recorded_hardware_visible = false;
+  for (const format::component_class c : format::all_component_classes) {
+    recorded_hardware_visible |= format::is_hardware_class(c) && !m.hashes[c].empty() && snapshot[c].present();
+  }
+  if (format::unbindable_environment(snapshot.is_container(), recorded_hardware_visible, m.allow_container)) {
+    return fail(r, reason::unbindable_environment,
+                "running in a container that shows none of the host's hardware this license is bound to");
   }
   const auto current = hwid::hash_snapshot(snapshot, r.license.key_id, r.license.product);
   r.binding = format::match_fingerprint(m.hashes, current);
