@@ -2,6 +2,7 @@
 #include "cli/verify_report.hpp"
 
 #include <cstdio>
+#include <string_view>
 
 #include "airlock/format/machine.hpp"
 #include "cli/json.hpp"
@@ -19,6 +20,24 @@ std::string binding_line(const verify_result& r) {
   }
   return out + " (drift " + std::to_string(r.binding.drift) + ", " + std::to_string(r.binding.changes_tolerated) +
          " more change(s) tolerated)";
+}
+
+// A vendor's meta text for a terminal: control characters (C0, DEL, C1) as \u00XX, so that no
+// license can move the cursor or retitle the window of the support desk that reads it.
+std::string printable(std::string_view text) {
+  static constexpr char hex[] = "0123456789abcdef";
+  std::string out;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const auto byte = static_cast<unsigned char>(text[i]);
+    const bool c1 = byte == 0xC2 && i + 1 < text.size() && static_cast<unsigned char>(text[i + 1]) <= 0x9F;
+    if (byte >= 0x20 && byte != 0x7F && !c1) {
+      out += text[i];
+      continue;
+    }
+    const unsigned code = c1 ? static_cast<unsigned char>(text[++i]) : byte;
+    ((out += "\\u00") += hex[code >> 4]) += hex[code & 15];
+  }
+  return out;
 }
 
 std::string date_or_null(const std::optional<format::date>& d) {
@@ -69,7 +88,7 @@ void print_license_fields(std::ostream& out, const format::license& lic) {
   for (const auto& f : lic.features) out << " " << f;
   out << "\n";
   for (const auto& l : lic.limits) out << "limit:     " << l.name << " = " << l.value << "\n";
-  for (const auto& m : lic.meta) out << "meta:      " << m.name << " = " << m.value << "\n";
+  for (const auto& m : lic.meta) out << "meta:      " << m.name << " = " << printable(m.value) << "\n";
 }
 
 std::string license_json(const format::license& lic) {

@@ -163,6 +163,14 @@ TEST_CASE("verify with a missing license fails with exit code 3 and a private ke
   CHECK(contains(wrong_kind.err, "test_vendor_key.pem: not an Ed25519 public key"));
 }
 
+TEST_CASE("The report shows control characters of meta values escaped, never raw", "[inspect][report]") {
+  const auto r = inspect(golden_file("license_bound.toml"));
+  CHECK(r.exit_code == 0);
+  CHECK(contains(r.out, "meta:      note = tab\\u0009here \"quoted\" back\\slash esc\\u001b \xE2\x98\x83\n"));
+  CHECK(r.out.find('\x1b') == std::string::npos);
+  CHECK(r.out.find('\t') == std::string::npos);
+}
+
 TEST_CASE("inspect prints every field of a license without a key", "[inspect]") {
   const auto r = inspect(golden_file("license_bound.toml"));
   CHECK(r.exit_code == 0);
