@@ -5,21 +5,27 @@
 #include <string_view>
 
 #include "airlock/format/machine.hpp"
+#include "airlock/format/match.hpp"
 #include "cli/json.hpp"
 
 namespace airlock::cli {
 namespace {
+
+// The strength of what the license recorded, by the rule every tool shares (format/match.hpp).
+std::string strength_of(const format::machine_binding& m) {
+  return format::assess_binding(m.policy, format::evidence_of(m.hashes), false, m.allow_container).summary;
+}
 
 std::string binding_line(const verify_result& r) {
   if (r.license_read && r.license.machine.unbound) return "not bound to a machine";
   if (!r.machine_checked) return "not checked";
   std::string out;
   for (const format::class_result& c : r.binding.classes) {
-    out +=
-        std::string(out.empty() ? "" : ", ") + std::string(to_string(c.cls)) + " " + std::string(to_string(c.outcome));
+    out += std::string(out.empty() ? "" : ", ") + std::string(to_string(c.cls)) + " " +
+           std::string(to_string(c.outcome)) + (c.note.empty() ? "" : " (" + c.note + ")");
   }
   return out + " (drift " + std::to_string(r.binding.drift) + ", " + std::to_string(r.binding.changes_tolerated) +
-         " more change(s) tolerated)";
+         " more change(s) tolerated)\nstrength:  " + r.license.machine.policy + ", " + strength_of(r.license.machine);
 }
 
 // A vendor's meta text for a terminal: control characters (C0, DEL, C1) as \u00XX, so that no
@@ -50,6 +56,7 @@ std::string machine_json(const format::machine_binding& m) {
   for (const format::component_class c : format::all_component_classes) {
     if (!m.hashes[c].empty()) out += ", " + json_string(to_string(c)) + ": " + json_strings(m.hashes[c]);
   }
+  if (!m.hashes.evidence_only.empty()) out += ", \"evidence_only\": " + json_strings(m.hashes.evidence_only);
   return out + "}";
 }
 
@@ -133,7 +140,14 @@ void print_json(std::ostream& out, const verify_result& r) {
       out << (i ? ", " : "") << json_string(to_string(r.binding.classes[i].cls)) << ": "
           << json_string(to_string(r.binding.classes[i].outcome));
     }
-    out << "}";
+    out << "}, \"notes\": {";
+    bool first = true;
+    for (const format::class_result& c : r.binding.classes) {
+      if (c.note.empty()) continue;
+      out << (first ? "" : ", ") << json_string(to_string(c.cls)) << ": " << json_string(c.note);
+      first = false;
+    }
+    out << "}, \"strength\": " << json_string(strength_of(r.license.machine));
   }
   out << "}, \"warnings\": [";
   for (std::size_t i = 0; i < r.warnings.size(); ++i) {

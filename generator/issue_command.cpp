@@ -31,6 +31,7 @@ license_order order_from(const po::variables_map& vm) {
   order.request_path = value_or<std::string>(vm, "request", "");
   order.unbound = vm.count("unbound") > 0;
   order.allow_container = vm.count("allow-container") > 0;
+  order.policy = value_or<std::string>(vm, "policy", "");
   return order;
 }
 
@@ -89,6 +90,7 @@ int run_issue(const std::vector<std::string>& args) {
       "request", po::value<std::string>(), "bind to the machine of this activation request")(
       "unbound", "bind to no machine")("allow-container",
                                        "allow binding inside a container to the host's disks and NICs")(
+      "policy", po::value<std::string>(), "matching rule: airlock-match-v2 (default) or airlock-match-v1")(
       "id", po::value<std::string>(), "license id (default: 128 random bits as hex)")(
       "issued", po::value<std::string>(), "issue time, e.g. 2026-01-31T12:00:00Z (default: now)")(
       "out", po::value<std::string>(), "license file to write")("force", "replace an existing output file")(

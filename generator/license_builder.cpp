@@ -10,6 +10,7 @@
 
 #include "airlock/format/encoding.hpp"
 #include "airlock/format/envelope.hpp"
+#include "airlock/format/match.hpp"
 #include "airlock/format/writers.hpp"
 #include "cli/diagnostics.hpp"
 #include "cli/file_io.hpp"
@@ -64,14 +65,25 @@ format::machine_binding binding_for(const license_order& order, const std::strin
   format::machine_binding m;
   if (order.unbound == !order.request_path.empty()) bad_input("give exactly one of a request (--request) or --unbound");
   if (order.unbound) return m;
+  const std::string policy = order.policy.empty() ? std::string(format::default_match_policy) : order.policy;
+  if (!format::is_known_policy(policy))
+    bad_input("unknown policy '" + policy + "' (use " + std::string(format::match_policy_v2) + " or " +
+              std::string(format::match_policy_v1) + ")");
   const format::request req = read_request(order.request_path, order.product, key_id);
-  if (req.environment == format::runtime_environment::container && !order.allow_container)
+  const bool container = req.environment == format::runtime_environment::container;
+  if (container && !order.allow_container)
     bad_input(cli::about_file(order.request_path,
                               "comes from a container; binding to the host's hardware needs --allow-container"));
+  // The same rule as airlock-hwid's refusal and the verifier's report (format/match.hpp).
+  const format::binding_strength strength =
+      format::assess_binding(policy, format::evidence_of(req.machine), container, order.allow_container);
+  if (strength.level == format::binding_level::none)
+    bad_input(cli::about_file(order.request_path, "cannot be bound under " + policy + ": " + strength.summary.substr(6)));
   m.unbound = false;
-  m.policy = std::string(format::match_policy_v1);
+  m.policy = policy;
   m.allow_container = order.allow_container;
   m.hashes = req.machine;
+  if (policy == format::match_policy_v1) m.hashes.evidence_only.clear();  // v1 has no such key
   return m;
 }
 

@@ -28,6 +28,7 @@ struct license_order {
   std::string request_path;         // bind to this activation request...
   bool unbound = false;             // ...or to no machine
   bool allow_container = false;
+  std::string policy;  // a bound license's matching policy; empty: format::default_match_policy
 };
 
 // Throws cli::failure: exit_read_failed for an unreadable request,

@@ -5,6 +5,7 @@
 // linked, so it travels over the air gap as one file.
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstring>
 #include <ctime>
 #include <iostream>
@@ -75,33 +76,27 @@ hwid::machine_snapshot read_machine(const arguments& a) {
   options.root = a.root;  // a test aid: point it at a fake /sys, /proc, /etc tree
   // A fake tree's interfaces are described by its own sysfs; asking this machine's network stack
   // for the permanent MAC of a tree's "eth0" would put the real card into the fake machine.
-  if (a.root != "/") options.probes.permanent_mac = nullptr;
+  // The same goes for the kernel's file-system and namespace answers, which describe this machine.
+  if (a.root != "/") {
+    options.probes.permanent_mac = nullptr;
+    options.probes.origin_of = nullptr;
+    options.probes.namespaces = nullptr;
+  }
   options.set(format::component_class::board, a.board);
   auto snapshot = hwid::collect(options);
   if (!a.board) snapshot.board.reason = "not read without --board";  // not the C++ option name
   return snapshot;
 }
 
-// How well a license can be bound here, in words.
-std::string binding_strength(const hwid::machine_snapshot& s) {
-  int strong = 0, hardware = 0;
-  for (component_class c : all_component_classes) {
-    if (!s[c].present() || !format::is_strong_class(c)) continue;
-    ++strong;
-    if (format::is_hardware_class(c)) ++hardware;
-  }
-  if (s.is_container() && !s.host_hardware_visible) return "none: a container without visible host hardware";
-  if (!s.platform.present() || hardware == 0) return "none: no readable hardware identifier";
-  std::string words =
-      std::to_string(strong) + " strong component class(es), " + std::to_string(hardware) + " of them hardware";
-  if (strong >= 3) return "good: " + words + "; one part may change";
-  return "weak: " + words + "; every recorded part must stay";
+// How well a license under the default policy can be bound here, in words (format/match.hpp).
+format::binding_strength binding_strength(const hwid::machine_snapshot& s) {
+  return format::assess_binding(format::default_match_policy, hwid::evidence_of(s), s.is_container(), false);
 }
 
 void show_text(const hwid::machine_snapshot& s, const format::component_hashes* hashes, bool explain) {
   std::cout << "environment: " << to_string(s.environment);
   for (const auto& e : s.evidence) std::cout << (&e == &s.evidence.front() ? " (" : "; ") << e;
-  std::cout << (s.evidence.empty() ? "" : ")") << "\nbinding:     " << binding_strength(s) << "\n";
+  std::cout << (s.evidence.empty() ? "" : ")") << "\nbinding:     " << binding_strength(s).summary << "\n";
   for (component_class c : all_component_classes) {
     const auto& r = s[c];
     std::cout << std::string(to_string(c)) << ":" << std::string(9 - to_string(c).size(), ' ');
@@ -110,6 +105,7 @@ void show_text(const hwid::machine_snapshot& s, const format::component_hashes* 
       continue;
     }
     std::cout << r.values.size() << " value(s)";
+    if (!r.evidence_only.empty()) std::cout << ", " << r.evidence_only.size() << " software-assigned (evidence only)";
     if (hashes)
       for (const auto& h : (*hashes)[c]) std::cout << " " << h;
     std::cout << "\n";
@@ -121,12 +117,16 @@ void show_text(const hwid::machine_snapshot& s, const format::component_hashes* 
 void show_json(const hwid::machine_snapshot& s, const format::component_hashes* hashes, bool explain) {
   std::cout << "{\"environment\": " << cli::json_string(to_string(s.environment))
             << ", \"evidence\": " << cli::json_strings(s.evidence)
-            << ", \"binding\": " << cli::json_string(binding_strength(s)) << ", \"classes\": {";
+            << ", \"policy\": " << cli::json_string(format::default_match_policy)
+            << ", \"binding\": " << cli::json_string(binding_strength(s).summary) << ", \"classes\": {";
   for (component_class c : all_component_classes) {
     const auto& r = s[c];
     std::cout << (c == component_class::platform ? "" : ", ") << cli::json_string(to_string(c))
               << ": {\"found\": " << (r.present() ? "true" : "false") << ", \"count\": " << r.values.size();
     if (!r.present()) std::cout << ", \"reason\": " << cli::json_string(r.reason);
+    const bool untrusted = r.reason.rfind("untrusted: ", 0) == 0;
+    std::cout << ", \"trusted\": " << (untrusted ? "false" : "true")
+              << ", \"evidence_only\": " << r.evidence_only.size();
     if (hashes) std::cout << ", \"hashes\": " << cli::json_strings((*hashes)[c]);
     if (explain) std::cout << ", \"raw\": " << cli::json_strings(r.values);
     std::cout << "}";
@@ -160,6 +160,12 @@ format::request make_request(const arguments& a, const hwid::machine_snapshot& s
   // first 16 in hash order, the same ones every time, and matching needs only one of them.
   for (component_class c : all_component_classes)
     if (hashes[c].size() > format::max_hashes_per_class) hashes[c].resize(format::max_hashes_per_class);
+  auto& soft = hashes.evidence_only;  // only of the nic hashes kept
+  soft.erase(std::remove_if(soft.begin(), soft.end(),
+                            [&](const std::string& h) {
+                              return std::find(hashes.nic.begin(), hashes.nic.end(), h) == hashes.nic.end();
+                            }),
+             soft.end());
   req.machine = hashes;
   return req;
 }
@@ -168,9 +174,9 @@ int run_request(const arguments& a) {
   if (a.product.empty() || a.pubkey.empty() || a.out.empty())
     throw cli::failure(cli::exit_usage, "request needs --product, --pubkey and --out");
   const auto snapshot = read_machine(a);
-  const std::string strength = binding_strength(snapshot);
-  if (strength.rfind("none", 0) == 0)
-    throw cli::failure(cli::exit_bad_input, "this machine cannot be bound: " + strength.substr(6) +
+  const format::binding_strength strength = binding_strength(snapshot);
+  if (strength.level == format::binding_level::none)
+    throw cli::failure(cli::exit_bad_input, "this machine cannot be bound: " + strength.summary.substr(6) +
                                                 " (ask the vendor for an unbound license)");
   const auto text = format::write_request(make_request(a, snapshot));
   if (!text.ok()) throw cli::failure(cli::exit_bad_input, "cannot write the request: " + text.error);

@@ -7,7 +7,9 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <map>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <utility>
@@ -22,6 +24,8 @@ namespace fake {
 
 namespace fs = std::filesystem;
 using airlock::hwid::cpuid_regs;
+using airlock::hwid::file_origin;
+using airlock::hwid::namespace_ids;
 
 // A directory tree under mkdtemp; paths given to it are absolute inside the fake root. Built at test
 // time because sysfs names contain ':' and git loses symlinks, empty dirs and modes.
@@ -83,10 +87,25 @@ inline std::uint32_t text_word(const std::string& s, std::size_t at) {
   return w;
 }
 
+// The kernel's file-system answer for `path`: the entry of the longest prefix in `table`, "" the
+// default (the root file system). A path that does not exist in the tree has none.
+inline std::optional<airlock::hwid::file_origin> origin_in(const std::map<std::string, airlock::hwid::file_origin>& table,
+                                                           const std::string& path) {
+  std::optional<airlock::hwid::file_origin> found;
+  std::size_t best = 0;
+  for (const auto& [prefix, origin] : table) {
+    const bool under = prefix.empty() || path == prefix || path.rfind(prefix + "/", 0) == 0;
+    if (under && (!found || prefix.size() >= best)) found = origin, best = prefix.size();
+  }
+  return found;
+}
+
 struct machine {
   tree fs;
   std::map<std::uint32_t, cpuid_regs> cpuid;  // empty: no CPUID instruction (ARM)
   std::map<std::string, std::vector<std::uint8_t>> perm_macs;
+  std::map<std::string, airlock::hwid::file_origin> origins;  // empty: no statfs/statx answers
+  std::optional<airlock::hwid::namespace_ids> namespaces;     // unset: no namespace answer
 
   airlock::hwid::collect_options options(bool include_board = false) const {
     airlock::hwid::collect_options o;
@@ -106,6 +125,14 @@ struct machine {
       const auto it = macs.find(name);
       return it == macs.end() ? std::vector<std::uint8_t>{} : it->second;
     };
+    // The kernel's answers describe the machine the tests run on, not the tree: a test that
+    // needs them sets its own (origins, namespaces).
+    o.probes.origin_of = origins.empty() ? nullptr : std::function<std::optional<file_origin>(const std::string&)>(
+                                                         [table = origins](const std::string& path) {
+                                                           return origin_in(table, path);
+                                                         });
+    o.probes.namespaces = namespaces ? [ids = *namespaces] { return std::optional<namespace_ids>(ids); }
+                                     : std::function<std::optional<namespace_ids>()>();
     return o;
   }
   airlock::hwid::machine_snapshot collect(bool include_board = false) const {

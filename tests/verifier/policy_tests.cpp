@@ -71,8 +71,8 @@ TEST_CASE("Without a grace period an expired license is never accepted", "[verif
 
 TEST_CASE("A binding with no spare change left is ok with a binding_fragile warning", "[verify][warning][hwid]") {
   hwid::machine_snapshot minimal = office_pc();
-  minimal.nic = {{}, "no physical interfaces"};
-  minimal.os = {{}, "no machine-id"};
+  minimal.nic = {{}, "no physical interfaces", {}};
+  minimal.os = {{}, "no machine-id", {}};
   const verify_result r = check(sign(license_bound_to(minimal)), options_at(february, minimal));
   REQUIRE(r.why == reason::ok);
   CHECK(r.binding.changes_tolerated == 0);
@@ -117,7 +117,7 @@ TEST_CASE("One changed strong class still binds and leaves the binding fragile",
 
 TEST_CASE("A strong class that cannot be read counts as one change", "[verify][tolerance][hwid]") {
   hwid::machine_snapshot degraded = office_pc();
-  degraded.os = {{}, "no machine-id"};
+  degraded.os = {{}, "no machine-id", {}};
   const verify_result r = check(sign(license_bound_to(office_pc())), options_at(february, degraded));
   CHECK(r.why == reason::ok);
   CHECK(has_warning(r, warning_kind::binding_fragile));
@@ -136,7 +136,7 @@ TEST_CASE("Two changed strong classes are machine_mismatch", "[verify][tolerance
 TEST_CASE("A cloned OS image on other hardware is machine_mismatch", "[verify][tolerance][hwid]") {
   format::license lic = unbound_license();
   hwid::machine_snapshot recorded = office_pc();
-  recorded.nic = {{}, "no physical interfaces"};
+  recorded.nic = {{}, "no physical interfaces", {}};
   bind_to(lic, recorded);  // disk and os recorded: both must match
   hwid::machine_snapshot cloned = office_pc();
   cloned.disk.values = {"cloned vm disk"};

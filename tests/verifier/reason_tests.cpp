@@ -236,8 +236,8 @@ TEST_CASE("A container with allow_container but no host hardware visible is unbi
   format::license lic = license_bound_to(container);
   lic.machine.allow_container = true;
   container.environment = format::runtime_environment::container;
-  container.disk = {{}, "no block devices"};
-  container.nic = {{}, "no physical interfaces"};
+  container.disk = {{}, "no block devices", {}};
+  container.nic = {{}, "no physical interfaces", {}};
   container.host_hardware_visible = false;
   CHECK(check(sign(lic), options_at(february, container)).why == reason::unbindable_environment);
 }

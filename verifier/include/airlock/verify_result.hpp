@@ -21,6 +21,7 @@ namespace airlock {
 enum class warning_kind {
   expires_soon,             // fewer than expiry_warning_days left
   grace_period,             // expired, still accepted within grace_days
+  binding_drift,            // a bound part changed or is unreadable; the binding still holds
   binding_fragile,          // one more hardware change will break the binding
   machine_not_checked,      // the caller turned the machine check off
   maintenance_not_checked,  // updates_until is set but the caller gave no build date
@@ -35,6 +36,7 @@ struct warning {
   switch (k) {
     case warning_kind::expires_soon: return "expires_soon";
     case warning_kind::grace_period: return "grace_period";
+    case warning_kind::binding_drift: return "binding_drift";
     case warning_kind::binding_fragile: return "binding_fragile";
     case warning_kind::machine_not_checked: return "machine_not_checked";
     case warning_kind::maintenance_not_checked: return "maintenance_not_checked";

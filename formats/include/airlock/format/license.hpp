@@ -22,7 +22,7 @@ namespace airlock::format {
 /// switch and the hashes recorded per class.
 struct machine_binding {
   bool unbound = true;
-  std::string policy;  ///< match_policy_v1 when bound, empty when unbound
+  std::string policy;  ///< a known policy (match_policy_v1 or _v2) when bound, empty when unbound
   bool allow_container = false;
   component_hashes hashes;
 };
@@ -86,7 +86,10 @@ namespace detail {
     }
     return std::nullopt;
   }
-  if (m.policy != match_policy_v1) return problem{"machine.policy", "unsupported machine policy '" + m.policy + "'"};
+  if (!is_known_policy(m.policy)) return problem{"machine.policy", "unsupported machine policy '" + m.policy + "'"};
+  if (m.policy == match_policy_v1 && !m.hashes.evidence_only.empty()) {
+    return problem{"machine.evidence_only", "evidence_only needs policy " + std::string(match_policy_v2)};
+  }
   if (m.hashes.platform.empty()) return problem{"machine", "a bound license must record platform"};
   if (auto found = find_hashes_problem(m.hashes)) return found;
   // The match needs at least one hardware class to agree, so without one the license could

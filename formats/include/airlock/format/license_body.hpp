@@ -68,16 +68,23 @@ inline bool read_component_hashes(document_reader& reader, component_hashes& out
                                   error_kind::malformed);
     }
   }
+  bool present = false;
+  if (!read_optional_key(reader, "evidence_only", out.evidence_only, present)) return false;
+  if (present && out.evidence_only.empty()) {
+    return reader.fail_at_value("machine.evidence_only", "evidence_only must not be empty (omit the key instead)",
+                                error_kind::malformed);
+  }
   return true;
 }
 
 inline bool read_machine_table(document_reader& reader, machine_binding& out) {
   if (!reader.take_table("machine", true)) return false;
-  reader.expect_keys("machine", {"unbound", "policy", "allow_container", "platform", "disk", "nic", "os", "board"});
+  reader.expect_keys("machine", {"unbound", "policy", "allow_container", "platform", "disk", "nic", "os", "board",
+                                 "evidence_only"});
   if (!read_key(reader, "unbound", out.unbound)) return false;
   if (out.unbound) return reader.end_keys("an unbound license holds only 'unbound = true' in [machine]");
   if (!read_key(reader, "policy", out.policy)) return false;
-  if (out.policy != match_policy_v1) {
+  if (!is_known_policy(out.policy)) {
     return reader.fail_at_value("machine.policy", "unsupported machine policy '" + out.policy + "'",
                                 error_kind::unsupported_version);
   }

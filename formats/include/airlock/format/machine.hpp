@@ -76,8 +76,18 @@ template <class T>
 }
 
 /// Per class, the component hashes (32 lowercase hex digits each). Empty means "not recorded" in a
-/// license or request, and "not readable" for the machine a verifier runs on.
-using component_hashes = per_class<std::vector<std::string>>;
+/// license or request, and "not readable" for the machine a verifier runs on. `evidence_only` lists
+/// the nic hashes of software-assigned MACs (FORMAT.md 4.6): they may match, but a copied system
+/// image carries them along, so they never prove the hardware (FORMAT.md 5.2).
+struct component_hashes : per_class<std::vector<std::string>> {
+  std::vector<std::string> evidence_only;
+};
+
+[[nodiscard]] inline bool operator==(const component_hashes& a, const component_hashes& b) {
+  using base = per_class<std::vector<std::string>>;
+  return static_cast<const base&>(a) == static_cast<const base&>(b) && a.evidence_only == b.evidence_only;
+}
+[[nodiscard]] inline bool operator!=(const component_hashes& a, const component_hashes& b) { return !(a == b); }
 
 /// Where a machine was read, as far as the collector could tell.
 enum class runtime_environment { bare_metal, vm, container, unknown };
@@ -100,8 +110,16 @@ enum class runtime_environment { bare_metal, vm, container, unknown };
   return std::nullopt;
 }
 
-/// The matching rule a bound license names in [machine] policy (FORMAT.md 5).
+/// The matching rules a bound license names in [machine] policy (FORMAT.md 5.1 and 5.2).
 inline constexpr std::string_view match_policy_v1 = "airlock-match-v1";
+inline constexpr std::string_view match_policy_v2 = "airlock-match-v2";
+
+/// The policy `airlock issue` writes unless told otherwise.
+inline constexpr std::string_view default_match_policy = match_policy_v2;
+
+[[nodiscard]] constexpr bool is_known_policy(std::string_view policy) noexcept {
+  return policy == match_policy_v1 || policy == match_policy_v2;
+}
 
 /// The label that starts the salt of every component hash (FORMAT.md 4).
 inline constexpr std::string_view hash_salt_label = "airlock-hwid-salt-v1";

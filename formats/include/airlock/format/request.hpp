@@ -68,7 +68,7 @@ inline bool read_request_table(document_reader& reader, request& out) {
 /// Every class is optional in a request: a machine reports what it has.
 inline bool read_request_machine(document_reader& reader, component_hashes& out) {
   if (!reader.take_table("machine", true)) return false;
-  reader.expect_keys("machine", {"platform", "disk", "nic", "os", "board"});
+  reader.expect_keys("machine", {"platform", "disk", "nic", "os", "board", "evidence_only"});
   return read_component_hashes(reader, out) && reader.end_keys();
 }
 

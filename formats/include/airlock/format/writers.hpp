@@ -33,6 +33,7 @@ inline void write_component_hashes(toml_writer& writer, const component_hashes& 
   for (const component_class c : all_component_classes) {
     if (!hashes[c].empty()) writer.key(to_string(c), hashes[c]);
   }
+  if (!hashes.evidence_only.empty()) writer.key("evidence_only", hashes.evidence_only);
 }
 
 inline void write_machine(toml_writer& writer, const machine_binding& machine) {

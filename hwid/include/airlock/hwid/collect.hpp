@@ -7,6 +7,8 @@
 #include <cstddef>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "airlock/format/machine.hpp"
 #include "airlock/hwid/probes.hpp"
@@ -19,6 +21,7 @@
 #include "airlock/hwid/os_board.hpp"
 #include "airlock/hwid/platform.hpp"
 #include "airlock/hwid/rooted_fs.hpp"
+#include "airlock/hwid/tamper.hpp"
 #endif
 
 namespace airlock::hwid {
@@ -56,7 +59,7 @@ template <typename Collector>
 void guarded(const collect_options& options, component_class c, class_reading& out, Collector&& collector) noexcept {
   try {
     if (!options.wants(c)) {
-      out = class_reading{{}, std::string(not_collected_reason)};
+      out = class_reading{{}, std::string(not_collected_reason), {}};
       return;
     }
     out = collector();
@@ -67,6 +70,7 @@ void guarded(const collect_options& options, component_class c, class_reading& o
 }
 
 #if defined(__linux__)
+// Each class is judged by what its collector looked at (tamper.hpp), right after it ran.
 inline void collect_linux(const collect_options& options, machine_snapshot& snap) {
   const rooted_fs fs(options.root);
   std::optional<cpu_identity> cpu;
@@ -75,22 +79,25 @@ inline void collect_linux(const collect_options& options, machine_snapshot& snap
   } catch (...) {
     cpu.reset();
   }
-  guarded(options, component_class::platform, snap.platform, [&] { return collect_platform(fs, cpu); });
-  root_disk_facts root;
-  try {
-    root = find_root_disk(fs);
-    classify_environment(fs, cpu, root, snap);
-  } catch (...) {
-    root = root_disk_facts{};
-    root.reason = "internal error";
-  }
-  guarded(options, component_class::disk, snap.disk, [&] {
+  const fs_read mountinfo = fs.read("/proc/self/mountinfo", mountinfo_read_cap);
+  const std::string_view mounts = mountinfo.data ? std::string_view(*mountinfo.data) : std::string_view();
+  tamper_judge tamper(mounts, options.probes);
+  classify_environment(fs, options.probes, cpu, mounts, snap);
+  (void)fs.take_looked_at();  // the environment is not a class: its files can only add doubt
+
+  const auto run = [&](component_class c, class_reading& out, auto&& collector) {
+    guarded(options, c, out, collector);
+    if (options.wants(c)) tamper.judge(fs.take_looked_at(), out);
+  };
+  run(component_class::platform, snap.platform, [&] { return collect_platform(fs, cpu); });
+  run(component_class::disk, snap.disk, [&] {
     if (snap.is_container()) return host_disks(fs);
-    return class_reading{root.values, root.reason};
+    const root_disk_facts root = find_root_disk(fs);
+    return class_reading{root.values, root.reason, {}};
   });
-  guarded(options, component_class::nic, snap.nic, [&] { return collect_nic(fs, options.probes); });
-  guarded(options, component_class::os, snap.os, [&] { return collect_os(fs); });
-  guarded(options, component_class::board, snap.board, [&] { return collect_board(fs); });
+  run(component_class::nic, snap.nic, [&] { return collect_nic(fs, options.probes); });
+  run(component_class::os, snap.os, [&] { return collect_os(fs); });
+  run(component_class::board, snap.board, [&] { return collect_board(fs); });
   snap.host_hardware_visible = snap.disk.present() || snap.nic.present() || snap.board.present();
 }
 #endif

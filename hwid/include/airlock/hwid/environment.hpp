@@ -14,6 +14,7 @@
 #include "airlock/hwid/canonical.hpp"
 #include "airlock/hwid/disk.hpp"
 #include "airlock/hwid/platform.hpp"
+#include "airlock/hwid/probes.hpp"
 #include "airlock/hwid/rooted_fs.hpp"
 #include "airlock/hwid/snapshot.hpp"
 
@@ -24,8 +25,9 @@ inline bool contains_folded(std::string_view text, std::string_view needle) {
 }
 
 // Marker files and cgroup names. On cgroup v2 with a cgroup namespace every path is "/", so the
-// markers carry most of the weight; an overlay root is a signal of its own.
-inline std::vector<std::string> container_signals(const rooted_fs& fs, const root_disk_facts& root) {
+// markers carry most of the weight; an overlay root is a signal of its own. All of these are
+// files an image can carry, so alone they only count when the root is not the machine's own disk.
+inline std::vector<std::string> container_marks(const rooted_fs& fs, const std::optional<mount_entry>& root) {
   std::vector<std::string> found;
   for (const char* marker : {"/.dockerenv", "/run/.containerenv"}) {
     if (fs.exists(marker)) found.emplace_back(marker);
@@ -41,8 +43,41 @@ inline std::vector<std::string> container_signals(const rooted_fs& fs, const roo
       }
     }
   }
-  if (root.fstype == "overlay" || root.fstype == "aufs") found.push_back("root is on " + root.fstype);
-  if (root.device_mapper_name.rfind("docker-", 0) == 0) found.emplace_back("root is a docker devicemapper volume");
+  if (root && (root->fstype == "overlay" || root->fstype == "aufs" || root->fstype == "fuse.fuse-overlayfs"))
+    found.push_back("root is on " + root->fstype);
+  if (root && root->source.rfind("/dev/mapper/docker-", 0) == 0)
+    found.emplace_back("root is a docker devicemapper volume");
+  return found;
+}
+
+// The identity map of the whole uid range: what the initial user namespace shows.
+inline bool is_identity_uid_map(std::string_view text) {
+  std::string folded;
+  bool blank = true;
+  for (char c : text) {
+    const bool space = c == ' ' || c == '\t' || c == '\n';
+    if (!space) folded += c;
+    if (space && !blank) folded += ' ';
+    blank = space;
+  }
+  while (!folded.empty() && folded.back() == ' ') folded.pop_back();
+  return folded == "0 0 4294967295";
+}
+
+// A process in any user or PID namespace but the initial ones runs in a container, whatever its
+// files say: its mounts and file views may be its own, so it cannot vouch for them (FORMAT.md 4.9).
+inline std::vector<std::string> namespace_marks(const rooted_fs& fs, const system_probes& probes) {
+  std::vector<std::string> found;
+  if (const fs_read map = fs.read("/proc/self/uid_map"); map.data && !is_identity_uid_map(*map.data))
+    found.emplace_back("not the initial user namespace (uid_map)");
+  if (!probes.namespaces) return found;
+  const std::optional<namespace_ids> ids = probes.namespaces();
+  if (!ids) {
+    found.emplace_back("namespace files unreadable or shadowed");
+  } else {
+    if (ids->user != initial_user_namespace) found.emplace_back("not the initial user namespace");
+    if (ids->pid != initial_pid_namespace) found.emplace_back("not the initial PID namespace");
+  }
   return found;
 }
 
@@ -71,24 +106,31 @@ inline std::vector<std::string> vm_signals(const rooted_fs& fs, const std::optio
   return found;
 }
 
-// A root that is a whole local file system on a bus-backed disk is the machine's own, whatever
-// marker files the image carries: a micro-VM booted from a Docker image has /.dockerenv but its own
-// ext4 root on a virtio disk. A container's root is an overlay, a subvolume or a bind of the host's.
-inline bool root_is_own_disk(const root_disk_facts& root) {
-  return root.local_block_device && root.mount_root == "/" && root.device_mapper_name.rfind("docker-", 0) != 0;
+// A root that is a whole local file system on a block device is the machine's own, whatever marker
+// files the image carries: a micro-VM booted from a Docker image has /.dockerenv but its own ext4
+// root on a virtio disk. Decided from the mount table alone, so that a disk whose sysfs entry cannot
+// be read leaves the environment as it is (FORMAT.md 4.9).
+inline bool root_is_own_disk(const std::optional<mount_entry>& root) {
+  if (!root || is_diskless_fstype(root->fstype) || root->source.rfind("/dev/", 0) != 0) return false;
+  if (root->source.rfind("/dev/mapper/docker-", 0) == 0 || root->source.rfind("/dev/loop", 0) == 0) return false;
+  return root->root == "/" || root->fstype == "btrfs";  // a btrfs root is often a subvolume such as /@
 }
 
-inline void classify_environment(const rooted_fs& fs, const std::optional<cpu_identity>& cpu,
-                                 const root_disk_facts& root, machine_snapshot& snap) {
-  const std::vector<std::string> container = container_signals(fs, root);
+inline void classify_environment(const rooted_fs& fs, const system_probes& probes, const std::optional<cpu_identity>& cpu,
+                                 std::string_view mountinfo, machine_snapshot& snap) {
+  const std::optional<mount_entry> root = find_root_mount(mountinfo);
+  const std::vector<std::string> namespaces = namespace_marks(fs, probes);
+  const std::vector<std::string> marks = container_marks(fs, root);
   const std::vector<std::string> vm = vm_signals(fs, cpu);
-  snap.evidence = container;
+  snap.evidence = namespaces;
+  snap.evidence.insert(snap.evidence.end(), marks.begin(), marks.end());
   snap.evidence.insert(snap.evidence.end(), vm.begin(), vm.end());
-  if (!container.empty() && !root_is_own_disk(root)) {
+  const bool own_disk = root_is_own_disk(root);
+  if (!namespaces.empty() || (!marks.empty() && !own_disk)) {
     snap.environment = runtime_environment::container;
     return;
   }
-  if (!container.empty()) snap.evidence.push_back("root is " + root.fstype + " on its own block device");
+  if (!marks.empty()) snap.evidence.push_back("root is " + root->fstype + " on its own block device");
   if (!vm.empty()) {
     snap.environment = runtime_environment::vm;
   } else if (cpu || fs.exists("/sys/class/dmi/id") || fs.exists("/proc/device-tree")) {

@@ -47,7 +47,7 @@ namespace airlock::hwid {
   return out;
 }
 
-// Hashes every present class. On allocation failure the result is empty, which matches nothing.
+// Hashes every present class, and marks the nic hashes of software-assigned MACs as evidence only. On allocation failure the result is empty, which matches nothing.
 [[nodiscard]] inline format::component_hashes hash_snapshot(const machine_snapshot& snap, std::string_view key_id,
                                                             std::string_view product) noexcept {
   format::component_hashes out;
@@ -57,6 +57,9 @@ namespace airlock::hwid {
       for (const std::string& value : snap[c].values) out[c].push_back(component_hash(salt, c, value));
       std::sort(out[c].begin(), out[c].end());
     }
+    for (const std::string& value : snap.nic.evidence_only)
+      out.evidence_only.push_back(component_hash(salt, component_class::nic, value));
+    std::sort(out.evidence_only.begin(), out.evidence_only.end());
   } catch (...) {
     out = format::component_hashes{};
   }

@@ -26,12 +26,30 @@ inline std::optional<std::string> sysfs_text(const rooted_fs& fs, const std::str
 }
 
 // Bus-backed (a `device` link; bridges, veth, tun, bonds, docker0 and lo have none), ARPHRD_ETHER
-// (type 1, which Wi-Fi also reports), and not on USB: dongles come and go.
+// (type 1, which Wi-Fi also reports), and not pluggable: USB and Thunderbolt adapters and docks come
+// and go, and the kernel marks PCI devices behind an external port as "removable".
 inline bool is_builtin_physical(const rooted_fs& fs, const std::string& base) {
   if (!fs.exists(base + "/device")) return false;
   if (sysfs_text(fs, base + "/type") != std::string("1")) return false;
+  if (sysfs_text(fs, base + "/device/removable") == std::string("removable")) return false;
   const std::optional<std::string> bus = fs.resolve(base + "/device/subsystem").path;
-  return !bus || base_name(*bus) != "usb";
+  return !bus || (base_name(*bus) != "usb" && base_name(*bus) != "thunderbolt");
+}
+
+// WSL2 gives its Hyper-V NIC a new MAC from Hyper-V's dynamic range (00:15:5d) at every boot.
+inline bool is_wsl_kernel(const rooted_fs& fs) {
+  const std::optional<std::string> release = sysfs_text(fs, "/proc/sys/kernel/osrelease");
+  if (!release) return false;
+  const std::string folded = lower(*release);
+  return folded.find("microsoft") != std::string::npos || folded.find("wsl") != std::string::npos;
+}
+
+// A MAC that software chose (FORMAT.md 4.6): the locally administered bit, which hypervisor
+// defaults such as QEMU's 52:54:00:12:34:56 and cloud virtio NICs carry, or WSL2's per-boot MAC.
+// Every clone of an image gets the same one, so it is evidence, never proof of the hardware.
+inline bool is_software_assigned(const std::string& mac, bool wsl) {
+  const int first = hex_digit(mac[0]) * 16 + hex_digit(mac[1]);
+  return (first & 0x02) != 0 || (wsl && mac.rfind("00:15:5d:", 0) == 0);
 }
 
 // The permanent MAC, in order: bonding's saved perm_hwaddr (a slave's `address` is the bond's),
@@ -63,6 +81,10 @@ inline class_reading collect_nic(const rooted_fs& fs, const system_probes& probe
     if (std::optional<std::string> mac = permanent_mac(fs, probes, name, base)) reading.values.push_back(*mac);
   }
   sort_unique(reading.values);
+  const bool wsl = !reading.values.empty() && is_wsl_kernel(fs);
+  for (const std::string& mac : reading.values) {
+    if (is_software_assigned(mac, wsl)) reading.evidence_only.push_back(mac);
+  }
   if (reading.values.empty()) reading.reason = saw_physical ? "no permanent MAC" : "no physical network interface";
   return reading;
 }

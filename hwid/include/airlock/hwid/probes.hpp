@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: MIT
-// The two identifier sources that are not files: the CPUID instruction and the ETHTOOL_GPERMADDR ioctl.
+// What is asked of the kernel rather than read from files: CPUID, ETHTOOL_GPERMADDR, and the
+// file-system and namespace facts that tell a real identifier file from a shadowed one.
 #ifndef AIRLOCK_HWID_PROBES_HPP
 #define AIRLOCK_HWID_PROBES_HPP
 
 #include <cstdint>
 #include <cstring>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -17,8 +19,11 @@
 #include <linux/ethtool.h>
 #include <linux/sockios.h>
 #include <net/if.h>
+#include <fcntl.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 #endif
 
@@ -28,12 +33,39 @@ struct cpuid_regs {
   std::uint32_t eax = 0, ebx = 0, ecx = 0, edx = 0;
 };
 
-// Injectable sources. An empty std::function means "not available" (a test for a CPU without CPUID).
+// Where the kernel says a file lives (statfs and statx on the path itself). Unlike files under /proc,
+// a user cannot shadow a system call's answer with a bind mount.
+struct file_origin {
+  std::uint64_t fs_magic = 0;  // statfs f_type: SYSFS_MAGIC, PROC_SUPER_MAGIC, EXT4_SUPER_MAGIC...
+  bool mount_root = false;     // the path is the root of a mount: something is bind-mounted on it
+  std::uint64_t mount_id = 0;  // 0 when the kernel does not say (before Linux 5.8)
+};
+
+inline constexpr std::uint64_t sysfs_magic = 0x62656572;
+inline constexpr std::uint64_t procfs_magic = 0x9fa0;
+inline constexpr std::uint64_t nsfs_magic = 0x6e736673;
+
+// The inode numbers the kernel gives the initial user and PID namespaces (PROC_USER_INIT_INO,
+// PROC_PID_INIT_INO); every other namespace gets a different one.
+inline constexpr std::uint64_t initial_user_namespace = 0xEFFFFFFD;
+inline constexpr std::uint64_t initial_pid_namespace = 0xEFFFFFFC;
+
+// This process's namespaces, by inode number of /proc/self/ns/{user,pid}; nullopt when the files are
+// missing or are not the kernel's namespace files (shadowed), so the process cannot vouch for them.
+struct namespace_ids {
+  std::uint64_t user = 0, pid = 0;
+};
+
+// Injectable sources. An empty std::function means "not available" (a test for a CPU without CPUID,
+// or a fake tree that the real file-system checks would misjudge).
 struct system_probes {
   // Fills `out` for `leaf` (subleaf 0); false when the leaf does not exist.
   std::function<bool(std::uint32_t leaf, cpuid_regs& out)> cpuid;
   // The permanent hardware address of `interface_name`; empty when the driver reports none.
   std::function<std::vector<std::uint8_t>(const std::string& interface_name)> permanent_mac;
+  // The origin of an existing path; nullopt when it does not exist.
+  std::function<std::optional<file_origin>(const std::string& path)> origin_of;
+  std::function<std::optional<namespace_ids>()> namespaces;
 };
 
 namespace detail {
@@ -90,15 +122,54 @@ inline std::vector<std::uint8_t> ethtool_permanent_mac(const std::string& interf
   return mac;
 }
 
+inline std::optional<file_origin> kernel_file_origin(const std::string& path) noexcept {
+#if defined(__linux__)
+  struct statfs fs {};
+  struct statx sx {};
+  if (::statfs(path.c_str(), &fs) != 0) return std::nullopt;
+  if (::statx(AT_FDCWD, path.c_str(), AT_STATX_SYNC_AS_STAT, STATX_TYPE | STATX_MNT_ID, &sx) != 0) return std::nullopt;
+  file_origin origin;
+  origin.fs_magic = static_cast<std::uint64_t>(fs.f_type);
+  origin.mount_root = (sx.stx_attributes_mask & STATX_ATTR_MOUNT_ROOT) && (sx.stx_attributes & STATX_ATTR_MOUNT_ROOT);
+  if (sx.stx_mask & STATX_MNT_ID) origin.mount_id = sx.stx_mnt_id;  // Linux 5.8 and later
+  return origin;
+#else
+  (void)path;
+  return std::nullopt;
+#endif
+}
+
+inline std::optional<std::uint64_t> namespace_inode(const std::string& path) noexcept {
+#if defined(__linux__)
+  const std::optional<file_origin> origin = kernel_file_origin(path);
+  struct stat st {};
+  if (!origin || origin->fs_magic != nsfs_magic || origin->mount_root || ::stat(path.c_str(), &st) != 0)
+    return std::nullopt;
+  return static_cast<std::uint64_t>(st.st_ino);
+#else
+  (void)path;
+  return std::nullopt;
+#endif
+}
+
+inline std::optional<namespace_ids> kernel_namespaces() noexcept {
+  const std::optional<std::uint64_t> user = namespace_inode("/proc/self/ns/user");
+  const std::optional<std::uint64_t> pid = namespace_inode("/proc/self/ns/pid");
+  if (!user || !pid) return std::nullopt;
+  return namespace_ids{*user, *pid};
+}
+
 }  // namespace detail
 
-// The real CPU and the real network stack.
+// The real CPU, network stack and file systems.
 inline system_probes default_probes() {
   system_probes probes;
 #if defined(__x86_64__) || defined(__i386__)
   probes.cpuid = &detail::hardware_cpuid;
 #endif
   probes.permanent_mac = &detail::ethtool_permanent_mac;
+  probes.origin_of = &detail::kernel_file_origin;
+  probes.namespaces = &detail::kernel_namespaces;
   return probes;
 }
 

@@ -107,6 +107,7 @@ class rooted_fs {
 
   // Follows every symlink in `path` inside the root. Fails when a component is missing.
   resolved resolve(std::string_view path) const {
+    note(path);
     if (is_real_root()) {
       if (std::optional<std::string> fast = kernel_resolve(path)) return {std::move(fast), {}};
     }
@@ -164,12 +165,14 @@ class rooted_fs {
   fs_read read_head(std::string_view path, std::size_t cap) const { return read_file(path, cap, true); }
 
   bool exists(std::string_view path) const {
+    note(path);
     struct stat st {};
     if (is_real_root()) return ::stat(std::string(path).c_str(), &st) == 0;
     return resolve(path).path.has_value();
   }
 
   bool is_dir(std::string_view path) const {
+    note(path);
     struct stat st {};
     if (is_real_root()) return ::stat(std::string(path).c_str(), &st) == 0 && S_ISDIR(st.st_mode);
     const resolved where = resolve(path);
@@ -178,6 +181,7 @@ class rooted_fs {
 
   // Sorted entry names (readdir order is unspecified), without "." and "..". Empty on any error.
   std::vector<std::string> list(std::string_view dir) const {
+    note(dir);
     std::vector<std::string> names;
     const resolved where = is_real_root() ? resolved{std::string(dir), {}} : resolve(dir);
     if (!where.path) return names;
@@ -194,12 +198,30 @@ class rooted_fs {
     return names;
   }
 
+ public:
+  // The paths looked at since the last call, so that the collector can check where each class's
+  // values came from (tamper.hpp). Bounded: a hostile tree cannot grow it without limit.
+  std::vector<std::string> take_looked_at() const {
+    std::vector<std::string> out;
+    out.swap(looked_at_);
+    std::sort(out.begin(), out.end());
+    out.erase(std::unique(out.begin(), out.end()), out.end());
+    return out;
+  }
+
  private:
+  static constexpr std::size_t max_looked_at = 16384;
+
+  void note(std::string_view path) const {
+    if (looked_at_.size() < max_looked_at) looked_at_.emplace_back(path);
+  }
+
   // Under the real root the kernel's own symlink resolution is the same as
   // resolve() and costs one system call instead of one per path component.
   bool is_real_root() const noexcept { return prefix_.empty(); }
 
   fs_read read_file(std::string_view path, std::size_t cap, bool allow_longer) const {
+    note(path);
     const resolved where = is_real_root() ? resolved{std::string(path), {}} : resolve(path);
     if (!where.path) return {std::nullopt, where.error};
     const std::string host = host_path(*where.path);
@@ -220,6 +242,7 @@ class rooted_fs {
   }
 
   std::string prefix_;  // "" for the real root
+  mutable std::vector<std::string> looked_at_;
 };
 
 namespace detail {

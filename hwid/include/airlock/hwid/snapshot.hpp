@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "airlock/format/machine.hpp"
+#include "airlock/format/match.hpp"
 
 namespace airlock::hwid {
 
@@ -15,15 +16,17 @@ using format::all_component_classes;
 using format::component_class;
 using format::runtime_environment;
 
-// One class: its sorted, distinct canonical values, or none and the reason why.
+// One class: its sorted, distinct canonical values, or none and the reason why. A class whose source
+// is shadowed (FORMAT.md 4.10) has no values and a reason that starts with "untrusted:".
 // The values are raw identifiers: the library keeps them in memory only and never writes them anywhere.
 struct class_reading {
   std::vector<std::string> values;
-  std::string reason;  // empty when values are present
+  std::string reason;                       // empty when values are present
+  std::vector<std::string> evidence_only;   // values that prove no hardware: software-assigned MACs
 
   bool present() const noexcept { return !values.empty(); }
   friend bool operator==(const class_reading& a, const class_reading& b) noexcept {
-    return a.values == b.values && a.reason == b.reason;
+    return a.values == b.values && a.reason == b.reason && a.evidence_only == b.evidence_only;
   }
 };
 
@@ -43,6 +46,18 @@ struct machine_snapshot : format::per_class<class_reading> {
   }
   friend bool operator!=(const machine_snapshot& a, const machine_snapshot& b) noexcept { return !(a == b); }
 };
+
+/// What each class gives a binding, for format::assess_binding: a nic proves hardware unless every
+/// MAC it found is software-assigned.
+[[nodiscard]] inline format::per_class<format::class_evidence> evidence_of(const machine_snapshot& snap) {
+  format::per_class<format::class_evidence> out;
+  for (component_class c : all_component_classes) {
+    const class_reading& r = snap[c];
+    out[c].present = r.present();
+    out[c].proof = r.present() && format::is_hardware_class(c) && r.evidence_only.size() < r.values.size();
+  }
+  return out;
+}
 
 }  // namespace airlock::hwid
 

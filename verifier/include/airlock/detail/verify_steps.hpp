@@ -189,6 +189,22 @@ inline bool check_dates(std::int64_t now, const verify_options& options, verify_
   return true;
 }
 
+// Names each part that no longer matches and how many more changes the binding takes.
+inline void warn_about_drift(verify_result& r) {
+  std::string parts;
+  for (const format::class_result& c : r.binding.classes) {
+    if (c.outcome == format::class_outcome::matched) continue;
+    parts += (parts.empty() ? "" : ", ") + std::string(format::to_string(c.cls)) + " " +
+             std::string(format::to_string(c.outcome)) + (c.note.empty() ? "" : " (" + c.note + ")");
+  }
+  const int more = r.binding.changes_tolerated;
+  if (parts.empty() && more > 0) return;
+  const std::string tolerance = more == 0 ? "no further change is tolerated; ask the vendor for a new license"
+                                          : std::to_string(more) + " more change(s) tolerated";
+  r.warnings.push_back({more == 0 ? warning_kind::binding_fragile : warning_kind::binding_drift,
+                        (parts.empty() ? "" : parts + "; ") + tolerance});
+}
+
 // The hardware binding, against the given snapshot or this machine, reading exactly the classes
 // the license recorded.
 inline bool check_machine(const verify_options& options, verify_result& r) {
@@ -214,13 +230,13 @@ inline bool check_machine(const verify_options& options, verify_result& r) {
                 "running in a container that shows none of the host's hardware this license is bound to");
   }
   const auto current = hwid::hash_snapshot(snapshot, r.license.key_id, r.license.product);
-  r.binding = format::match_fingerprint(m.hashes, current);
+  r.binding = format::match_fingerprint(m.policy, m.hashes, current);
+  for (format::class_result& c : r.binding.classes) {
+    if (c.outcome == format::class_outcome::missing) c.note = snapshot[c.cls].reason;
+  }
   r.machine_checked = true;
   if (!r.binding.ok) return fail(r, reason::machine_mismatch, "bound to another machine: " + r.binding.reason);
-  if (r.binding.changes_tolerated == 0) {
-    r.warnings.push_back({warning_kind::binding_fragile,
-                          "one more hardware change will invalidate this license; ask the vendor for a new one"});
-  }
+  warn_about_drift(r);
   return true;
 }
 

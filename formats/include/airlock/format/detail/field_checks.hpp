@@ -128,6 +128,15 @@ template <class Entry>
       return problem{"machine." + std::string(to_string(c)), text};
     }
   }
+  if (hashes.evidence_only.empty()) return std::nullopt;
+  if (std::string text = check_hash_list("evidence_only", hashes.evidence_only); !text.empty()) {
+    return problem{"machine.evidence_only", text};
+  }
+  for (const std::string& h : hashes.evidence_only) {
+    if (std::find(hashes.nic.begin(), hashes.nic.end(), h) == hashes.nic.end()) {
+      return problem{"machine.evidence_only", "evidence_only names a hash that is not in nic"};
+    }
+  }
   return std::nullopt;
 }
 

@@ -1,0 +1,145 @@
+// SPDX-License-Identifier: MIT
+// Tamper evidence (FORMAT.md 4.10): a class whose identifier files are shadowed by a mount is not
+// trusted. Two independent witnesses: the mount table, and the kernel's statfs/statx answers for
+// each path, which a user cannot shadow the way files under /proc can be.
+#ifndef AIRLOCK_HWID_TAMPER_HPP
+#define AIRLOCK_HWID_TAMPER_HPP
+
+#if defined(__linux__)
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "airlock/hwid/disk.hpp"
+#include "airlock/hwid/probes.hpp"
+#include "airlock/hwid/rooted_fs.hpp"
+#include "airlock/hwid/snapshot.hpp"
+
+namespace airlock::hwid::detail {
+
+inline constexpr std::string_view untrusted_prefix = "untrusted: ";
+
+// `path` is `dir` or below it, component by component.
+inline bool is_under(std::string_view path, std::string_view dir) {
+  if (dir == "/") return !path.empty() && path.front() == '/';
+  return path.substr(0, dir.size()) == dir && (path.size() == dir.size() || path[dir.size()] == '/');
+}
+
+// Where an identifier file must live: the mount that must hold it (mount point and type in the
+// mount table) and the file-system magic statfs must report. The device tree is sysfs reached
+// through the /proc/device-tree link.
+struct expected_home {
+  std::string_view mount_point, fstype;
+  std::uint64_t magic = 0;  // 0: the root file system's own
+  std::string_view anchor;  // the path whose mount the file's mount must be
+};
+
+inline expected_home home_of(std::string_view path) {
+  if (is_under(path, "/proc/device-tree")) return {"/proc", "proc", sysfs_magic, "/sys"};
+  if (is_under(path, "/sys")) return {"/sys", "sysfs", sysfs_magic, "/sys"};
+  if (is_under(path, "/proc")) return {"/proc", "proc", procfs_magic, "/proc"};
+  return {"/", "", 0, "/"};
+}
+
+inline std::vector<mount_entry> parse_mount_table(std::string_view text) {
+  std::vector<mount_entry> mounts;
+  while (!text.empty()) {
+    const std::size_t end = text.find('\n');
+    if (std::optional<mount_entry> entry = parse_mountinfo_line(text.substr(0, end))) mounts.push_back(*entry);
+    if (end == std::string_view::npos) break;
+    text.remove_prefix(end + 1);
+  }
+  return mounts;
+}
+
+// The mount that holds `path`: the last entry (the top of a stack) on `path` or a parent of it.
+inline const mount_entry* covering_mount(const std::vector<mount_entry>& mounts, std::string_view path) {
+  const mount_entry* found = nullptr;
+  std::size_t depth = 0;
+  for (const mount_entry& m : mounts) {
+    if (!is_under(path, m.mount_point)) continue;
+    const std::size_t here = m.mount_point == "/" ? 0 : m.mount_point.size();
+    if (found == nullptr || here >= depth) found = &m, depth = here;
+  }
+  return found;
+}
+
+inline std::string mount_table_problem(const std::vector<mount_entry>& mounts, const std::string& path) {
+  if (mounts.empty()) return {};
+  const expected_home home = home_of(path);
+  const mount_entry* m = covering_mount(mounts, path);
+  if (m == nullptr) return path + " is on no mount at all";
+  const bool right_type = home.fstype.empty() || (m->fstype == home.fstype && m->root == "/");
+  if (m->mount_point == home.mount_point && right_type) return {};
+  return path + " is shadowed by a " + m->fstype + " mount on " + m->mount_point;
+}
+
+// The kernel's view of each path, against the same view of the mount point it must be on.
+class origin_checker {
+ public:
+  explicit origin_checker(const system_probes& probes) : probes_(probes) {}
+
+  std::string problem(const std::string& path) {
+    if (!probes_.origin_of) return {};
+    const std::optional<file_origin> origin = probes_.origin_of(path);
+    if (!origin) return {};  // nothing there, so nothing was read from it
+    const expected_home home = home_of(path);
+    const std::optional<file_origin> anchor = anchor_of(std::string(home.anchor));
+    if (origin->mount_root && path != home.anchor) return path + " has a mount of its own on it";
+    if (home.magic != 0 && origin->fs_magic != home.magic) return path + " is not on " + std::string(home.fstype);
+    if (home.magic == 0 && anchor && origin->fs_magic != anchor->fs_magic)
+      return path + " is not on the root file system";
+    if (anchor && anchor->mount_id != 0 && origin->mount_id != 0 && origin->mount_id != anchor->mount_id)
+      return path + " is on another mount than " + std::string(home.anchor);
+    return {};
+  }
+
+ private:
+  std::optional<file_origin> anchor_of(const std::string& mount_point) {
+    const auto it = anchors_.find(mount_point);
+    if (it != anchors_.end()) return it->second;
+    return anchors_[mount_point] = probes_.origin_of(mount_point);
+  }
+
+  const system_probes& probes_;
+  std::map<std::string, std::optional<file_origin>> anchors_;
+};
+
+// Judges what one class looked at; a class with any shadowed path loses its values.
+class tamper_judge {
+ public:
+  tamper_judge(std::string_view mountinfo, const system_probes& probes)
+      : mounts_(parse_mount_table(mountinfo)), origins_(probes) {}
+
+  // The first problem among `paths`, empty when all of them are where they must be.
+  std::string problem(const std::vector<std::string>& paths) {
+    for (const std::string& path : paths) {
+      std::string found = mount_table_problem(mounts_, path);
+      if (found.empty()) found = origins_.problem(path);
+      if (!found.empty()) return found;
+    }
+    return {};
+  }
+
+  // Judged whether or not the class was found, so that a lost class says why it was lost.
+  void judge(const std::vector<std::string>& paths, class_reading& reading) {
+    const std::string found = problem(paths);
+    if (found.empty()) return;
+    reading = class_reading{};
+    reading.reason = std::string(untrusted_prefix) + found;
+  }
+
+ private:
+  std::vector<mount_entry> mounts_;
+  origin_checker origins_;
+};
+
+}  // namespace airlock::hwid::detail
+
+#endif  // defined(__linux__)
+
+#endif  // AIRLOCK_HWID_TAMPER_HPP
