@@ -8,7 +8,8 @@ blank line, key lookup, Ed25519 through `openssl pkeyutl -verify`, the body in t
 and its field rules, key id match, product, clock, dates, maintenance, environment and machine)
 and compares the reason it reaches with the manifest's `expect`. For entries with values it
 compares what tomllib reads from the file with the manifest; for bound licenses it recomputes the
-machine hashes from the manifest's raw values and checks the declared `matching` classes. Finally
+machine hashes from the manifest's raw values and checks the declared `matching` classes (and, for
+policy airlock-match-v2, the declared `proof` classes). Finally
 it re-runs make_conformance.py into a temporary folder and fails on any difference (staleness).
 
     python3 formats/vectors/check_conformance.py [-v] [--no-regenerate]
@@ -39,7 +40,9 @@ MAX_LINES = 1024
 MAX_STRING = 1024
 CLASSES = ["platform", "disk", "nic", "os", "board"]
 HARDWARE = {"disk", "nic", "board"}
-POLICY = "airlock-match-v1"
+POLICY_V1 = "airlock-match-v1"
+POLICY_V2 = "airlock-match-v2"
+POLICIES = (POLICY_V1, POLICY_V2)
 INT64_MIN, INT64_MAX = -(2 ** 63), 2 ** 63 - 1
 UTC = datetime.timezone.utc
 
@@ -242,6 +245,12 @@ def hash_list(v, cls):
     need(len(set(v)) == len(v), "%s holds a hash twice" % cls)
 
 
+def evidence_only_list(mach):
+    """evidence_only of a license or request [machine] (FORMAT.md 3.6 rules 2 and 3)."""
+    hash_list(mach["evidence_only"], "evidence_only")
+    need(all(x in mach.get("nic", []) for x in mach["evidence_only"]), "an evidence_only hash is not in nic")
+
+
 def sorted_unique(keys):
     raw = [k.encode("utf-8") for k in keys]
     return all(a < b for a, b in zip(raw, raw[1:]))
@@ -266,7 +275,7 @@ def parse_license_body(body: bytes) -> dict:
     need(limits is None or (isinstance(limits, dict) and all(is_int(v) for v in limits.values())),
          "limits must be integers")
     need(meta is None or (isinstance(meta, dict) and all(is_str(v) for v in meta.values())), "meta must be strings")
-    check_keys(mach, {"unbound", "policy", "allow_container"} | set(CLASSES), "[machine]")
+    check_keys(mach, {"unbound", "policy", "allow_container", "evidence_only"} | set(CLASSES), "[machine]")
     need(isinstance(mach.get("unbound"), bool), "unbound is not a boolean")
     if not mach["unbound"]:
         need(is_str(mach.get("policy")), "policy is not a string")
@@ -286,11 +295,11 @@ def parse_license_body(body: bytes) -> dict:
     if not mach["unbound"]:
         lines += ["policy = " + q(mach["policy"]), "allow_container = " + ("true" if mach["allow_container"]
                                                                              else "false")]
-        lines += ["%s = %s" % (c, r_array(mach[c])) for c in CLASSES if c in mach]
+        lines += ["%s = %s" % (c, r_array(mach[c])) for c in CLASSES + ["evidence_only"] if c in mach]
     canonical = "\n".join(lines) + "\n\n"
     need(rest == canonical, "not the canonical spelling of its values")
 
-    if not mach["unbound"] and mach["policy"] != POLICY:
+    if not mach["unbound"] and mach["policy"] not in POLICIES:
         raise Reject("unsupported_version", "body", "policy %r" % mach["policy"])
 
     # Field rules.
@@ -323,6 +332,9 @@ def parse_license_body(body: bytes) -> dict:
             if c in mach:
                 hash_list(mach[c], c)
         need(any(c in mach for c in HARDWARE), "a bound license must record disk, nic or board")
+        if "evidence_only" in mach:
+            need(mach["policy"] == POLICY_V2, "evidence_only is allowed only with policy airlock-match-v2")
+            evidence_only_list(mach)
     out = dict(lic)
     out["machine"] = mach
     return out
@@ -338,7 +350,7 @@ def parse_request(raw: bytes) -> dict:
     need("request" in doc and "machine" in doc, "[request] or [machine] missing")
     req, mach = doc["request"], doc["machine"]
     check_keys(req, {"format", "product", "key_id", "created", "tool", "environment"}, "[request]")
-    check_keys(mach, set(CLASSES), "[machine]")
+    check_keys(mach, set(CLASSES) | {"evidence_only"}, "[machine]")
     for k in ("format", "product", "key_id", "created", "tool", "environment"):
         need(k in req, "missing key %s" % k)
     for k in ("product", "key_id", "tool", "environment"):
@@ -347,7 +359,7 @@ def parse_request(raw: bytes) -> dict:
     lines = ["[request]", "format = 1", "product = " + q(req["product"]), "key_id = " + q(req["key_id"]),
              "created = " + r_instant(req["created"]), "tool = " + q(req["tool"]),
              "environment = " + q(req["environment"]), "", "[machine]"]
-    lines += ["%s = %s" % (c, r_array(mach[c])) for c in CLASSES if c in mach]
+    lines += ["%s = %s" % (c, r_array(mach[c])) for c in CLASSES + ["evidence_only"] if c in mach]
     canonical = "\n".join(lines) + "\n"
     need(rest in (canonical, canonical + "\n"), "not the canonical spelling of its values")
     text_field(req["product"], "product", 128)
@@ -357,6 +369,8 @@ def parse_request(raw: bytes) -> dict:
     for c in CLASSES:
         if c in mach:
             hash_list(mach[c], c)
+    if "evidence_only" in mach:
+        evidence_only_list(mach)
     out = dict(req)
     out["machine"] = mach
     return out
@@ -390,15 +404,89 @@ def matched_classes(lic: dict, current: dict) -> set:
     return {c for c in CLASSES if c in m and set(m[c]) & hashes[c]}
 
 
+MAC_VALUE = re.compile(r"[0-9a-f]{2}(:[0-9a-f]{2}){5}")
+
+
+def software_assigned(value: str) -> bool:
+    """FORMAT.md 4.6 rule 1 on a canonical nic value: the locally-administered bit of the first byte.
+    Rule 2 (a WSL2 kernel) cannot be expressed by a manifest machine and never applies."""
+    if not MAC_VALUE.fullmatch(value):
+        raise ValueError("%r is not a canonical nic value" % value)
+    return bool(int(value[:2], 16) & 0x02)
+
+
+def proof_classes(lic: dict, current: dict) -> set:
+    """FORMAT.md 5.2 step 3: the matched recorded classes that are hardware proof."""
+    m = lic["machine"]
+    hashes = current_hashes(current, lic["key_id"], lic["product"])
+    salt = product_salt(lic["key_id"], lic["product"])
+    e_l = set(m.get("evidence_only", []))
+    e_c = {component_hash(salt, "nic", v) for v in current.get("nic", []) if software_assigned(v)}
+    out = set()
+    for c in ("disk", "board"):
+        if c in m and set(m[c]) & hashes[c]:
+            out.add(c)
+    if "nic" in m and (set(m["nic"]) & hashes["nic"]) - e_l - e_c:
+        out.add("nic")
+    return out
+
+
 def check_matching(lic: dict, entry: dict, problems: list):
     if lic["machine"]["unbound"]:
-        if "machine" in entry and "matching" in entry:
-            problems.append("matching declared for an unbound license")
+        if "machine" in entry and ("matching" in entry or "proof" in entry):
+            problems.append("matching or proof declared for an unbound license")
         return
     if "matching" in entry and "machine" in entry:
         matched = matched_classes(lic, entry["machine"])
         if set(entry["matching"]) != matched:
             problems.append("declared matching %s, recomputed %s" % (sorted(entry["matching"]), sorted(matched)))
+    v2 = lic["machine"]["policy"] == POLICY_V2
+    if "proof" in entry and not v2:
+        problems.append("proof declared for a license of policy %s" % lic["machine"]["policy"])
+    if v2 and "machine" in entry:
+        if "proof" not in entry:
+            problems.append("a license of policy airlock-match-v2 with a machine but no declared proof")
+        else:
+            proof = proof_classes(lic, entry["machine"])
+            if set(entry["proof"]) != proof:
+                problems.append("declared proof %s, recomputed %s" % (sorted(entry["proof"]), sorted(proof)))
+
+
+def match_v1(lic: dict, current: dict):
+    """FORMAT.md 5.1 after the container rule: None when the machine matches, else the detail."""
+    m = lic["machine"]
+    matched = matched_classes(lic, current)
+    if "platform" not in matched:
+        return "platform"
+    strong = [c for c in CLASSES[1:] if c in m]
+    good = [c for c in strong if c in matched]
+    needed = len(strong) if len(strong) <= 2 else max(2, len(strong) - 1)
+    if len(good) < needed:
+        return "%d of %d strong classes" % (len(good), len(strong))
+    if not HARDWARE & set(good):
+        return "no hardware class"
+    return None
+
+
+def match_v2(lic: dict, current: dict):
+    """FORMAT.md 5.2 steps 2-5 after the container rule: None when the machine matches, else the message."""
+    m = lic["machine"]
+    hashes = current_hashes(current, lic["key_id"], lic["product"])
+    e_l = set(m.get("evidence_only", []))
+    recorded = [c for c in CLASSES if c in m]
+    matched = [c for c in recorded if set(m[c]) & hashes[c]]
+    missing = [c for c in recorded if not hashes[c]]
+    capable = [c for c in recorded if c in ("disk", "board") or (c == "nic" and set(m[c]) - e_l)]
+    proofs = proof_classes(lic, current)
+    n = len(recorded)
+    needed = n if n <= 2 else n - 1
+    if len(matched) < needed:
+        return "only %d of %d components match, %d needed" % (len(matched), n, needed)
+    if proofs or (capable and all(c in missing for c in capable)):
+        return None
+    if capable:
+        return "no hardware component matches (a changed disk with a copied system image looks like a clone)"
+    return "the license records no hardware proof"
 
 
 def check_license(lic: dict, entry: dict, problems: list):
@@ -426,18 +514,11 @@ def check_license(lic: dict, entry: dict, problems: list):
     if env not in ("bare-metal", "vm", "container", "unknown"):
         problems.append("unknown environment %r in [license.machine]" % env)
     host_hardware = any(current.get(c) for c in HARDWARE if c in m)  # recorded classes only (FORMAT.md 5)
-    matched = matched_classes(lic, current)
     if env == "container" and not (m["allow_container"] and host_hardware):
         raise Reject("unbindable_environment", "environment", "")
-    if "platform" not in matched:
-        raise Reject("machine_mismatch", "machine", "platform")
-    strong = [c for c in CLASSES[1:] if c in m]
-    good = [c for c in strong if c in matched]
-    needed = len(strong) if len(strong) <= 2 else max(2, len(strong) - 1)
-    if len(good) < needed:
-        raise Reject("machine_mismatch", "machine", "%d of %d strong classes" % (len(good), len(strong)))
-    if not HARDWARE & set(good):
-        raise Reject("machine_mismatch", "machine", "no hardware class")
+    failure = (match_v2 if m["policy"] == POLICY_V2 else match_v1)(lic, current)
+    if failure is not None:
+        raise Reject("machine_mismatch", "machine", failure)
 
 
 def values_of(lic: dict) -> dict:
@@ -448,7 +529,7 @@ def values_of(lic: dict) -> dict:
     if not m["unbound"]:
         out["policy"] = m["policy"]
         out["allow_container"] = m["allow_container"]
-        out.update({c: m[c] for c in CLASSES if c in m})
+        out.update({c: m[c] for c in CLASSES + ["evidence_only"] if c in m})
     out["limits"] = lic.get("limits", {})
     out["meta"] = lic.get("meta", {})
     return out
@@ -517,7 +598,7 @@ def run_request(raw: bytes, entry: dict, problems: list) -> str:
             problems.append("values given, but the request does not parse")
         else:
             got = {k: req[k] for k in ("product", "key_id", "created", "tool", "environment")}
-            got.update({c: req["machine"][c] for c in CLASSES if c in req["machine"]})
+            got.update({c: req["machine"][c] for c in CLASSES + ["evidence_only"] if c in req["machine"]})
             if got != entry["values"]:
                 problems.append("tomllib reads other values than the manifest")
     elif reason == "ok":

@@ -42,6 +42,7 @@ REQUEST_COMMENTS = [
 PRODUCT = "acme-studio"
 NOW = "2025-06-01T12:00:00Z"
 POLICY = "airlock-match-v1"
+POLICY_V2 = "airlock-match-v2"
 CLASSES = ["platform", "disk", "nic", "os", "board"]
 MAX_SIZE = 65536
 
@@ -214,6 +215,7 @@ class Lic:
     hashes: Dict[str, List[str]] = dataclasses.field(default_factory=dict)
     comments: List[str] = dataclasses.field(default_factory=lambda: [LICENSE_COMMENT])
     policy: str = POLICY
+    evidence_only: Optional[List[str]] = None  # [machine] evidence_only, written last when not None
 
 
 def body_of(lic: Lic) -> str:
@@ -237,6 +239,8 @@ def body_of(lic: Lic) -> str:
         lines += ["unbound = false", "policy = " + q(lic.policy),
                   "allow_container = " + ("true" if lic.allow_container else "false")]
         lines += ["%s = %s" % (c, qa(lic.hashes[c])) for c in CLASSES if c in lic.hashes]
+        if lic.evidence_only is not None:
+            lines.append("evidence_only = " + qa(lic.evidence_only))
     return "\n".join(lines) + "\n\n"
 
 
@@ -255,6 +259,8 @@ def values_of(lic: Lic) -> dict:
         for c in CLASSES:
             if c in lic.hashes:
                 v[c] = list(lic.hashes[c])
+        if lic.evidence_only is not None:
+            v["evidence_only"] = list(lic.evidence_only)
     v["limits"] = dict(lic.limits)
     v["meta"] = dict(lic.meta)
     return v
@@ -299,6 +305,7 @@ class Case:
     machine: Optional[dict]
     matching: Optional[List[str]]
     values: Optional[dict]
+    proof: Optional[List[str]] = None  # policy v2: the recorded classes that are proofs on `machine`
 
 
 CASES: List[Case] = []
@@ -306,7 +313,7 @@ NAMES = set()
 
 
 def add(kind, name, group, expect, why, data, *, product=PRODUCT, now=NOW, build_date=None, grace_days=None,
-        machine_=None, matching=None, values=None):
+        machine_=None, matching=None, values=None, proof=None):
     assert (kind, name) not in NAMES, name
     assert "\n" not in why
     NAMES.add((kind, name))
@@ -319,10 +326,10 @@ def add(kind, name, group, expect, why, data, *, product=PRODUCT, now=NOW, build
             ctx["build_date"] = Date(build_date)
         if grace_days is not None:
             ctx["grace_days"] = grace_days
-    CASES.append(Case(kind, name, group, expect, why, data, ctx, machine_, matching, values))
+    CASES.append(Case(kind, name, group, expect, why, data, ctx, machine_, matching, values, proof))
 
 
-def lic_ok(name, group, why, lic: Lic, *, expect="ok", data=None, machine_=None, matching=None, **ctx):
+def lic_ok(name, group, why, lic: Lic, *, expect="ok", data=None, machine_=None, matching=None, proof=None, **ctx):
     """A well-formed, correctly signed license; the reader must return its values."""
     if not lic.id:
         lic.id = lid(name)
@@ -331,8 +338,10 @@ def lic_ok(name, group, why, lic: Lic, *, expect="ok", data=None, machine_=None,
     if not lic.unbound:
         machine_ = machine_ if machine_ is not None else SERVER
         matching = matching if matching is not None else list(lic.hashes)
+    assert (proof is not None) == (not lic.unbound and lic.policy == POLICY_V2), name
     ctx.setdefault("product", lic.product)
-    add("license", name, group, expect, why, data, machine_=machine_, matching=matching, values=values_of(lic), **ctx)
+    add("license", name, group, expect, why, data, machine_=machine_, matching=matching, values=values_of(lic),
+        proof=proof, **ctx)
 
 
 def lic_bad(name, group, why, body, *, expect="malformed", signer=TRUSTED, **ctx):
@@ -668,7 +677,7 @@ def version_cases():
             b"[signature]\n\n" + body_of(base("version-signature-first")).encode())
 
     # [machine] policy: the other version field.
-    for name, value, why in [("policy-v2", "airlock-match-v2", "a later matching policy"),
+    for name, value, why in [("policy-v3", "airlock-match-v3", "a later matching policy"),
                              ("policy-uppercase", "AIRLOCK-MATCH-V1", "policy names are compared exactly"),
                              ("policy-empty", "", "an empty policy is another policy")]:
         lic = bound(id=lid(name))
@@ -1547,6 +1556,283 @@ def binding_cases():
 
 
 # ---------------------------------------------------------------------------------------------
+# Policy airlock-match-v2 (FORMAT.md 3.6, 4.6, 5.2). Written after every v1 case, so the files of
+# the v1 cases keep their numbers.
+
+# A desktop with a factory-set (universally administered) MAC and no board class (the default).
+WORKSTATION = {
+    "environment": "bare-metal",
+    "platform": ["cpuid GenuineIntel family 6 model 158 stepping 10 brand Intel(R) Core(TM) i7-8700K CPU @ 3.70GHz"],
+    "disk": ["S4EWNX0R812345"],
+    "nic": ["00:1b:21:3a:4f:5e"],
+    "os": ["7c1e4a92b3d54f60a8e2c4b6d9f01357"],
+}
+# A QEMU/KVM guest with QEMU's default MAC (software-assigned) and a virtio disk serial.
+VMGUEST = {
+    "environment": "vm",
+    "platform": ["cpuid AuthenticAMD family 25 model 1 stepping 1 brand AMD EPYC 7763 64-Core Processor"],
+    "disk": ["VOL-7F3A21C4E9"],
+    "nic": ["52:54:00:12:34:56"],
+    "os": ["3b8d0e6f1a2c4e57b9d1f3a5c7e90246"],
+}
+# A Firecracker micro-VM like the CI machine: MAC 02:fc:00:00:00:01 (software-assigned).
+MICROVM = machine(VMGUEST, disk=["FCROOT0001"], nic=["02:fc:00:00:00:01"], os=["e5a1c3b7d9f24680ace13579bdf02468"])
+NEW_CPU = ["cpuid GenuineIntel family 6 model 167 stepping 1 brand 11th Gen Intel(R) Core(TM) i7-11700K @ 3.60GHz"]
+OTHER_HOST_CPU = ["cpuid AuthenticAMD family 25 model 17 stepping 1 brand AMD EPYC 9654 96-Core Processor"]
+
+
+def software_assigned(value: str) -> bool:
+    """FORMAT.md 4.6 rule 1: the locally-administered bit of the first byte (no WSL2 in the vectors)."""
+    return bool(int(value[:2], 16) & 0x02)
+
+
+def evidence_of(m: dict, key_id: str = TRUSTED_ID, product: str = PRODUCT) -> Optional[List[str]]:
+    """The request's evidence_only for machine `m`: hashes of its software-assigned MACs, sorted; None if none."""
+    out = sorted(component_hash(key_id, product, "nic", v) for v in m.get("nic", []) if software_assigned(v))
+    return out or None
+
+
+def bound_v2(m: dict, evidence: bool = True, **kw) -> Lic:
+    """A v2 license issued from the request of `m` (evidence_only copied from it unless evidence=False)."""
+    lic = bound(m, policy=POLICY_V2, **kw)
+    if evidence:
+        lic.evidence_only = evidence_of(m, lic.key_id, lic.product)
+    return lic
+
+
+def v2_version_cases():
+    g = "version"
+    for name, value, why in [("policy-v3-with-evidence-only", "airlock-match-v3",
+                              "a later policy with an evidence_only key: the policy decides (not the v1 rule)"),
+                             ("policy-v2-uppercase", "AIRLOCK-MATCH-V2", "policy names are compared exactly"),
+                             ("policy-v2-trailing-space", "airlock-match-v2 ", "a space after the policy name")]:
+        lic = bound_v2(VMGUEST, id=lid(name))
+        lic_bad(name, g, why, replace_once(body_of(lic), '"%s"' % POLICY_V2, q(value)), expect="unsupported_version")
+
+
+def v2_accepted_cases():
+    g = "accepted"
+    lic_ok("v2-ok-bound", g, "policy airlock-match-v2 without evidence_only (no software-assigned MAC)",
+           bound_v2(WORKSTATION), machine_=WORKSTATION, proof=["disk", "nic"])
+    lic_ok("v2-ok-evidence-only", g, "policy airlock-match-v2 with evidence_only naming the QEMU default MAC",
+           bound_v2(VMGUEST), machine_=VMGUEST, proof=["disk"])
+    two = machine(VMGUEST, nic=["52:54:00:12:34:56", "52:54:00:ab:cd:ef"])
+    lic = bound_v2(two)
+    lic.evidence_only = list(reversed(lic.evidence_only))
+    lic_ok("v2-ok-evidence-only-unsorted", g, "evidence_only need not be sorted", lic, machine_=two, proof=["disk"])
+    many = machine(VMGUEST, nic=["02:00:00:00:00:%02x" % i for i in range(16)])
+    lic = bound_v2(many)
+    assert len(lic.evidence_only) == 16
+    lic_ok("v2-ok-evidence-only-16", g, "16 evidence_only hashes: the whole nic array", lic, machine_=many,
+           proof=["disk"])
+    mixed = machine(WORKSTATION, nic=["00:1b:21:3a:4f:5e", "ba:dc:0f:fe:e0:01"])
+    lic_ok("v2-ok-evidence-only-some-nic", g, "evidence_only names one of two NICs (a factory MAC and a "
+           "software-assigned one)", bound_v2(mixed), machine_=mixed, proof=["disk", "nic"])
+    lic_ok("v2-ok-bound-full", g, "policy airlock-match-v2 with all five classes and allow_container = true",
+           bound_v2(machine(WORKSTATION, board=["4c4c4544-0039-5710-8052-b4c04f4e3332"]), allow_container=True),
+           machine_=machine(WORKSTATION, board=["4c4c4544-0039-5710-8052-b4c04f4e3332"]),
+           proof=["disk", "nic", "board"])
+
+
+def v2_machine_table_cases():
+    g = "machine-table"
+    h = hashes_of(VMGUEST)
+    eo = evidence_of(VMGUEST)
+    ev = "evidence_only = %s\n" % qa(eo)
+
+    def eo_bad(name, why, old, new, lic=None):
+        lic = lic or bound_v2(VMGUEST, id=lid(name))
+        if not lic.id:
+            lic.id = lid(name)
+        lic_bad(name, g, why, replace_once(body_of(lic), old, new))
+
+    lic = bound(VMGUEST, id=lid("evidence-only-policy-v1"))
+    lic.evidence_only = eo
+    lic_bad("evidence-only-policy-v1", g, "evidence_only with policy airlock-match-v1", body_of(lic))
+    lic_bad("evidence-only-unbound", g, "evidence_only in an unbound [machine]",
+            replace_once(body_of(base("evidence-only-unbound")), "unbound = true\n", "unbound = true\n" + ev))
+    eo_bad("evidence-only-empty", "evidence_only = [] (a license without software-assigned MACs leaves it out)",
+           ev, "evidence_only = []\n")
+    other = component_hash(TRUSTED_ID, PRODUCT, "nic", "52:54:00:ab:cd:ef")
+    eo_bad("evidence-only-not-in-nic", "an evidence_only hash that is not in nic (another MAC's hash)", ev,
+           "evidence_only = %s\n" % qa([other]))
+    eo_bad("evidence-only-platform-hash", "an evidence_only hash that is in platform, not in nic", ev,
+           "evidence_only = %s\n" % qa(h["platform"]))
+    eo_bad("evidence-only-some-not-in-nic", "two evidence_only hashes, the second not in nic", ev,
+           "evidence_only = %s\n" % qa(eo + [other]))
+    lic = bound_v2(VMGUEST, id=lid("evidence-only-no-nic"))
+    del lic.hashes["nic"]
+    lic_bad("evidence-only-no-nic", g, "evidence_only while nic is not recorded", body_of(lic))
+    eo_bad("evidence-only-duplicate", "the same hash twice in evidence_only", ev,
+           "evidence_only = %s\n" % qa(eo + eo))
+    eo_bad("evidence-only-uppercase", "an uppercase evidence_only hash", ev,
+           "evidence_only = %s\n" % qa([eo[0].upper()]))
+    eo_bad("evidence-only-31-digits", "an evidence_only hash of 31 hex digits", ev,
+           "evidence_only = %s\n" % qa([eo[0][:31]]))
+    eo_bad("evidence-only-string", "evidence_only as a string, not an array", ev, "evidence_only = %s\n" % q(eo[0]))
+    eo_bad("evidence-only-twice", "evidence_only twice", ev, ev + ev)
+    eo_bad("evidence-only-before-os", "evidence_only before os (it comes last)",
+           "os = %s\n%s" % (qa(h["os"]), ev), "%sos = %s\n" % (ev, qa(h["os"])))
+    withboard = machine(VMGUEST, board=["8d2f6a10-3c4b-4e59-9a7d-0b1c2d3e4f50"])
+    hb = hashes_of(withboard)
+    eo_bad("evidence-only-before-board", "evidence_only before board (it comes last)",
+           "board = %s\n%s" % (qa(hb["board"]), ev), "%sboard = %s\n" % (ev, qa(hb["board"])),
+           lic=bound_v2(withboard, id=lid("evidence-only-before-board")))
+    lic = bound_v2(VMGUEST, id=lid("evidence-only-after-policy"))
+    body = replace_once(body_of(lic), ev, "")
+    body = replace_once(body, 'policy = "airlock-match-v2"\n', 'policy = "airlock-match-v2"\n' + ev)
+    lic_bad("evidence-only-after-policy", g, "evidence_only right after policy (it comes last)", body)
+
+
+def v2_binding_cases():
+    g = "binding"
+    w, v = WORKSTATION, VMGUEST
+    # One change of any class passes; two fail (4 classes recorded: 3 needed; disk and nic are proofs).
+    lic_ok("v2-match-platform-changed", g, "v2: a CPU upgrade is one change of four (v1 fails it)",
+           bound_v2(w), machine_=machine(w, platform=NEW_CPU), matching=["disk", "nic", "os"], proof=["disk", "nic"])
+    lic_ok("v2-match-disk-changed", g, "v2: the disk replaced, the factory MAC is the proof",
+           bound_v2(w), machine_=machine(w, disk=["S5GXNF0R998877"]), matching=["platform", "nic", "os"],
+           proof=["nic"])
+    lic_ok("v2-match-nic-changed", g, "v2: the network card replaced (another factory MAC), the disk is the proof",
+           bound_v2(w), machine_=machine(w, nic=["a0:36:9f:12:34:56"]), matching=["platform", "disk", "os"],
+           proof=["disk"])
+    lic_ok("v2-match-os-changed", g, "v2: the OS reinstalled (new machine-id)", bound_v2(w),
+           machine_=machine(w, os=["00000000000000000000000000000001"]), matching=["platform", "disk", "nic"],
+           proof=["disk", "nic"])
+    lic_ok("v2-match-platform-missing", g, "v2: the CPU cannot be read now: 3 of 4 match", bound_v2(w),
+           machine_=machine(w, platform=None), matching=["disk", "nic", "os"], proof=["disk", "nic"])
+    lic_ok("v2-match-disk-missing-factory-mac", g, "v2: the disk cannot be read now, the factory MAC is the proof",
+           bound_v2(w), machine_=machine(w, disk=None), matching=["platform", "nic", "os"], proof=["nic"])
+    lic_ok("v2-mismatch-platform-os-changed", g, "v2: CPU and OS changed: 2 of 4 match, 3 needed", bound_v2(w),
+           expect="machine_mismatch", machine_=machine(w, platform=NEW_CPU, os=["00000000000000000000000000000001"]),
+           matching=["disk", "nic"], proof=["disk", "nic"])
+    lic_ok("v2-mismatch-disk-nic-changed", g, "v2: disk and network card changed: 2 of 4 match, 3 needed",
+           bound_v2(w), expect="machine_mismatch",
+           machine_=machine(w, disk=["S5GXNF0R998877"], nic=["a0:36:9f:12:34:56"]), matching=["platform", "os"],
+           proof=[])
+    lic = bound_v2(machine(w, nic=None, os=None))
+    lic_ok("v2-mismatch-two-recorded-platform-changed", g, "v2: platform and disk recorded (N = 2): both must match",
+           lic, expect="machine_mismatch", machine_=machine(w, platform=NEW_CPU), matching=["disk"], proof=["disk"])
+    w5 = machine(w, board=["4c4c4544-0039-5710-8052-b4c04f4e3332"])
+    lic_ok("v2-match-board-not-collected", g, "v2: five recorded, board not collected now (missing): 4 of 5 match",
+           bound_v2(w5), machine_=w, matching=["platform", "disk", "nic", "os"], proof=["disk", "nic"])
+    lic_ok("v2-mismatch-board-not-collected-disk-changed", g, "v2: board missing and disk changed: 3 of 5 match, "
+           "4 needed (a missing class does not match)", bound_v2(w5), expect="machine_mismatch",
+           machine_=machine(w, disk=["S5GXNF0R998877"]), matching=["platform", "nic", "os"], proof=["nic"])
+    lic_ok("v2-match-nic-only-factory-mac", g, "v2: platform, os and a factory MAC recorded: the MAC is the proof",
+           bound_v2(machine(w, disk=None)), machine_=w, matching=["platform", "nic", "os"], proof=["nic"])
+
+    # Software-assigned MACs: evidence, never proof.
+    lic_ok("v2-mismatch-clone-qemu-mac", g, "v2: a clone (same machine-id, QEMU's default MAC, same host CPU), "
+           "another disk: no hardware proof", bound_v2(v), expect="machine_mismatch",
+           machine_=machine(v, disk=["VOL-2B9C04D7A1"]), matching=["platform", "nic", "os"], proof=[])
+    lic_ok("v2-mismatch-vm-disk-changed-microvm-mac", g, "v2: a micro-VM (MAC 02:fc:00:00:00:01) whose disk changed",
+           bound_v2(MICROVM), expect="machine_mismatch", machine_=machine(MICROVM, disk=["FCROOT0002"]),
+           matching=["platform", "nic", "os"], proof=[])
+    lic_ok("v2-match-vm-disk-missing", g, "v2: the VM's disk cannot be read now: its only proof-capable class is "
+           "missing, 3 of 4 match", bound_v2(v), machine_=machine(v, disk=None), matching=["platform", "nic", "os"],
+           proof=[])
+    lic_ok("v2-match-vm-disk-missing-microvm-mac", g, "v2: a micro-VM whose disk cannot be read now",
+           bound_v2(MICROVM), machine_=machine(MICROVM, disk=None), matching=["platform", "nic", "os"], proof=[])
+    lic_ok("v2-match-vm-platform-changed", g, "v2: the VM moved to a host with another CPU: the disk is the proof",
+           bound_v2(v), machine_=machine(v, platform=OTHER_HOST_CPU), matching=["disk", "nic", "os"], proof=["disk"])
+    lic_ok("v2-mismatch-vm-disk-missing-platform-changed", g, "v2: VM disk missing and CPU changed: 2 of 4 match",
+           bound_v2(v), expect="machine_mismatch", machine_=machine(v, disk=None, platform=OTHER_HOST_CPU),
+           matching=["nic", "os"], proof=[])
+    lic_ok("v2-mismatch-clone-no-evidence-only", g, "v2 without evidence_only (an older request): the verifier's "
+           "own test (E_C) keeps the QEMU MAC from being proof, so a clone fails", bound_v2(v, evidence=False),
+           expect="machine_mismatch", machine_=machine(v, disk=["VOL-2B9C04D7A1"]),
+           matching=["platform", "nic", "os"], proof=[])
+    lic_ok("v2-mismatch-vm-disk-missing-no-evidence-only", g, "v2 without evidence_only: nic stays proof-capable "
+           "and is read now (not missing), so a missing disk fails", bound_v2(v, evidence=False),
+           expect="machine_mismatch", machine_=machine(v, disk=None), matching=["platform", "nic", "os"], proof=[])
+    lic_ok("v2-mismatch-no-proof-recorded", g, "v2: only platform, os and an evidence-only nic recorded: no hardware "
+           "proof, even on the same machine", bound_v2(machine(v, disk=None)), expect="machine_mismatch",
+           machine_=v, matching=["platform", "nic", "os"], proof=[])
+    lic = bound_v2(w)
+    lic.evidence_only = list(lic.hashes["nic"])
+    lic_ok("v2-mismatch-evidence-only-factory-mac", g, "v2: evidence_only names a factory MAC: the license decides, "
+           "so with the disk changed nothing is proof", lic, expect="machine_mismatch",
+           machine_=machine(w, disk=["S5GXNF0R998877"]), matching=["platform", "nic", "os"], proof=[])
+    mixed = machine(w, nic=["00:1b:21:3a:4f:5e", "ba:dc:0f:fe:e0:01"])
+    lic_ok("v2-match-mixed-nic-factory-mac-matches", g, "v2: factory and software-assigned MAC recorded, disk "
+           "changed: the factory MAC is the proof", bound_v2(mixed), machine_=machine(mixed, disk=["S5GXNF0R998877"]),
+           matching=["platform", "nic", "os"], proof=["nic"])
+    lic_ok("v2-mismatch-mixed-nic-only-soft-matches", g, "v2: disk changed and only the software-assigned MAC "
+           "still matches: nic is evidence, not proof, and not missing", bound_v2(mixed), expect="machine_mismatch",
+           machine_=machine(mixed, disk=["S5GXNF0R998877"], nic=["a0:36:9f:12:34:56", "ba:dc:0f:fe:e0:01"]),
+           matching=["platform", "nic", "os"], proof=[])
+
+    # The container rule is the same as in v1.
+    cont = machine(w, environment="container")
+    lic_ok("v2-container-without-allow", g, "v2 in a container without allow_container: unbindable",
+           bound_v2(w), expect="unbindable_environment", machine_=cont, matching=["platform", "disk", "nic", "os"],
+           proof=["disk", "nic"])
+    lic_ok("v2-container-with-allow", g, "v2 in a container, allow_container = true, host disk and NIC visible",
+           bound_v2(w, allow_container=True), machine_=cont, matching=["platform", "disk", "nic", "os"],
+           proof=["disk", "nic"])
+
+    # v1 licenses keep the v1 verdicts on the same machines and changes.
+    lic_ok("v1-mismatch-platform-changed", g, "v1 on the v2 CPU upgrade: platform must match under v1", bound(w),
+           expect="machine_mismatch", machine_=machine(w, platform=NEW_CPU), matching=["disk", "nic", "os"])
+    lic_ok("v1-match-disk-changed", g, "v1 on the v2 disk change: 2 of 3 strong match", bound(w),
+           machine_=machine(w, disk=["S5GXNF0R998877"]), matching=["platform", "nic", "os"])
+    lic_ok("v1-match-clone-qemu-mac", g, "v1 on the v2 clone: v1 counts QEMU's MAC as hardware, so the clone passes",
+           bound(v), machine_=machine(v, disk=["VOL-2B9C04D7A1"]), matching=["platform", "nic", "os"])
+    lic_ok("v1-match-vm-disk-missing", g, "v1 on the VM whose disk cannot be read: counted as changed, 2 of 3 match",
+           bound(v), machine_=machine(v, disk=None), matching=["platform", "nic", "os"])
+    lic_ok("v1-mismatch-vm-platform-changed", g, "v1 on the VM moved to another host CPU: platform must match",
+           bound(v), expect="machine_mismatch", machine_=machine(v, platform=OTHER_HOST_CPU),
+           matching=["disk", "nic", "os"])
+    lic_ok("v1-match-platform-os-nic-only", g, "v1 with platform, os and QEMU's MAC recorded: the MAC is hardware "
+           "under v1", bound(machine(v, disk=None)), machine_=v, matching=["platform", "nic", "os"])
+
+
+def v2_request_cases():
+    g = "request-accepted"
+    v = VMGUEST
+    r = Req(hashes=hashes_of(v), evidence_only=evidence_of(v))
+    req_ok("req-ok-evidence-only", g, "evidence_only naming QEMU's default MAC", r)
+    two = machine(v, nic=["52:54:00:12:34:56", "52:54:00:ab:cd:ef"])
+    r = Req(hashes=hashes_of(two), evidence_only=list(reversed(evidence_of(two))))
+    req_ok("req-ok-evidence-only-unsorted", g, "evidence_only need not be sorted", r)
+    mixed = machine(WORKSTATION, nic=["00:1b:21:3a:4f:5e", "ba:dc:0f:fe:e0:01"])
+    r = Req(environment="bare-metal", hashes=hashes_of(mixed), evidence_only=evidence_of(mixed))
+    req_ok("req-ok-evidence-only-some-nic", g, "evidence_only names one of two NICs", r)
+    many = machine(v, nic=["02:00:00:00:00:%02x" % i for i in range(16)])
+    r = Req(hashes=hashes_of(many), evidence_only=evidence_of(many))
+    req_ok("req-ok-evidence-only-16", g, "16 evidence_only hashes: the whole nic array", r)
+    board = machine(v, board=["8d2f6a10-3c4b-4e59-9a7d-0b1c2d3e4f50"])
+    r = Req(hashes=hashes_of(board), evidence_only=evidence_of(board))
+    req_ok("req-ok-evidence-only-after-board", g, "evidence_only after board, the last key", r)
+
+    g = "request-fields"
+    h = hashes_of(v)
+    eo = evidence_of(v)
+    other = component_hash(TRUSTED_ID, PRODUCT, "nic", "52:54:00:ab:cd:ef")
+    for name, value, why in [("req-evidence-only-empty", [], "evidence_only = []"),
+                             ("req-evidence-only-not-in-nic", [other], "an evidence_only hash that is not in nic"),
+                             ("req-evidence-only-disk-hash", h["disk"], "an evidence_only hash that is in disk only"),
+                             ("req-evidence-only-duplicate", eo + eo, "the same hash twice in evidence_only"),
+                             ("req-evidence-only-uppercase", [eo[0].upper()], "an uppercase evidence_only hash")]:
+        req_bad(name, g, why, request_text(Req(hashes=h, evidence_only=value)))
+    nonic = {c: x for c, x in h.items() if c != "nic"}
+    req_bad("req-evidence-only-no-nic", g, "evidence_only without a nic array",
+            request_text(Req(hashes=nonic, evidence_only=eo)))
+    ev = "evidence_only = %s\n" % qa(eo)
+    r = Req(hashes=h, evidence_only=eo)
+    req_bad("req-evidence-only-string", g, "evidence_only as a string", req_mut(ev, "evidence_only = %s\n" % q(eo[0]),
+                                                                              r))
+    req_bad("req-evidence-only-twice", g, "evidence_only twice", req_mut(ev, ev + ev, r))
+    req_bad("req-evidence-only-before-os", g, "evidence_only before os (it comes last)",
+            req_mut("os = %s\n%s" % (qa(h["os"]), ev), "%sos = %s\n" % (ev, qa(h["os"])), r))
+    hb = hashes_of(board)
+    r = Req(hashes=hb, evidence_only=eo)
+    req_bad("req-evidence-only-before-board", g, "evidence_only before board (it comes last)",
+            req_mut("board = %s\n%s" % (qa(hb["board"]), ev), "%sboard = %s\n" % (ev, qa(hb["board"])), r))
+
+
+# ---------------------------------------------------------------------------------------------
 # Requests.
 
 
@@ -1559,6 +1845,7 @@ class Req:
     environment: str = "vm"
     hashes: Dict[str, List[str]] = dataclasses.field(default_factory=lambda: hashes_of(machine(board=None)))
     comments: List[str] = dataclasses.field(default_factory=lambda: list(REQUEST_COMMENTS))
+    evidence_only: Optional[List[str]] = None
 
 
 def request_text(r: Req) -> str:
@@ -1567,6 +1854,8 @@ def request_text(r: Req) -> str:
               "created = " + r.created, "tool = " + q(r.tool), "environment = " + q(r.environment), "",
               "[machine]"]
     lines += ["%s = %s" % (c, qa(r.hashes[c])) for c in CLASSES if c in r.hashes]
+    if r.evidence_only is not None:
+        lines.append("evidence_only = " + qa(r.evidence_only))
     return "\n".join(lines) + "\n"
 
 
@@ -1576,6 +1865,8 @@ def request_values(r: Req) -> dict:
     for c in CLASSES:
         if c in r.hashes:
             v[c] = list(r.hashes[c])
+    if r.evidence_only is not None:
+        v["evidence_only"] = list(r.evidence_only)
     return v
 
 
@@ -1767,6 +2058,10 @@ MANIFEST_HEAD = """\
 #   grace_days  (optional) days accepted after expires; absent: 0
 #   matching    (optional, bound licenses) classes whose recorded hashes share at least one hash with
 #               the hashes of [license.machine]; a statement about the vector, not an input
+#   proof       (policy airlock-match-v2 with a [license.machine]) the recorded classes that are
+#               hardware proof on that machine (FORMAT.md 5.2 step 3); a statement about the vector,
+#               not an input. Its software-assigned nic values (E_C) are those whose first byte has
+#               bit 0x02 set (FORMAT.md 4.6 rule 1; no vector runs on a WSL2 kernel).
 #   [license.machine]  (bound licenses that reach the machine step) the machine the check runs on:
 #               environment = "bare-metal" | "vm" | "container" | "unknown", and per class
 #               (platform, disk, nic, os, board) the CANONICAL RAW values read now. A class left out
@@ -1776,15 +2071,15 @@ MANIFEST_HEAD = """\
 #               product/clock/date/machine reasons) what a reader must return: id, key_id, product,
 #               licensee, issued, not_before, expires and updates_until (only when present), features,
 #               unbound; for bound licenses also policy, allow_container and the hash arrays present
-#               (in file order); [license.values.limits] and [license.values.meta] hold the entries
-#               (empty tables when the license has none).
+#               (in file order), evidence_only among them; [license.values.limits] and
+#               [license.values.meta] hold the entries (empty tables when the license has none).
 #   Trust exactly one key: test_vendor_key.pub (key id 55946e28fb11b7ee). other_key.pem signs the
 #   unknown_key cases and is never trusted. The clock tolerance is 24 hours; no clock-state file.
 #
 # [[request]]
 #   file, group, expect (ok, malformed, unsupported_version), why as above
 #   [request.values]  (expect = ok) product, key_id, created, tool, environment and the hash arrays
-#               present (in file order)
+#               present (in file order), evidence_only among them
 """
 
 
@@ -1833,6 +2128,8 @@ def manifest_text(licenses: List[Tuple[str, Case]], requests: List[Tuple[str, Ca
             out.append("%s = %s" % (k, m_value(v)))
         if c.matching is not None:
             out.append("matching = " + m_value([x for x in CLASSES if x in c.matching]))
+        if c.proof is not None:
+            out.append("proof = " + m_value([x for x in CLASSES if x in c.proof]))
         if c.machine is not None:
             out.append("")
             out.append("[license.machine]")
@@ -1878,7 +2175,12 @@ def generate():
     signature_cases()
     check_cases()
     binding_cases()
+    v2_version_cases()
+    v2_accepted_cases()
+    v2_machine_table_cases()
+    v2_binding_cases()
     request_cases()
+    v2_request_cases()
     for c in CASES:
         if c.kind == "license" and c.values is not None and not c.values["unbound"] and c.machine is None:
             raise SystemExit("bound license %s reaches the machine step without a machine" % c.name)
