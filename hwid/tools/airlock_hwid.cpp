@@ -105,9 +105,9 @@ void show_text(const hwid::machine_snapshot& s, const format::component_hashes* 
       continue;
     }
     std::cout << r.values.size() << " value(s)";
-    if (!r.evidence_only.empty()) std::cout << ", " << r.evidence_only.size() << " software-assigned (evidence only)";
     if (hashes)
       for (const auto& h : (*hashes)[c]) std::cout << " " << h;
+    if (!r.evidence_only.empty()) std::cout << " (" << r.evidence_only.size() << " software-assigned: evidence only)";
     std::cout << "\n";
     if (explain)
       for (const auto& v : r.values) std::cout << "    raw: " << v << "   (shown here only, never written anywhere)\n";

@@ -101,8 +101,8 @@ TEST_CASE("A format value that is not an integer is malformed", "[license][versi
 }
 
 TEST_CASE("An unknown machine policy is reported as unsupported_version", "[license][version]") {
-  check_error(rejected_body(replace_once(bound_body(), "airlock-match-v1", "airlock-match-v2")), 24, 10,
-              "unsupported machine policy 'airlock-match-v2'", fmt::error_kind::unsupported_version);
+  check_error(rejected_body(replace_once(bound_body(), "airlock-match-v1", "airlock-match-v3")), 24, 10,
+              "unsupported machine policy 'airlock-match-v3'", fmt::error_kind::unsupported_version);
 }
 
 TEST_CASE("Expiry before the start date is rejected", "[license]") {

@@ -94,7 +94,8 @@ inline void docker_bridge(fake::machine& m) {
   nvme_disk(m, "nvme0", "nvme0n1", 0, host_nvme_serial);
   m.fs.file("/proc/self/mountinfo",
             "612 540 0:52 / / rw,relatime master:318 - overlay overlay rw,lowerdir=/var/lib/docker/overlay2/l/A\n"
-            "613 612 0:55 / /proc rw,nosuid,nodev,noexec,relatime - proc proc rw\n");
+            "613 612 0:55 / /proc rw,nosuid,nodev,noexec,relatime - proc proc rw\n"
+            "614 612 0:56 / /sys ro,nosuid,nodev,noexec,relatime - sysfs sysfs ro\n");
   m.nic("eth0", "", "", "02:42:ac:11:00:02", 3);
   m.nic("lo", "", "", "00:00:00:00:00:00", 0, 772);
   m.fs.file("/.dockerenv", "");

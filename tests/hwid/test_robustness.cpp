@@ -106,7 +106,9 @@ TEST_CASE("Malformed mountinfo lines are skipped and a missing root mount is a r
             "27 1 99999999999:0 / / rw - ext4 /dev/vda rw\n\n   \n" +
                 std::string(3000, '-') + "\n");
   CHECK(m.collect().disk.reason == "root mount not found");
-  m.fs.file("/proc/self/mountinfo", "bad line\n27 1 254:0 / / rw,relatime - ext4 /dev/vda rw\n- - -\n");
+  m.fs.file("/proc/self/mountinfo",
+            "bad line\n27 1 254:0 / / rw,relatime - ext4 /dev/vda rw\n- - -\n"
+            "23 27 0:22 / /sys rw - sysfs sysfs rw\n22 27 0:21 / /proc rw - proc proc rw\n");
   CHECK(m.collect().disk.values == strings{scenario::ci_vda_serial});
   m.fs.file("/proc/self/mountinfo", std::string(airlock::hwid::mountinfo_read_cap + 1, 'x'));
   CHECK(m.collect().disk.reason == "mountinfo too large");

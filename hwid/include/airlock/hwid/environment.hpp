@@ -69,7 +69,7 @@ inline bool is_identity_uid_map(std::string_view text) {
 inline std::vector<std::string> namespace_marks(const rooted_fs& fs, const system_probes& probes) {
   std::vector<std::string> found;
   if (const fs_read map = fs.read("/proc/self/uid_map"); map.data && !is_identity_uid_map(*map.data))
-    found.emplace_back("not the initial user namespace (uid_map)");
+    found.emplace_back("uid_map is not the identity map");
   if (!probes.namespaces) return found;
   const std::optional<namespace_ids> ids = probes.namespaces();
   if (!ids) {

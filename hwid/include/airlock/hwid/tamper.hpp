@@ -75,7 +75,7 @@ inline std::string mount_table_problem(const std::vector<mount_entry>& mounts, c
   if (m == nullptr) return path + " is on no mount at all";
   const bool right_type = home.fstype.empty() || (m->fstype == home.fstype && m->root == "/");
   if (m->mount_point == home.mount_point && right_type) return {};
-  return path + " is shadowed by a " + m->fstype + " mount on " + m->mount_point;
+  return path + " is shadowed by a mount on " + m->mount_point + " (" + m->fstype + ")";
 }
 
 // The kernel's view of each path, against the same view of the mount point it must be on.
