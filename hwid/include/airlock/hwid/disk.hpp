@@ -141,11 +141,48 @@ inline std::optional<std::string> disk_serial(const rooted_fs& fs, const std::st
 inline constexpr int max_stack_depth = 8;
 inline constexpr std::size_t max_leaf_disks = 16;
 
-// Walks partition -> whole disk and dm/md -> slaves, collecting the leaf disks under `node`.
+inline bool is_decimal(std::string_view v) {
+  return !v.empty() && std::all_of(v.begin(), v.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+// Where "nvme<S>n<H>" has the 'n' before H; npos for any other name.
+inline std::size_t nvme_head_split(std::string_view name) {
+  const std::size_t n = name.find('n', 4);
+  const bool ok = name.substr(0, 4) == "nvme" && n != std::string_view::npos && is_decimal(name.substr(4, n - 4)) &&
+                  is_decimal(name.substr(n + 1));
+  return ok ? n : std::string_view::npos;
+}
+
+// Native NVMe multipath: the head node nvme<S>n<H> sits in /sys/devices/virtual/nvme-subsystem/
+// nvme-subsys<S>, which links to its controllers nvme<C>; the head's path through controller C is the
+// controller's child nvme<S>c<C>n<H>, a namespace node like any other (device/serial, wwid), so a
+// dual-port disk reads the same with multipath on or off. Names, not the head's multipath/ links,
+// because only recent kernels have those.
+inline std::vector<std::string> nvme_head_paths(const rooted_fs& fs, const std::string& head) {
+  std::vector<std::string> paths;
+  const std::string subsystem = parent_path(head), name = base_name(head);
+  const std::size_t n = nvme_head_split(name);
+  if (subsystem.rfind("/sys/devices/virtual/nvme-subsystem/", 0) != 0 || n == std::string::npos) return paths;
+  for (const std::string& entry : fs.list(subsystem)) {
+    if (entry.substr(0, 4) != "nvme" || !is_decimal(std::string_view(entry).substr(4))) continue;
+    const std::optional<std::string> controller = fs.resolve(subsystem + "/" + entry).path;
+    if (!controller) continue;
+    const std::string path = *controller + "/" + name.substr(0, n) + "c" + entry.substr(4) + name.substr(n);
+    if (fs.is_dir(path)) paths.push_back(path);
+  }
+  return paths;
+}
+
+// Walks partition -> whole disk, dm/md -> slaves and NVMe multipath head -> paths, collecting the
+// leaf disks under `node`.
 inline void collect_leaf_disks(const rooted_fs& fs, std::string node, int depth, std::vector<std::string>& leaves,
                                std::string& note) {
   if (depth > max_stack_depth || leaves.size() >= max_leaf_disks) return;
   if (fs.exists(node + "/partition")) node = parent_path(node);
+  if (const std::vector<std::string> paths = nvme_head_paths(fs, node); !paths.empty()) {
+    for (const std::string& path : paths) collect_leaf_disks(fs, path, depth + 1, leaves, note);
+    return;
+  }
   const std::vector<std::string> slaves = fs.list(node + "/slaves");
   if (!slaves.empty()) {
     for (const std::string& slave : slaves) {
