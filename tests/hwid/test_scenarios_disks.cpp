@@ -1,14 +1,16 @@
 // SPDX-License-Identifier: MIT
-// Root disks beyond one partition on one disk: native NVMe multipath.
+// Root disks beyond one partition on one disk: native NVMe multipath and multi-device btrfs.
 #include <catch2/catch.hpp>
 
 #include <string>
 #include <vector>
 
+#include "airlock/format/match.hpp"
 #include "airlock/hwid.hpp"
 #include "fake_machine.hpp"
 #include "scenarios.hpp"
 
+using airlock::format::match_fingerprint;
 using strings = std::vector<std::string>;
 
 namespace {
@@ -20,6 +22,10 @@ void server(fake::machine& m) {
   m.perm_macs["eno1"] = fake::mac_bytes("b4:96:91:aa:bb:01");
   m.machine_id("7e1f0c2b9a8d4e6f8a0b1c2d3e4f5a6b");
   scenario::dmi(m, "Supermicro", "AS -1115CS-TNR");
+}
+
+std::string vpd_page80(const std::string& serial) {
+  return std::string("\x00\x80\x00", 3) + char(serial.size()) + serial;
 }
 
 // ---- native NVMe multipath
@@ -100,4 +106,72 @@ TEST_CASE("An NVMe multipath root reached only over fabrics has no disk", "[hwid
   const auto disk = m.collect().disk;
   CHECK_FALSE(disk.present());
   CHECK(disk.reason == "root is on a virtual block device");
+}
+
+namespace {
+
+// ---- multi-device btrfs
+
+const std::string root_fsid = "/sys/fs/btrfs/6c3f9d1e-2b4a-4c8e-9f10-7a5b3c2d1e0f";
+
+// SATA disk sd<letter> on ATA port `port` with partition 1 of it a member of the root btrfs.
+std::string sata_member(fake::machine& m, char letter, int port, const std::string& serial) {
+  const std::string name = std::string("sd") + letter, p = std::to_string(port);
+  const std::string disk = "/sys/devices/pci0000:00/0000:00:17.0/ata" + std::to_string(port + 1) + "/host" + p +
+                           "/target" + p + ":0:0/" + p + ":0:0:0/block/" + name;
+  const int minor = (letter - 'a') * 16;
+  m.block(disk, "8:" + std::to_string(minor));
+  m.fs.file(disk + "/device/vpd_pg80", vpd_page80(serial));
+  m.partition(disk, name + "1", "8:" + std::to_string(minor + 1));
+  m.fs.rel_link(root_fsid + "/devices/" + name + "1", disk + "/" + name + "1");
+  return disk;
+}
+
+// A btrfs RAID1 root over partition 1 of one SATA disk per serial (sda1, sdb1, ...), mounted from
+// subvolume @ by the name of sda1; a second btrfs on the NVMe disk holds /home, not the root.
+void btrfs_raid1(fake::machine& m, const strings& serials) {
+  server(m);
+  for (std::size_t i = 0; i < serials.size(); ++i) sata_member(m, char('a' + i), int(i), serials[i]);
+  m.fs.file(root_fsid + "/label", "root\n");
+  m.fs.file(root_fsid + "/metadata_uuid", "6c3f9d1e-2b4a-4c8e-9f10-7a5b3c2d1e0f\n");
+  m.fs.dir("/sys/fs/btrfs/features");
+  scenario::nvme_disk(m, "nvme0", "nvme0n1", 0, scenario::desktop_nvme_serial);
+  const std::string home_fsid = "/sys/fs/btrfs/0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d";
+  m.fs.rel_link(home_fsid + "/devices/nvme0n1p2", scenario::nvme_pci + "/nvme/nvme0/nvme0n1/nvme0n1p2");
+  m.mount_root("0:27", "btrfs", "/dev/sda1", "/@");
+}
+
+}  // namespace
+
+TEST_CASE("A multi-device btrfs root records the serial of every member disk and no other", "[hwid][disk]") {
+  fake::machine m;
+  btrfs_raid1(m, {"ZC1A0001", "ZC1A0002", "ZC1A0003"});
+  CHECK(m.collect().disk.values == strings{"ZC1A0001", "ZC1A0002", "ZC1A0003"});
+}
+
+TEST_CASE("A multi-device btrfs root still matches after one member disk is replaced", "[hwid][disk]") {
+  fake::machine original, repaired;
+  btrfs_raid1(original, {"ZC1A0001", "ZC1A0002", "ZC1A0003"});
+  btrfs_raid1(repaired, {"ZC1A0001", "ZC1A0002", "WD-WX52D0000777"});
+  const auto report =
+      match_fingerprint(fake::as_fingerprint(original.collect()), fake::as_fingerprint(repaired.collect()));
+  CHECK(report.ok);
+  CHECK(report.drift == 0);
+}
+
+TEST_CASE("A multi-device btrfs root mounted by any member name gives the same disks", "[hwid][disk]") {
+  fake::machine by_sda, by_sdc;
+  btrfs_raid1(by_sda, {"ZC1A0001", "ZC1A0002", "ZC1A0003"});
+  btrfs_raid1(by_sdc, {"ZC1A0001", "ZC1A0002", "ZC1A0003"});
+  by_sdc.mount_root("0:27", "btrfs", "/dev/sdc1", "/@");
+  CHECK(by_sdc.collect().disk == by_sda.collect().disk);
+}
+
+TEST_CASE("A btrfs root over 20 disks records the first 16 members", "[hwid][disk]") {
+  fake::machine m;
+  strings serials;
+  for (int i = 0; i < 20; ++i) serials.push_back("ZC1B00" + std::to_string(10 + i));
+  btrfs_raid1(m, serials);
+  const strings first16(serials.begin(), serials.begin() + 16);
+  CHECK(m.collect().disk.values == first16);
 }

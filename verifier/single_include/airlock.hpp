@@ -944,10 +944,27 @@ inline void sort_unique(std::vector<std::string>& values) {
   values.erase(std::unique(values.begin(), values.end()), values.end());
 }
 
-inline void read_leaf_serials(const rooted_fs& fs, const std::string& node, root_disk_facts& facts) {
+// A btrfs file system lists its member devices as links in /sys/fs/btrfs/<fsid>/devices/; the
+// root's file system is the one whose list holds the mounted device. Any other file system, or a
+// kernel without that list, has the mounted device alone.
+inline std::vector<std::string> file_system_devices(const rooted_fs& fs, const std::string& fstype,
+                                                    const std::string& node) {
+  if (fstype != "btrfs") return {node};
+  for (const std::string& fsid : fs.list("/sys/fs/btrfs")) {
+    const std::string dir = "/sys/fs/btrfs/" + fsid + "/devices/";
+    std::vector<std::string> members;
+    for (const std::string& name : fs.list(dir)) {
+      if (std::optional<std::string> member = fs.resolve(dir + name).path) members.push_back(*member);
+    }
+    if (std::find(members.begin(), members.end(), node) != members.end()) return members;
+  }
+  return {node};
+}
+
+inline void read_leaf_serials(const rooted_fs& fs, const std::vector<std::string>& devices, root_disk_facts& facts) {
   std::vector<std::string> leaves;
   std::string note;
-  collect_leaf_disks(fs, node, 0, leaves, note);
+  for (const std::string& device : devices) collect_leaf_disks(fs, device, 0, leaves, note);
   facts.local_block_device = !leaves.empty();
   for (const std::string& leaf : leaves) {
     if (std::optional<std::string> serial = disk_serial(fs, leaf)) facts.values.push_back(*serial);
@@ -981,7 +998,7 @@ inline root_disk_facts find_root_disk(const rooted_fs& fs) {
   }
   if (const fs_read dm = fs.read(*node + "/dm/name"); dm.data)
     facts.device_mapper_name = clean_text(*dm.data).value_or("");
-  read_leaf_serials(fs, *node, facts);
+  read_leaf_serials(fs, file_system_devices(fs, root->fstype, *node), facts);
   return facts;
 }
 
