@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// Root disks beyond one partition on one disk: native NVMe multipath and multi-device btrfs.
+// Root disks beyond one partition on one disk: native NVMe multipath, multi-device btrfs and ZFS.
 #include <catch2/catch.hpp>
 
 #include <string>
@@ -174,4 +174,16 @@ TEST_CASE("A btrfs root over 20 disks records the first 16 members", "[hwid][dis
   btrfs_raid1(m, serials);
   const strings first16(serials.begin(), serials.begin() + 16);
   CHECK(m.collect().disk.values == first16);
+}
+
+TEST_CASE("A ZFS root has no disk class and says its disks need the ZFS tools", "[hwid][disk]") {
+  fake::machine m;
+  server(m);
+  scenario::nvme_disk(m, "nvme0", "nvme0n1", 0, scenario::desktop_nvme_serial);  // p2 is the vdev
+  m.fs.file("/proc/spl/kstat/zfs/rpool/state", "ONLINE\n");
+  m.fs.file("/proc/spl/kstat/zfs/rpool/txgs", "txg birth state ndirty nread nwritten reads writes\n");
+  m.mount_root("0:25", "zfs", "rpool/ROOT/ubuntu_k3x9q2");
+  const auto disk = m.collect().disk;
+  CHECK_FALSE(disk.present());
+  CHECK(disk.reason == "root is on zfs: its member disks are not visible without the ZFS tools");
 }

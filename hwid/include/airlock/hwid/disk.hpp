@@ -94,6 +94,13 @@ inline bool is_diskless_fstype(std::string_view fstype) {
   return std::find(diskless.begin(), diskless.end(), fstype) != diskless.end() || fstype.substr(0, 5) == "fuse.";
 }
 
+// ZFS opens its member disks itself: they are in no holders/ directory, /proc/spl/kstat/zfs/<pool>/
+// lists no vdevs, and only the ZFS tools (ioctls on /dev/zfs) can name them.
+inline std::string diskless_reason(std::string_view fstype) {
+  if (fstype == "zfs") return "root is on zfs: its member disks are not visible without the ZFS tools";
+  return "root is on " + std::string(fstype);
+}
+
 struct root_disk_facts {
   std::vector<std::string> values;  // canonical serials of the leaf disks
   std::string reason;
@@ -249,7 +256,7 @@ inline root_disk_facts find_root_disk(const rooted_fs& fs) {
   facts.fstype = root->fstype;
   facts.mount_root = root->root;
   if (is_diskless_fstype(root->fstype)) {
-    facts.reason = "root is on " + root->fstype;
+    facts.reason = diskless_reason(root->fstype);
     return facts;
   }
   const std::optional<std::string> node = root_block_node(fs, *root);
