@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
-// Root disks beyond one partition on one disk: native NVMe multipath, multi-device btrfs and ZFS.
+// Root disks beyond one partition on one disk: native NVMe multipath, multi-device btrfs, ZFS, and the
+// disk serials that clouds give every VM alike.
 #include <catch2/catch.hpp>
 
 #include <string>
@@ -186,4 +187,104 @@ TEST_CASE("A ZFS root has no disk class and says its disks need the ZFS tools", 
   const auto disk = m.collect().disk;
   CHECK_FALSE(disk.present());
   CHECK(disk.reason == "root is on zfs: its member disks are not visible without the ZFS tools");
+}
+
+namespace {
+
+// ---- serials every VM of a cloud shares
+
+// A GCE VM without its disks.
+void gce_vm(fake::machine& m) {
+  m.x86_cpu("GenuineIntel", 0x000606a6, "Intel(R) Xeon(R) CPU @ 2.60GHz", "KVMKVMKVM");
+  scenario::dmi(m, "Google", "Google Compute Engine");
+  m.nic("ens4", "/sys/devices/pci0000:00/0000:00:04.0/virtio1", "virtio", "42:01:0a:80:00:02", 0);
+  m.machine_id("c0ffee00c0ffee00c0ffee00c0ffee00");
+}
+
+const std::string gce_scsi_host = "/sys/devices/pci0000:00/0000:00:03.0/virtio0/host0";
+
+// Disk sd<letter> on virtio-scsi target 0:0:<target>:0 reporting `device_name` as its unit serial.
+std::string gce_scsi_disk(fake::machine& m, char letter, int target, const std::string& model,
+                          const std::string& device_name) {
+  const std::string t = std::to_string(target), name = std::string("sd") + letter;
+  const std::string lun = gce_scsi_host + "/target0:0:" + t + "/0:0:" + t + ":0", disk = lun + "/block/" + name;
+  m.block(disk, "8:" + std::to_string((letter - 'a') * 16));
+  m.fs.rel_link(disk + "/device", lun);
+  m.fs.file(lun + "/vendor", "Google  \n");
+  m.fs.file(lun + "/model", model + "\n");
+  m.fs.file(lun + "/vpd_pg80", vpd_page80(device_name));
+  return disk;
+}
+
+// A GCE VM of the third generation (C3, N4): the boot persistent disk is an NVMe namespace.
+void gce_nvme_boot_disk(fake::machine& m, const std::string& namespace_wwid) {
+  gce_vm(m);
+  const std::string ctrl = "/sys/devices/pci0000:00/0000:00:05.0/nvme/nvme0";
+  m.fs.file(ctrl + "/serial", "nvme_card-pd        \n");
+  m.fs.file(ctrl + "/model", "nvme_card-pd                            \n");
+  m.block(ctrl + "/nvme0n1", "259:0");
+  m.fs.rel_link(ctrl + "/nvme0n1/device", ctrl);
+  m.fs.file(ctrl + "/nvme0n1/wwid", namespace_wwid + "\n");
+  m.partition(ctrl + "/nvme0n1", "nvme0n1p1", "259:1");
+  m.mount_root("259:1", "ext4", "/dev/nvme0n1p1");
+}
+
+const std::string card_pd_hex = "6e766d655f636172642d7064";  // "nvme_card-pd" in hex
+
+}  // namespace
+
+TEST_CASE("GCE's default device name persistent-disk-N is not a disk serial", "[hwid][disk][placeholder]") {
+  fake::machine m;
+  gce_vm(m);
+  const std::string sda = gce_scsi_disk(m, 'a', 1, "PersistentDisk  ", "persistent-disk-0");
+  m.partition(sda, "sda1", "8:1");
+  m.mount_root("8:1", "ext4", "/dev/sda1");
+  const auto disk = m.collect().disk;
+  CHECK_FALSE(disk.present());
+  CHECK(disk.reason == "no serial");
+}
+
+TEST_CASE("GCE's default local SSD name local-ssd-N is not a disk serial", "[hwid][disk][placeholder]") {
+  fake::machine m;
+  gce_vm(m);
+  m.block("/sys/devices/virtual/block/md0", "9:0");
+  for (int i = 0; i < 2; ++i) {
+    const char letter = char('b' + i);
+    const std::string disk = gce_scsi_disk(m, letter, 2 + i, "EphemeralDisk   ", "local-ssd-" + std::to_string(i));
+    m.fs.rel_link("/sys/devices/virtual/block/md0/slaves/sd" + std::string(1, letter), disk);
+  }
+  m.mount_root("9:0", "ext4", "/dev/md0");
+  const auto disk = m.collect().disk;
+  CHECK_FALSE(disk.present());
+  CHECK(disk.reason == "no serial");
+}
+
+TEST_CASE("GCE's NVMe controller serial nvme_card-pd is skipped for the namespace's own wwid",
+          "[hwid][disk][placeholder]") {
+  fake::machine m;
+  gce_nvme_boot_disk(m, "eui.1ae0c3d9a4b2f1e60000000000000001");
+  CHECK(m.collect().disk.values == strings{"EUI.1AE0C3D9A4B2F1E60000000000000001"});
+}
+
+TEST_CASE("A kernel-made NVMe wwid that spells a dropped serial is dropped too", "[hwid][disk][placeholder]") {
+  fake::machine m;
+  gce_nvme_boot_disk(m, "nvme.1ae0-" + card_pd_hex + "-" + card_pd_hex + "-00000001");
+  const auto disk = m.collect().disk;
+  CHECK_FALSE(disk.present());
+  CHECK(disk.reason == "no serial");
+}
+
+TEST_CASE("Cloud and hypervisor disk serials that name one disk are kept", "[hwid][disk][placeholder]") {
+  using airlock::hwid::detail::disk_value;
+  // An EBS volume's wwid, made by the kernel from its serial vol0123456789abcdef0: as unique as that.
+  const std::string ebs_wwid =
+      "nvme.1d0f-766f6c3031323334353637383961626364656630-"
+      "416d617a6f6e20456c617374696320426c6f636b2053746f7265-00000001";
+  CHECK(disk_value("vol0123456789abcdef0\n") == "VOL0123456789ABCDEF0");  // AWS EBS
+  CHECK(disk_value(ebs_wwid + "\n") == airlock::hwid::detail::upper(ebs_wwid));
+  CHECK(disk_value("naa.60022480c3b2a1f0e9d8c7b6a5f4e3d2\n") == "NAA.60022480C3B2A1F0E9D8C7B6A5F4E3D2");  // Azure
+  CHECK(disk_value("6000c29a1b2c3d4e5f60718293a4b5c6\n") == "6000C29A1B2C3D4E5F60718293A4B5C6");          // VMware
+  CHECK(disk_value("VB8faec56f-bb97899f\n") == "VB8FAEC56F-BB97899F");    // VirtualBox; "VBOX HARDDISK" is the model
+  CHECK(disk_value("persistent-disk-data\n") == "PERSISTENT-DISK-DATA");  // a GCE device name the user chose
+  CHECK(disk_value("local-ssd-0a\n") == "LOCAL-SSD-0A");
 }

@@ -868,20 +868,78 @@ inline std::optional<std::string> root_block_node(const rooted_fs& fs, const mou
   return block_node_by_name(fs, m.source);  // btrfs and other anonymous-device file systems
 }
 
+inline bool starts_with_folded(std::string_view v, std::string_view lower_prefix) {
+  return v.size() >= lower_prefix.size() && lower(std::string(v.substr(0, lower_prefix.size()))) == lower_prefix;
+}
+
+// `lower_prefix` then one or more decimal digits and nothing else, ASCII case ignored.
+inline bool is_numbered(std::string_view v, std::string_view lower_prefix) {
+  return v.size() > lower_prefix.size() && starts_with_folded(v, lower_prefix) &&
+         std::all_of(v.begin() + lower_prefix.size(), v.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+// Google Compute Engine gives every VM the same disk serials: NVMe controllers report nvme_card-pd
+// (persistent disks) or nvme_card... (local SSDs), and SCSI disks report their device name, which
+// is persistent-disk-N or local-ssd-N unless the user named the disk (GCE names have no '_').
+inline bool is_gce_default_disk_serial(std::string_view v) {
+  return starts_with_folded(v, "nvme_card") || is_numbered(v, "persistent-disk-") || is_numbered(v, "local-ssd-");
+}
+
+inline bool is_hex_run(std::string_view v) {
+  return std::all_of(v.begin(), v.end(), [](char c) { return hex_digit(c) >= 0; });
+}
+
+// The serial spelled in hex inside "nvme.VVVV-<serial>-<model>-NNNNNNNN", the wwid the kernel makes
+// for a namespace without UUID, NGUID or EUI-64. nullopt for any other text.
+inline std::optional<std::string> serial_in_nvme_wwid(std::string_view v) {
+  if (!starts_with_folded(v, "nvme.")) return std::nullopt;
+  std::vector<std::string_view> parts;
+  for (std::string_view rest = v.substr(5); parts.size() < 5;) {
+    const std::size_t dash = rest.find('-');
+    parts.push_back(rest.substr(0, dash));
+    if (dash == std::string_view::npos) break;
+    rest.remove_prefix(dash + 1);
+  }
+  if (parts.size() != 4 || parts[0].size() != 4 || parts[1].size() % 2 != 0 || parts[2].size() % 2 != 0 ||
+      parts[3].size() != 8 || !std::all_of(parts.begin(), parts.end(), is_hex_run))
+    return std::nullopt;
+  std::string serial;
+  for (std::size_t i = 0; i < parts[1].size(); i += 2)
+    serial += char(hex_digit(parts[1][i]) * 16 + hex_digit(parts[1][i + 1]));
+  return serial;
+}
+
+// Disk serials that many machines share beyond the placeholders of is_placeholder. A wwid the kernel
+// built from the serial identifies no more than that serial (nvme_card-pd on GCE, blank ones).
+inline bool is_shared_disk_serial(std::string_view v) {
+  if (is_gce_default_disk_serial(v)) return true;
+  const std::optional<std::string> spelled = serial_in_nvme_wwid(v);
+  if (!spelled) return false;
+  const std::optional<std::string> serial = canonical_serial(*spelled);
+  return !serial || is_gce_default_disk_serial(*serial);
+}
+
+// One disk attribute file's content as a disk value.
+inline std::optional<std::string> disk_value(std::string_view raw) {
+  std::optional<std::string> v = canonical_serial(raw);
+  if (v && is_shared_disk_serial(*v)) return std::nullopt;
+  return v;
+}
+
 // Reads the serial of a whole disk in the order: nvme/mmc, virtio, WWID, SCSI VPD page 0x80, mmc CID.
 inline std::optional<std::string> disk_serial(const rooted_fs& fs, const std::string& disk) {
   for (const char* attribute : {"/device/serial", "/serial", "/wwid", "/device/wwid"}) {
     const fs_read r = fs.read(disk + attribute);
-    if (std::optional<std::string> v = r.data ? canonical_serial(*r.data) : std::nullopt) return v;
+    if (std::optional<std::string> v = r.data ? disk_value(*r.data) : std::nullopt) return v;
   }
   const fs_read vpd = fs.read(disk + "/device/vpd_pg80");
   if (vpd.data && vpd.data->size() >= 4 && static_cast<unsigned char>((*vpd.data)[1]) == 0x80) {
     const std::size_t length =
         static_cast<unsigned char>((*vpd.data)[2]) * 256u + static_cast<unsigned char>((*vpd.data)[3]);
-    if (std::optional<std::string> v = canonical_serial(vpd.data->substr(4, length))) return v;
+    if (std::optional<std::string> v = disk_value(vpd.data->substr(4, length))) return v;
   }
   const fs_read cid = fs.read(disk + "/device/cid");
-  return cid.data ? canonical_serial(*cid.data) : std::nullopt;
+  return cid.data ? disk_value(*cid.data) : std::nullopt;
 }
 
 inline constexpr int max_stack_depth = 8;
