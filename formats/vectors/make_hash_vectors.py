@@ -157,12 +157,48 @@ def platform_cpuinfo(content):
 
 # ---------------------------------------------------------------- 4.5 disk (serial of a disk)
 
+HEX_DIGITS = "0123456789abcdefABCDEF"
+
+
+def numbered(low, prefix):
+  rest = low[len(prefix):]
+  return low.startswith(prefix) and rest != "" and all("0" <= c <= "9" for c in rest)
+
+
+def gce_default(v):
+  low = ascii_lower(v)
+  return low.startswith("nvme_card") or numbered(low, "persistent-disk-") or numbered(low, "local-ssd-")
+
+
+def wwid_serial_bytes(v):
+  """The bytes S spells in nvme.VVVV-S-M-NNNNNNNN, or None when v has another form."""
+  if ascii_lower(v[:5]) != "nvme.":
+    return None
+  parts = v[5:].split("-")
+  if len(parts) != 4 or len(parts[0]) != 4 or len(parts[3]) != 8 or len(parts[1]) % 2 or len(parts[2]) % 2:
+    return None
+  if any(c not in HEX_DIGITS for part in parts for c in part):
+    return None
+  return bytes.fromhex(parts[1])
+
+
+def disk_serial(raw):
+  v = serial(raw)
+  if v is None or gce_default(v):
+    return None
+  spelled = wwid_serial_bytes(v)
+  if spelled is not None:
+    inner = serial(spelled)
+    if inner is None or gce_default(inner):
+      return None
+  return v
+
 
 def vpd_pg80_serial(content):
   if len(content) < 4 or content[1] != 0x80:
     return None
   length = content[2] * 256 + content[3]
-  return serial(content[4:4 + length])
+  return disk_serial(content[4:4 + length])
 
 
 # ---------------------------------------------------------------- 4.6 nic
@@ -172,9 +208,6 @@ def mac_value(mac_bytes):
   if len(mac_bytes) != 6 or mac_bytes[0] & 0x01 or not any(mac_bytes):
     return None
   return ":".join(f"{b:02x}" for b in mac_bytes)
-
-
-HEX_DIGITS = "0123456789abcdefABCDEF"
 
 
 def mac_text(content):
@@ -355,6 +388,16 @@ case("platform-cpuinfo-no-identity", "platform", "cpuinfo",
      b"processor\t: 0\nBogoMIPS\t: 50.00\nFeatures\t: fp asimd\n",
      "no key of the list: no value")
 
+
+def pg80(text):
+  """A VPD page 0x80 file whose serial field is `text`."""
+  return b"\x00\x80" + len(text).to_bytes(2, "big") + text
+
+
+CARD_PD = b"nvme_card-pd".hex().encode()  # hex as the kernel spells it in an NVMe wwid
+EBS_SERIAL, EBS_MODEL = b"vol0123456789abcdef0".hex().encode(), b"Amazon Elastic Block Store".hex().encode()
+
+
 # disk: serials of a whole disk
 case("disk-nvme-serial-space-padded", "disk", "serial", b"S4EWNX0R123456      \n",
      "device/serial of an NVMe controller (a 20-byte field, space padded)")
@@ -398,6 +441,36 @@ case("disk-vpd-pg80-byte0-ignored", "disk", "vpd_pg80", b"\x7f\x80\x00\x0aSERIAL
 case("disk-vpd-wrong-page", "disk", "vpd_pg80", b"\x00\x83\x00\x08naa.5000", "byte 1 is not 0x80: no value")
 case("disk-vpd-too-short", "disk", "vpd_pg80", b"\x00\x80\x00", "fewer than 4 bytes: no value")
 case("disk-vpd-non-ascii-payload", "disk", "vpd_pg80", b"\x00\x80\x00\x08ABCD\xffEFG", "byte 0xff: no value")
+
+# disk: serials a cloud gives every VM alike, and kernel wwids made from serials (4.5)
+case("disk-vpd-pg80-gce-persistent-disk", "disk", "vpd_pg80", pg80(b"persistent-disk-0"),
+     "GCE's default device name, the unit serial of its SCSI disks: dropped")
+case("disk-vpd-pg80-gce-persistent-disk-upper", "disk", "vpd_pg80", pg80(b"PERSISTENT-DISK-12"),
+     "the GCE names are compared without case: dropped")
+case("disk-vpd-pg80-gce-local-ssd", "disk", "vpd_pg80", pg80(b"local-ssd-3"), "GCE's local SSD name: dropped")
+case("disk-vpd-pg80-gce-named-by-user", "disk", "vpd_pg80", pg80(b"persistent-disk-data"),
+     "a device name the user chose: kept")
+case("disk-vpd-pg80-gce-no-number", "disk", "vpd_pg80", pg80(b"local-ssd-"), "no digit after the prefix: kept")
+case("disk-vpd-pg80-gce-number-then-letter", "disk", "vpd_pg80", pg80(b"persistent-disk-0a"),
+     "something after the digits: kept")
+case("disk-vpd-pg80-gce-nvme-card-pd", "disk", "vpd_pg80", pg80(b"nvme_card-pd        "),
+     "GCE's NVMe persistent-disk controller serial (the disk rule holds for every attribute of 4.5): dropped")
+case("disk-vpd-pg80-gce-nvme-card-local-ssd", "disk", "vpd_pg80", pg80(b"nvme_card0"),
+     "GCE's NVMe local SSD controller serials start with nvme_card: dropped")
+case("disk-vpd-pg80-nvme-wwid-of-dropped-serial", "disk", "vpd_pg80",
+     pg80(b"nvme.1ae0-" + CARD_PD + b"-" + CARD_PD + b"-00000001\n"),
+     "the kernel's NVMe wwid made from the serial nvme_card-pd: dropped")
+case("disk-vpd-pg80-nvme-wwid-of-blank-serial", "disk", "vpd_pg80",
+     pg80(b"nvme.144d--" + b"Samsung SSD 980 1TB".hex().encode() + b"-00000001"),
+     "a wwid made from an empty serial: dropped")
+case("disk-vpd-pg80-nvme-wwid-of-real-serial", "disk", "vpd_pg80",
+     pg80(b"nvme.1d0f-" + EBS_SERIAL + b"-" + EBS_MODEL + b"-00000001"),
+     "a wwid made from an EBS volume's serial: kept, upper-cased")
+case("disk-vpd-pg80-nvme-wwid-three-parts", "disk", "vpd_pg80", pg80(b"nvme.1ae0-" + CARD_PD + b"-00000001"),
+     "not the wwid form (three parts after nvme.): kept")
+case("disk-vpd-pg80-nvme-wwid-odd-hex", "disk", "vpd_pg80",
+     pg80(b"nvme.1ae0-" + CARD_PD + b"0-" + CARD_PD + b"-00000001"),
+     "an odd number of hex digits is not the wwid form: kept")
 case("disk-mmc-cid", "disk", "serial", b"9f5449535343303310ffd5c2e7012a00\n", "device/cid of an SD card")
 
 # nic: permanent MACs

@@ -81,7 +81,7 @@ TEST_CASE("A btrfs root resolves by device name while ZFS and NFS roots have no 
   CHECK(btrfs.disk.values == strings{scenario::desktop_nvme_serial});
   CHECK(btrfs.environment == runtime_environment::bare_metal);
   m.mount_root("0:40", "zfs", "rpool/ROOT/ubuntu");
-  CHECK(m.collect().disk.reason == "root is on zfs");
+  CHECK(m.collect().disk.reason == "root is on zfs: its member disks are not visible without the ZFS tools");
   m.mount_root("0:41", "nfs4", "server:/export/root");
   CHECK(m.collect().disk.reason == "root is on nfs4");
 }

@@ -94,6 +94,13 @@ inline bool is_diskless_fstype(std::string_view fstype) {
   return std::find(diskless.begin(), diskless.end(), fstype) != diskless.end() || fstype.substr(0, 5) == "fuse.";
 }
 
+// ZFS opens its member disks itself: they are in no holders/ directory, /proc/spl/kstat/zfs/<pool>/
+// lists no vdevs, and only the ZFS tools (ioctls on /dev/zfs) can name them.
+inline std::string diskless_reason(std::string_view fstype) {
+  if (fstype == "zfs") return "root is on zfs: its member disks are not visible without the ZFS tools";
+  return "root is on " + std::string(fstype);
+}
+
 struct root_disk_facts {
   std::vector<std::string> values;  // canonical serials of the leaf disks
   std::string reason;
@@ -122,30 +129,125 @@ inline std::optional<std::string> root_block_node(const rooted_fs& fs, const mou
   return block_node_by_name(fs, m.source);  // btrfs and other anonymous-device file systems
 }
 
+inline bool starts_with_folded(std::string_view v, std::string_view lower_prefix) {
+  return v.size() >= lower_prefix.size() && lower(std::string(v.substr(0, lower_prefix.size()))) == lower_prefix;
+}
+
+// `lower_prefix` then one or more decimal digits and nothing else, ASCII case ignored.
+inline bool is_numbered(std::string_view v, std::string_view lower_prefix) {
+  return v.size() > lower_prefix.size() && starts_with_folded(v, lower_prefix) &&
+         std::all_of(v.begin() + lower_prefix.size(), v.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+// Google Compute Engine gives every VM the same disk serials: NVMe controllers report nvme_card-pd
+// (persistent disks) or nvme_card... (local SSDs), and SCSI disks report their device name, which
+// is persistent-disk-N or local-ssd-N unless the user named the disk (GCE names have no '_').
+inline bool is_gce_default_disk_serial(std::string_view v) {
+  return starts_with_folded(v, "nvme_card") || is_numbered(v, "persistent-disk-") || is_numbered(v, "local-ssd-");
+}
+
+inline bool is_hex_run(std::string_view v) {
+  return std::all_of(v.begin(), v.end(), [](char c) { return hex_digit(c) >= 0; });
+}
+
+// The serial spelled in hex inside "nvme.VVVV-<serial>-<model>-NNNNNNNN", the wwid the kernel makes
+// for a namespace without UUID, NGUID or EUI-64. nullopt for any other text.
+inline std::optional<std::string> serial_in_nvme_wwid(std::string_view v) {
+  if (!starts_with_folded(v, "nvme.")) return std::nullopt;
+  std::vector<std::string_view> parts;
+  for (std::string_view rest = v.substr(5); parts.size() < 5;) {
+    const std::size_t dash = rest.find('-');
+    parts.push_back(rest.substr(0, dash));
+    if (dash == std::string_view::npos) break;
+    rest.remove_prefix(dash + 1);
+  }
+  if (parts.size() != 4 || parts[0].size() != 4 || parts[1].size() % 2 != 0 || parts[2].size() % 2 != 0 ||
+      parts[3].size() != 8 || !std::all_of(parts.begin(), parts.end(), is_hex_run))
+    return std::nullopt;
+  std::string serial;
+  for (std::size_t i = 0; i < parts[1].size(); i += 2)
+    serial += char(hex_digit(parts[1][i]) * 16 + hex_digit(parts[1][i + 1]));
+  return serial;
+}
+
+// Disk serials that many machines share beyond the placeholders of is_placeholder. A wwid the kernel
+// built from the serial identifies no more than that serial (nvme_card-pd on GCE, blank ones).
+inline bool is_shared_disk_serial(std::string_view v) {
+  if (is_gce_default_disk_serial(v)) return true;
+  const std::optional<std::string> spelled = serial_in_nvme_wwid(v);
+  if (!spelled) return false;
+  const std::optional<std::string> serial = canonical_serial(*spelled);
+  return !serial || is_gce_default_disk_serial(*serial);
+}
+
+// One disk attribute file's content as a disk value.
+inline std::optional<std::string> disk_value(std::string_view raw) {
+  std::optional<std::string> v = canonical_serial(raw);
+  if (v && is_shared_disk_serial(*v)) return std::nullopt;
+  return v;
+}
+
 // Reads the serial of a whole disk in the order: nvme/mmc, virtio, WWID, SCSI VPD page 0x80, mmc CID.
 inline std::optional<std::string> disk_serial(const rooted_fs& fs, const std::string& disk) {
   for (const char* attribute : {"/device/serial", "/serial", "/wwid", "/device/wwid"}) {
     const fs_read r = fs.read(disk + attribute);
-    if (std::optional<std::string> v = r.data ? canonical_serial(*r.data) : std::nullopt) return v;
+    if (std::optional<std::string> v = r.data ? disk_value(*r.data) : std::nullopt) return v;
   }
   const fs_read vpd = fs.read(disk + "/device/vpd_pg80");
   if (vpd.data && vpd.data->size() >= 4 && static_cast<unsigned char>((*vpd.data)[1]) == 0x80) {
     const std::size_t length =
         static_cast<unsigned char>((*vpd.data)[2]) * 256u + static_cast<unsigned char>((*vpd.data)[3]);
-    if (std::optional<std::string> v = canonical_serial(vpd.data->substr(4, length))) return v;
+    if (std::optional<std::string> v = disk_value(vpd.data->substr(4, length))) return v;
   }
   const fs_read cid = fs.read(disk + "/device/cid");
-  return cid.data ? canonical_serial(*cid.data) : std::nullopt;
+  return cid.data ? disk_value(*cid.data) : std::nullopt;
 }
 
 inline constexpr int max_stack_depth = 8;
 inline constexpr std::size_t max_leaf_disks = 16;
 
-// Walks partition -> whole disk and dm/md -> slaves, collecting the leaf disks under `node`.
+inline bool is_decimal(std::string_view v) {
+  return !v.empty() && std::all_of(v.begin(), v.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+// Where "nvme<S>n<H>" has the 'n' before H; npos for any other name.
+inline std::size_t nvme_head_split(std::string_view name) {
+  const std::size_t n = name.find('n', 4);
+  const bool ok = name.substr(0, 4) == "nvme" && n != std::string_view::npos && is_decimal(name.substr(4, n - 4)) &&
+                  is_decimal(name.substr(n + 1));
+  return ok ? n : std::string_view::npos;
+}
+
+// Native NVMe multipath: the head node nvme<S>n<H> sits in /sys/devices/virtual/nvme-subsystem/
+// nvme-subsys<S>, which links to its controllers nvme<C>; the head's path through controller C is the
+// controller's child nvme<S>c<C>n<H>, a namespace node like any other (device/serial, wwid), so a
+// dual-port disk reads the same with multipath on or off. Names, not the head's multipath/ links,
+// because only recent kernels have those.
+inline std::vector<std::string> nvme_head_paths(const rooted_fs& fs, const std::string& head) {
+  std::vector<std::string> paths;
+  const std::string subsystem = parent_path(head), name = base_name(head);
+  const std::size_t n = nvme_head_split(name);
+  if (subsystem.rfind("/sys/devices/virtual/nvme-subsystem/", 0) != 0 || n == std::string::npos) return paths;
+  for (const std::string& entry : fs.list(subsystem)) {
+    if (entry.substr(0, 4) != "nvme" || !is_decimal(std::string_view(entry).substr(4))) continue;
+    const std::optional<std::string> controller = fs.resolve(subsystem + "/" + entry).path;
+    if (!controller) continue;
+    const std::string path = *controller + "/" + name.substr(0, n) + "c" + entry.substr(4) + name.substr(n);
+    if (fs.is_dir(path)) paths.push_back(path);
+  }
+  return paths;
+}
+
+// Walks partition -> whole disk, dm/md -> slaves and NVMe multipath head -> paths, collecting the
+// leaf disks under `node`.
 inline void collect_leaf_disks(const rooted_fs& fs, std::string node, int depth, std::vector<std::string>& leaves,
                                std::string& note) {
   if (depth > max_stack_depth || leaves.size() >= max_leaf_disks) return;
   if (fs.exists(node + "/partition")) node = parent_path(node);
+  if (const std::vector<std::string> paths = nvme_head_paths(fs, node); !paths.empty()) {
+    for (const std::string& path : paths) collect_leaf_disks(fs, path, depth + 1, leaves, note);
+    return;
+  }
   const std::vector<std::string> slaves = fs.list(node + "/slaves");
   if (!slaves.empty()) {
     for (const std::string& slave : slaves) {
@@ -168,10 +270,27 @@ inline void sort_unique(std::vector<std::string>& values) {
   values.erase(std::unique(values.begin(), values.end()), values.end());
 }
 
-inline void read_leaf_serials(const rooted_fs& fs, const std::string& node, root_disk_facts& facts) {
+// A btrfs file system lists its member devices as links in /sys/fs/btrfs/<fsid>/devices/; the
+// root's file system is the one whose list holds the mounted device. Any other file system, or a
+// kernel without that list, has the mounted device alone.
+inline std::vector<std::string> file_system_devices(const rooted_fs& fs, const std::string& fstype,
+                                                    const std::string& node) {
+  if (fstype != "btrfs") return {node};
+  for (const std::string& fsid : fs.list("/sys/fs/btrfs")) {
+    const std::string dir = "/sys/fs/btrfs/" + fsid + "/devices/";
+    std::vector<std::string> members;
+    for (const std::string& name : fs.list(dir)) {
+      if (std::optional<std::string> member = fs.resolve(dir + name).path) members.push_back(*member);
+    }
+    if (std::find(members.begin(), members.end(), node) != members.end()) return members;
+  }
+  return {node};
+}
+
+inline void read_leaf_serials(const rooted_fs& fs, const std::vector<std::string>& devices, root_disk_facts& facts) {
   std::vector<std::string> leaves;
   std::string note;
-  collect_leaf_disks(fs, node, 0, leaves, note);
+  for (const std::string& device : devices) collect_leaf_disks(fs, device, 0, leaves, note);
   facts.local_block_device = !leaves.empty();
   for (const std::string& leaf : leaves) {
     if (std::optional<std::string> serial = disk_serial(fs, leaf)) facts.values.push_back(*serial);
@@ -195,7 +314,7 @@ inline root_disk_facts find_root_disk(const rooted_fs& fs) {
   facts.fstype = root->fstype;
   facts.mount_root = root->root;
   if (is_diskless_fstype(root->fstype)) {
-    facts.reason = "root is on " + root->fstype;
+    facts.reason = diskless_reason(root->fstype);
     return facts;
   }
   const std::optional<std::string> node = root_block_node(fs, *root);
@@ -205,7 +324,7 @@ inline root_disk_facts find_root_disk(const rooted_fs& fs) {
   }
   if (const fs_read dm = fs.read(*node + "/dm/name"); dm.data)
     facts.device_mapper_name = clean_text(*dm.data).value_or("");
-  read_leaf_serials(fs, *node, facts);
+  read_leaf_serials(fs, file_system_devices(fs, root->fstype, *node), facts);
   return facts;
 }
 
