@@ -78,7 +78,8 @@ format::machine_binding binding_for(const license_order& order, const std::strin
   const format::binding_strength strength =
       format::assess_binding(policy, format::evidence_of(req.machine), container, order.allow_container);
   if (strength.level == format::binding_level::none)
-    bad_input(cli::about_file(order.request_path, "cannot be bound under " + policy + ": " + strength.summary.substr(6)));
+    bad_input(
+        cli::about_file(order.request_path, "cannot be bound under " + policy + ": " + strength.summary.substr(6)));
   m.unbound = false;
   m.policy = policy;
   m.allow_container = order.allow_container;

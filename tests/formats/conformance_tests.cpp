@@ -75,6 +75,11 @@ airlock::hwid::machine_snapshot snapshot_of(const toml::table* machine) {
     reading.values.erase(std::unique(reading.values.begin(), reading.values.end()), reading.values.end());
     if (reading.values.empty()) reading.reason = "not readable in this vector";
   }
+  // FORMAT.md 4.6: a MAC with the locally administered bit (0x02 of the first byte) is software-assigned.
+  for (const std::string& mac : snapshot.nic.values) {
+    if (mac.size() >= 2 && (std::stoi(mac.substr(0, 2), nullptr, 16) & 0x02) != 0)
+      snapshot.nic.evidence_only.push_back(mac);
+  }
   const std::string environment = machine ? text_of(*machine, "environment") : "unknown";
   snapshot.environment =
       airlock::format::parse_runtime_environment(environment).value_or(airlock::format::runtime_environment::unknown);
@@ -130,6 +135,7 @@ void check_license_values(const fmt::license& lic, const toml::table& v) {
   CHECK(m.policy == text_of(v, "policy"));
   CHECK(m.allow_container == v["allow_container"].value_or(false));
   for (const auto c : fmt::all_component_classes) CHECK(m.hashes[c] == strings_of(v, fmt::to_string(c)));
+  CHECK(m.hashes.evidence_only == strings_of(v, "evidence_only"));
   std::map<std::string, std::int64_t> limits;
   if (const auto* t = v["limits"].as_table()) {
     for (const auto& [key, value] : *t) limits[std::string(key.str())] = value.value_or(std::int64_t{-1});
@@ -142,6 +148,23 @@ void check_license_values(const fmt::license& lic, const toml::table& v) {
   CHECK((entry_map<fmt::meta_entry, std::string>(lic.meta) == meta));
 }
 
+// The manifest's `matching` and `proof` lists, where given, are the classes the verifier found
+// matched and proving hardware (FORMAT.md 9.1).
+void check_binding_classes(const toml::table& entry, const airlock::verify_result& result) {
+  if (!result.machine_checked) return;
+  std::vector<std::string> matching, proof;
+  for (const fmt::class_result& c : result.binding.classes) {
+    if (c.outcome == fmt::class_outcome::matched) matching.emplace_back(fmt::to_string(c.cls));
+    if (c.proof) proof.emplace_back(fmt::to_string(c.cls));
+  }
+  const auto sorted = [](std::vector<std::string> v) {
+    std::sort(v.begin(), v.end());
+    return v;
+  };
+  if (entry["matching"].as_array()) CHECK(sorted(matching) == sorted(strings_of(entry, "matching")));
+  if (entry["proof"].as_array()) CHECK(sorted(proof) == sorted(strings_of(entry, "proof")));
+}
+
 void check_license_entry(const toml::table& entry) {
   const std::string expect = text_of(entry, "expect");
   INFO("why: " << text_of(entry, "why"));
@@ -149,6 +172,7 @@ void check_license_entry(const toml::table& entry) {
   const airlock::verify_result result = airlock::verify_license(text, trusted(), options_of(entry));
   INFO("C++ says: " << airlock::to_string(result.why) << ": " << result.message);
   CHECK(std::string(airlock::to_string(result.why)) == expect);
+  check_binding_classes(entry, result);
   const auto* values = entry["values"].as_table();
   if (values && result.signature_valid && result.why != airlock::reason::malformed &&
       result.why != airlock::reason::unsupported_version) {
@@ -174,6 +198,7 @@ void check_request_entry(const toml::table& entry) {
   CHECK(req.tool == text_of(*v, "tool"));
   CHECK(std::string(fmt::to_string(req.environment)) == text_of(*v, "environment"));
   for (const auto c : fmt::all_component_classes) CHECK(req.machine[c] == strings_of(*v, fmt::to_string(c)));
+  CHECK(req.machine.evidence_only == strings_of(*v, "evidence_only"));
 }
 
 // Runs every entry of one group, each in its own section named by its file.
@@ -242,7 +267,7 @@ TEST_CASE("Conformance: product, clock, validity dates and maintenance", "[confo
   run_group("license", "product-clock-dates");
 }
 
-TEST_CASE("Conformance: environment and machine binding (airlock-match-v1)", "[conformance]") {
+TEST_CASE("Conformance: environment and machine binding under both matching policies", "[conformance]") {
   run_group("license", "binding");
 }
 

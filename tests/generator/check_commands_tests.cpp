@@ -180,7 +180,7 @@ TEST_CASE("inspect prints every field of a license without a key", "[inspect]") 
         "product:   acme-studio\n", "issued:    2025-03-01T12:30:05Z\n", "valid:     2025-03-01 to 2026-02-28\n",
         "updates:   until 2025-12-31\n", "features:  export.pdf render render.gpu\n", "limit:     seats = 5\n",
         "limit:     workers = 16\n", "meta:      order = SO-1042\n", "key id:    55946e28fb11b7ee\n",
-        "machine:   bound (airlock-match-v1): platformx1 diskx1 nicx2 osx1\n",
+        "machine:   bound (airlock-match-v2): platformx1 diskx1 nicx2 osx1\n",
         "signature: not checked (give --pubkey)\n"}) {
     CHECK(contains(r.out, line));
   }
@@ -215,7 +215,7 @@ TEST_CASE("inspect --json without a key says the signature was not checked and c
   REQUIRE(r.exit_code == 0);
   CHECK(contains(r.out, "{\"signature\": \"not checked (give --pubkey)\""));
   CHECK_FALSE(contains(r.out, "\"valid\""));
-  CHECK(contains(r.out, "\"machine\": {\"policy\": \"airlock-match-v1\""));
+  CHECK(contains(r.out, "\"machine\": {\"policy\": \"airlock-match-v2\""));
 }
 
 TEST_CASE("inspect lists every recorded machine hash", "[inspect]") {

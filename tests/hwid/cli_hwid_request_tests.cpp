@@ -16,8 +16,8 @@ namespace {
 
 const std::vector<std::string> request_keys = {"request.format",  "request.product", "request.key_id",
                                                "request.created", "request.tool",    "request.environment"};
-const std::vector<std::string> machine_keys = {"machine.platform", "machine.disk", "machine.nic", "machine.os",
-                                               "machine.board", "machine.evidence_only"};
+const std::vector<std::string> machine_keys = {"machine.platform", "machine.disk",  "machine.nic",
+                                               "machine.os",       "machine.board", "machine.evidence_only"};
 
 std::string request_cmd(const std::string& product, const vendor_key& key, const std::string& out,
                         const std::string& extra = "") {

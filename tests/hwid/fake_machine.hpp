@@ -87,15 +87,16 @@ inline std::uint32_t text_word(const std::string& s, std::size_t at) {
   return w;
 }
 
-// The kernel's file-system answer for `path`: the entry of the longest prefix in `table`, "" the
-// default (the root file system). A path that does not exist in the tree has none.
-inline std::optional<airlock::hwid::file_origin> origin_in(const std::map<std::string, airlock::hwid::file_origin>& table,
-                                                           const std::string& path) {
+// The kernel's file-system answer for `path`: the entry of the longest prefix in `table` ("" is the
+// default), whose mount_root holds for that exact path only.
+inline std::optional<airlock::hwid::file_origin> origin_in(
+    const std::map<std::string, airlock::hwid::file_origin>& table, const std::string& path) {
   std::optional<airlock::hwid::file_origin> found;
   std::size_t best = 0;
   for (const auto& [prefix, origin] : table) {
     const bool under = prefix.empty() || path == prefix || path.rfind(prefix + "/", 0) == 0;
     if (under && (!found || prefix.size() >= best)) found = origin, best = prefix.size();
+    if (under && path != prefix) found->mount_root = false;  // a mount's root is its own path only
   }
   return found;
 }
@@ -127,10 +128,10 @@ struct machine {
     };
     // The kernel's answers describe the machine the tests run on, not the tree: a test that
     // needs them sets its own (origins, namespaces).
-    o.probes.origin_of = origins.empty() ? nullptr : std::function<std::optional<file_origin>(const std::string&)>(
-                                                         [table = origins](const std::string& path) {
-                                                           return origin_in(table, path);
-                                                         });
+    o.probes.origin_of = origins.empty()
+                             ? nullptr
+                             : std::function<std::optional<file_origin>(const std::string&)>(
+                                   [table = origins](const std::string& path) { return origin_in(table, path); });
     o.probes.namespaces = namespaces ? [ids = *namespaces] { return std::optional<namespace_ids>(ids); }
                                      : std::function<std::optional<namespace_ids>()>();
     return o;

@@ -227,6 +227,8 @@ inline std::vector<std::uint8_t> parse_mac(std::string_view text) {
 #include <cstddef>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <vector>
 
 // ----- formats/include/airlock/format/machine.hpp -----
 // The machine model: the component classes a fingerprint is made of, the hash lists recorded per
@@ -306,8 +308,18 @@ template <class T>
 }
 
 /// Per class, the component hashes (32 lowercase hex digits each). Empty means "not recorded" in a
-/// license or request, and "not readable" for the machine a verifier runs on.
-using component_hashes = per_class<std::vector<std::string>>;
+/// license or request, and "not readable" for the machine a verifier runs on. `evidence_only` lists
+/// the nic hashes of software-assigned MACs (FORMAT.md 4.6): they may match, but a copied system
+/// image carries them along, so they never prove the hardware (FORMAT.md 5.2).
+struct component_hashes : per_class<std::vector<std::string>> {
+  std::vector<std::string> evidence_only;
+};
+
+[[nodiscard]] inline bool operator==(const component_hashes& a, const component_hashes& b) {
+  using base = per_class<std::vector<std::string>>;
+  return static_cast<const base&>(a) == static_cast<const base&>(b) && a.evidence_only == b.evidence_only;
+}
+[[nodiscard]] inline bool operator!=(const component_hashes& a, const component_hashes& b) { return !(a == b); }
 
 /// Where a machine was read, as far as the collector could tell.
 enum class runtime_environment { bare_metal, vm, container, unknown };
@@ -330,8 +342,16 @@ enum class runtime_environment { bare_metal, vm, container, unknown };
   return std::nullopt;
 }
 
-/// The matching rule a bound license names in [machine] policy (FORMAT.md 5).
+/// The matching rules a bound license names in [machine] policy (FORMAT.md 5.1 and 5.2).
 inline constexpr std::string_view match_policy_v1 = "airlock-match-v1";
+inline constexpr std::string_view match_policy_v2 = "airlock-match-v2";
+
+/// The policy `airlock issue` writes unless told otherwise.
+inline constexpr std::string_view default_match_policy = match_policy_v2;
+
+[[nodiscard]] constexpr bool is_known_policy(std::string_view policy) noexcept {
+  return policy == match_policy_v1 || policy == match_policy_v2;
+}
 
 /// The label that starts the salt of every component hash (FORMAT.md 4).
 inline constexpr std::string_view hash_salt_label = "airlock-hwid-salt-v1";
@@ -340,13 +360,15 @@ inline constexpr std::string_view hash_salt_label = "airlock-hwid-salt-v1";
 
 #endif  // AIRLOCK_FORMAT_MACHINE_HPP
 // ----- hwid/include/airlock/hwid/probes.hpp -----
-// The two identifier sources that are not files: the CPUID instruction and the ETHTOOL_GPERMADDR ioctl.
+// What is asked of the kernel rather than read from files: CPUID, ETHTOOL_GPERMADDR, and the
+// file-system and namespace facts that tell a real identifier file from a shadowed one.
 #ifndef AIRLOCK_HWID_PROBES_HPP
 #define AIRLOCK_HWID_PROBES_HPP
 
 #include <cstdint>
 #include <cstring>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -355,11 +377,14 @@ inline constexpr std::string_view hash_salt_label = "airlock-hwid-salt-v1";
 #endif
 
 #if defined(__linux__)
+#include <fcntl.h>
 #include <linux/ethtool.h>
 #include <linux/sockios.h>
 #include <net/if.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 #endif
 
@@ -369,12 +394,39 @@ struct cpuid_regs {
   std::uint32_t eax = 0, ebx = 0, ecx = 0, edx = 0;
 };
 
-// Injectable sources. An empty std::function means "not available" (a test for a CPU without CPUID).
+// Where the kernel says a file lives (statfs and statx on the path itself). Unlike files under /proc,
+// a user cannot shadow a system call's answer with a bind mount.
+struct file_origin {
+  std::uint64_t fs_magic = 0;  // statfs f_type: SYSFS_MAGIC, PROC_SUPER_MAGIC, EXT4_SUPER_MAGIC...
+  bool mount_root = false;     // the path is the root of a mount: something is bind-mounted on it
+  std::uint64_t mount_id = 0;  // 0 when the kernel does not say (before Linux 5.8)
+};
+
+inline constexpr std::uint64_t sysfs_magic = 0x62656572;
+inline constexpr std::uint64_t procfs_magic = 0x9fa0;
+inline constexpr std::uint64_t nsfs_magic = 0x6e736673;
+
+// The inode numbers the kernel gives the initial user and PID namespaces (PROC_USER_INIT_INO,
+// PROC_PID_INIT_INO); every other namespace gets a different one.
+inline constexpr std::uint64_t initial_user_namespace = 0xEFFFFFFD;
+inline constexpr std::uint64_t initial_pid_namespace = 0xEFFFFFFC;
+
+// This process's namespaces, by inode number of /proc/self/ns/{user,pid}; nullopt when the files are
+// missing or are not the kernel's namespace files (shadowed), so the process cannot vouch for them.
+struct namespace_ids {
+  std::uint64_t user = 0, pid = 0;
+};
+
+// Injectable sources. An empty std::function means "not available" (a test for a CPU without CPUID,
+// or a fake tree that the real file-system checks would misjudge).
 struct system_probes {
   // Fills `out` for `leaf` (subleaf 0); false when the leaf does not exist.
   std::function<bool(std::uint32_t leaf, cpuid_regs& out)> cpuid;
   // The permanent hardware address of `interface_name`; empty when the driver reports none.
   std::function<std::vector<std::uint8_t>(const std::string& interface_name)> permanent_mac;
+  // The origin of an existing path; nullopt when it does not exist.
+  std::function<std::optional<file_origin>(const std::string& path)> origin_of;
+  std::function<std::optional<namespace_ids>()> namespaces;
 };
 
 namespace detail {
@@ -431,15 +483,54 @@ inline std::vector<std::uint8_t> ethtool_permanent_mac(const std::string& interf
   return mac;
 }
 
+inline std::optional<file_origin> kernel_file_origin(const std::string& path) noexcept {
+#if defined(__linux__)
+  struct statfs fs {};
+  struct statx sx {};
+  if (::statfs(path.c_str(), &fs) != 0) return std::nullopt;
+  if (::statx(AT_FDCWD, path.c_str(), AT_STATX_SYNC_AS_STAT, STATX_TYPE | STATX_MNT_ID, &sx) != 0) return std::nullopt;
+  file_origin origin;
+  origin.fs_magic = static_cast<std::uint64_t>(fs.f_type);
+  origin.mount_root = (sx.stx_attributes_mask & STATX_ATTR_MOUNT_ROOT) && (sx.stx_attributes & STATX_ATTR_MOUNT_ROOT);
+  if (sx.stx_mask & STATX_MNT_ID) origin.mount_id = sx.stx_mnt_id;  // Linux 5.8 and later
+  return origin;
+#else
+  (void)path;
+  return std::nullopt;
+#endif
+}
+
+inline std::optional<std::uint64_t> namespace_inode(const std::string& path) noexcept {
+#if defined(__linux__)
+  const std::optional<file_origin> origin = kernel_file_origin(path);
+  struct stat st {};
+  if (!origin || origin->fs_magic != nsfs_magic || origin->mount_root || ::stat(path.c_str(), &st) != 0)
+    return std::nullopt;
+  return static_cast<std::uint64_t>(st.st_ino);
+#else
+  (void)path;
+  return std::nullopt;
+#endif
+}
+
+inline std::optional<namespace_ids> kernel_namespaces() noexcept {
+  const std::optional<std::uint64_t> user = namespace_inode("/proc/self/ns/user");
+  const std::optional<std::uint64_t> pid = namespace_inode("/proc/self/ns/pid");
+  if (!user || !pid) return std::nullopt;
+  return namespace_ids{*user, *pid};
+}
+
 }  // namespace detail
 
-// The real CPU and the real network stack.
+// The real CPU, network stack and file systems.
 inline system_probes default_probes() {
   system_probes probes;
 #if defined(__x86_64__) || defined(__i386__)
   probes.cpuid = &detail::hardware_cpuid;
 #endif
   probes.permanent_mac = &detail::ethtool_permanent_mac;
+  probes.origin_of = &detail::kernel_file_origin;
+  probes.namespaces = &detail::kernel_namespaces;
   return probes;
 }
 
@@ -455,6 +546,320 @@ inline system_probes default_probes() {
 #include <string_view>
 #include <vector>
 
+// ----- formats/include/airlock/format/match.hpp -----
+// Tolerant hardware matching (FORMAT.md 5): the recorded per-class hashes of a license against the
+// ones read now, under policy airlock-match-v1 or airlock-match-v2, and the one strength rule that
+// every tool uses to say how well a machine can be bound.
+#ifndef AIRLOCK_FORMAT_MATCH_HPP
+#define AIRLOCK_FORMAT_MATCH_HPP
+
+#include <algorithm>
+#include <array>
+#include <cstddef>
+#include <iterator>
+#include <string>
+#include <string_view>
+#include <vector>
+
+
+namespace airlock::format {
+
+/// Under v1 the classes that count toward the match; `platform` is a gate of its own there.
+[[nodiscard]] constexpr bool is_strong_class(component_class c) noexcept { return c != component_class::platform; }
+
+enum class class_outcome { matched, changed, missing };
+
+[[nodiscard]] constexpr std::string_view to_string(class_outcome o) noexcept {
+  switch (o) {
+    case class_outcome::matched: return "matched";
+    case class_outcome::changed: return "changed";
+    case class_outcome::missing: return "missing";
+  }
+  return "unknown";
+}
+
+struct class_result {
+  component_class cls = component_class::platform;
+  class_outcome outcome = class_outcome::missing;
+  bool proof = false;  // matched, and the match proves hardware (v2: not only software-assigned MACs)
+  std::string note;    // why a missing class could not be read (filled in by the verifier)
+};
+
+struct match_report {
+  bool ok = false;
+  std::vector<class_result> classes;  // every recorded class, in component_class order
+  int strong_recorded = 0;            // N: recorded classes that count (v1: all but platform; v2: all)
+  int strong_matched = 0;
+  int needed = 0;             // counted classes that must match
+  int drift = 0;              // counted classes recorded but not matched
+  int proof_matched = 0;      // matched classes that prove hardware
+  int changes_tolerated = 0;  // further changes that still pass, whichever class they hit (0 when failing)
+  std::string reason;         // one line, empty when ok
+};
+
+namespace detail {
+
+// Sorted copies, so that hostile list sizes stay O(n log n).
+inline std::vector<std::string_view> sorted_views(const std::vector<std::string>& hashes) {
+  std::vector<std::string_view> out(hashes.begin(), hashes.end());
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+// The hashes in both lists.
+inline std::vector<std::string_view> common_hashes(const std::vector<std::string>& recorded,
+                                                   const std::vector<std::string>& current) {
+  const std::vector<std::string_view> a = sorted_views(recorded), b = sorted_views(current);
+  std::vector<std::string_view> both;
+  std::set_intersection(a.begin(), a.end(), b.begin(), b.end(), std::back_inserter(both));
+  return both;
+}
+
+inline bool contains(const std::vector<std::string>& list, std::string_view hash) {
+  return std::find(list.begin(), list.end(), hash) != list.end();
+}
+
+// A hardware class proves the machine unless every hash involved is a software-assigned MAC.
+inline bool proves_hardware(component_class c, const std::vector<std::string_view>& hashes,
+                            const std::vector<std::string>& evidence_a, const std::vector<std::string>& evidence_b) {
+  if (!is_hardware_class(c)) return false;
+  if (c != component_class::nic) return !hashes.empty();
+  for (std::string_view h : hashes) {
+    if (!contains(evidence_a, h) && !contains(evidence_b, h)) return true;
+  }
+  return false;
+}
+
+inline std::string count_reason(int matched, int recorded, int needed) {
+  return "only " + std::to_string(matched) + " of " + std::to_string(recorded) + " components match, " +
+         std::to_string(needed) + " needed";
+}
+
+inline int needed_v1(int recorded) noexcept { return recorded <= 2 ? recorded : std::max(2, recorded - 1); }
+inline int needed_v2(int recorded) noexcept { return recorded <= 2 ? recorded : recorded - 1; }
+
+// FORMAT.md 5.1: platform gates, then max(2, N-1) of the other classes, one of them hardware.
+inline void judge_v1(match_report& report, int hardware_matched) {
+  report.needed = needed_v1(report.strong_recorded);
+  report.drift = report.strong_recorded - report.strong_matched;
+  for (const class_result& r : report.classes) {
+    if (r.cls == component_class::platform && r.outcome != class_outcome::matched) {
+      report.reason = r.outcome == class_outcome::missing ? "platform is unreadable" : "platform changed";
+      return;
+    }
+  }
+  if (report.strong_matched < report.needed) {
+    report.reason = count_reason(report.strong_matched, report.strong_recorded, report.needed);
+    return;
+  }
+  if (hardware_matched == 0) {
+    report.reason = "no hardware component matches";
+    return;
+  }
+  report.ok = true;
+  // Worst case: the next change hits a matched hardware class, so both limits apply.
+  report.changes_tolerated = std::min(report.strong_matched - report.needed, hardware_matched - 1);
+}
+
+// FORMAT.md 5.2: N-1 of all N recorded classes, and hardware proof unless every class that could
+// give it is unreadable (a different disk is a clone; an unreadable one is a lost part).
+inline void judge_v2(match_report& report, int proof_capable, int proof_capable_missing) {
+  report.needed = needed_v2(report.strong_recorded);
+  report.drift = report.strong_recorded - report.strong_matched;
+  if (report.strong_matched < report.needed) {
+    report.reason = count_reason(report.strong_matched, report.strong_recorded, report.needed);
+    return;
+  }
+  if (proof_capable == 0) {
+    report.reason = "the license records no hardware that proves the machine";
+    return;
+  }
+  if (report.proof_matched == 0 && proof_capable_missing < proof_capable) {
+    report.reason = "no hardware component matches (another disk under a copied system image is a clone)";
+    return;
+  }
+  report.ok = true;
+  report.changes_tolerated =
+      report.proof_matched == 0 ? 0 : std::min(report.strong_matched - report.needed, report.proof_matched - 1);
+}
+
+inline match_report match_classes(std::string_view policy, const component_hashes& recorded,
+                                  const component_hashes& current) {
+  const bool v2 = policy == match_policy_v2;
+  match_report report;
+  int hardware_matched = 0, proof_capable = 0, proof_capable_missing = 0;
+  for (component_class c : all_component_classes) {
+    if (recorded[c].empty()) continue;
+    const std::vector<std::string_view> both = common_hashes(recorded[c], current[c]);
+    class_result r{c, class_outcome::changed, false, {}};
+    if (current[c].empty()) r.outcome = class_outcome::missing;
+    if (!both.empty()) r.outcome = class_outcome::matched;
+    const bool matched = r.outcome == class_outcome::matched;
+    r.proof = matched &&
+              (v2 ? proves_hardware(c, both, recorded.evidence_only, current.evidence_only) : is_hardware_class(c));
+    const std::vector<std::string_view> all_recorded = sorted_views(recorded[c]);
+    if (proves_hardware(c, all_recorded, recorded.evidence_only, {})) {
+      ++proof_capable;
+      proof_capable_missing += r.outcome == class_outcome::missing ? 1 : 0;
+    }
+    report.classes.push_back(r);
+    if (!v2 && !is_strong_class(c)) continue;
+    ++report.strong_recorded;
+    report.strong_matched += matched ? 1 : 0;
+    hardware_matched += matched && is_hardware_class(c) ? 1 : 0;
+    report.proof_matched += r.proof ? 1 : 0;
+  }
+  if (v2)
+    judge_v2(report, proof_capable, proof_capable_missing);
+  else
+    judge_v1(report, hardware_matched);
+  return report;
+}
+
+}  // namespace detail
+
+/// Compares the classes recorded in a license with the ones read now, under `policy`. Never
+/// throws; an unknown policy or an allocation failure gives a report that is not ok.
+[[nodiscard]] inline match_report match_fingerprint(std::string_view policy, const component_hashes& recorded,
+                                                    const component_hashes& current) noexcept {
+  try {
+    if (!is_known_policy(policy)) {
+      match_report report;
+      report.reason = "unknown matching policy";
+      return report;
+    }
+    return detail::match_classes(policy, recorded, current);
+  } catch (...) {
+    match_report report;
+    report.reason = "out of memory while matching";
+    return report;
+  }
+}
+
+/// The v1 rule, for callers that predate policies.
+[[nodiscard]] inline match_report match_fingerprint(const component_hashes& recorded,
+                                                    const component_hashes& current) noexcept {
+  return match_fingerprint(match_policy_v1, recorded, current);
+}
+
+// A container is unbindable unless the license opts in (allow_container) and host hardware is visible.
+// A license issued for a container without the opt-in must not fall back to the baked machine-id alone.
+[[nodiscard]] constexpr bool unbindable_environment(bool is_container, bool host_hardware_visible,
+                                                    bool allow_container) noexcept {
+  return is_container && !(allow_container && host_hardware_visible);
+}
+
+/// What one class gives a binding: a value, and whether that value proves the hardware.
+struct class_evidence {
+  bool present = false;
+  bool proof = false;
+};
+
+/// Per class, from recorded hashes: a nic proves hardware unless all its hashes are evidence only.
+[[nodiscard]] inline per_class<class_evidence> evidence_of(const component_hashes& hashes) {
+  per_class<class_evidence> out;
+  for (component_class c : all_component_classes) {
+    out[c].present = !hashes[c].empty();
+    out[c].proof = detail::proves_hardware(c, detail::sorted_views(hashes[c]), hashes.evidence_only, {});
+  }
+  return out;
+}
+
+enum class binding_level { none, weak, limited, good };
+
+[[nodiscard]] constexpr std::string_view to_string(binding_level level) noexcept {
+  switch (level) {
+    case binding_level::none: return "none";
+    case binding_level::weak: return "weak";
+    case binding_level::limited: return "limited";
+    case binding_level::good: return "good";
+  }
+  return "unknown";
+}
+
+struct binding_strength {
+  binding_level level = binding_level::none;
+  int classes = 0;      // classes present that count under the policy
+  int proofs = 0;       // of them, classes that prove the hardware
+  std::string summary;  // one line: the level and why
+};
+
+namespace detail {
+
+inline std::string proof_names(const per_class<class_evidence>& evidence) {
+  std::string out;
+  for (component_class c : all_component_classes) {
+    if (evidence[c].present && evidence[c].proof) out += (out.empty() ? "" : ", ") + std::string(to_string(c));
+  }
+  return out;
+}
+
+inline binding_strength strength_v2(const per_class<class_evidence>& evidence) {
+  binding_strength s;
+  for (component_class c : all_component_classes) {
+    s.classes += evidence[c].present ? 1 : 0;
+    s.proofs += evidence[c].present && evidence[c].proof ? 1 : 0;
+  }
+  const std::string counts = std::to_string(s.classes) + " component class(es), " + std::to_string(s.proofs) +
+                             " proving hardware (" + proof_names(evidence) + ")";
+  if (s.proofs == 0) {
+    s.summary = "none: nothing proves this hardware, so a copy of the system image would pass";
+  } else if (s.classes <= 2) {
+    s.level = binding_level::weak;
+    s.summary = "weak: " + counts + "; every recorded part must stay";
+  } else if (s.proofs == 1) {
+    s.level = binding_level::limited;
+    s.summary = "limited: " + counts + "; one part may change, but not the " + proof_names(evidence);
+  } else {
+    s.level = binding_level::good;
+    s.summary = "good: " + counts + "; any one part may change";
+  }
+  return s;
+}
+
+inline binding_strength strength_v1(const per_class<class_evidence>& evidence) {
+  binding_strength s;
+  int hardware = 0;
+  for (component_class c : all_component_classes) {
+    if (!evidence[c].present || !is_strong_class(c)) continue;
+    ++s.classes;
+    hardware += is_hardware_class(c) ? 1 : 0;
+    s.proofs += evidence[c].proof ? 1 : 0;
+  }
+  const std::string counts =
+      std::to_string(s.classes) + " strong component class(es), " + std::to_string(hardware) + " of them hardware";
+  if (!evidence.platform.present || hardware == 0) {
+    s.summary = "none: no readable platform or hardware identifier";
+  } else if (s.classes >= 3) {
+    s.level = binding_level::good;
+    s.summary = "good: " + counts + "; one part other than the CPU may change";
+  } else {
+    s.level = binding_level::weak;
+    s.summary = "weak: " + counts + "; every recorded part must stay";
+  }
+  return s;
+}
+
+}  // namespace detail
+
+/// How well a license under `policy` binds to a machine with these classes: one rule for
+/// `airlock-hwid show` and `request`, `airlock issue` and the verifier's report. `none` means a
+/// license must not be bound (the tools refuse), including the container rule above.
+[[nodiscard]] inline binding_strength assess_binding(std::string_view policy, const per_class<class_evidence>& evidence,
+                                                     bool is_container, bool allow_container) {
+  const bool hardware_visible = evidence.disk.present || evidence.nic.present || evidence.board.present;
+  if (unbindable_environment(is_container, hardware_visible, allow_container)) {
+    binding_strength s;
+    s.summary = allow_container ? "none: a container that shows none of the host's hardware"
+                                : "none: a container (a license must allow containers to bind here)";
+    return s;
+  }
+  return policy == match_policy_v1 ? detail::strength_v1(evidence) : detail::strength_v2(evidence);
+}
+
+}  // namespace airlock::format
+
+#endif  // AIRLOCK_FORMAT_MATCH_HPP
 
 namespace airlock::hwid {
 
@@ -462,15 +867,17 @@ using format::all_component_classes;
 using format::component_class;
 using format::runtime_environment;
 
-// One class: its sorted, distinct canonical values, or none and the reason why.
+// One class: its sorted, distinct canonical values, or none and the reason why. A class whose source
+// is shadowed (FORMAT.md 4.10) has no values and a reason that starts with "untrusted:".
 // The values are raw identifiers: the library keeps them in memory only and never writes them anywhere.
 struct class_reading {
   std::vector<std::string> values;
-  std::string reason;  // empty when values are present
+  std::string reason;                      // empty when values are present
+  std::vector<std::string> evidence_only;  // values that prove no hardware: software-assigned MACs
 
   bool present() const noexcept { return !values.empty(); }
   friend bool operator==(const class_reading& a, const class_reading& b) noexcept {
-    return a.values == b.values && a.reason == b.reason;
+    return a.values == b.values && a.reason == b.reason && a.evidence_only == b.evidence_only;
   }
 };
 
@@ -490,6 +897,18 @@ struct machine_snapshot : format::per_class<class_reading> {
   }
   friend bool operator!=(const machine_snapshot& a, const machine_snapshot& b) noexcept { return !(a == b); }
 };
+
+/// What each class gives a binding, for format::assess_binding: a nic proves hardware unless every
+/// MAC it found is software-assigned.
+[[nodiscard]] inline format::per_class<format::class_evidence> evidence_of(const machine_snapshot& snap) {
+  format::per_class<format::class_evidence> out;
+  for (component_class c : all_component_classes) {
+    const class_reading& r = snap[c];
+    out[c].present = r.present();
+    out[c].proof = r.present() && format::is_hardware_class(c) && r.evidence_only.size() < r.values.size();
+  }
+  return out;
+}
 
 }  // namespace airlock::hwid
 
@@ -619,6 +1038,7 @@ class rooted_fs {
 
   // Follows every symlink in `path` inside the root. Fails when a component is missing.
   resolved resolve(std::string_view path) const {
+    note(path);
     if (is_real_root()) {
       if (std::optional<std::string> fast = kernel_resolve(path)) return {std::move(fast), {}};
     }
@@ -676,12 +1096,14 @@ class rooted_fs {
   fs_read read_head(std::string_view path, std::size_t cap) const { return read_file(path, cap, true); }
 
   bool exists(std::string_view path) const {
+    note(path);
     struct stat st {};
     if (is_real_root()) return ::stat(std::string(path).c_str(), &st) == 0;
     return resolve(path).path.has_value();
   }
 
   bool is_dir(std::string_view path) const {
+    note(path);
     struct stat st {};
     if (is_real_root()) return ::stat(std::string(path).c_str(), &st) == 0 && S_ISDIR(st.st_mode);
     const resolved where = resolve(path);
@@ -690,6 +1112,7 @@ class rooted_fs {
 
   // Sorted entry names (readdir order is unspecified), without "." and "..". Empty on any error.
   std::vector<std::string> list(std::string_view dir) const {
+    note(dir);
     std::vector<std::string> names;
     const resolved where = is_real_root() ? resolved{std::string(dir), {}} : resolve(dir);
     if (!where.path) return names;
@@ -706,12 +1129,30 @@ class rooted_fs {
     return names;
   }
 
+ public:
+  // The paths looked at since the last call, so that the collector can check where each class's
+  // values came from (tamper.hpp). Bounded: a hostile tree cannot grow it without limit.
+  std::vector<std::string> take_looked_at() const {
+    std::vector<std::string> out;
+    out.swap(looked_at_);
+    std::sort(out.begin(), out.end());
+    out.erase(std::unique(out.begin(), out.end()), out.end());
+    return out;
+  }
+
  private:
+  static constexpr std::size_t max_looked_at = 16384;
+
+  void note(std::string_view path) const {
+    if (looked_at_.size() < max_looked_at) looked_at_.emplace_back(path);
+  }
+
   // Under the real root the kernel's own symlink resolution is the same as
   // resolve() and costs one system call instead of one per path component.
   bool is_real_root() const noexcept { return prefix_.empty(); }
 
   fs_read read_file(std::string_view path, std::size_t cap, bool allow_longer) const {
+    note(path);
     const resolved where = is_real_root() ? resolved{std::string(path), {}} : resolve(path);
     if (!where.path) return {std::nullopt, where.error};
     const std::string host = host_path(*where.path);
@@ -732,6 +1173,7 @@ class rooted_fs {
   }
 
   std::string prefix_;  // "" for the real root
+  mutable std::vector<std::string> looked_at_;
 };
 
 namespace detail {
@@ -1252,8 +1694,9 @@ inline bool contains_folded(std::string_view text, std::string_view needle) {
 }
 
 // Marker files and cgroup names. On cgroup v2 with a cgroup namespace every path is "/", so the
-// markers carry most of the weight; an overlay root is a signal of its own.
-inline std::vector<std::string> container_signals(const rooted_fs& fs, const root_disk_facts& root) {
+// markers carry most of the weight; an overlay root is a signal of its own. All of these are
+// files an image can carry, so alone they only count when the root is not the machine's own disk.
+inline std::vector<std::string> container_marks(const rooted_fs& fs, const std::optional<mount_entry>& root) {
   std::vector<std::string> found;
   for (const char* marker : {"/.dockerenv", "/run/.containerenv"}) {
     if (fs.exists(marker)) found.emplace_back(marker);
@@ -1269,8 +1712,41 @@ inline std::vector<std::string> container_signals(const rooted_fs& fs, const roo
       }
     }
   }
-  if (root.fstype == "overlay" || root.fstype == "aufs") found.push_back("root is on " + root.fstype);
-  if (root.device_mapper_name.rfind("docker-", 0) == 0) found.emplace_back("root is a docker devicemapper volume");
+  if (root && (root->fstype == "overlay" || root->fstype == "aufs" || root->fstype == "fuse.fuse-overlayfs"))
+    found.push_back("root is on " + root->fstype);
+  if (root && root->source.rfind("/dev/mapper/docker-", 0) == 0)
+    found.emplace_back("root is a docker devicemapper volume");
+  return found;
+}
+
+// The identity map of the whole uid range: what the initial user namespace shows.
+inline bool is_identity_uid_map(std::string_view text) {
+  std::string folded;
+  bool blank = true;
+  for (char c : text) {
+    const bool space = c == ' ' || c == '\t' || c == '\n';
+    if (!space) folded += c;
+    if (space && !blank) folded += ' ';
+    blank = space;
+  }
+  while (!folded.empty() && folded.back() == ' ') folded.pop_back();
+  return folded == "0 0 4294967295";
+}
+
+// A process in any user or PID namespace but the initial ones runs in a container, whatever its
+// files say: its mounts and file views may be its own, so it cannot vouch for them (FORMAT.md 4.9).
+inline std::vector<std::string> namespace_marks(const rooted_fs& fs, const system_probes& probes) {
+  std::vector<std::string> found;
+  if (const fs_read map = fs.read("/proc/self/uid_map"); map.data && !is_identity_uid_map(*map.data))
+    found.emplace_back("uid_map is not the identity map");
+  if (!probes.namespaces) return found;
+  const std::optional<namespace_ids> ids = probes.namespaces();
+  if (!ids) {
+    found.emplace_back("namespace files unreadable or shadowed");
+  } else {
+    if (ids->user != initial_user_namespace) found.emplace_back("not the initial user namespace");
+    if (ids->pid != initial_pid_namespace) found.emplace_back("not the initial PID namespace");
+  }
   return found;
 }
 
@@ -1299,24 +1775,32 @@ inline std::vector<std::string> vm_signals(const rooted_fs& fs, const std::optio
   return found;
 }
 
-// A root that is a whole local file system on a bus-backed disk is the machine's own, whatever
-// marker files the image carries: a micro-VM booted from a Docker image has /.dockerenv but its own
-// ext4 root on a virtio disk. A container's root is an overlay, a subvolume or a bind of the host's.
-inline bool root_is_own_disk(const root_disk_facts& root) {
-  return root.local_block_device && root.mount_root == "/" && root.device_mapper_name.rfind("docker-", 0) != 0;
+// A root that is a whole local file system on a block device is the machine's own, whatever marker
+// files the image carries: a micro-VM booted from a Docker image has /.dockerenv but its own ext4
+// root on a virtio disk. Decided from the mount table alone, so that a disk whose sysfs entry cannot
+// be read leaves the environment as it is (FORMAT.md 4.9).
+inline bool root_is_own_disk(const std::optional<mount_entry>& root) {
+  if (!root || is_diskless_fstype(root->fstype) || root->source.rfind("/dev/", 0) != 0) return false;
+  if (root->source.rfind("/dev/mapper/docker-", 0) == 0 || root->source.rfind("/dev/loop", 0) == 0) return false;
+  return root->root == "/" || root->fstype == "btrfs";  // a btrfs root is often a subvolume such as /@
 }
 
-inline void classify_environment(const rooted_fs& fs, const std::optional<cpu_identity>& cpu,
-                                 const root_disk_facts& root, machine_snapshot& snap) {
-  const std::vector<std::string> container = container_signals(fs, root);
+inline void classify_environment(const rooted_fs& fs, const system_probes& probes,
+                                 const std::optional<cpu_identity>& cpu, std::string_view mountinfo,
+                                 machine_snapshot& snap) {
+  const std::optional<mount_entry> root = find_root_mount(mountinfo);
+  const std::vector<std::string> namespaces = namespace_marks(fs, probes);
+  const std::vector<std::string> marks = container_marks(fs, root);
   const std::vector<std::string> vm = vm_signals(fs, cpu);
-  snap.evidence = container;
+  snap.evidence = namespaces;
+  snap.evidence.insert(snap.evidence.end(), marks.begin(), marks.end());
   snap.evidence.insert(snap.evidence.end(), vm.begin(), vm.end());
-  if (!container.empty() && !root_is_own_disk(root)) {
+  const bool own_disk = root_is_own_disk(root);
+  if (!namespaces.empty() || (!marks.empty() && !own_disk)) {
     snap.environment = runtime_environment::container;
     return;
   }
-  if (!container.empty()) snap.evidence.push_back("root is " + root.fstype + " on its own block device");
+  if (!marks.empty()) snap.evidence.push_back("root is " + root->fstype + " on its own block device");
   if (!vm.empty()) {
     snap.environment = runtime_environment::vm;
   } else if (cpu || fs.exists("/sys/class/dmi/id") || fs.exists("/proc/device-tree")) {
@@ -1354,12 +1838,30 @@ inline std::optional<std::string> sysfs_text(const rooted_fs& fs, const std::str
 }
 
 // Bus-backed (a `device` link; bridges, veth, tun, bonds, docker0 and lo have none), ARPHRD_ETHER
-// (type 1, which Wi-Fi also reports), and not on USB: dongles come and go.
+// (type 1, which Wi-Fi also reports), and not pluggable: USB and Thunderbolt adapters and docks come
+// and go, and the kernel marks PCI devices behind an external port as "removable".
 inline bool is_builtin_physical(const rooted_fs& fs, const std::string& base) {
   if (!fs.exists(base + "/device")) return false;
   if (sysfs_text(fs, base + "/type") != std::string("1")) return false;
+  if (sysfs_text(fs, base + "/device/removable") == std::string("removable")) return false;
   const std::optional<std::string> bus = fs.resolve(base + "/device/subsystem").path;
-  return !bus || base_name(*bus) != "usb";
+  return !bus || (base_name(*bus) != "usb" && base_name(*bus) != "thunderbolt");
+}
+
+// WSL2 gives its Hyper-V NIC a new MAC from Hyper-V's dynamic range (00:15:5d) at every boot.
+inline bool is_wsl_kernel(const rooted_fs& fs) {
+  const std::optional<std::string> release = sysfs_text(fs, "/proc/sys/kernel/osrelease");
+  if (!release) return false;
+  const std::string folded = lower(*release);
+  return folded.find("microsoft") != std::string::npos || folded.find("wsl") != std::string::npos;
+}
+
+// A MAC that software chose (FORMAT.md 4.6): the locally administered bit, which hypervisor
+// defaults such as QEMU's 52:54:00:12:34:56 and cloud virtio NICs carry, or WSL2's per-boot MAC.
+// Every clone of an image gets the same one, so it is evidence, never proof of the hardware.
+inline bool is_software_assigned(const std::string& mac, bool wsl) {
+  const int first = hex_digit(mac[0]) * 16 + hex_digit(mac[1]);
+  return (first & 0x02) != 0 || (wsl && mac.rfind("00:15:5d:", 0) == 0);
 }
 
 // The permanent MAC, in order: bonding's saved perm_hwaddr (a slave's `address` is the bond's),
@@ -1391,6 +1893,10 @@ inline class_reading collect_nic(const rooted_fs& fs, const system_probes& probe
     if (std::optional<std::string> mac = permanent_mac(fs, probes, name, base)) reading.values.push_back(*mac);
   }
   sort_unique(reading.values);
+  const bool wsl = !reading.values.empty() && is_wsl_kernel(fs);
+  for (const std::string& mac : reading.values) {
+    if (is_software_assigned(mac, wsl)) reading.evidence_only.push_back(mac);
+  }
   if (reading.values.empty()) reading.reason = saw_physical ? "no permanent MAC" : "no physical network interface";
   return reading;
 }
@@ -1496,6 +2002,147 @@ inline class_reading collect_board(const rooted_fs& fs) {
 #endif  // defined(__linux__)
 
 #endif  // AIRLOCK_HWID_OS_BOARD_HPP
+// ----- hwid/include/airlock/hwid/tamper.hpp -----
+// Tamper evidence (FORMAT.md 4.10): a class whose identifier files are shadowed by a mount is not
+// trusted. Two independent witnesses: the mount table, and the kernel's statfs/statx answers for
+// each path, which a user cannot shadow the way files under /proc can be.
+#ifndef AIRLOCK_HWID_TAMPER_HPP
+#define AIRLOCK_HWID_TAMPER_HPP
+
+#if defined(__linux__)
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+
+namespace airlock::hwid::detail {
+
+inline constexpr std::string_view untrusted_prefix = "untrusted: ";
+
+// `path` is `dir` or below it, component by component.
+inline bool is_under(std::string_view path, std::string_view dir) {
+  if (dir == "/") return !path.empty() && path.front() == '/';
+  return path.substr(0, dir.size()) == dir && (path.size() == dir.size() || path[dir.size()] == '/');
+}
+
+// Where an identifier file must live: the mount that must hold it (mount point and type in the
+// mount table) and the file-system magic statfs must report. The device tree is sysfs reached
+// through the /proc/device-tree link.
+struct expected_home {
+  std::string_view mount_point, fstype;
+  std::uint64_t magic = 0;  // 0: the root file system's own
+  std::string_view anchor;  // the path whose mount the file's mount must be
+};
+
+inline expected_home home_of(std::string_view path) {
+  if (is_under(path, "/proc/device-tree")) return {"/proc", "proc", sysfs_magic, "/sys"};
+  if (is_under(path, "/sys")) return {"/sys", "sysfs", sysfs_magic, "/sys"};
+  if (is_under(path, "/proc")) return {"/proc", "proc", procfs_magic, "/proc"};
+  return {"/", "", 0, "/"};
+}
+
+inline std::vector<mount_entry> parse_mount_table(std::string_view text) {
+  std::vector<mount_entry> mounts;
+  while (!text.empty()) {
+    const std::size_t end = text.find('\n');
+    if (std::optional<mount_entry> entry = parse_mountinfo_line(text.substr(0, end))) mounts.push_back(*entry);
+    if (end == std::string_view::npos) break;
+    text.remove_prefix(end + 1);
+  }
+  return mounts;
+}
+
+// The mount that holds `path`: the last entry (the top of a stack) on `path` or a parent of it.
+inline const mount_entry* covering_mount(const std::vector<mount_entry>& mounts, std::string_view path) {
+  const mount_entry* found = nullptr;
+  std::size_t depth = 0;
+  for (const mount_entry& m : mounts) {
+    if (!is_under(path, m.mount_point)) continue;
+    const std::size_t here = m.mount_point == "/" ? 0 : m.mount_point.size();
+    if (found == nullptr || here >= depth) found = &m, depth = here;
+  }
+  return found;
+}
+
+inline std::string mount_table_problem(const std::vector<mount_entry>& mounts, const std::string& path) {
+  if (mounts.empty()) return {};
+  const expected_home home = home_of(path);
+  const mount_entry* m = covering_mount(mounts, path);
+  if (m == nullptr) return path + " is on no mount at all";
+  const bool right_type = home.fstype.empty() || (m->fstype == home.fstype && m->root == "/");
+  if (m->mount_point == home.mount_point && right_type) return {};
+  return path + " is shadowed by a mount on " + m->mount_point + " (" + m->fstype + ")";
+}
+
+// The kernel's view of each path, against the same view of the mount point it must be on.
+class origin_checker {
+ public:
+  explicit origin_checker(const system_probes& probes) : probes_(probes) {}
+
+  std::string problem(const std::string& path) {
+    if (!probes_.origin_of) return {};
+    const std::optional<file_origin> origin = probes_.origin_of(path);
+    if (!origin) return {};  // nothing there, so nothing was read from it
+    const expected_home home = home_of(path);
+    const std::optional<file_origin> anchor = anchor_of(std::string(home.anchor));
+    if (origin->mount_root && path != home.anchor) return path + " has a mount of its own on it";
+    if (home.magic != 0 && origin->fs_magic != home.magic) return path + " is not on " + std::string(home.fstype);
+    if (home.magic == 0 && anchor && origin->fs_magic != anchor->fs_magic)
+      return path + " is not on the root file system";
+    if (anchor && anchor->mount_id != 0 && origin->mount_id != 0 && origin->mount_id != anchor->mount_id)
+      return path + " is on another mount than " + std::string(home.anchor);
+    return {};
+  }
+
+ private:
+  std::optional<file_origin> anchor_of(const std::string& mount_point) {
+    const auto it = anchors_.find(mount_point);
+    if (it != anchors_.end()) return it->second;
+    return anchors_[mount_point] = probes_.origin_of(mount_point);
+  }
+
+  const system_probes& probes_;
+  std::map<std::string, std::optional<file_origin>> anchors_;
+};
+
+// Judges what one class looked at; a class with any shadowed path loses its values.
+class tamper_judge {
+ public:
+  tamper_judge(std::string_view mountinfo, const system_probes& probes)
+      : mounts_(parse_mount_table(mountinfo)), origins_(probes) {}
+
+  // The first problem among `paths`, empty when all of them are where they must be.
+  std::string problem(const std::vector<std::string>& paths) {
+    for (const std::string& path : paths) {
+      std::string found = mount_table_problem(mounts_, path);
+      if (found.empty()) found = origins_.problem(path);
+      if (!found.empty()) return found;
+    }
+    return {};
+  }
+
+  // Judged whether or not the class was found, so that a lost class says why it was lost.
+  void judge(const std::vector<std::string>& paths, class_reading& reading) {
+    const std::string found = problem(paths);
+    if (found.empty()) return;
+    reading = class_reading{};
+    reading.reason = std::string(untrusted_prefix) + found;
+  }
+
+ private:
+  std::vector<mount_entry> mounts_;
+  origin_checker origins_;
+};
+
+}  // namespace airlock::hwid::detail
+
+#endif  // defined(__linux__)
+
+#endif  // AIRLOCK_HWID_TAMPER_HPP
 #endif
 
 namespace airlock::hwid {
@@ -1533,7 +2180,7 @@ template <typename Collector>
 void guarded(const collect_options& options, component_class c, class_reading& out, Collector&& collector) noexcept {
   try {
     if (!options.wants(c)) {
-      out = class_reading{{}, std::string(not_collected_reason)};
+      out = class_reading{{}, std::string(not_collected_reason), {}};
       return;
     }
     out = collector();
@@ -1544,6 +2191,7 @@ void guarded(const collect_options& options, component_class c, class_reading& o
 }
 
 #if defined(__linux__)
+// Each class is judged by what its collector looked at (tamper.hpp), right after it ran.
 inline void collect_linux(const collect_options& options, machine_snapshot& snap) {
   const rooted_fs fs(options.root);
   std::optional<cpu_identity> cpu;
@@ -1552,22 +2200,25 @@ inline void collect_linux(const collect_options& options, machine_snapshot& snap
   } catch (...) {
     cpu.reset();
   }
-  guarded(options, component_class::platform, snap.platform, [&] { return collect_platform(fs, cpu); });
-  root_disk_facts root;
-  try {
-    root = find_root_disk(fs);
-    classify_environment(fs, cpu, root, snap);
-  } catch (...) {
-    root = root_disk_facts{};
-    root.reason = "internal error";
-  }
-  guarded(options, component_class::disk, snap.disk, [&] {
+  const fs_read mountinfo = fs.read("/proc/self/mountinfo", mountinfo_read_cap);
+  const std::string_view mounts = mountinfo.data ? std::string_view(*mountinfo.data) : std::string_view();
+  tamper_judge tamper(mounts, options.probes);
+  classify_environment(fs, options.probes, cpu, mounts, snap);
+  (void)fs.take_looked_at();  // the environment is not a class: its files can only add doubt
+
+  const auto run = [&](component_class c, class_reading& out, auto&& collector) {
+    guarded(options, c, out, collector);
+    if (options.wants(c)) tamper.judge(fs.take_looked_at(), out);
+  };
+  run(component_class::platform, snap.platform, [&] { return collect_platform(fs, cpu); });
+  run(component_class::disk, snap.disk, [&] {
     if (snap.is_container()) return host_disks(fs);
-    return class_reading{root.values, root.reason};
+    const root_disk_facts root = find_root_disk(fs);
+    return class_reading{root.values, root.reason, {}};
   });
-  guarded(options, component_class::nic, snap.nic, [&] { return collect_nic(fs, options.probes); });
-  guarded(options, component_class::os, snap.os, [&] { return collect_os(fs); });
-  guarded(options, component_class::board, snap.board, [&] { return collect_board(fs); });
+  run(component_class::nic, snap.nic, [&] { return collect_nic(fs, options.probes); });
+  run(component_class::os, snap.os, [&] { return collect_os(fs); });
+  run(component_class::board, snap.board, [&] { return collect_board(fs); });
   snap.host_hardware_visible = snap.disk.present() || snap.nic.present() || snap.board.present();
 }
 #endif
@@ -1888,7 +2539,8 @@ namespace airlock::hwid {
   return out;
 }
 
-// Hashes every present class. On allocation failure the result is empty, which matches nothing.
+// Hashes every present class, and marks the nic hashes of software-assigned MACs as evidence only. On allocation
+// failure the result is empty, which matches nothing.
 [[nodiscard]] inline format::component_hashes hash_snapshot(const machine_snapshot& snap, std::string_view key_id,
                                                             std::string_view product) noexcept {
   format::component_hashes out;
@@ -1898,6 +2550,9 @@ namespace airlock::hwid {
       for (const std::string& value : snap[c].values) out[c].push_back(component_hash(salt, c, value));
       std::sort(out[c].begin(), out[c].end());
     }
+    for (const std::string& value : snap.nic.evidence_only)
+      out.evidence_only.push_back(component_hash(salt, component_class::nic, value));
+    std::sort(out.evidence_only.begin(), out.evidence_only.end());
   } catch (...) {
     out = format::component_hashes{};
   }
@@ -3948,6 +4603,15 @@ template <class Entry>
       return problem{"machine." + std::string(to_string(c)), text};
     }
   }
+  if (hashes.evidence_only.empty()) return std::nullopt;
+  if (std::string text = check_hash_list("evidence_only", hashes.evidence_only); !text.empty()) {
+    return problem{"machine.evidence_only", text};
+  }
+  for (const std::string& h : hashes.evidence_only) {
+    if (std::find(hashes.nic.begin(), hashes.nic.end(), h) == hashes.nic.end()) {
+      return problem{"machine.evidence_only", "evidence_only names a hash that is not in nic"};
+    }
+  }
   return std::nullopt;
 }
 
@@ -4205,7 +4869,7 @@ namespace airlock::format {
 /// switch and the hashes recorded per class.
 struct machine_binding {
   bool unbound = true;
-  std::string policy;  ///< match_policy_v1 when bound, empty when unbound
+  std::string policy;  ///< a known policy (match_policy_v1 or _v2) when bound, empty when unbound
   bool allow_container = false;
   component_hashes hashes;
 };
@@ -4269,7 +4933,10 @@ namespace detail {
     }
     return std::nullopt;
   }
-  if (m.policy != match_policy_v1) return problem{"machine.policy", "unsupported machine policy '" + m.policy + "'"};
+  if (!is_known_policy(m.policy)) return problem{"machine.policy", "unsupported machine policy '" + m.policy + "'"};
+  if (m.policy == match_policy_v1 && !m.hashes.evidence_only.empty()) {
+    return problem{"machine.evidence_only", "evidence_only needs policy " + std::string(match_policy_v2)};
+  }
   if (m.hashes.platform.empty()) return problem{"machine", "a bound license must record platform"};
   if (auto found = find_hashes_problem(m.hashes)) return found;
   // The match needs at least one hardware class to agree, so without one the license could
@@ -4419,16 +5086,23 @@ inline bool read_component_hashes(document_reader& reader, component_hashes& out
                                   error_kind::malformed);
     }
   }
+  bool present = false;
+  if (!read_optional_key(reader, "evidence_only", out.evidence_only, present)) return false;
+  if (present && out.evidence_only.empty()) {
+    return reader.fail_at_value("machine.evidence_only", "evidence_only must not be empty (omit the key instead)",
+                                error_kind::malformed);
+  }
   return true;
 }
 
 inline bool read_machine_table(document_reader& reader, machine_binding& out) {
   if (!reader.take_table("machine", true)) return false;
-  reader.expect_keys("machine", {"unbound", "policy", "allow_container", "platform", "disk", "nic", "os", "board"});
+  reader.expect_keys(
+      "machine", {"unbound", "policy", "allow_container", "platform", "disk", "nic", "os", "board", "evidence_only"});
   if (!read_key(reader, "unbound", out.unbound)) return false;
   if (out.unbound) return reader.end_keys("an unbound license holds only 'unbound = true' in [machine]");
   if (!read_key(reader, "policy", out.policy)) return false;
-  if (out.policy != match_policy_v1) {
+  if (!is_known_policy(out.policy)) {
     return reader.fail_at_value("machine.policy", "unsupported machine policy '" + out.policy + "'",
                                 error_kind::unsupported_version);
   }
@@ -4961,142 +5635,6 @@ inline void write_clock_state(const std::string& path, const std::array<std::uin
 }  // namespace airlock::detail
 
 #endif
-// ----- formats/include/airlock/format/match.hpp -----
-// Tolerant hardware matching (policy "airlock-match-v1"): recorded vs current per-class component hashes.
-#ifndef AIRLOCK_FORMAT_MATCH_HPP
-#define AIRLOCK_FORMAT_MATCH_HPP
-
-#include <algorithm>
-#include <array>
-#include <cstddef>
-#include <string>
-#include <string_view>
-#include <vector>
-
-
-namespace airlock::format {
-
-/// The classes that count toward the match; `platform` is a gate of its own.
-[[nodiscard]] constexpr bool is_strong_class(component_class c) noexcept { return c != component_class::platform; }
-
-enum class class_outcome { matched, changed, missing };
-
-[[nodiscard]] constexpr std::string_view to_string(class_outcome o) noexcept {
-  switch (o) {
-    case class_outcome::matched: return "matched";
-    case class_outcome::changed: return "changed";
-    case class_outcome::missing: return "missing";
-  }
-  return "unknown";
-}
-
-struct class_result {
-  component_class cls = component_class::platform;
-  class_outcome outcome = class_outcome::missing;
-};
-
-struct match_report {
-  bool ok = false;
-  std::vector<class_result> classes;  // every recorded class, in component_class order
-  int strong_recorded = 0;            // N: recorded strong classes
-  int strong_matched = 0;
-  int needed = 0;             // strong classes that must match
-  int drift = 0;              // recorded strong classes not matched
-  int changes_tolerated = 0;  // further strong-class changes that still pass (0 when failing)
-  std::string reason;         // one line, empty when ok
-};
-
-namespace detail {
-
-// Any recorded hash equal to any current hash. Copies are sorted so hostile sizes stay O(n log n).
-inline bool hashes_overlap(const std::vector<std::string>& recorded, const std::vector<std::string>& current) {
-  std::vector<std::string_view> a(recorded.begin(), recorded.end());
-  std::vector<std::string_view> b(current.begin(), current.end());
-  std::sort(a.begin(), a.end());
-  std::sort(b.begin(), b.end());
-  std::size_t i = 0, j = 0;
-  while (i < a.size() && j < b.size()) {
-    if (a[i] == b[j]) return true;
-    if (a[i] < b[j])
-      ++i;
-    else
-      ++j;
-  }
-  return false;
-}
-
-inline class_outcome compare_class(const std::vector<std::string>& recorded, const std::vector<std::string>& current) {
-  if (current.empty()) return class_outcome::missing;
-  return hashes_overlap(recorded, current) ? class_outcome::matched : class_outcome::changed;
-}
-
-inline int strong_needed(int recorded) noexcept { return recorded <= 2 ? recorded : std::max(2, recorded - 1); }
-
-inline std::string count_reason(int matched, int recorded, int needed) {
-  return "only " + std::to_string(matched) + " of " + std::to_string(recorded) + " components match, " +
-         std::to_string(needed) + " needed";
-}
-
-// Applies the three acceptance rules to the per-class outcomes already in `report`.
-inline void judge(match_report& report, int hardware_matched) {
-  report.needed = strong_needed(report.strong_recorded);
-  report.drift = report.strong_recorded - report.strong_matched;
-  for (const class_result& r : report.classes) {
-    if (r.cls == component_class::platform && r.outcome != class_outcome::matched) {
-      report.reason = r.outcome == class_outcome::missing ? "platform is unreadable" : "platform changed";
-      return;
-    }
-  }
-  if (report.strong_matched < report.needed) {
-    report.reason = count_reason(report.strong_matched, report.strong_recorded, report.needed);
-    return;
-  }
-  if (hardware_matched == 0) {
-    report.reason = "no hardware component matches";
-    return;
-  }
-  report.ok = true;
-  // Worst case: the next change hits a matched hardware class, so both limits apply.
-  report.changes_tolerated = std::min(report.strong_matched - report.needed, hardware_matched - 1);
-}
-
-}  // namespace detail
-
-// Compares the classes recorded in a license with the ones read now. Never throws; on allocation
-// failure the report says so and is not ok.
-[[nodiscard]] inline match_report match_fingerprint(const component_hashes& recorded,
-                                                    const component_hashes& current) noexcept {
-  match_report report;
-  try {
-    int hardware_matched = 0;
-    for (component_class c : all_component_classes) {
-      if (recorded[c].empty()) continue;
-      const class_outcome outcome = detail::compare_class(recorded[c], current[c]);
-      report.classes.push_back({c, outcome});
-      if (!is_strong_class(c)) continue;
-      ++report.strong_recorded;
-      if (outcome != class_outcome::matched) continue;
-      ++report.strong_matched;
-      if (is_hardware_class(c)) ++hardware_matched;
-    }
-    detail::judge(report, hardware_matched);
-  } catch (...) {
-    report = match_report{};
-    report.reason = "out of memory while matching";
-  }
-  return report;
-}
-
-// A container is unbindable unless the license opts in (allow_container) and host hardware is visible.
-// A license issued for a container without the opt-in must not fall back to the baked machine-id alone.
-[[nodiscard]] constexpr bool unbindable_environment(bool is_container, bool host_hardware_visible,
-                                                    bool allow_container) noexcept {
-  return is_container && !(allow_container && host_hardware_visible);
-}
-
-}  // namespace airlock::format
-
-#endif  // AIRLOCK_FORMAT_MATCH_HPP
 // ----- verifier/include/airlock/verify_result.hpp -----
 // What a license check takes (verify_options) and gives back (verify_result).
 #ifndef AIRLOCK_VERIFY_RESULT_HPP
@@ -5115,6 +5653,7 @@ namespace airlock {
 enum class warning_kind {
   expires_soon,             // fewer than expiry_warning_days left
   grace_period,             // expired, still accepted within grace_days
+  binding_drift,            // a bound part changed or is unreadable; the binding still holds
   binding_fragile,          // one more hardware change will break the binding
   machine_not_checked,      // the caller turned the machine check off
   maintenance_not_checked,  // updates_until is set but the caller gave no build date
@@ -5129,6 +5668,7 @@ struct warning {
   switch (k) {
     case warning_kind::expires_soon: return "expires_soon";
     case warning_kind::grace_period: return "grace_period";
+    case warning_kind::binding_drift: return "binding_drift";
     case warning_kind::binding_fragile: return "binding_fragile";
     case warning_kind::machine_not_checked: return "machine_not_checked";
     case warning_kind::maintenance_not_checked: return "maintenance_not_checked";
@@ -5349,6 +5889,22 @@ inline bool check_dates(std::int64_t now, const verify_options& options, verify_
   return true;
 }
 
+// Names each part that no longer matches and how many more changes the binding takes.
+inline void warn_about_drift(verify_result& r) {
+  std::string parts;
+  for (const format::class_result& c : r.binding.classes) {
+    if (c.outcome == format::class_outcome::matched) continue;
+    parts += (parts.empty() ? "" : ", ") + std::string(format::to_string(c.cls)) + " " +
+             std::string(format::to_string(c.outcome)) + (c.note.empty() ? "" : " (" + c.note + ")");
+  }
+  const int more = r.binding.changes_tolerated;
+  if (parts.empty() && more > 0) return;
+  const std::string tolerance = more == 0 ? "no further change is tolerated; ask the vendor for a new license"
+                                          : std::to_string(more) + " more change(s) tolerated";
+  r.warnings.push_back({more == 0 ? warning_kind::binding_fragile : warning_kind::binding_drift,
+                        (parts.empty() ? "" : parts + "; ") + tolerance});
+}
+
 // The hardware binding, against the given snapshot or this machine, reading exactly the classes
 // the license recorded.
 inline bool check_machine(const verify_options& options, verify_result& r) {
@@ -5374,13 +5930,13 @@ inline bool check_machine(const verify_options& options, verify_result& r) {
                 "running in a container that shows none of the host's hardware this license is bound to");
   }
   const auto current = hwid::hash_snapshot(snapshot, r.license.key_id, r.license.product);
-  r.binding = format::match_fingerprint(m.hashes, current);
+  r.binding = format::match_fingerprint(m.policy, m.hashes, current);
+  for (format::class_result& c : r.binding.classes) {
+    if (c.outcome == format::class_outcome::missing) c.note = snapshot[c.cls].reason;
+  }
   r.machine_checked = true;
   if (!r.binding.ok) return fail(r, reason::machine_mismatch, "bound to another machine: " + r.binding.reason);
-  if (r.binding.changes_tolerated == 0) {
-    r.warnings.push_back({warning_kind::binding_fragile,
-                          "one more hardware change will invalidate this license; ask the vendor for a new one"});
-  }
+  warn_about_drift(r);
   return true;
 }
 

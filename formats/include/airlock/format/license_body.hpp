@@ -79,8 +79,8 @@ inline bool read_component_hashes(document_reader& reader, component_hashes& out
 
 inline bool read_machine_table(document_reader& reader, machine_binding& out) {
   if (!reader.take_table("machine", true)) return false;
-  reader.expect_keys("machine", {"unbound", "policy", "allow_container", "platform", "disk", "nic", "os", "board",
-                                 "evidence_only"});
+  reader.expect_keys(
+      "machine", {"unbound", "policy", "allow_container", "platform", "disk", "nic", "os", "board", "evidence_only"});
   if (!read_key(reader, "unbound", out.unbound)) return false;
   if (out.unbound) return reader.end_keys("an unbound license holds only 'unbound = true' in [machine]");
   if (!read_key(reader, "policy", out.policy)) return false;

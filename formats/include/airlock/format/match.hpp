@@ -148,8 +148,8 @@ inline match_report match_classes(std::string_view policy, const component_hashe
     if (current[c].empty()) r.outcome = class_outcome::missing;
     if (!both.empty()) r.outcome = class_outcome::matched;
     const bool matched = r.outcome == class_outcome::matched;
-    r.proof = matched && (v2 ? proves_hardware(c, both, recorded.evidence_only, current.evidence_only)
-                             : is_hardware_class(c));
+    r.proof = matched &&
+              (v2 ? proves_hardware(c, both, recorded.evidence_only, current.evidence_only) : is_hardware_class(c));
     const std::vector<std::string_view> all_recorded = sorted_views(recorded[c]);
     if (proves_hardware(c, all_recorded, recorded.evidence_only, {})) {
       ++proof_capable;

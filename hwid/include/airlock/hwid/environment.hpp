@@ -116,8 +116,9 @@ inline bool root_is_own_disk(const std::optional<mount_entry>& root) {
   return root->root == "/" || root->fstype == "btrfs";  // a btrfs root is often a subvolume such as /@
 }
 
-inline void classify_environment(const rooted_fs& fs, const system_probes& probes, const std::optional<cpu_identity>& cpu,
-                                 std::string_view mountinfo, machine_snapshot& snap) {
+inline void classify_environment(const rooted_fs& fs, const system_probes& probes,
+                                 const std::optional<cpu_identity>& cpu, std::string_view mountinfo,
+                                 machine_snapshot& snap) {
   const std::optional<mount_entry> root = find_root_mount(mountinfo);
   const std::vector<std::string> namespaces = namespace_marks(fs, probes);
   const std::vector<std::string> marks = container_marks(fs, root);

@@ -47,7 +47,8 @@ namespace airlock::hwid {
   return out;
 }
 
-// Hashes every present class, and marks the nic hashes of software-assigned MACs as evidence only. On allocation failure the result is empty, which matches nothing.
+// Hashes every present class, and marks the nic hashes of software-assigned MACs as evidence only. On allocation
+// failure the result is empty, which matches nothing.
 [[nodiscard]] inline format::component_hashes hash_snapshot(const machine_snapshot& snap, std::string_view key_id,
                                                             std::string_view product) noexcept {
   format::component_hashes out;

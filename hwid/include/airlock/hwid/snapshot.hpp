@@ -21,8 +21,8 @@ using format::runtime_environment;
 // The values are raw identifiers: the library keeps them in memory only and never writes them anywhere.
 struct class_reading {
   std::vector<std::string> values;
-  std::string reason;                       // empty when values are present
-  std::vector<std::string> evidence_only;   // values that prove no hardware: software-assigned MACs
+  std::string reason;                      // empty when values are present
+  std::vector<std::string> evidence_only;  // values that prove no hardware: software-assigned MACs
 
   bool present() const noexcept { return !values.empty(); }
   friend bool operator==(const class_reading& a, const class_reading& b) noexcept {
