@@ -3,6 +3,7 @@
 // -> airlock verify and airlock-verify on this machine, with requests from this machine and from fake trees.
 #include <catch2/catch.hpp>
 
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -156,4 +157,53 @@ TEST_CASE("A license fails here with exit code 19 when two of three bound parts 
   const std::string license = v.license_for("two-changed", changed.fs.root());
   CHECK(airlock_verify(v, license).exit_code == 19);
   CHECK(customer_verify(v, license).exit_code == 19);
+}
+
+TEST_CASE("show, request, issue and the verify report state a machine's binding strength in the same words",
+          "[hwid][tool][binding][strength]") {
+  const vendor v;
+  SECTION("a VM whose only hardware proof is its disk: limited, and every tool says so") {
+    fake::machine m;
+    replica(m, "1816203954172243", "02:fc:00:00:00:01", "3d1219c7c4c5404aaa1f6d2a48adfda4");
+    const auto show = run(hwid("show --root " + q(m.fs.root())));
+    REQUIRE(show.exit_code == 0);
+    const std::string summary = "limited: 4 component class(es), 1 proving hardware (disk); one part may change, "
+                                "but not the disk";
+    CHECK(show.out.find("binding:     " + summary + "\n") != std::string::npos);
+    // Verified here, the replica is another machine, but the report grades what the license recorded.
+    const auto report = airlock_verify(v, v.license_for("limited", m.fs.root()));
+    INFO(report.out);
+    CHECK(report.out.find("strength:  airlock-match-v2, " + summary + "\n") != std::string::npos);
+  }
+  SECTION("a VM with nothing but a software-assigned MAC as hardware: none, refused by request and by issue") {
+    fake::machine m;
+    replica(m, "1816203954172243", "02:fc:00:00:00:01", "3d1219c7c4c5404aaa1f6d2a48adfda4");
+    m.fs.remove("/sys/devices/pci0000:00/0000:00:02.0/virtio1/block/vda/serial");
+    const std::string why = "nothing proves this hardware, so a copy of the system image would pass";
+    const auto show = run(hwid("show --root " + q(m.fs.root())));
+    CHECK(show.out.find("binding:     none: " + why + "\n") != std::string::npos);
+    const std::string request = v.dir / "none.toml";
+    const auto refused = run(hwid("request --product " + product + " --pubkey " + q(v.pub) + " --out " + q(request) +
+                                  " --root " + q(m.fs.root())));
+    CHECK(refused.exit_code == 7);
+    CHECK(refused.err.find(why) != std::string::npos);
+    CHECK_FALSE(std::filesystem::exists(request));
+    // The same machine's request, written by hand: the vendor's tool refuses it for the same reason.
+    fake::machine with_disk;
+    replica(with_disk, "1816203954172243", "02:fc:00:00:00:01", "3d1219c7c4c5404aaa1f6d2a48adfda4");
+    REQUIRE(run(hwid("request --product " + product + " --pubkey " + q(v.pub) + " --out " + q(request) +
+                     " --root " + q(with_disk.fs.root())))
+                .exit_code == 0);
+    std::string text = read_file(request);
+    const std::size_t disk = text.find("disk = [");
+    REQUIRE(disk != std::string::npos);
+    text.erase(disk, text.find('\n', disk) - disk + 1);
+    write_file(request, text);
+    const auto issued = run(q(tool("airlock")) + " issue --key " + q(v.key) + " --product " + product +
+                            " --licensee T --request " + q(request) + " --out " + q(v.dir / "none.lic"));
+    CHECK(issued.exit_code == 7);
+    CHECK(issued.err.find(why) != std::string::npos);
+    CHECK(issued.err.rfind("airlock: error: " + request + ": ", 0) == 0);
+    CHECK(issued.err.find('\n') == issued.err.size() - 1);
+  }
 }
