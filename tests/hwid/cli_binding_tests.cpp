@@ -167,8 +167,9 @@ TEST_CASE("show, request, issue and the verify report state a machine's binding 
     replica(m, "1816203954172243", "02:fc:00:00:00:01", "3d1219c7c4c5404aaa1f6d2a48adfda4");
     const auto show = run(hwid("show --root " + q(m.fs.root())));
     REQUIRE(show.exit_code == 0);
-    const std::string summary = "limited: 4 component class(es), 1 proving hardware (disk); one part may change, "
-                                "but not the disk";
+    const std::string summary =
+        "limited: 4 component class(es), 1 proving hardware (disk); one part may change, "
+        "but not the disk";
     CHECK(show.out.find("binding:     " + summary + "\n") != std::string::npos);
     // Verified here, the replica is another machine, but the report grades what the license recorded.
     const auto report = airlock_verify(v, v.license_for("limited", m.fs.root()));
@@ -191,8 +192,8 @@ TEST_CASE("show, request, issue and the verify report state a machine's binding 
     // The same machine's request, written by hand: the vendor's tool refuses it for the same reason.
     fake::machine with_disk;
     replica(with_disk, "1816203954172243", "02:fc:00:00:00:01", "3d1219c7c4c5404aaa1f6d2a48adfda4");
-    REQUIRE(run(hwid("request --product " + product + " --pubkey " + q(v.pub) + " --out " + q(request) +
-                     " --root " + q(with_disk.fs.root())))
+    REQUIRE(run(hwid("request --product " + product + " --pubkey " + q(v.pub) + " --out " + q(request) + " --root " +
+                     q(with_disk.fs.root())))
                 .exit_code == 0);
     std::string text = read_file(request);
     const std::size_t disk = text.find("disk = [");

@@ -247,8 +247,8 @@ TEST_CASE("Under airlock-match-v2 any one changed part passes and two do not", "
   REQUIRE(hw::evidence_of(recorded).nic.proof);
   auto now = recorded;
   SECTION("one change, whichever class") {
-    for (const component_class c : {component_class::platform, component_class::disk, component_class::nic,
-                                    component_class::os}) {
+    for (const component_class c :
+         {component_class::platform, component_class::disk, component_class::nic, component_class::os}) {
       INFO(fmt::to_string(c));
       now = recorded;
       now[c].values = {"replaced"};

@@ -1002,20 +1002,22 @@ inline std::optional<std::string> read_link_text(const std::string& host_path) {
   return std::string(buffer, static_cast<std::size_t>(n));
 }
 
+// Reads in page-sized chunks into a string that grows with what is there: preallocating the cap
+// (a megabyte for mountinfo) would cost a megabyte of memset and page faults on every read.
 inline fs_read read_descriptor(int fd, std::size_t cap, bool allow_longer) {
-  std::string data(allow_longer ? cap : cap + 1, '\0');
-  std::size_t total = 0;
-  while (total < data.size()) {
-    const ssize_t n = ::read(fd, &data[total], data.size() - total);
+  const std::size_t limit = allow_longer ? cap : cap + 1;
+  std::string data;
+  char chunk[4096];
+  while (data.size() < limit) {
+    const ssize_t n = ::read(fd, chunk, std::min(sizeof chunk, limit - data.size()));
     if (n == 0) break;
     if (n < 0) {
       if (errno == EINTR) continue;
       return {std::nullopt, errno_reason(errno)};
     }
-    total += static_cast<std::size_t>(n);
+    data.append(chunk, static_cast<std::size_t>(n));
   }
-  if (total > cap) return {std::nullopt, "too large"};
-  data.resize(total);
+  if (data.size() > cap) return {std::nullopt, "too large"};
   return {std::move(data), {}};
 }
 
@@ -1130,13 +1132,20 @@ class rooted_fs {
   }
 
  public:
-  // The paths looked at since the last call, so that the collector can check where each class's
-  // values came from (tamper.hpp). Bounded: a hostile tree cannot grow it without limit.
-  std::vector<std::string> take_looked_at() const {
-    std::vector<std::string> out;
-    out.swap(looked_at_);
-    std::sort(out.begin(), out.end());
-    out.erase(std::unique(out.begin(), out.end()), out.end());
+  // What was looked at since the last call, so that the collector can check where each class's
+  // values came from (tamper.hpp): every path read, listed, resolved or tested, and of them the
+  // files actually opened and read. Bounded: a hostile tree cannot grow it without limit.
+  struct looked_at {
+    std::vector<std::string> paths, files_read;
+  };
+  looked_at take_looked_at() const {
+    looked_at out;
+    out.paths.swap(paths_);
+    out.files_read.swap(files_read_);
+    for (std::vector<std::string>* list : {&out.paths, &out.files_read}) {
+      std::sort(list->begin(), list->end());
+      list->erase(std::unique(list->begin(), list->end()), list->end());
+    }
     return out;
   }
 
@@ -1144,7 +1153,10 @@ class rooted_fs {
   static constexpr std::size_t max_looked_at = 16384;
 
   void note(std::string_view path) const {
-    if (looked_at_.size() < max_looked_at) looked_at_.emplace_back(path);
+    if (paths_.size() < max_looked_at) paths_.emplace_back(path);
+  }
+  void note_read(std::string_view path) const {
+    if (files_read_.size() < max_looked_at) files_read_.emplace_back(path);
   }
 
   // Under the real root the kernel's own symlink resolution is the same as
@@ -1166,6 +1178,7 @@ class rooted_fs {
     if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
       result.error = "not a regular file";
     } else {
+      note_read(path);
       result = detail::read_descriptor(fd, cap, allow_longer);
     }
     ::close(fd);
@@ -1173,7 +1186,7 @@ class rooted_fs {
   }
 
   std::string prefix_;  // "" for the real root
-  mutable std::vector<std::string> looked_at_;
+  mutable std::vector<std::string> paths_, files_read_;
 };
 
 namespace detail {
@@ -1480,9 +1493,9 @@ inline void read_leaf_serials(const rooted_fs& fs, const std::vector<std::string
   if (facts.values.empty()) facts.reason = leaves.empty() ? (note.empty() ? "no root disk" : note) : "no serial";
 }
 
-inline root_disk_facts find_root_disk(const rooted_fs& fs) {
+// `mountinfo` is /proc/self/mountinfo as the collector read it (once, for every class).
+inline root_disk_facts find_root_disk(const rooted_fs& fs, const fs_read& mountinfo) {
   root_disk_facts facts;
-  const fs_read mountinfo = fs.read("/proc/self/mountinfo", mountinfo_read_cap);
   if (!mountinfo.data) {
     facts.reason = "mountinfo " + mountinfo.error;
     return facts;
@@ -2115,19 +2128,21 @@ class tamper_judge {
   tamper_judge(std::string_view mountinfo, const system_probes& probes)
       : mounts_(parse_mount_table(mountinfo)), origins_(probes) {}
 
-  // The first problem among `paths`, empty when all of them are where they must be.
-  std::string problem(const std::vector<std::string>& paths) {
-    for (const std::string& path : paths) {
-      std::string found = mount_table_problem(mounts_, path);
-      if (found.empty()) found = origins_.problem(path);
-      if (!found.empty()) return found;
+  // The first problem, empty when everything looked at is where it must be: the mount table for
+  // every path, the kernel for every file whose content was read.
+  std::string problem(const rooted_fs::looked_at& seen) {
+    for (const std::string& path : seen.paths) {
+      if (std::string found = mount_table_problem(mounts_, path); !found.empty()) return found;
+    }
+    for (const std::string& path : seen.files_read) {
+      if (std::string found = origins_.problem(path); !found.empty()) return found;
     }
     return {};
   }
 
   // Judged whether or not the class was found, so that a lost class says why it was lost.
-  void judge(const std::vector<std::string>& paths, class_reading& reading) {
-    const std::string found = problem(paths);
+  void judge(const rooted_fs::looked_at& seen, class_reading& reading) {
+    const std::string found = problem(seen);
     if (found.empty()) return;
     reading = class_reading{};
     reading.reason = std::string(untrusted_prefix) + found;
@@ -2203,17 +2218,24 @@ inline void collect_linux(const collect_options& options, machine_snapshot& snap
   const fs_read mountinfo = fs.read("/proc/self/mountinfo", mountinfo_read_cap);
   const std::string_view mounts = mountinfo.data ? std::string_view(*mountinfo.data) : std::string_view();
   tamper_judge tamper(mounts, options.probes);
+  const rooted_fs::looked_at mount_table = fs.take_looked_at();
   classify_environment(fs, options.probes, cpu, mounts, snap);
   (void)fs.take_looked_at();  // the environment is not a class: its files can only add doubt
 
   const auto run = [&](component_class c, class_reading& out, auto&& collector) {
     guarded(options, c, out, collector);
-    if (options.wants(c)) tamper.judge(fs.take_looked_at(), out);
+    if (!options.wants(c)) return;
+    rooted_fs::looked_at seen = fs.take_looked_at();
+    if (c == component_class::disk) {  // the root disk was found through the mount table
+      seen.paths.insert(seen.paths.end(), mount_table.paths.begin(), mount_table.paths.end());
+      seen.files_read.insert(seen.files_read.end(), mount_table.files_read.begin(), mount_table.files_read.end());
+    }
+    tamper.judge(seen, out);
   };
   run(component_class::platform, snap.platform, [&] { return collect_platform(fs, cpu); });
   run(component_class::disk, snap.disk, [&] {
     if (snap.is_container()) return host_disks(fs);
-    const root_disk_facts root = find_root_disk(fs);
+    const root_disk_facts root = find_root_disk(fs, mountinfo);
     return class_reading{root.values, root.reason, {}};
   });
   run(component_class::nic, snap.nic, [&] { return collect_nic(fs, options.probes); });

@@ -82,17 +82,24 @@ inline void collect_linux(const collect_options& options, machine_snapshot& snap
   const fs_read mountinfo = fs.read("/proc/self/mountinfo", mountinfo_read_cap);
   const std::string_view mounts = mountinfo.data ? std::string_view(*mountinfo.data) : std::string_view();
   tamper_judge tamper(mounts, options.probes);
+  const rooted_fs::looked_at mount_table = fs.take_looked_at();
   classify_environment(fs, options.probes, cpu, mounts, snap);
   (void)fs.take_looked_at();  // the environment is not a class: its files can only add doubt
 
   const auto run = [&](component_class c, class_reading& out, auto&& collector) {
     guarded(options, c, out, collector);
-    if (options.wants(c)) tamper.judge(fs.take_looked_at(), out);
+    if (!options.wants(c)) return;
+    rooted_fs::looked_at seen = fs.take_looked_at();
+    if (c == component_class::disk) {  // the root disk was found through the mount table
+      seen.paths.insert(seen.paths.end(), mount_table.paths.begin(), mount_table.paths.end());
+      seen.files_read.insert(seen.files_read.end(), mount_table.files_read.begin(), mount_table.files_read.end());
+    }
+    tamper.judge(seen, out);
   };
   run(component_class::platform, snap.platform, [&] { return collect_platform(fs, cpu); });
   run(component_class::disk, snap.disk, [&] {
     if (snap.is_container()) return host_disks(fs);
-    const root_disk_facts root = find_root_disk(fs);
+    const root_disk_facts root = find_root_disk(fs, mountinfo);
     return class_reading{root.values, root.reason, {}};
   });
   run(component_class::nic, snap.nic, [&] { return collect_nic(fs, options.probes); });

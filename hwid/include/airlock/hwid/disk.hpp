@@ -299,9 +299,9 @@ inline void read_leaf_serials(const rooted_fs& fs, const std::vector<std::string
   if (facts.values.empty()) facts.reason = leaves.empty() ? (note.empty() ? "no root disk" : note) : "no serial";
 }
 
-inline root_disk_facts find_root_disk(const rooted_fs& fs) {
+// `mountinfo` is /proc/self/mountinfo as the collector read it (once, for every class).
+inline root_disk_facts find_root_disk(const rooted_fs& fs, const fs_read& mountinfo) {
   root_disk_facts facts;
-  const fs_read mountinfo = fs.read("/proc/self/mountinfo", mountinfo_read_cap);
   if (!mountinfo.data) {
     facts.reason = "mountinfo " + mountinfo.error;
     return facts;

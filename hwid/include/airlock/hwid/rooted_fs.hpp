@@ -71,20 +71,22 @@ inline std::optional<std::string> read_link_text(const std::string& host_path) {
   return std::string(buffer, static_cast<std::size_t>(n));
 }
 
+// Reads in page-sized chunks into a string that grows with what is there: preallocating the cap
+// (a megabyte for mountinfo) would cost a megabyte of memset and page faults on every read.
 inline fs_read read_descriptor(int fd, std::size_t cap, bool allow_longer) {
-  std::string data(allow_longer ? cap : cap + 1, '\0');
-  std::size_t total = 0;
-  while (total < data.size()) {
-    const ssize_t n = ::read(fd, &data[total], data.size() - total);
+  const std::size_t limit = allow_longer ? cap : cap + 1;
+  std::string data;
+  char chunk[4096];
+  while (data.size() < limit) {
+    const ssize_t n = ::read(fd, chunk, std::min(sizeof chunk, limit - data.size()));
     if (n == 0) break;
     if (n < 0) {
       if (errno == EINTR) continue;
       return {std::nullopt, errno_reason(errno)};
     }
-    total += static_cast<std::size_t>(n);
+    data.append(chunk, static_cast<std::size_t>(n));
   }
-  if (total > cap) return {std::nullopt, "too large"};
-  data.resize(total);
+  if (data.size() > cap) return {std::nullopt, "too large"};
   return {std::move(data), {}};
 }
 
@@ -199,13 +201,20 @@ class rooted_fs {
   }
 
  public:
-  // The paths looked at since the last call, so that the collector can check where each class's
-  // values came from (tamper.hpp). Bounded: a hostile tree cannot grow it without limit.
-  std::vector<std::string> take_looked_at() const {
-    std::vector<std::string> out;
-    out.swap(looked_at_);
-    std::sort(out.begin(), out.end());
-    out.erase(std::unique(out.begin(), out.end()), out.end());
+  // What was looked at since the last call, so that the collector can check where each class's
+  // values came from (tamper.hpp): every path read, listed, resolved or tested, and of them the
+  // files actually opened and read. Bounded: a hostile tree cannot grow it without limit.
+  struct looked_at {
+    std::vector<std::string> paths, files_read;
+  };
+  looked_at take_looked_at() const {
+    looked_at out;
+    out.paths.swap(paths_);
+    out.files_read.swap(files_read_);
+    for (std::vector<std::string>* list : {&out.paths, &out.files_read}) {
+      std::sort(list->begin(), list->end());
+      list->erase(std::unique(list->begin(), list->end()), list->end());
+    }
     return out;
   }
 
@@ -213,7 +222,10 @@ class rooted_fs {
   static constexpr std::size_t max_looked_at = 16384;
 
   void note(std::string_view path) const {
-    if (looked_at_.size() < max_looked_at) looked_at_.emplace_back(path);
+    if (paths_.size() < max_looked_at) paths_.emplace_back(path);
+  }
+  void note_read(std::string_view path) const {
+    if (files_read_.size() < max_looked_at) files_read_.emplace_back(path);
   }
 
   // Under the real root the kernel's own symlink resolution is the same as
@@ -235,6 +247,7 @@ class rooted_fs {
     if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
       result.error = "not a regular file";
     } else {
+      note_read(path);
       result = detail::read_descriptor(fd, cap, allow_longer);
     }
     ::close(fd);
@@ -242,7 +255,7 @@ class rooted_fs {
   }
 
   std::string prefix_;  // "" for the real root
-  mutable std::vector<std::string> looked_at_;
+  mutable std::vector<std::string> paths_, files_read_;
 };
 
 namespace detail {

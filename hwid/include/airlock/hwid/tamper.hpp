@@ -115,19 +115,21 @@ class tamper_judge {
   tamper_judge(std::string_view mountinfo, const system_probes& probes)
       : mounts_(parse_mount_table(mountinfo)), origins_(probes) {}
 
-  // The first problem among `paths`, empty when all of them are where they must be.
-  std::string problem(const std::vector<std::string>& paths) {
-    for (const std::string& path : paths) {
-      std::string found = mount_table_problem(mounts_, path);
-      if (found.empty()) found = origins_.problem(path);
-      if (!found.empty()) return found;
+  // The first problem, empty when everything looked at is where it must be: the mount table for
+  // every path, the kernel for every file whose content was read.
+  std::string problem(const rooted_fs::looked_at& seen) {
+    for (const std::string& path : seen.paths) {
+      if (std::string found = mount_table_problem(mounts_, path); !found.empty()) return found;
+    }
+    for (const std::string& path : seen.files_read) {
+      if (std::string found = origins_.problem(path); !found.empty()) return found;
     }
     return {};
   }
 
   // Judged whether or not the class was found, so that a lost class says why it was lost.
-  void judge(const std::vector<std::string>& paths, class_reading& reading) {
-    const std::string found = problem(paths);
+  void judge(const rooted_fs::looked_at& seen, class_reading& reading) {
+    const std::string found = problem(seen);
     if (found.empty()) return;
     reading = class_reading{};
     reading.reason = std::string(untrusted_prefix) + found;
