@@ -475,14 +475,13 @@ def match_v2(lic: dict, current: dict):
     e_l = set(m.get("evidence_only", []))
     recorded = [c for c in CLASSES if c in m]
     matched = [c for c in recorded if set(m[c]) & hashes[c]]
-    missing = [c for c in recorded if not hashes[c]]
     capable = [c for c in recorded if c in ("disk", "board") or (c == "nic" and set(m[c]) - e_l)]
     proofs = proof_classes(lic, current)
     n = len(recorded)
     needed = n if n <= 2 else n - 1
     if len(matched) < needed:
         return "only %d of %d components match, %d needed" % (len(matched), n, needed)
-    if proofs or (capable and all(c in missing for c in capable)):
+    if proofs:
         return None
     if capable:
         return "no hardware component matches (a changed disk with a copied system image looks like a clone)"

@@ -1729,11 +1729,12 @@ def v2_binding_cases():
     lic_ok("v2-mismatch-vm-disk-changed-microvm-mac", g, "v2: a micro-VM (MAC 02:fc:00:00:00:01) whose disk changed",
            bound_v2(MICROVM), expect="machine_mismatch", machine_=machine(MICROVM, disk=["FCROOT0002"]),
            matching=["platform", "nic", "os"], proof=[])
-    lic_ok("v2-match-vm-disk-missing", g, "v2: the VM's disk cannot be read now: its only proof-capable class is "
-           "missing, 3 of 4 match", bound_v2(v), machine_=machine(v, disk=None), matching=["platform", "nic", "os"],
-           proof=[])
-    lic_ok("v2-match-vm-disk-missing-microvm-mac", g, "v2: a micro-VM whose disk cannot be read now",
-           bound_v2(MICROVM), machine_=machine(MICROVM, disk=None), matching=["platform", "nic", "os"], proof=[])
+    lic_ok("v2-mismatch-vm-disk-missing", g, "v2: the VM's disk cannot be read now: 3 of 4 match, but its only "
+           "proof is gone (a clone's hypervisor can hide a serial too)", bound_v2(v), expect="machine_mismatch",
+           machine_=machine(v, disk=None), matching=["platform", "nic", "os"], proof=[])
+    lic_ok("v2-mismatch-vm-disk-missing-microvm-mac", g, "v2: a micro-VM whose disk cannot be read now",
+           bound_v2(MICROVM), expect="machine_mismatch", machine_=machine(MICROVM, disk=None),
+           matching=["platform", "nic", "os"], proof=[])
     lic_ok("v2-match-vm-platform-changed", g, "v2: the VM moved to a host with another CPU: the disk is the proof",
            bound_v2(v), machine_=machine(v, platform=OTHER_HOST_CPU), matching=["disk", "nic", "os"], proof=["disk"])
     lic_ok("v2-mismatch-vm-disk-missing-platform-changed", g, "v2: VM disk missing and CPU changed: 2 of 4 match",

@@ -3,6 +3,7 @@
 // MACs, and the airlock-match-v2 rule on collected fake machines.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -53,22 +54,29 @@ TEST_CASE("A VM whose root-disk link cannot be read stays a VM with the disk mis
   const auto after = m.collect();
   CHECK(after.environment == runtime_environment::vm);
   CHECK_FALSE(after.disk.present());
-  const auto v1 = fmt::match_fingerprint(fmt::match_policy_v1, recorded_of(before), recorded_of(after));
-  CHECK(v1.ok);
+  // v1 takes the software-assigned MAC as hardware; v2 has lost its only proof, as a clone would.
+  CHECK(fmt::match_fingerprint(fmt::match_policy_v1, recorded_of(before), recorded_of(after)).ok);
   const auto v2 = match_v2(before, after);
-  CHECK(v2.ok);
+  CHECK_FALSE(v2.ok);
   CHECK(outcome_of(v2, component_class::disk) == class_outcome::missing);
-  CHECK(v2.changes_tolerated == 0);
 }
 
-TEST_CASE("A process outside the initial user or PID namespace is in a container", "[hwid][environment]") {
+TEST_CASE("A machine with two proofs survives losing its disk under v2", "[hwid][match][v2]") {
+  fake::machine m;
+  scenario::desktop(m);
+  const auto before = m.collect();
+  m.fs.remove("/sys/dev/block");
+  const auto r = match_v2(before, m.collect());
+  CHECK(r.ok);
+  CHECK(outcome_of(r, component_class::disk) == class_outcome::missing);
+  CHECK(r.changes_tolerated == 0);
+}
+
+TEST_CASE("A process outside the initial user namespace is in a container", "[hwid][environment]") {
   fake::machine m;
   scenario::ci_microvm(m);
   SECTION("the user namespace inode is another one") {
     m.namespaces = fake::namespace_ids{4026532100, hw::initial_pid_namespace};
-  }
-  SECTION("the PID namespace inode is another one") {
-    m.namespaces = fake::namespace_ids{hw::initial_user_namespace, 4026532200};
   }
   SECTION("uid_map is not the identity map, with no namespace answer at all") {
     m.fs.file("/proc/self/uid_map", "         0      65534          1\n");
@@ -78,6 +86,17 @@ TEST_CASE("A process outside the initial user or PID namespace is in a container
   auto options = m.options();
   if (unvouched) options.probes.namespaces = [] { return std::optional<fake::namespace_ids>(); };
   CHECK(hw::collect(options).environment == runtime_environment::container);
+}
+
+TEST_CASE("Another PID namespace on the machine's own root disk is no container, as under WSL2",
+          "[hwid][environment]") {
+  fake::machine m;
+  scenario::ci_microvm(m);
+  m.fs.remove("/.dockerenv");
+  m.namespaces = fake::namespace_ids{hw::initial_user_namespace, 4026532200};
+  const auto snap = m.collect();
+  CHECK(snap.environment == runtime_environment::vm);
+  CHECK(std::find(snap.evidence.begin(), snap.evidence.end(), "not the initial PID namespace") != snap.evidence.end());
 }
 
 TEST_CASE("The identity uid_map and the initial namespaces leave the CI micro-VM a VM", "[hwid][environment]") {
@@ -197,6 +216,24 @@ TEST_CASE("An identifier file shadowed by a mount is untrusted and its class is 
   CHECK(snap.environment == runtime_environment::vm);
 }
 
+TEST_CASE("Self-bind mounts of hardened services and separate local file systems are not tampering", "[hwid][tamper]") {
+  fake::machine m;
+  scenario::ci_microvm(m);
+  m.fs.file("/proc/sys/kernel/osrelease", "6.1.0-27-amd64\n");
+  m.fs.file("/proc/self/mountinfo",
+            "22 27 0:21 / /proc rw - proc proc rw\n23 27 0:22 / /sys rw - sysfs sysfs rw\n"
+            "27 1 254:0 / / rw - ext4 /dev/vda rw\n"
+            "50 27 254:0 /etc /etc ro,relatime - ext4 /dev/vda rw\n"      // ProtectSystem=full
+            "51 22 0:21 /sys /proc/sys ro,relatime - proc proc rw\n"      // ProtectKernelTunables=yes
+            "52 23 0:22 /fs/cgroup /sys/fs/cgroup ro - sysfs sysfs rw\n"  // unrelated to identifiers
+            "53 27 254:16 / /var rw,relatime - xfs /dev/vdb rw\n");       // a separate /var
+  m.fs.remove("/etc/machine-id");  // so the os class comes from /var/lib/dbus/machine-id
+  const auto snap = m.collect();
+  CHECK(snap.disk.present());
+  CHECK(snap.nic.present());
+  CHECK(snap.os.values == strings{scenario::ci_machine_id});
+}
+
 TEST_CASE("A tmpfs over all of /sys leaves nothing read from sysfs trusted", "[hwid][tamper]") {
   fake::machine m;
   scenario::ci_microvm(m);
@@ -213,27 +250,25 @@ TEST_CASE("The kernel's statfs and statx answers expose a shadowed file the moun
   fake::machine m;
   scenario::ci_microvm(m);
   const std::string serial = "/sys/devices/pci0000:00/0000:00:02.0/virtio1/block/vda/serial";
-  m.origins[""] = fake::file_origin{0xEF53, false, 27};
-  m.origins["/"] = fake::file_origin{0xEF53, true, 27};
-  m.origins["/sys"] = fake::file_origin{hw::sysfs_magic, true, 23};
-  m.origins["/proc"] = fake::file_origin{hw::procfs_magic, true, 22};
+  m.origins[""] = fake::file_origin{0xEF53, false, 0xFE00000000};
+  m.origins["/"] = fake::file_origin{0xEF53, true, 0xFE00000000};
+  m.origins["/sys"] = fake::file_origin{hw::sysfs_magic, true, 22};
+  m.origins["/proc"] = fake::file_origin{hw::procfs_magic, true, 21};
   REQUIRE(m.collect().disk.present());
   REQUIRE(m.collect().os.present());
   component_class lost = component_class::disk;
-  SECTION("the serial file is on ext4, not sysfs") { m.origins[serial] = fake::file_origin{0xEF53, false, 27}; }
-  SECTION("the serial file is the root of a mount") {
-    m.origins[serial] = fake::file_origin{hw::sysfs_magic, true, 23};
+  SECTION("the serial file is on ext4, not sysfs") {
+    m.origins[serial] = fake::file_origin{0xEF53, false, 0xFE00000000};
   }
-  SECTION("the serial file is on another sysfs mount") {
+  SECTION("the serial file is the root of a mount") {
+    m.origins[serial] = fake::file_origin{hw::sysfs_magic, true, 22};
+  }
+  SECTION("the serial file is on another sysfs instance") {
     m.origins[serial] = fake::file_origin{hw::sysfs_magic, false, 77};
   }
   SECTION("/etc/machine-id is a mount of its own") {
     lost = component_class::os;
-    m.origins["/etc/machine-id"] = fake::file_origin{0xEF53, true, 90};
-  }
-  SECTION("/etc/machine-id is on a tmpfs") {
-    lost = component_class::os;
-    m.origins["/etc"] = fake::file_origin{0x01021994, false, 91};
+    m.origins["/etc/machine-id"] = fake::file_origin{0xEF53, true, 0xFE00000000};
   }
   const auto snap = m.collect();
   CHECK_FALSE(snap[lost].present());
@@ -295,7 +330,7 @@ TEST_CASE("A binding with nothing but software-assigned MACs as hardware is neve
   REQUIRE_FALSE(snap.disk.present());
   const auto r = match_v2(snap, snap);
   CHECK_FALSE(r.ok);
-  CHECK(r.reason == "the license records no hardware that proves the machine");
+  CHECK(r.reason == "the license records no hardware proof");
   CHECK(fmt::assess_binding(fmt::match_policy_v2, hw::evidence_of(snap), false, false).level ==
         fmt::binding_level::none);
 }

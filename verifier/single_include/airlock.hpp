@@ -384,6 +384,7 @@ inline constexpr std::string_view hash_salt_label = "airlock-hwid-salt-v1";
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/vfs.h>
 #include <unistd.h>
 #endif
@@ -399,7 +400,7 @@ struct cpuid_regs {
 struct file_origin {
   std::uint64_t fs_magic = 0;  // statfs f_type: SYSFS_MAGIC, PROC_SUPER_MAGIC, EXT4_SUPER_MAGIC...
   bool mount_root = false;     // the path is the root of a mount: something is bind-mounted on it
-  std::uint64_t mount_id = 0;  // 0 when the kernel does not say (before Linux 5.8)
+  std::uint64_t device = 0;    // the file system's device (major << 32 | minor)
 };
 
 inline constexpr std::uint64_t sysfs_magic = 0x62656572;
@@ -483,16 +484,24 @@ inline std::vector<std::uint8_t> ethtool_permanent_mac(const std::string& interf
   return mac;
 }
 
+// statx reports STATX_ATTR_MOUNT_ROOT from Linux 5.8 and glibc 2.28 / musl 1.2.5 declare it; with
+// older headers only statfs and the device are asked, and the mount table has to say the rest.
 inline std::optional<file_origin> kernel_file_origin(const std::string& path) noexcept {
 #if defined(__linux__)
   struct statfs fs {};
-  struct statx sx {};
   if (::statfs(path.c_str(), &fs) != 0) return std::nullopt;
-  if (::statx(AT_FDCWD, path.c_str(), AT_STATX_SYNC_AS_STAT, STATX_TYPE | STATX_MNT_ID, &sx) != 0) return std::nullopt;
   file_origin origin;
   origin.fs_magic = static_cast<std::uint64_t>(fs.f_type);
+#if defined(STATX_TYPE) && defined(STATX_ATTR_MOUNT_ROOT)
+  struct statx sx {};
+  if (::statx(AT_FDCWD, path.c_str(), AT_STATX_SYNC_AS_STAT, STATX_TYPE, &sx) != 0) return std::nullopt;
   origin.mount_root = (sx.stx_attributes_mask & STATX_ATTR_MOUNT_ROOT) && (sx.stx_attributes & STATX_ATTR_MOUNT_ROOT);
-  if (sx.stx_mask & STATX_MNT_ID) origin.mount_id = sx.stx_mnt_id;  // Linux 5.8 and later
+  origin.device = (std::uint64_t{sx.stx_dev_major} << 32) | sx.stx_dev_minor;
+#else
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) return std::nullopt;
+  origin.device = (std::uint64_t{major(st.st_dev)} << 32) | minor(st.st_dev);
+#endif
   return origin;
 #else
   (void)path;
@@ -615,17 +624,14 @@ inline std::vector<std::string_view> common_hashes(const std::vector<std::string
   return both;
 }
 
-inline bool contains(const std::vector<std::string>& list, std::string_view hash) {
-  return std::find(list.begin(), list.end(), hash) != list.end();
-}
-
 // A hardware class proves the machine unless every hash involved is a software-assigned MAC.
 inline bool proves_hardware(component_class c, const std::vector<std::string_view>& hashes,
                             const std::vector<std::string>& evidence_a, const std::vector<std::string>& evidence_b) {
   if (!is_hardware_class(c)) return false;
   if (c != component_class::nic) return !hashes.empty();
+  const std::vector<std::string_view> a = sorted_views(evidence_a), b = sorted_views(evidence_b);
   for (std::string_view h : hashes) {
-    if (!contains(evidence_a, h) && !contains(evidence_b, h)) return true;
+    if (!std::binary_search(a.begin(), a.end(), h) && !std::binary_search(b.begin(), b.end(), h)) return true;
   }
   return false;
 }
@@ -661,33 +667,31 @@ inline void judge_v1(match_report& report, int hardware_matched) {
   report.changes_tolerated = std::min(report.strong_matched - report.needed, hardware_matched - 1);
 }
 
-// FORMAT.md 5.2: N-1 of all N recorded classes, and hardware proof unless every class that could
-// give it is unreadable (a different disk is a clone; an unreadable one is a lost part).
-inline void judge_v2(match_report& report, int proof_capable, int proof_capable_missing) {
+// FORMAT.md 5.2: N-1 of all N recorded classes, one of them proving the hardware. An unreadable
+// proof counts like a changed one: whoever runs a clone can also hide its disk serial.
+inline void judge_v2(match_report& report, int proof_capable) {
   report.needed = needed_v2(report.strong_recorded);
   report.drift = report.strong_recorded - report.strong_matched;
   if (report.strong_matched < report.needed) {
     report.reason = count_reason(report.strong_matched, report.strong_recorded, report.needed);
     return;
   }
-  if (proof_capable == 0) {
-    report.reason = "the license records no hardware that proves the machine";
-    return;
-  }
-  if (report.proof_matched == 0 && proof_capable_missing < proof_capable) {
-    report.reason = "no hardware component matches (another disk under a copied system image is a clone)";
+  if (report.proof_matched == 0) {
+    report.reason =
+        proof_capable == 0
+            ? "the license records no hardware proof"
+            : "no hardware component matches (a changed disk with a copied system image looks like a clone)";
     return;
   }
   report.ok = true;
-  report.changes_tolerated =
-      report.proof_matched == 0 ? 0 : std::min(report.strong_matched - report.needed, report.proof_matched - 1);
+  report.changes_tolerated = std::min(report.strong_matched - report.needed, report.proof_matched - 1);
 }
 
 inline match_report match_classes(std::string_view policy, const component_hashes& recorded,
                                   const component_hashes& current) {
   const bool v2 = policy == match_policy_v2;
   match_report report;
-  int hardware_matched = 0, proof_capable = 0, proof_capable_missing = 0;
+  int hardware_matched = 0, proof_capable = 0;
   for (component_class c : all_component_classes) {
     if (recorded[c].empty()) continue;
     const std::vector<std::string_view> both = common_hashes(recorded[c], current[c]);
@@ -698,10 +702,7 @@ inline match_report match_classes(std::string_view policy, const component_hashe
     r.proof = matched &&
               (v2 ? proves_hardware(c, both, recorded.evidence_only, current.evidence_only) : is_hardware_class(c));
     const std::vector<std::string_view> all_recorded = sorted_views(recorded[c]);
-    if (proves_hardware(c, all_recorded, recorded.evidence_only, {})) {
-      ++proof_capable;
-      proof_capable_missing += r.outcome == class_outcome::missing ? 1 : 0;
-    }
+    if (proves_hardware(c, all_recorded, recorded.evidence_only, {})) ++proof_capable;
     report.classes.push_back(r);
     if (!v2 && !is_strong_class(c)) continue;
     ++report.strong_recorded;
@@ -710,7 +711,7 @@ inline match_report match_classes(std::string_view policy, const component_hashe
     report.proof_matched += r.proof ? 1 : 0;
   }
   if (v2)
-    judge_v2(report, proof_capable, proof_capable_missing);
+    judge_v2(report, proof_capable);
   else
     judge_v1(report, hardware_matched);
   return report;
@@ -1137,11 +1138,13 @@ class rooted_fs {
   // files actually opened and read. Bounded: a hostile tree cannot grow it without limit.
   struct looked_at {
     std::vector<std::string> paths, files_read;
+    bool overflow = false;  // some were not recorded: none of them can be vouched for
   };
   looked_at take_looked_at() const {
     looked_at out;
     out.paths.swap(paths_);
     out.files_read.swap(files_read_);
+    out.overflow = std::exchange(overflow_, false);
     for (std::vector<std::string>* list : {&out.paths, &out.files_read}) {
       std::sort(list->begin(), list->end());
       list->erase(std::unique(list->begin(), list->end()), list->end());
@@ -1153,10 +1156,16 @@ class rooted_fs {
   static constexpr std::size_t max_looked_at = 16384;
 
   void note(std::string_view path) const {
-    if (paths_.size() < max_looked_at) paths_.emplace_back(path);
+    if (paths_.size() < max_looked_at)
+      paths_.emplace_back(path);
+    else
+      overflow_ = true;
   }
   void note_read(std::string_view path) const {
-    if (files_read_.size() < max_looked_at) files_read_.emplace_back(path);
+    if (files_read_.size() < max_looked_at)
+      files_read_.emplace_back(path);
+    else
+      overflow_ = true;
   }
 
   // Under the real root the kernel's own symlink resolution is the same as
@@ -1187,6 +1196,7 @@ class rooted_fs {
 
   std::string prefix_;  // "" for the real root
   mutable std::vector<std::string> paths_, files_read_;
+  mutable bool overflow_ = false;
 };
 
 namespace detail {
@@ -1551,6 +1561,7 @@ inline class_reading host_disks(const rooted_fs& fs) {
 
 #if defined(__linux__)
 
+#include <algorithm>
 #include <array>
 #include <optional>
 #include <string>
@@ -1808,8 +1819,12 @@ inline void classify_environment(const rooted_fs& fs, const system_probes& probe
   snap.evidence = namespaces;
   snap.evidence.insert(snap.evidence.end(), marks.begin(), marks.end());
   snap.evidence.insert(snap.evidence.end(), vm.begin(), vm.end());
+  // Another PID namespace alone is what WSL2 gives every distribution and many sandboxes give their
+  // apps; with the machine's own disk as root it is not a container. Another user namespace is.
   const bool own_disk = root_is_own_disk(root);
-  if (!namespaces.empty() || (!marks.empty() && !own_disk)) {
+  const bool user_namespace = std::any_of(namespaces.begin(), namespaces.end(),
+                                          [](const std::string& s) { return s.find("PID") == std::string::npos; });
+  if (user_namespace || (!own_disk && (!namespaces.empty() || !marks.empty()))) {
     snap.environment = runtime_environment::container;
     return;
   }
@@ -1835,6 +1850,7 @@ inline void classify_environment(const rooted_fs& fs, const system_probes& probe
 
 #if defined(__linux__)
 
+#include <algorithm>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -1906,7 +1922,9 @@ inline class_reading collect_nic(const rooted_fs& fs, const system_probes& probe
     if (std::optional<std::string> mac = permanent_mac(fs, probes, name, base)) reading.values.push_back(*mac);
   }
   sort_unique(reading.values);
-  const bool wsl = !reading.values.empty() && is_wsl_kernel(fs);
+  const bool hyperv_range = std::any_of(reading.values.begin(), reading.values.end(),
+                                        [](const std::string& mac) { return mac.rfind("00:15:5d:", 0) == 0; });
+  const bool wsl = hyperv_range && is_wsl_kernel(fs);
   for (const std::string& mac : reading.values) {
     if (is_software_assigned(mac, wsl)) reading.evidence_only.push_back(mac);
   }
@@ -2081,13 +2099,32 @@ inline const mount_entry* covering_mount(const std::vector<mount_entry>& mounts,
   return found;
 }
 
+// A mount of a file system onto the same place of itself (systemd's ProtectSystem= and
+// ProtectKernelTunables=, runc's read-only /proc/sys): field 4 is the mount point as seen inside
+// the home mount, on the home's device.
+inline bool is_self_bind(const mount_entry& m, const mount_entry& home) {
+  if (m.major != home.major || m.minor != home.minor || m.fstype != home.fstype) return false;
+  const std::string inside = home.mount_point == "/" ? m.mount_point : m.mount_point.substr(home.mount_point.size());
+  const std::string expected = home.root == "/" ? inside : home.root + inside;
+  return m.root == expected;
+}
+
+// Outside /sys and /proc a path may also lie on another whole local file system (a separate /var).
+inline bool is_whole_local_mount(const mount_entry& m, std::string_view path) {
+  return m.mount_point != path && m.root == "/" && m.source.rfind("/dev/", 0) == 0 && !is_diskless_fstype(m.fstype);
+}
+
 inline std::string mount_table_problem(const std::vector<mount_entry>& mounts, const std::string& path) {
   if (mounts.empty()) return {};
   const expected_home home = home_of(path);
   const mount_entry* m = covering_mount(mounts, path);
   if (m == nullptr) return path + " is on no mount at all";
-  const bool right_type = home.fstype.empty() || (m->fstype == home.fstype && m->root == "/");
-  if (m->mount_point == home.mount_point && right_type) return {};
+  const mount_entry* base = covering_mount(mounts, home.mount_point);
+  const bool at_home =
+      m->mount_point == home.mount_point && (home.fstype.empty() || (m->fstype == home.fstype && m->root == "/"));
+  if (at_home) return {};
+  if (base != nullptr && base != m && base->mount_point == home.mount_point && is_self_bind(*m, *base)) return {};
+  if (home.fstype.empty() && is_whole_local_mount(*m, path)) return {};
   return path + " is shadowed by a mount on " + m->mount_point + " (" + m->fstype + ")";
 }
 
@@ -2101,13 +2138,12 @@ class origin_checker {
     const std::optional<file_origin> origin = probes_.origin_of(path);
     if (!origin) return {};  // nothing there, so nothing was read from it
     const expected_home home = home_of(path);
-    const std::optional<file_origin> anchor = anchor_of(std::string(home.anchor));
     if (origin->mount_root && path != home.anchor) return path + " has a mount of its own on it";
-    if (home.magic != 0 && origin->fs_magic != home.magic) return path + " is not on " + std::string(home.fstype);
-    if (home.magic == 0 && anchor && origin->fs_magic != anchor->fs_magic)
-      return path + " is not on the root file system";
-    if (anchor && anchor->mount_id != 0 && origin->mount_id != 0 && origin->mount_id != anchor->mount_id)
-      return path + " is on another mount than " + std::string(home.anchor);
+    if (home.magic == 0) return {};  // a file of the root (or a whole local) file system: the table decides
+    if (origin->fs_magic != home.magic) return path + " is not on " + std::string(home.fstype);
+    const std::optional<file_origin> anchor = anchor_of(std::string(home.anchor));
+    if (anchor && origin->device != anchor->device)
+      return path + " is on another " + std::string(home.fstype) + " than " + std::string(home.anchor);
     return {};
   }
 
@@ -2131,6 +2167,7 @@ class tamper_judge {
   // The first problem, empty when everything looked at is where it must be: the mount table for
   // every path, the kernel for every file whose content was read.
   std::string problem(const rooted_fs::looked_at& seen) {
+    if (seen.overflow) return "more paths than can be checked";
     for (const std::string& path : seen.paths) {
       if (std::string found = mount_table_problem(mounts_, path); !found.empty()) return found;
     }
@@ -5911,14 +5948,20 @@ inline bool check_dates(std::int64_t now, const verify_options& options, verify_
   return true;
 }
 
-// Names each part that no longer matches and how many more changes the binding takes.
-inline void warn_about_drift(verify_result& r) {
+// "disk changed, os missing (machine-id missing)": the parts that no longer match, and why.
+inline std::string unmatched_parts(const format::match_report& binding) {
   std::string parts;
-  for (const format::class_result& c : r.binding.classes) {
+  for (const format::class_result& c : binding.classes) {
     if (c.outcome == format::class_outcome::matched) continue;
     parts += (parts.empty() ? "" : ", ") + std::string(format::to_string(c.cls)) + " " +
              std::string(format::to_string(c.outcome)) + (c.note.empty() ? "" : " (" + c.note + ")");
   }
+  return parts;
+}
+
+// Names each part that no longer matches and how many more changes the binding takes.
+inline void warn_about_drift(verify_result& r) {
+  const std::string parts = unmatched_parts(r.binding);
   const int more = r.binding.changes_tolerated;
   if (parts.empty() && more > 0) return;
   const std::string tolerance = more == 0 ? "no further change is tolerated; ask the vendor for a new license"
@@ -5957,7 +6000,12 @@ inline bool check_machine(const verify_options& options, verify_result& r) {
     if (c.outcome == format::class_outcome::missing) c.note = snapshot[c.cls].reason;
   }
   r.machine_checked = true;
-  if (!r.binding.ok) return fail(r, reason::machine_mismatch, "bound to another machine: " + r.binding.reason);
+  if (!r.binding.ok) {
+    const std::string parts = unmatched_parts(r.binding);
+    const bool add = !parts.empty() && parts != r.binding.reason;
+    return fail(r, reason::machine_mismatch,
+                "bound to another machine: " + r.binding.reason + (add ? ": " + parts : ""));
+  }
   warn_about_drift(r);
   return true;
 }

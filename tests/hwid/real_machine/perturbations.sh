@@ -168,9 +168,11 @@ row probe 2 "new network namespace (unshare -n)" 0 0 vm "" - netns
 run_in netns-sysfs root unshare --net --mount --propagation private --
 row probe 2b "new network namespace with its own sysfs mount" 0 0 vm nic - netns-sysfs
 run_in fake-serial root "${private_ns[@]}"
-row probe 3 "bind-mounted fake disk serial" 0 0 vm disk disk fake-serial
+# On this VM the disk is the only hardware proof (the MAC is software-assigned): under v2 a disk
+# that is lost or not trusted fails like another disk, as a clone's would; v1 still passes.
+row probe 3 "bind-mounted fake disk serial" 19 0 vm disk disk fake-serial
 run_in empty-dev-block root "${private_ns[@]}"
-row probe 4 "empty directory over /sys/dev/block" 0 0 vm disk - empty-dev-block
+row probe 4 "empty directory over /sys/dev/block" 19 0 vm disk - empty-dev-block
 run_in fake-machine-id root "${private_ns[@]}"
 row probe 5 "bind-mounted fake /etc/machine-id" 0 0 vm os os fake-machine-id
 run_in empty-sys root "${private_ns[@]}"

@@ -68,17 +68,14 @@ inline std::vector<std::string_view> common_hashes(const std::vector<std::string
   return both;
 }
 
-inline bool contains(const std::vector<std::string>& list, std::string_view hash) {
-  return std::find(list.begin(), list.end(), hash) != list.end();
-}
-
 // A hardware class proves the machine unless every hash involved is a software-assigned MAC.
 inline bool proves_hardware(component_class c, const std::vector<std::string_view>& hashes,
                             const std::vector<std::string>& evidence_a, const std::vector<std::string>& evidence_b) {
   if (!is_hardware_class(c)) return false;
   if (c != component_class::nic) return !hashes.empty();
+  const std::vector<std::string_view> a = sorted_views(evidence_a), b = sorted_views(evidence_b);
   for (std::string_view h : hashes) {
-    if (!contains(evidence_a, h) && !contains(evidence_b, h)) return true;
+    if (!std::binary_search(a.begin(), a.end(), h) && !std::binary_search(b.begin(), b.end(), h)) return true;
   }
   return false;
 }
@@ -114,33 +111,31 @@ inline void judge_v1(match_report& report, int hardware_matched) {
   report.changes_tolerated = std::min(report.strong_matched - report.needed, hardware_matched - 1);
 }
 
-// FORMAT.md 5.2: N-1 of all N recorded classes, and hardware proof unless every class that could
-// give it is unreadable (a different disk is a clone; an unreadable one is a lost part).
-inline void judge_v2(match_report& report, int proof_capable, int proof_capable_missing) {
+// FORMAT.md 5.2: N-1 of all N recorded classes, one of them proving the hardware. An unreadable
+// proof counts like a changed one: whoever runs a clone can also hide its disk serial.
+inline void judge_v2(match_report& report, int proof_capable) {
   report.needed = needed_v2(report.strong_recorded);
   report.drift = report.strong_recorded - report.strong_matched;
   if (report.strong_matched < report.needed) {
     report.reason = count_reason(report.strong_matched, report.strong_recorded, report.needed);
     return;
   }
-  if (proof_capable == 0) {
-    report.reason = "the license records no hardware that proves the machine";
-    return;
-  }
-  if (report.proof_matched == 0 && proof_capable_missing < proof_capable) {
-    report.reason = "no hardware component matches (another disk under a copied system image is a clone)";
+  if (report.proof_matched == 0) {
+    report.reason =
+        proof_capable == 0
+            ? "the license records no hardware proof"
+            : "no hardware component matches (a changed disk with a copied system image looks like a clone)";
     return;
   }
   report.ok = true;
-  report.changes_tolerated =
-      report.proof_matched == 0 ? 0 : std::min(report.strong_matched - report.needed, report.proof_matched - 1);
+  report.changes_tolerated = std::min(report.strong_matched - report.needed, report.proof_matched - 1);
 }
 
 inline match_report match_classes(std::string_view policy, const component_hashes& recorded,
                                   const component_hashes& current) {
   const bool v2 = policy == match_policy_v2;
   match_report report;
-  int hardware_matched = 0, proof_capable = 0, proof_capable_missing = 0;
+  int hardware_matched = 0, proof_capable = 0;
   for (component_class c : all_component_classes) {
     if (recorded[c].empty()) continue;
     const std::vector<std::string_view> both = common_hashes(recorded[c], current[c]);
@@ -151,10 +146,7 @@ inline match_report match_classes(std::string_view policy, const component_hashe
     r.proof = matched &&
               (v2 ? proves_hardware(c, both, recorded.evidence_only, current.evidence_only) : is_hardware_class(c));
     const std::vector<std::string_view> all_recorded = sorted_views(recorded[c]);
-    if (proves_hardware(c, all_recorded, recorded.evidence_only, {})) {
-      ++proof_capable;
-      proof_capable_missing += r.outcome == class_outcome::missing ? 1 : 0;
-    }
+    if (proves_hardware(c, all_recorded, recorded.evidence_only, {})) ++proof_capable;
     report.classes.push_back(r);
     if (!v2 && !is_strong_class(c)) continue;
     ++report.strong_recorded;
@@ -163,7 +155,7 @@ inline match_report match_classes(std::string_view policy, const component_hashe
     report.proof_matched += r.proof ? 1 : 0;
   }
   if (v2)
-    judge_v2(report, proof_capable, proof_capable_missing);
+    judge_v2(report, proof_capable);
   else
     judge_v1(report, hardware_matched);
   return report;

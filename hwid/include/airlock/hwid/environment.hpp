@@ -5,6 +5,7 @@
 
 #if defined(__linux__)
 
+#include <algorithm>
 #include <array>
 #include <optional>
 #include <string>
@@ -126,8 +127,12 @@ inline void classify_environment(const rooted_fs& fs, const system_probes& probe
   snap.evidence = namespaces;
   snap.evidence.insert(snap.evidence.end(), marks.begin(), marks.end());
   snap.evidence.insert(snap.evidence.end(), vm.begin(), vm.end());
+  // Another PID namespace alone is what WSL2 gives every distribution and many sandboxes give their
+  // apps; with the machine's own disk as root it is not a container. Another user namespace is.
   const bool own_disk = root_is_own_disk(root);
-  if (!namespaces.empty() || (!marks.empty() && !own_disk)) {
+  const bool user_namespace = std::any_of(namespaces.begin(), namespaces.end(),
+                                          [](const std::string& s) { return s.find("PID") == std::string::npos; });
+  if (user_namespace || (!own_disk && (!namespaces.empty() || !marks.empty()))) {
     snap.environment = runtime_environment::container;
     return;
   }

@@ -5,6 +5,7 @@
 
 #if defined(__linux__)
 
+#include <algorithm>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -81,7 +82,9 @@ inline class_reading collect_nic(const rooted_fs& fs, const system_probes& probe
     if (std::optional<std::string> mac = permanent_mac(fs, probes, name, base)) reading.values.push_back(*mac);
   }
   sort_unique(reading.values);
-  const bool wsl = !reading.values.empty() && is_wsl_kernel(fs);
+  const bool hyperv_range = std::any_of(reading.values.begin(), reading.values.end(),
+                                        [](const std::string& mac) { return mac.rfind("00:15:5d:", 0) == 0; });
+  const bool wsl = hyperv_range && is_wsl_kernel(fs);
   for (const std::string& mac : reading.values) {
     if (is_software_assigned(mac, wsl)) reading.evidence_only.push_back(mac);
   }

@@ -23,6 +23,7 @@
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/vfs.h>
 #include <unistd.h>
 #endif
@@ -38,7 +39,7 @@ struct cpuid_regs {
 struct file_origin {
   std::uint64_t fs_magic = 0;  // statfs f_type: SYSFS_MAGIC, PROC_SUPER_MAGIC, EXT4_SUPER_MAGIC...
   bool mount_root = false;     // the path is the root of a mount: something is bind-mounted on it
-  std::uint64_t mount_id = 0;  // 0 when the kernel does not say (before Linux 5.8)
+  std::uint64_t device = 0;    // the file system's device (major << 32 | minor)
 };
 
 inline constexpr std::uint64_t sysfs_magic = 0x62656572;
@@ -122,16 +123,24 @@ inline std::vector<std::uint8_t> ethtool_permanent_mac(const std::string& interf
   return mac;
 }
 
+// statx reports STATX_ATTR_MOUNT_ROOT from Linux 5.8 and glibc 2.28 / musl 1.2.5 declare it; with
+// older headers only statfs and the device are asked, and the mount table has to say the rest.
 inline std::optional<file_origin> kernel_file_origin(const std::string& path) noexcept {
 #if defined(__linux__)
   struct statfs fs {};
-  struct statx sx {};
   if (::statfs(path.c_str(), &fs) != 0) return std::nullopt;
-  if (::statx(AT_FDCWD, path.c_str(), AT_STATX_SYNC_AS_STAT, STATX_TYPE | STATX_MNT_ID, &sx) != 0) return std::nullopt;
   file_origin origin;
   origin.fs_magic = static_cast<std::uint64_t>(fs.f_type);
+#if defined(STATX_TYPE) && defined(STATX_ATTR_MOUNT_ROOT)
+  struct statx sx {};
+  if (::statx(AT_FDCWD, path.c_str(), AT_STATX_SYNC_AS_STAT, STATX_TYPE, &sx) != 0) return std::nullopt;
   origin.mount_root = (sx.stx_attributes_mask & STATX_ATTR_MOUNT_ROOT) && (sx.stx_attributes & STATX_ATTR_MOUNT_ROOT);
-  if (sx.stx_mask & STATX_MNT_ID) origin.mount_id = sx.stx_mnt_id;  // Linux 5.8 and later
+  origin.device = (std::uint64_t{sx.stx_dev_major} << 32) | sx.stx_dev_minor;
+#else
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) return std::nullopt;
+  origin.device = (std::uint64_t{major(st.st_dev)} << 32) | minor(st.st_dev);
+#endif
   return origin;
 #else
   (void)path;

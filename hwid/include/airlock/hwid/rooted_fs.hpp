@@ -206,11 +206,13 @@ class rooted_fs {
   // files actually opened and read. Bounded: a hostile tree cannot grow it without limit.
   struct looked_at {
     std::vector<std::string> paths, files_read;
+    bool overflow = false;  // some were not recorded: none of them can be vouched for
   };
   looked_at take_looked_at() const {
     looked_at out;
     out.paths.swap(paths_);
     out.files_read.swap(files_read_);
+    out.overflow = std::exchange(overflow_, false);
     for (std::vector<std::string>* list : {&out.paths, &out.files_read}) {
       std::sort(list->begin(), list->end());
       list->erase(std::unique(list->begin(), list->end()), list->end());
@@ -222,10 +224,16 @@ class rooted_fs {
   static constexpr std::size_t max_looked_at = 16384;
 
   void note(std::string_view path) const {
-    if (paths_.size() < max_looked_at) paths_.emplace_back(path);
+    if (paths_.size() < max_looked_at)
+      paths_.emplace_back(path);
+    else
+      overflow_ = true;
   }
   void note_read(std::string_view path) const {
-    if (files_read_.size() < max_looked_at) files_read_.emplace_back(path);
+    if (files_read_.size() < max_looked_at)
+      files_read_.emplace_back(path);
+    else
+      overflow_ = true;
   }
 
   // Under the real root the kernel's own symlink resolution is the same as
@@ -256,6 +264,7 @@ class rooted_fs {
 
   std::string prefix_;  // "" for the real root
   mutable std::vector<std::string> paths_, files_read_;
+  mutable bool overflow_ = false;
 };
 
 namespace detail {

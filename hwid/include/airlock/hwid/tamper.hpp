@@ -68,13 +68,32 @@ inline const mount_entry* covering_mount(const std::vector<mount_entry>& mounts,
   return found;
 }
 
+// A mount of a file system onto the same place of itself (systemd's ProtectSystem= and
+// ProtectKernelTunables=, runc's read-only /proc/sys): field 4 is the mount point as seen inside
+// the home mount, on the home's device.
+inline bool is_self_bind(const mount_entry& m, const mount_entry& home) {
+  if (m.major != home.major || m.minor != home.minor || m.fstype != home.fstype) return false;
+  const std::string inside = home.mount_point == "/" ? m.mount_point : m.mount_point.substr(home.mount_point.size());
+  const std::string expected = home.root == "/" ? inside : home.root + inside;
+  return m.root == expected;
+}
+
+// Outside /sys and /proc a path may also lie on another whole local file system (a separate /var).
+inline bool is_whole_local_mount(const mount_entry& m, std::string_view path) {
+  return m.mount_point != path && m.root == "/" && m.source.rfind("/dev/", 0) == 0 && !is_diskless_fstype(m.fstype);
+}
+
 inline std::string mount_table_problem(const std::vector<mount_entry>& mounts, const std::string& path) {
   if (mounts.empty()) return {};
   const expected_home home = home_of(path);
   const mount_entry* m = covering_mount(mounts, path);
   if (m == nullptr) return path + " is on no mount at all";
-  const bool right_type = home.fstype.empty() || (m->fstype == home.fstype && m->root == "/");
-  if (m->mount_point == home.mount_point && right_type) return {};
+  const mount_entry* base = covering_mount(mounts, home.mount_point);
+  const bool at_home =
+      m->mount_point == home.mount_point && (home.fstype.empty() || (m->fstype == home.fstype && m->root == "/"));
+  if (at_home) return {};
+  if (base != nullptr && base != m && base->mount_point == home.mount_point && is_self_bind(*m, *base)) return {};
+  if (home.fstype.empty() && is_whole_local_mount(*m, path)) return {};
   return path + " is shadowed by a mount on " + m->mount_point + " (" + m->fstype + ")";
 }
 
@@ -88,13 +107,12 @@ class origin_checker {
     const std::optional<file_origin> origin = probes_.origin_of(path);
     if (!origin) return {};  // nothing there, so nothing was read from it
     const expected_home home = home_of(path);
-    const std::optional<file_origin> anchor = anchor_of(std::string(home.anchor));
     if (origin->mount_root && path != home.anchor) return path + " has a mount of its own on it";
-    if (home.magic != 0 && origin->fs_magic != home.magic) return path + " is not on " + std::string(home.fstype);
-    if (home.magic == 0 && anchor && origin->fs_magic != anchor->fs_magic)
-      return path + " is not on the root file system";
-    if (anchor && anchor->mount_id != 0 && origin->mount_id != 0 && origin->mount_id != anchor->mount_id)
-      return path + " is on another mount than " + std::string(home.anchor);
+    if (home.magic == 0) return {};  // a file of the root (or a whole local) file system: the table decides
+    if (origin->fs_magic != home.magic) return path + " is not on " + std::string(home.fstype);
+    const std::optional<file_origin> anchor = anchor_of(std::string(home.anchor));
+    if (anchor && origin->device != anchor->device)
+      return path + " is on another " + std::string(home.fstype) + " than " + std::string(home.anchor);
     return {};
   }
 
@@ -118,6 +136,7 @@ class tamper_judge {
   // The first problem, empty when everything looked at is where it must be: the mount table for
   // every path, the kernel for every file whose content was read.
   std::string problem(const rooted_fs::looked_at& seen) {
+    if (seen.overflow) return "more paths than can be checked";
     for (const std::string& path : seen.paths) {
       if (std::string found = mount_table_problem(mounts_, path); !found.empty()) return found;
     }

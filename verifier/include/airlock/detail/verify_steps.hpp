@@ -189,14 +189,20 @@ inline bool check_dates(std::int64_t now, const verify_options& options, verify_
   return true;
 }
 
-// Names each part that no longer matches and how many more changes the binding takes.
-inline void warn_about_drift(verify_result& r) {
+// "disk changed, os missing (machine-id missing)": the parts that no longer match, and why.
+inline std::string unmatched_parts(const format::match_report& binding) {
   std::string parts;
-  for (const format::class_result& c : r.binding.classes) {
+  for (const format::class_result& c : binding.classes) {
     if (c.outcome == format::class_outcome::matched) continue;
     parts += (parts.empty() ? "" : ", ") + std::string(format::to_string(c.cls)) + " " +
              std::string(format::to_string(c.outcome)) + (c.note.empty() ? "" : " (" + c.note + ")");
   }
+  return parts;
+}
+
+// Names each part that no longer matches and how many more changes the binding takes.
+inline void warn_about_drift(verify_result& r) {
+  const std::string parts = unmatched_parts(r.binding);
   const int more = r.binding.changes_tolerated;
   if (parts.empty() && more > 0) return;
   const std::string tolerance = more == 0 ? "no further change is tolerated; ask the vendor for a new license"
@@ -235,7 +241,12 @@ inline bool check_machine(const verify_options& options, verify_result& r) {
     if (c.outcome == format::class_outcome::missing) c.note = snapshot[c.cls].reason;
   }
   r.machine_checked = true;
-  if (!r.binding.ok) return fail(r, reason::machine_mismatch, "bound to another machine: " + r.binding.reason);
+  if (!r.binding.ok) {
+    const std::string parts = unmatched_parts(r.binding);
+    const bool add = !parts.empty() && parts != r.binding.reason;
+    return fail(r, reason::machine_mismatch,
+                "bound to another machine: " + r.binding.reason + (add ? ": " + parts : ""));
+  }
   warn_about_drift(r);
   return true;
 }
