@@ -200,15 +200,25 @@ inline std::string unmatched_parts(const format::match_report& binding) {
   return parts;
 }
 
-// Names each part that no longer matches and how many more changes the binding takes.
+// Names each part that no longer matches and how many more changes the binding takes. An intact
+// binding warns only when any change would break it; that one part (the only proof) must stay is
+// what the strength grade says.
 inline void warn_about_drift(verify_result& r) {
   const std::string parts = unmatched_parts(r.binding);
   const int more = r.binding.changes_tolerated;
-  if (parts.empty() && more > 0) return;
-  const std::string tolerance = more == 0 ? "no further change is tolerated; ask the vendor for a new license"
-                                          : std::to_string(more) + " more change(s) tolerated";
-  r.warnings.push_back({more == 0 ? warning_kind::binding_fragile : warning_kind::binding_drift,
-                        (parts.empty() ? "" : parts + "; ") + tolerance});
+  if (parts.empty()) {
+    if (r.binding.strong_matched > r.binding.needed) return;
+    r.warnings.push_back({warning_kind::binding_fragile,
+                          "one more hardware change will invalidate this license; ask the vendor for a new one"});
+    return;
+  }
+  if (more == 0) {
+    r.warnings.push_back(
+        {warning_kind::binding_fragile, parts + "; no further change is tolerated: ask the vendor for a new license"});
+  } else {
+    r.warnings.push_back(
+        {warning_kind::binding_drift, parts + "; " + std::to_string(more) + " more change(s) tolerated"});
+  }
 }
 
 // The hardware binding, against the given snapshot or this machine, reading exactly the classes
