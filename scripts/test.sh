@@ -20,7 +20,9 @@ echo "== tests"
 (cd build && ctest --output-on-failure -j"$(nproc)")
 
 echo "== build (ASan + UBSan)"
-build_tree build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DAIRLOCK_WERROR=ON -DAIRLOCK_SANITIZE=ON
+# -O1 with line tables: what the sanitizers' own docs advise, and it compiles much faster than -O2 -g.
+build_tree build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O1 -g1 -DNDEBUG" \
+  -DAIRLOCK_WERROR=ON -DAIRLOCK_SANITIZE=ON
 echo "== tests under sanitizers"
 (cd build-asan && ASAN_OPTIONS=halt_on_error=1:detect_leaks=1 \
   UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
