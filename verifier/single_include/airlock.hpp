@@ -1561,7 +1561,6 @@ inline class_reading host_disks(const rooted_fs& fs) {
 
 #if defined(__linux__)
 
-#include <algorithm>
 #include <array>
 #include <optional>
 #include <string>
@@ -1757,19 +1756,24 @@ inline bool is_identity_uid_map(std::string_view text) {
   return folded == "0 0 4294967295";
 }
 
-// A process in any user or PID namespace but the initial ones runs in a container, whatever its
-// files say: its mounts and file views may be its own, so it cannot vouch for them (FORMAT.md 4.9).
-inline std::vector<std::string> namespace_marks(const rooted_fs& fs, const system_probes& probes) {
-  std::vector<std::string> found;
+// The namespace signals of FORMAT.md 4.9. A process in another user namespace owns its mounts and
+// cannot vouch for its file views; another PID namespace alone is what WSL2 and app sandboxes give.
+struct namespace_signals {
+  std::vector<std::string> user;  // each alone makes a container
+  std::vector<std::string> pid;   // a container only off the machine's own disk
+};
+
+inline namespace_signals namespace_marks(const rooted_fs& fs, const system_probes& probes) {
+  namespace_signals found;
   if (const fs_read map = fs.read("/proc/self/uid_map"); map.data && !is_identity_uid_map(*map.data))
-    found.emplace_back("uid_map is not the identity map");
+    found.user.emplace_back("uid_map is not the identity map");
   if (!probes.namespaces) return found;
   const std::optional<namespace_ids> ids = probes.namespaces();
   if (!ids) {
-    found.emplace_back("namespace files unreadable or shadowed");
+    found.user.emplace_back("namespace files unreadable or shadowed");
   } else {
-    if (ids->user != initial_user_namespace) found.emplace_back("not the initial user namespace");
-    if (ids->pid != initial_pid_namespace) found.emplace_back("not the initial PID namespace");
+    if (ids->user != initial_user_namespace) found.user.emplace_back("not the initial user namespace");
+    if (ids->pid != initial_pid_namespace) found.pid.emplace_back("not the initial PID namespace");
   }
   return found;
 }
@@ -1813,18 +1817,14 @@ inline void classify_environment(const rooted_fs& fs, const system_probes& probe
                                  const std::optional<cpu_identity>& cpu, std::string_view mountinfo,
                                  machine_snapshot& snap) {
   const std::optional<mount_entry> root = find_root_mount(mountinfo);
-  const std::vector<std::string> namespaces = namespace_marks(fs, probes);
+  const namespace_signals namespaces = namespace_marks(fs, probes);
   const std::vector<std::string> marks = container_marks(fs, root);
   const std::vector<std::string> vm = vm_signals(fs, cpu);
-  snap.evidence = namespaces;
-  snap.evidence.insert(snap.evidence.end(), marks.begin(), marks.end());
-  snap.evidence.insert(snap.evidence.end(), vm.begin(), vm.end());
-  // Another PID namespace alone is what WSL2 gives every distribution and many sandboxes give their
-  // apps; with the machine's own disk as root it is not a container. Another user namespace is.
+  snap.evidence = namespaces.user;
+  for (const auto* more : {&namespaces.pid, &marks, &vm})
+    snap.evidence.insert(snap.evidence.end(), more->begin(), more->end());
   const bool own_disk = root_is_own_disk(root);
-  const bool user_namespace = std::any_of(namespaces.begin(), namespaces.end(),
-                                          [](const std::string& s) { return s.find("PID") == std::string::npos; });
-  if (user_namespace || (!own_disk && (!namespaces.empty() || !marks.empty()))) {
+  if (!namespaces.user.empty() || (!own_disk && (!namespaces.pid.empty() || !marks.empty()))) {
     snap.environment = runtime_environment::container;
     return;
   }
