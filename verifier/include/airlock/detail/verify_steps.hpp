@@ -6,9 +6,15 @@
 #ifndef AIRLOCK_DETAIL_VERIFY_STEPS_HPP
 #define AIRLOCK_DETAIL_VERIFY_STEPS_HPP
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
+#include <limits>
 #include <string>
 #include <string_view>
 
@@ -30,23 +36,36 @@ inline bool fail(verify_result& r, reason why, std::string message) {
   return false;
 }
 
+// Opens without blocking (a FIFO or a device would wait forever) and refuses anything but a
+// regular file.
+inline bool open_regular(const std::string& path, int& fd, verify_result& r) {
+  fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+  if (fd < 0) return fail(r, reason::unreadable, path + ": cannot open the license file");
+  struct stat st {};
+  if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) return true;
+  ::close(fd);
+  return fail(r, reason::unreadable, path + ": not a regular file, so not read as a license");
+}
+
 // Reads at most max_input_size bytes. A larger file is malformed, as the same text given to
 // verify_license would be; it is never read whole.
 inline bool read_capped(const std::string& path, std::string& out, verify_result& r) {
-  std::FILE* f = std::fopen(path.c_str(), "rb");
-  if (!f) return fail(r, reason::unreadable, path + ": cannot open the license file");
+  int fd = -1;
+  if (!open_regular(path, fd, r)) return false;
   char buf[4096];
-  std::size_t n = 0;
-  while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) {
-    if (out.size() + n > format::max_input_size) {
-      std::fclose(f);
+  for (;;) {
+    const ssize_t n = ::read(fd, buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      ::close(fd);
+      return n == 0 || fail(r, reason::unreadable, path + ": cannot read the license file");
+    }
+    if (out.size() + static_cast<std::size_t>(n) > format::max_input_size) {
+      ::close(fd);
       return fail(r, reason::malformed, path + ": larger than 65536 bytes, so not a license");
     }
-    out.append(buf, n);
+    out.append(buf, static_cast<std::size_t>(n));
   }
-  const bool failed = std::ferror(f) != 0;
-  std::fclose(f);
-  return !failed || fail(r, reason::unreadable, path + ": cannot read the license file (is it a folder?)");
 }
 
 // Reads `path` with read_capped and hands its text to `check`; nothing escapes (noexcept API).
@@ -130,21 +149,34 @@ inline bool check_product(const verify_options& options, verify_result& r) {
               "the license is for '" + r.license.product + "', not '" + options.product + "'");
 }
 
+// now + tolerance without overflow: an injected clock may be anywhere in the int64 range.
+[[nodiscard]] inline std::int64_t saturating_add(std::int64_t a, std::int64_t b) noexcept {
+  using limits = std::numeric_limits<std::int64_t>;
+  if (b > 0 && a > limits::max() - b) return limits::max();
+  if (b < 0 && a < limits::min() - b) return limits::min();
+  return a + b;
+}
+
 // A clock earlier than the issue time, or than a time already seen.
 inline bool check_clock(const format::signature_block& signature, std::int64_t now, const verify_options& options,
                         verify_result& r) {
   const std::int64_t issued = r.license.issued.seconds;
-  if (now + options.clock_tolerance_seconds < issued) {
+  const std::int64_t latest_allowed = saturating_add(now, options.clock_tolerance_seconds);
+  if (latest_allowed < issued) {
     return fail(r, reason::clock_rolled_back,
                 "the clock says " + format::to_string(format::utc_time{now}) + ", before the license was issued (" +
                     format::to_string(r.license.issued) + ")");
   }
   if (options.clock_state_file.empty()) return true;
   const auto state = read_clock_state(options.clock_state_file, signature.value, r.license.id);
-  if (state.status == clock_state_status::altered) {
-    return fail(r, reason::clock_rolled_back, options.clock_state_file + ": the clock state file was altered");
+  if (state.status == clock_state_status::not_regular) {
+    return fail(r, reason::unreadable, options.clock_state_file + ": the clock state file is not a regular file");
   }
-  if (state.status == clock_state_status::valid && now + options.clock_tolerance_seconds < state.latest_seen) {
+  if (state.status == clock_state_status::altered) {
+    return fail(r, reason::clock_rolled_back,
+                options.clock_state_file + ": the clock state file was altered or does not belong to this license");
+  }
+  if (state.status == clock_state_status::valid && latest_allowed < state.latest_seen) {
     return fail(r, reason::clock_rolled_back,
                 "the clock was set back: it says " + format::to_string(format::utc_time{now}) + " but " +
                     format::to_string(format::utc_time{state.latest_seen}) + " was already seen");
