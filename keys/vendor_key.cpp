@@ -18,7 +18,11 @@
 #include <botan/system_rng.h>
 #include <botan/x509_key.h>
 
-#include <fstream>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <iterator>
 
 namespace airlock::keys {
@@ -36,16 +40,31 @@ constexpr std::size_t max_key_file_size = 64 * 1024;
   throw key_error(problem, path + ": " + what);
 }
 
+// Opened without blocking, so a FIFO or a device is refused rather than waited on or read forever.
 std::string read_key_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) fail(key_problem::unreadable, path, "cannot open the key file");
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+  if (fd < 0) fail(key_problem::unreadable, path, "cannot open the key file");
+  struct stat st {};
+  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    ::close(fd);
+    fail(key_problem::unreadable, path, "not a regular file");
+  }
   std::string data;
   char buf[4096];
-  while (in.read(buf, sizeof buf) || in.gcount() > 0) {
-    data.append(buf, static_cast<std::size_t>(in.gcount()));
-    if (data.size() > max_key_file_size) fail(key_problem::malformed, path, "too large for a key file");
+  for (;;) {
+    const ssize_t n = ::read(fd, buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      ::close(fd);
+      if (n < 0) fail(key_problem::unreadable, path, "cannot read the key file");
+      break;
+    }
+    data.append(buf, static_cast<std::size_t>(n));
+    if (data.size() > max_key_file_size) {
+      ::close(fd);
+      fail(key_problem::malformed, path, "too large for a key file");
+    }
   }
-  if (in.bad()) fail(key_problem::unreadable, path, "cannot read the key file (is it a folder?)");
   if (data.empty()) fail(key_problem::malformed, path, "the key file is empty");
   return data;
 }

@@ -3,6 +3,8 @@
 // all and never replace what is there.
 #include <catch2/catch.hpp>
 
+#include <sys/stat.h>
+
 #include "cli/diagnostics.hpp"
 #include "cli/file_io.hpp"
 #include "support/support.hpp"
@@ -82,4 +84,15 @@ TEST_CASE("Private folders are created with mode 0700, parents included", "[cli]
   cli::make_private_dirs(dir / "a/b");
   CHECK(file_mode(dir / "a") == 0700);
   CHECK(file_mode(dir / "a/b") == 0700);
+}
+
+TEST_CASE("An input that is a FIFO or a device is refused at once as not a regular file", "[cli][files]") {
+  temp_dir dir;
+  std::string path = dir / "key";
+  SECTION("a FIFO with no writer") { REQUIRE(::mkfifo(path.c_str(), 0600) == 0); }
+  SECTION("a character device") { path = "/dev/zero"; }
+  const airlock::test::fifo_unblocker unblock(path);
+  const cli::failure e = failure_of([&] { (void)cli::read_file(path, 4096); });
+  CHECK(e.code() == cli::exit_read_failed);
+  CHECK(std::string(e.what()) == path + ": not a regular file");
 }

@@ -3,6 +3,8 @@
 // stderr naming the option or file at fault, and no license file at all.
 #include <catch2/catch.hpp>
 
+#include <sys/stat.h>
+
 #include "issue_support.hpp"
 
 using namespace airlock::test::issue;
@@ -244,4 +246,19 @@ TEST_CASE("issue refuses year 0000, which tomllib cannot read, and accepts 0001 
   const auto early = issue(dir / "a.toml", unbound_order + "--not-before 0001-01-01 --expires 9999-12-31");
   INFO(early.err);
   CHECK(early.exit_code == 0);
+}
+
+TEST_CASE("issue refuses a FIFO as key, request or passphrase file at once with exit code 3", "[issue][errors]") {
+  temp_dir dir;
+  const std::string fifo = dir / "fifo";
+  REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+  std::string args;
+  SECTION("key") { args = "--key " + q(fifo) + " " + unbound_order; }
+  SECTION("request") { args = "--key " + q(vendor_key()) + " --product acme-studio --licensee L --request " + q(fifo); }
+  SECTION("passphrase file") {
+    args = "--key " + q(encrypted_key(dir)) + " --passphrase-file " + q(fifo) + " " + unbound_order;
+  }
+  // `timeout`: a tool that waits for a writer would otherwise hang the suite; it then exits 124.
+  const run_result r = run("timeout 20 " + airlock_cmd("issue " + args + " --out " + q(dir / "l.toml")));
+  check_refused(r, 3, fifo + ": not a regular file", dir / "l.toml");
 }

@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: MIT
 #include "support/support.hpp"
 
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
+#include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -76,6 +79,22 @@ int count_entries(const std::string& dir) {
   int n = 0;
   for ([[maybe_unused]] const auto& e : fs::directory_iterator(dir)) ++n;
   return n;
+}
+
+fifo_unblocker::fifo_unblocker(std::string path) : path_(std::move(path)) {
+  thread_ = std::thread([this] {
+    while (!done_) {
+      // O_NONBLOCK: succeeds only when a reader has the FIFO open, so this never waits itself.
+      const int fd = ::open(path_.c_str(), O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+      if (fd >= 0) ::close(fd);
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+  });
+}
+
+fifo_unblocker::~fifo_unblocker() {
+  done_ = true;
+  thread_.join();
 }
 
 }  // namespace airlock::test

@@ -4,7 +4,9 @@
 #ifndef AIRLOCK_TESTS_SUPPORT_HPP
 #define AIRLOCK_TESTS_SUPPORT_HPP
 
+#include <atomic>
 #include <string>
+#include <thread>
 
 namespace airlock::test {
 
@@ -41,6 +43,21 @@ bool exists(const std::string& path);
 unsigned file_mode(const std::string& path);  // permission bits
 int count_entries(const std::string& dir);    // files and folders in dir
 std::string shell_quote(const std::string& s);
+
+// While alive, opens `path` for writing whenever a reader waits on it as a FIFO, so that code which
+// wrongly blocks on a FIFO fails its test instead of hanging the suite. Harmless on other files.
+class fifo_unblocker {
+ public:
+  explicit fifo_unblocker(std::string path);
+  fifo_unblocker(const fifo_unblocker&) = delete;
+  fifo_unblocker& operator=(const fifo_unblocker&) = delete;
+  ~fifo_unblocker();
+
+ private:
+  std::string path_;
+  std::atomic<bool> done_{false};
+  std::thread thread_;
+};
 
 }  // namespace airlock::test
 

@@ -2,6 +2,8 @@
 // One test per reason a license check can give, with an injected clock and machine.
 #include <catch2/catch.hpp>
 
+#include <sys/stat.h>
+
 #include <string>
 
 #include "support/support.hpp"
@@ -57,6 +59,17 @@ TEST_CASE("A folder given as the license file is unreadable", "[verify]") {
   test::temp_dir dir;
   const verify_result r = verify_license_file(dir.path(), acme().trust(), options_at(february));
   CHECK(r.why == reason::unreadable);
+}
+
+TEST_CASE("A FIFO or device given as the license file is unreadable at once", "[verify]") {
+  test::temp_dir dir;
+  std::string path = dir / "license.lic";
+  SECTION("a FIFO with no writer") { REQUIRE(::mkfifo(path.c_str(), 0600) == 0); }
+  SECTION("a character device") { path = "/dev/zero"; }
+  const test::fifo_unblocker unblock(path);
+  const verify_result r = verify_license_file(path, acme().trust(), options_at(february));
+  CHECK(r.why == reason::unreadable);
+  CHECK(r.message == path + ": not a regular file, so not read as a license");
 }
 
 TEST_CASE("A license file read from disk verifies like its text", "[verify]") {

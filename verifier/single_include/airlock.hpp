@@ -5588,9 +5588,15 @@ class trust_store {
 #ifndef AIRLOCK_DETAIL_VERIFY_STEPS_HPP
 #define AIRLOCK_DETAIL_VERIFY_STEPS_HPP
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
+#include <limits>
 #include <string>
 #include <string_view>
 
@@ -5599,17 +5605,22 @@ class trust_store {
 // MAC, so that a clock set back below it is noticed on an offline machine.
 //
 // What it stops: a user who sets the clock back to before a time the product
-// already saw, and a casual edit of the file. What it cannot stop: deleting
-// the file, or renaming the license id in it (the product then starts over
-// from the license's issue time, as it does after a renewal), or
-// a determined root user who copies an old state file back or rebuilds the
+// already saw, a casual edit of the file, and a state file copied from another
+// license. What it cannot stop: deleting the file (the product then starts over
+// from the license's issue time), or a determined root user who copies an old state file back or rebuilds the
 // MAC, whose key is derived from the license's public signature.
 #ifndef AIRLOCK_DETAIL_CLOCK_STATE_HPP
 #define AIRLOCK_DETAIL_CLOCK_STATE_HPP
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <array>
+#include <cerrno>
 #include <cstdint>
 #include <cstdio>
+#include <cstdlib>
 #include <string>
 #include <string_view>
 
@@ -5632,63 +5643,102 @@ inline std::string clock_state_mac(const std::array<std::uint8_t, 64>& signature
   return format::hex_encode(mac);
 }
 
-enum class clock_state_status { absent, valid, altered };
+enum class clock_state_status { absent, valid, altered, not_regular };
 
 struct clock_state {
   clock_state_status status = clock_state_status::absent;
   std::int64_t latest_seen = 0;
 };
 
-// A state line written for another license id (the one a renewal replaced):
-// its MAC cannot be checked without that license, so it counts as absent and
-// is overwritten; the new license's issue time is then the lower bound.
-inline bool belongs_to_another_license(std::string_view line, std::string_view license_id) {
-  const std::size_t tag = clock_state_tag.size();
-  if (line.substr(0, tag) != clock_state_tag || line.size() <= tag || line[tag] != ' ') return false;
-  const std::size_t end = line.find(' ', tag + 1);
-  return end != std::string_view::npos && end > tag + 1 && line.substr(tag + 1, end - tag - 1) != license_id;
+// Opens without blocking (a FIFO would wait for a writer) and without following a link; only a
+// regular file is read. Returns -1 with errno ENOENT when there is no file.
+inline int open_clock_state(const std::string& path, bool& regular) {
+  regular = false;
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK | O_NOFOLLOW);
+  if (fd < 0) return -1;
+  struct stat st {};
+  regular = ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
+  return fd;
 }
 
-// The file is one line: "airlock-clock-v1 <license id> <seconds> <mac>".
+// The one spelling of a time: decimal, no sign, no leading zero, at most 18 digits (no overflow).
+inline bool parse_clock_seconds(std::string_view text, std::int64_t& seconds) {
+  if (text.empty() || text.size() > 18 || (text[0] == '0' && text.size() > 1)) return false;
+  seconds = 0;
+  for (const char c : text) {
+    if (c < '0' || c > '9') return false;
+    seconds = seconds * 10 + (c - '0');
+  }
+  return true;
+}
+
+// The line is valid only for this license: another id, another license's MAC or any other
+// spelling is altered, so that editing or copying the file cannot reset the guard.
+inline bool clock_line_valid(std::string_view line, const std::array<std::uint8_t, 64>& signature,
+                             std::string_view license_id, std::int64_t& seconds) {
+  const std::string prefix = std::string(clock_state_tag) + " " + std::string(license_id) + " ";
+  if (line.substr(0, prefix.size()) != prefix) return false;
+  const std::size_t space = line.find(' ', prefix.size());
+  if (space == std::string_view::npos ||
+      !parse_clock_seconds(line.substr(prefix.size(), space - prefix.size()), seconds))
+    return false;
+  return line.substr(space + 1) == clock_state_mac(signature, license_id, seconds) + "\n";
+}
+
+// The file is one line: "airlock-clock-v1 <license id> <seconds> <mac>". Only a missing file is
+// absent; a file that is there but not a regular file is not_regular.
 inline clock_state read_clock_state(const std::string& path, const std::array<std::uint8_t, 64>& signature,
                                     std::string_view license_id) {
   clock_state state;
-  std::FILE* f = std::fopen(path.c_str(), "rb");
-  if (!f) return state;
-  char buf[256] = {};
-  const std::size_t n = std::fread(buf, 1, sizeof buf - 1, f);
-  std::fclose(f);
-  state.status = clock_state_status::altered;
-  const std::string line(buf, n);
-  if (belongs_to_another_license(line, license_id)) return clock_state{};
-  const std::string prefix = std::string(clock_state_tag) + " " + std::string(license_id) + " ";
-  if (line.compare(0, prefix.size(), prefix) != 0) return state;
-  const std::size_t space = line.find(' ', prefix.size());
-  if (space == std::string::npos || space == prefix.size() || space - prefix.size() > 18) return state;
-  // One spelling per time: no leading zero (the MAC is over the number as written by the writer).
-  if (line[prefix.size()] == '0' && space - prefix.size() > 1) return state;
-  std::int64_t seconds = 0;
-  for (std::size_t i = prefix.size(); i < space; ++i) {
-    if (line[i] < '0' || line[i] > '9') return state;
-    seconds = seconds * 10 + (line[i] - '0');
+  bool regular = false;
+  const int fd = open_clock_state(path, regular);
+  if (fd < 0) {
+    state.status = errno == ENOENT  ? clock_state_status::absent
+                   : errno == ELOOP ? clock_state_status::not_regular
+                                    : clock_state_status::altered;
+    return state;
   }
-  if (line.substr(space + 1) != clock_state_mac(signature, license_id, seconds) + "\n") return state;
+  char buf[256] = {};
+  ssize_t n = regular ? ::read(fd, buf, sizeof buf - 1) : 0;
+  ::close(fd);
+  if (!regular) return clock_state{clock_state_status::not_regular, 0};
+  state.status = clock_state_status::altered;
+  std::int64_t seconds = 0;
+  if (n < 0 || !clock_line_valid(std::string_view(buf, static_cast<std::size_t>(n)), signature, license_id, seconds))
+    return state;
   state.status = clock_state_status::valid;
   state.latest_seen = seconds;
   return state;
 }
 
-// Best effort: a state file that cannot be written must not fail a license.
+inline std::string clock_state_folder(const std::string& path) {
+  const std::size_t slash = path.find_last_of('/');
+  return slash == std::string::npos ? "." : slash == 0 ? "/" : path.substr(0, slash);
+}
+
+inline bool write_fully(int fd, std::string_view data) {
+  while (!data.empty()) {
+    const ssize_t n = ::write(fd, data.data(), data.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return false;
+    data.remove_prefix(static_cast<std::size_t>(n));
+  }
+  return true;
+}
+
+// Best effort: a state file that cannot be written must not fail a license. The line goes to a
+// fresh, unique file in the same folder (mkstemp: O_EXCL, so nothing planted there is followed)
+// and is renamed over the state, which replaces a link rather than writing through it.
 inline void write_clock_state(const std::string& path, const std::array<std::uint8_t, 64>& signature,
                               std::string_view license_id, std::int64_t seconds) {
   if (seconds < 0) return;
   const std::string line = std::string(clock_state_tag) + " " + std::string(license_id) + " " +
                            std::to_string(seconds) + " " + clock_state_mac(signature, license_id, seconds) + "\n";
-  const std::string tmp = path + ".tmp";
-  std::FILE* f = std::fopen(tmp.c_str(), "wb");
-  if (!f) return;
-  const bool written = std::fwrite(line.data(), 1, line.size(), f) == line.size();
-  if (std::fclose(f) != 0 || !written || std::rename(tmp.c_str(), path.c_str()) != 0) std::remove(tmp.c_str());
+  std::string tmp = clock_state_folder(path) + "/.airlock-clock-XXXXXX";
+  const int fd = ::mkstemp(tmp.data());
+  if (fd < 0) return;
+  const bool written = write_fully(fd, line);
+  if (::close(fd) != 0 || !written || std::rename(tmp.c_str(), path.c_str()) != 0) ::unlink(tmp.c_str());
 }
 
 }  // namespace airlock::detail
@@ -5746,7 +5796,8 @@ struct verify_options {
   int expiry_warning_days = 30;
   std::int64_t clock_tolerance_seconds = 24 * 3600;
   // Optional file where the latest time seen is kept (with a MAC), so a
-  // clock set back below it is noticed. Empty: not used.
+  // clock set back below it is noticed. One file per license id: a file of
+  // another license is altered (clock_rolled_back). Empty: not used.
   std::string clock_state_file;
 };
 
@@ -5789,23 +5840,36 @@ inline bool fail(verify_result& r, reason why, std::string message) {
   return false;
 }
 
+// Opens without blocking (a FIFO or a device would wait forever) and refuses anything but a
+// regular file.
+inline bool open_regular(const std::string& path, int& fd, verify_result& r) {
+  fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+  if (fd < 0) return fail(r, reason::unreadable, path + ": cannot open the license file");
+  struct stat st {};
+  if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) return true;
+  ::close(fd);
+  return fail(r, reason::unreadable, path + ": not a regular file, so not read as a license");
+}
+
 // Reads at most max_input_size bytes. A larger file is malformed, as the same text given to
 // verify_license would be; it is never read whole.
 inline bool read_capped(const std::string& path, std::string& out, verify_result& r) {
-  std::FILE* f = std::fopen(path.c_str(), "rb");
-  if (!f) return fail(r, reason::unreadable, path + ": cannot open the license file");
+  int fd = -1;
+  if (!open_regular(path, fd, r)) return false;
   char buf[4096];
-  std::size_t n = 0;
-  while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) {
-    if (out.size() + n > format::max_input_size) {
-      std::fclose(f);
+  for (;;) {
+    const ssize_t n = ::read(fd, buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      ::close(fd);
+      return n == 0 || fail(r, reason::unreadable, path + ": cannot read the license file");
+    }
+    if (out.size() + static_cast<std::size_t>(n) > format::max_input_size) {
+      ::close(fd);
       return fail(r, reason::malformed, path + ": larger than 65536 bytes, so not a license");
     }
-    out.append(buf, n);
+    out.append(buf, static_cast<std::size_t>(n));
   }
-  const bool failed = std::ferror(f) != 0;
-  std::fclose(f);
-  return !failed || fail(r, reason::unreadable, path + ": cannot read the license file (is it a folder?)");
 }
 
 // Reads `path` with read_capped and hands its text to `check`; nothing escapes (noexcept API).
@@ -5889,21 +5953,34 @@ inline bool check_product(const verify_options& options, verify_result& r) {
               "the license is for '" + r.license.product + "', not '" + options.product + "'");
 }
 
+// now + tolerance without overflow: an injected clock may be anywhere in the int64 range.
+[[nodiscard]] inline std::int64_t saturating_add(std::int64_t a, std::int64_t b) noexcept {
+  using limits = std::numeric_limits<std::int64_t>;
+  if (b > 0 && a > limits::max() - b) return limits::max();
+  if (b < 0 && a < limits::min() - b) return limits::min();
+  return a + b;
+}
+
 // A clock earlier than the issue time, or than a time already seen.
 inline bool check_clock(const format::signature_block& signature, std::int64_t now, const verify_options& options,
                         verify_result& r) {
   const std::int64_t issued = r.license.issued.seconds;
-  if (now + options.clock_tolerance_seconds < issued) {
+  const std::int64_t latest_allowed = saturating_add(now, options.clock_tolerance_seconds);
+  if (latest_allowed < issued) {
     return fail(r, reason::clock_rolled_back,
                 "the clock says " + format::to_string(format::utc_time{now}) + ", before the license was issued (" +
                     format::to_string(r.license.issued) + ")");
   }
   if (options.clock_state_file.empty()) return true;
   const auto state = read_clock_state(options.clock_state_file, signature.value, r.license.id);
-  if (state.status == clock_state_status::altered) {
-    return fail(r, reason::clock_rolled_back, options.clock_state_file + ": the clock state file was altered");
+  if (state.status == clock_state_status::not_regular) {
+    return fail(r, reason::unreadable, options.clock_state_file + ": the clock state file is not a regular file");
   }
-  if (state.status == clock_state_status::valid && now + options.clock_tolerance_seconds < state.latest_seen) {
+  if (state.status == clock_state_status::altered) {
+    return fail(r, reason::clock_rolled_back,
+                options.clock_state_file + ": the clock state file was altered or does not belong to this license");
+  }
+  if (state.status == clock_state_status::valid && latest_allowed < state.latest_seen) {
     return fail(r, reason::clock_rolled_back,
                 "the clock was set back: it says " + format::to_string(format::utc_time{now}) + " but " +
                     format::to_string(format::utc_time{state.latest_seen}) + " was already seen");

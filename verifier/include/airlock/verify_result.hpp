@@ -55,7 +55,8 @@ struct verify_options {
   int expiry_warning_days = 30;
   std::int64_t clock_tolerance_seconds = 24 * 3600;
   // Optional file where the latest time seen is kept (with a MAC), so a
-  // clock set back below it is noticed. Empty: not used.
+  // clock set back below it is noticed. One file per license id: a file of
+  // another license is altered (clock_rolled_back). Empty: not used.
   std::string clock_state_file;
 };
 

@@ -79,7 +79,8 @@ inline bool clock_line_valid(std::string_view line, const std::array<std::uint8_
   const std::string prefix = std::string(clock_state_tag) + " " + std::string(license_id) + " ";
   if (line.substr(0, prefix.size()) != prefix) return false;
   const std::size_t space = line.find(' ', prefix.size());
-  if (space == std::string_view::npos || !parse_clock_seconds(line.substr(prefix.size(), space - prefix.size()), seconds))
+  if (space == std::string_view::npos ||
+      !parse_clock_seconds(line.substr(prefix.size(), space - prefix.size()), seconds))
     return false;
   return line.substr(space + 1) == clock_state_mac(signature, license_id, seconds) + "\n";
 }
@@ -92,7 +93,7 @@ inline clock_state read_clock_state(const std::string& path, const std::array<st
   bool regular = false;
   const int fd = open_clock_state(path, regular);
   if (fd < 0) {
-    state.status = errno == ENOENT ? clock_state_status::absent
+    state.status = errno == ENOENT  ? clock_state_status::absent
                    : errno == ELOOP ? clock_state_status::not_regular
                                     : clock_state_status::altered;
     return state;
