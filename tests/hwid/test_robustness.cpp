@@ -125,7 +125,76 @@ TEST_CASE("A loop in the block device stack or a loop-device root yields no disk
   m.block("/sys/devices/virtual/block/dm-0", "253:0");
   m.fs.rel_link("/sys/devices/virtual/block/dm-0/slaves/dm-0", "/sys/devices/virtual/block/dm-0");
   m.mount_root("253:0", "ext4", "/dev/mapper/x");
-  CHECK(m.collect().disk.reason == "no root disk");
+  CHECK(m.collect().disk.reason == "sysfs block graph too large or cyclic");
+}
+
+namespace {
+
+const std::string vda_node = "/sys/devices/pci0000:00/0000:00:02.0/virtio1/block/vda";
+
+// A device-mapper node dm-<n> whose slaves/ links point at `lower` (sysfs paths).
+void dm_node(fake::machine& m, int n, const std::vector<std::string>& lower) {
+  const std::string node = "/sys/devices/virtual/block/dm-" + std::to_string(n);
+  m.fs.dir(node + "/slaves");
+  for (std::size_t i = 0; i < lower.size(); ++i) m.fs.rel_link(node + "/slaves/s" + std::to_string(i), lower[i]);
+}
+
+std::string dm_path(int n) { return "/sys/devices/virtual/block/dm-" + std::to_string(n); }
+
+// The root disk found from dm-0, and whether the file-system calls stayed under rooted_fs's record.
+airlock::hwid::detail::root_disk_facts root_disk_from_dm0(fake::machine& m, bool& calls_bounded) {
+  m.fs.remove("/.dockerenv");
+  m.block(dm_path(0), "253:7");
+  m.mount_root("253:7", "ext4", "/dev/mapper/root");
+  const rooted_fs fs(m.fs.root());
+  const auto facts =
+      airlock::hwid::detail::find_root_disk(fs, fs.read("/proc/self/mountinfo", airlock::hwid::mountinfo_read_cap));
+  calls_bounded = !fs.take_looked_at().overflow;  // fewer than 16384 calls were made
+  return facts;
+}
+
+}  // namespace
+
+TEST_CASE("Cyclic, diamond and deep slaves links in sysfs cost a bounded walk", "[hwid][robustness]") {
+  fake::machine m;
+  scenario::ci_microvm(m);
+  bool calls_bounded = false;
+  const std::string cyclic = "sysfs block graph too large or cyclic";
+  SECTION("a node that is its own slave four times") {
+    dm_node(m, 0, strings(4, dm_path(0)));
+    CHECK(root_disk_from_dm0(m, calls_bounded).reason == cyclic);
+  }
+  SECTION("two nodes that are each other's slaves four times") {
+    dm_node(m, 0, strings(4, dm_path(1)));
+    dm_node(m, 1, strings(4, dm_path(0)));
+    CHECK(root_disk_from_dm0(m, calls_bounded).reason == cyclic);
+  }
+  SECTION("a diamond of eight levels, two nodes each, over one disk is walked once per node") {
+    dm_node(m, 0, {dm_path(1), dm_path(2)});
+    for (int level = 1; level < 8; ++level) {
+      const strings below = level == 7 ? strings{vda_node} : strings{dm_path(2 * level + 1), dm_path(2 * level + 2)};
+      dm_node(m, 2 * level - 1, below);
+      dm_node(m, 2 * level, below);
+    }
+    const auto facts = root_disk_from_dm0(m, calls_bounded);
+    CHECK(facts.values == strings{scenario::ci_vda_serial});
+    CHECK(facts.reason.empty());
+  }
+  SECTION("a chain deeper than any real stack") {
+    for (int n = 0; n < 40; ++n) dm_node(m, n, {dm_path(n + 1)});
+    dm_node(m, 40, {vda_node});
+    CHECK(root_disk_from_dm0(m, calls_bounded).reason == cyclic);
+  }
+  SECTION("a node with more slaves than the walk's budget") {
+    strings many;
+    for (int n = 1; n <= 600; ++n) {
+      dm_node(m, n, {vda_node});
+      many.push_back(dm_path(n));
+    }
+    dm_node(m, 0, many);
+    CHECK(root_disk_from_dm0(m, calls_bounded).reason == cyclic);
+  }
+  CHECK(calls_bounded);
 }
 
 TEST_CASE("A throwing injected probe costs only its own class", "[hwid][robustness]") {

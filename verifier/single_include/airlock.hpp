@@ -1409,6 +1409,26 @@ inline std::optional<std::string> disk_serial(const rooted_fs& fs, const std::st
 
 inline constexpr int max_stack_depth = 8;
 inline constexpr std::size_t max_leaf_disks = 16;
+// A real stack (partition, dm-crypt, LVM, md, NVMe paths) has a few dozen nodes. The bounds make a
+// cyclic or absurdly wide sysfs graph cost milliseconds instead of exponential time.
+inline constexpr std::size_t max_block_nodes = 256;
+inline constexpr std::size_t max_block_walk_calls = 2048;
+inline constexpr std::string_view block_graph_reason = "sysfs block graph too large or cyclic";
+
+// The walk's state: each node is expanded once, and every file-system call is paid from one budget.
+struct block_walk {
+  const rooted_fs& fs;
+  std::vector<std::string> leaves, expanded, stack;
+  std::string note;
+  std::size_t calls = 0;
+  bool exceeded = false;  // too deep, too wide or cyclic: the leaves found are not the whole answer
+
+  [[nodiscard]] bool spend(std::size_t n = 1) {
+    calls += n;
+    if (calls > max_block_walk_calls) exceeded = true;
+    return !exceeded;
+  }
+};
 
 inline bool is_decimal(std::string_view v) {
   return !v.empty() && std::all_of(v.begin(), v.end(), [](char c) { return c >= '0' && c <= '9'; });
@@ -1427,46 +1447,67 @@ inline std::size_t nvme_head_split(std::string_view name) {
 // controller's child nvme<S>c<C>n<H>, a namespace node like any other (device/serial, wwid), so a
 // dual-port disk reads the same with multipath on or off. Names, not the head's multipath/ links,
 // because only recent kernels have those.
-inline std::vector<std::string> nvme_head_paths(const rooted_fs& fs, const std::string& head) {
+inline std::vector<std::string> nvme_head_paths(block_walk& walk, const std::string& head) {
   std::vector<std::string> paths;
   const std::string subsystem = parent_path(head), name = base_name(head);
   const std::size_t n = nvme_head_split(name);
   if (subsystem.rfind("/sys/devices/virtual/nvme-subsystem/", 0) != 0 || n == std::string::npos) return paths;
-  for (const std::string& entry : fs.list(subsystem)) {
+  if (!walk.spend()) return paths;
+  for (const std::string& entry : walk.fs.list(subsystem)) {
     if (entry.substr(0, 4) != "nvme" || !is_decimal(std::string_view(entry).substr(4))) continue;
-    const std::optional<std::string> controller = fs.resolve(subsystem + "/" + entry).path;
+    if (!walk.spend(2)) return paths;
+    const std::optional<std::string> controller = walk.fs.resolve(subsystem + "/" + entry).path;
     if (!controller) continue;
     const std::string path = *controller + "/" + name.substr(0, n) + "c" + entry.substr(4) + name.substr(n);
-    if (fs.is_dir(path)) paths.push_back(path);
+    if (walk.fs.is_dir(path)) paths.push_back(path);
   }
   return paths;
 }
 
-// Walks partition -> whole disk, dm/md -> slaves and NVMe multipath head -> paths, collecting the
-// leaf disks under `node`.
-inline void collect_leaf_disks(const rooted_fs& fs, std::string node, int depth, std::vector<std::string>& leaves,
-                               std::string& note) {
-  if (depth > max_stack_depth || leaves.size() >= max_leaf_disks) return;
-  if (fs.exists(node + "/partition")) node = parent_path(node);
-  if (const std::vector<std::string> paths = nvme_head_paths(fs, node); !paths.empty()) {
-    for (const std::string& path : paths) collect_leaf_disks(fs, path, depth + 1, leaves, note);
-    return;
+inline bool contains(const std::vector<std::string>& list, const std::string& value) {
+  return std::find(list.begin(), list.end(), value) != list.end();
+}
+
+// The nodes `node` stands on: NVMe paths of a multipath head, or the slaves of a dm/md device.
+inline std::vector<std::string> lower_block_nodes(block_walk& walk, const std::string& node) {
+  std::vector<std::string> lower = nvme_head_paths(walk, node);
+  if (!lower.empty() || !walk.spend()) return lower;
+  for (const std::string& slave : walk.fs.list(node + "/slaves")) {
+    if (!walk.spend()) break;
+    if (std::optional<std::string> next = walk.fs.resolve(node + "/slaves/" + slave).path) lower.push_back(*next);
   }
-  const std::vector<std::string> slaves = fs.list(node + "/slaves");
-  if (!slaves.empty()) {
-    for (const std::string& slave : slaves) {
-      if (std::optional<std::string> next = fs.resolve(node + "/slaves/" + slave).path)
-        collect_leaf_disks(fs, *next, depth + 1, leaves, note);
-    }
-    return;
-  }
-  if (fs.exists(node + "/loop") || base_name(node).substr(0, 4) == "loop") {
-    note = "root is on a loop device";
+  return lower;
+}
+
+inline void add_leaf_disk(block_walk& walk, const std::string& node) {
+  if (!walk.spend()) return;
+  if (walk.fs.exists(node + "/loop") || base_name(node).substr(0, 4) == "loop") {
+    walk.note = "root is on a loop device";
   } else if (node.rfind("/sys/devices/virtual/", 0) == 0) {
-    note = "root is on a virtual block device";
-  } else if (std::find(leaves.begin(), leaves.end(), node) == leaves.end()) {
-    leaves.push_back(node);
+    walk.note = "root is on a virtual block device";
+  } else if (!contains(walk.leaves, node)) {
+    walk.leaves.push_back(node);
   }
+}
+
+// Walks partition -> whole disk, dm/md -> slaves and NVMe multipath head -> paths, collecting the
+// leaf disks under `node`. A node reached twice (two partitions of one disk) is expanded once; a
+// node on its own way down is a cycle.
+inline void collect_leaf_disks(block_walk& walk, std::string node) {
+  if (walk.exceeded || walk.leaves.size() >= max_leaf_disks || !walk.spend()) return;
+  if (walk.fs.exists(node + "/partition")) node = parent_path(node);
+  if (contains(walk.stack, node) || walk.stack.size() > std::size_t(max_stack_depth) ||
+      walk.expanded.size() >= max_block_nodes) {
+    walk.exceeded = true;
+    return;
+  }
+  if (contains(walk.expanded, node)) return;
+  walk.expanded.push_back(node);
+  const std::vector<std::string> lower = lower_block_nodes(walk, node);
+  if (lower.empty()) return add_leaf_disk(walk, node);
+  walk.stack.push_back(node);
+  for (const std::string& next : lower) collect_leaf_disks(walk, next);
+  walk.stack.pop_back();
 }
 
 inline void sort_unique(std::vector<std::string>& values) {
@@ -1492,15 +1533,19 @@ inline std::vector<std::string> file_system_devices(const rooted_fs& fs, const s
 }
 
 inline void read_leaf_serials(const rooted_fs& fs, const std::vector<std::string>& devices, root_disk_facts& facts) {
-  std::vector<std::string> leaves;
-  std::string note;
-  for (const std::string& device : devices) collect_leaf_disks(fs, device, 0, leaves, note);
-  facts.local_block_device = !leaves.empty();
-  for (const std::string& leaf : leaves) {
+  block_walk walk{fs, {}, {}, {}, {}, 0, false};
+  for (const std::string& device : devices) collect_leaf_disks(walk, device);
+  if (walk.exceeded) {  // some leaves may be missing: binding to the rest would be a guess
+    facts.reason = std::string(block_graph_reason);
+    return;
+  }
+  facts.local_block_device = !walk.leaves.empty();
+  for (const std::string& leaf : walk.leaves) {
     if (std::optional<std::string> serial = disk_serial(fs, leaf)) facts.values.push_back(*serial);
   }
   sort_unique(facts.values);
-  if (facts.values.empty()) facts.reason = leaves.empty() ? (note.empty() ? "no root disk" : note) : "no serial";
+  if (facts.values.empty())
+    facts.reason = walk.leaves.empty() ? (walk.note.empty() ? "no root disk" : walk.note) : "no serial";
 }
 
 // `mountinfo` is /proc/self/mountinfo as the collector read it (once, for every class).
