@@ -1,12 +1,15 @@
 // SPDX-License-Identifier: MIT
 #include "cli/diagnostics.hpp"
 
+#include <csignal>
 #include <cstdio>
 #include <iostream>
 
 namespace airlock::cli {
 
 std::string about_file(const std::string& path, const std::string& problem) { return path + ": " + problem; }
+
+void prepare_process() noexcept { std::signal(SIGXFSZ, SIG_IGN); }
 
 bool flush_stdout() noexcept {
   std::cout.flush();

@@ -33,10 +33,15 @@ void print_warning(const char* tool, const std::string& message);
 // closed pipe): that must not look like success to a script.
 bool flush_stdout() noexcept;
 
+// Makes the process report errors instead of dying from them: with SIGXFSZ
+// ignored, a write past `ulimit -f` fails with EFBIG and is reported.
+void prepare_process() noexcept;
+
 // Runs body(), turning cli::failure and any other exception into one line on
 // stderr and the matching exit code.
 template <typename Body>
 int run_tool(const char* tool, Body&& body) noexcept {
+  prepare_process();
   try {
     const int code = body();
     if (!flush_stdout()) throw failure(exit_write_failed, "cannot write to standard output");

@@ -7,7 +7,9 @@
 #include <atomic>
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
 #include <map>
+#include <memory>
 #include <system_error>
 #include <thread>
 #include <vector>
@@ -20,6 +22,11 @@
 
 namespace airlock::generator {
 namespace {
+
+// Rows read, signed and written per round: enough to keep every core busy,
+// few enough that a batch of any size needs little memory.
+constexpr std::size_t rows_per_round = 4096;
+constexpr std::size_t max_message = 300;
 
 const std::vector<std::string> known_columns = {"licensee",      "product",         "id",     "not_before", "expires",
                                                 "updates_until", "features",        "limits", "meta",       "request",
@@ -49,6 +56,36 @@ std::string folder_of(const std::string& path) {
   return slash == std::string::npos ? "." : path.substr(0, slash);
 }
 
+[[noreturn]] void bad_cell(const std::string& message) { throw cli::failure(cli::exit_bad_input, message); }
+
+bool has_parent_step(const std::string& path) {
+  for (std::size_t start = 0; start <= path.size();) {
+    const std::size_t end = std::min(path.find('/', start), path.size());
+    if (path.compare(start, end - start, "..") == 0) return true;
+    start = end + 1;
+  }
+  return false;
+}
+
+// An order file names requests beside it or below it, never elsewhere: the
+// CSV may come from a customer-facing system, and the vendor's machine holds
+// the signing key.
+std::string request_path(const std::string& cell_text, const std::string& orders_path) {
+  if (cell_text.empty()) return {};
+  const std::string shown = "request '" + excerpt(cell_text, 64) + "'";
+  if (cell_text[0] == '/' || has_parent_step(cell_text))
+    bad_cell(shown + " must be a path inside the order file's folder (no leading / and no ..)");
+  const std::string folder = folder_of(orders_path), path = folder + "/" + cell_text;
+  std::error_code error;
+  const auto real_folder = std::filesystem::canonical(folder, error);
+  const auto real_path = std::filesystem::weakly_canonical(path, error);
+  const auto [mismatch, rest] =
+      std::mismatch(real_folder.begin(), real_folder.end(), real_path.begin(), real_path.end());
+  if (!error && (mismatch != real_folder.end() || rest == real_path.end()))
+    bad_cell(shown + " leads out of the order file's folder through a symbolic link");
+  return path;
+}
+
 license_order order_from(const csv_row& row, const batch_settings& settings) {
   license_order order;
   order.licensee = cell(row, "licensee");
@@ -60,9 +97,7 @@ license_order order_from(const csv_row& row, const batch_settings& settings) {
   order.features = list_cell(row, "features");
   order.limits = list_cell(row, "limits");
   order.meta = list_cell(row, "meta");
-  order.request_path = cell(row, "request");
-  if (!order.request_path.empty() && order.request_path[0] != '/')
-    order.request_path = folder_of(settings.orders_path) + "/" + order.request_path;
+  order.request_path = request_path(cell(row, "request"), settings.orders_path);
   order.unbound = yes(cell(row, "unbound"));
   order.allow_container = yes(cell(row, "allow_container"));
   return order;
@@ -71,8 +106,12 @@ license_order order_from(const csv_row& row, const batch_settings& settings) {
 std::string output_name(const csv_row& row, const format::license& lic) {
   std::string name = cell(row, "file");
   if (name.empty()) return lic.id + ".toml";
-  if (name.find('/') != std::string::npos || name[0] == '.')
-    throw cli::failure(cli::exit_bad_input, "file '" + name + "' must be a plain file name");
+  const bool plain = name.size() <= 255 && name[0] != '.' && std::none_of(name.begin(), name.end(), [](char c) {
+                       return c == '/' || static_cast<unsigned char>(c) < 0x20 || c == 0x7f;
+                     });
+  if (!plain)
+    bad_cell("file '" + excerpt(name, 64) +
+             "' must be a plain file name (no /, no leading dot, no control characters)");
   return name;
 }
 
@@ -90,16 +129,17 @@ std::string issue_row(const csv_row& row, const batch_settings& settings, const 
 
 // Two rows naming the same output file would race: which one got written
 // would depend on thread timing. Decide before signing, in row order: the
-// first row keeps the name and each later one is reported.
-void refuse_duplicate_names(csv_table& table) {
-  std::map<std::string, std::size_t> first_line;
-  for (csv_row& row : table.rows) {
+// first row keeps the name and each later one is reported. `first_line`
+// spans the whole file (names only: the memory of a batch stays small).
+void refuse_duplicate_names(std::vector<csv_row>& rows, std::map<std::string, std::size_t>& first_line) {
+  for (csv_row& row : rows) {
     if (!row.error.empty()) continue;
     std::string name = cell(row, "file");
     if (name.empty() && !cell(row, "id").empty()) name = cell(row, "id") + ".toml";
     if (name.empty()) continue;  // a random id: unique
     const auto [it, fresh] = first_line.emplace(name, row.line);
-    if (!fresh) row.error = "output file '" + name + "' is already written by line " + std::to_string(it->second);
+    if (!fresh)
+      row.error = "output file '" + excerpt(name, 64) + "' is already written by line " + std::to_string(it->second);
   }
 }
 
@@ -110,21 +150,22 @@ void draw_progress(std::size_t done, std::size_t total) {
 }
 
 // Runs issue_row over all rows on `jobs` threads; problems[i] is row i's.
-std::vector<std::string> issue_all(const csv_table& table, const batch_settings& settings, const keys::signing_key& key,
-                                   const cli::batch_folder& folder) {
+std::vector<std::string> issue_all(const std::vector<csv_row>& rows, const batch_settings& settings,
+                                   const keys::signing_key& key, const cli::batch_folder& folder) {
   const std::string key_id = keys::key_id(key.public_key());
-  std::vector<std::string> problems(table.rows.size());
+  std::vector<std::string> problems(rows.size());
   std::atomic<std::size_t> next{0}, done{0};
   auto worker = [&] {
-    for (std::size_t i = next++; i < table.rows.size(); i = next++) {
-      problems[i] = issue_row(table.rows[i], settings, key, key_id, folder);
+    for (std::size_t i = next++; i < rows.size() && !folder.stopped(); i = next++) {
+      problems[i] = issue_row(rows[i], settings, key, key_id, folder);
       ++done;
     }
+    done = rows.size();  // stopped early: the progress bar must end
   };
   // Never more threads than rows; a system that refuses more threads
   // gets the ones it gave (an exception here would leave threads unjoined).
   const std::size_t asked = settings.jobs ? settings.jobs : std::max(1u, std::thread::hardware_concurrency());
-  const std::size_t jobs = std::max<std::size_t>(1, std::min(asked, table.rows.size()));
+  const std::size_t jobs = std::max<std::size_t>(1, std::min(asked, rows.size()));
   std::vector<std::thread> threads;
   try {
     for (std::size_t j = 0; j < jobs; ++j) threads.emplace_back(worker);
@@ -132,12 +173,12 @@ std::vector<std::string> issue_all(const csv_table& table, const batch_settings&
     if (threads.empty()) worker();
   }
   const bool show = settings.progress && isatty(STDERR_FILENO);
-  while (show && done < table.rows.size()) {
-    draw_progress(done, table.rows.size());
+  while (show && done < rows.size()) {
+    draw_progress(done, rows.size());
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
   for (auto& t : threads) t.join();
-  if (show) draw_progress(done, table.rows.size()), std::fputc('\n', stderr);
+  if (show) draw_progress(done, rows.size()), std::fputc('\n', stderr);
   return problems;
 }
 
@@ -145,23 +186,45 @@ std::vector<std::string> issue_all(const csv_table& table, const batch_settings&
 
 int issue_batch(const batch_settings& settings, const keys::signing_key& key) {
   const auto started = std::chrono::steady_clock::now();
-  const std::string text = cli::read_file(settings.orders_path, std::size_t{1} << 30);
-  csv_table table = parse_orders_csv(text, known_columns, {"licensee"});
-  if (!table.error.empty()) throw cli::failure(cli::exit_bad_input, cli::about_file(settings.orders_path, table.error));
-  refuse_duplicate_names(table);
-  cli::make_private_dirs(settings.out_dir);
-  const cli::batch_folder folder(settings.out_dir);
-  const std::vector<std::string> problems = issue_all(table, settings, key, folder);
-  folder.sync();
-
-  std::size_t failed = 0;
-  for (std::size_t i = 0; i < problems.size(); ++i) {
-    if (problems[i].empty()) continue;
-    ++failed;
-    cli::print_error("airlock", settings.orders_path + ":" + std::to_string(table.rows[i].line) + ": " + problems[i]);
+  cli::input_file orders(settings.orders_path);
+  orders_reader reader([&](char* buf, std::size_t size) { return orders.read(buf, size); }, known_columns,
+                       {"licensee"});
+  if (!reader.header_error().empty())
+    throw cli::failure(cli::exit_bad_input, cli::about_file(settings.orders_path, reader.header_error()));
+  const std::vector<std::string> created = cli::make_private_dirs(settings.out_dir);
+  std::unique_ptr<cli::batch_folder> folder;
+  try {
+    folder = std::make_unique<cli::batch_folder>(settings.out_dir);
+  } catch (...) {
+    cli::remove_folders(created);
+    throw;
   }
+
+  std::map<std::string, std::size_t> first_line;
+  std::size_t issued = 0, failed = 0;
+  std::vector<csv_row> rows;
+  for (bool more = true; more && !folder->stopped();) {
+    rows.clear();
+    csv_row row;
+    while (rows.size() < rows_per_round && (more = reader.next(row))) rows.push_back(std::move(row));
+    refuse_duplicate_names(rows, first_line);
+    const std::vector<std::string> problems = issue_all(rows, settings, key, *folder);
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+      if (problems[i].empty()) {
+        ++issued;
+        continue;
+      }
+      if (folder->stopped()) break;  // reported once, below
+      ++failed;
+      cli::print_error("airlock", settings.orders_path + ":" + std::to_string(rows[i].line) + ": " +
+                                      excerpt(problems[i], max_message));
+    }
+  }
+  folder->sync();
+  if (folder->stopped())
+    throw cli::failure(cli::exit_write_failed,
+                       folder->stop_reason() + " (the batch stopped; the licenses written before are complete)");
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-  const std::size_t issued = problems.size() - failed;
   std::fprintf(stderr, "airlock: issued %zu license(s) into %s, %zu row(s) failed, in %.2f s (%.0f licenses/s)\n",
                issued, settings.out_dir.c_str(), failed, seconds, seconds > 0 ? issued / seconds : 0.0);
   return failed ? cli::exit_partial : cli::exit_ok;

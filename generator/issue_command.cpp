@@ -22,6 +22,8 @@ license_order order_from(const po::variables_map& vm) {
   order.product = value_or<std::string>(vm, "product", "");
   order.licensee = value_or<std::string>(vm, "licensee", "");
   order.id = value_or<std::string>(vm, "id", "");
+  if (vm.count("id") && order.id.empty())
+    throw cli::failure(cli::exit_bad_input, "--id is empty (leave it out for a random id)");
   order.not_before = value_or<std::string>(vm, "not-before", "");
   order.expires = value_or<std::string>(vm, "expires", "");
   order.updates_until = value_or<std::string>(vm, "updates-until", "");
@@ -48,16 +50,28 @@ void require(const po::variables_map& vm, std::initializer_list<const char*> nam
     if (!vm.count(name)) throw cli::failure(cli::exit_usage, std::string("--") + name + " is required " + mode);
 }
 
+std::string value_of(const po::variables_map& vm, const char* name) { return value_or<std::string>(vm, name, ""); }
+
+unsigned jobs_from(const po::variables_map& vm) {
+  const long long jobs = vm["jobs"].as<long long>();
+  if (jobs < 0 || jobs > 1024)
+    throw cli::failure(cli::exit_usage, "--jobs " + std::to_string(jobs) + " is not 1 to 1024 (or 0 for all cores)");
+  return static_cast<unsigned>(jobs);
+}
+
 int issue_one(const po::variables_map& vm) {
   require(vm, {"product", "licensee", "out"}, "to issue a license");
   if (vm.count("request") == vm.count("unbound"))
     throw cli::failure(cli::exit_usage, "give exactly one of --request FILE or --unbound");
+  const std::string out = vm["out"].as<std::string>();
+  const auto policy = vm.count("force") ? cli::existing_file::replace : cli::existing_file::keep;
+  const std::vector<std::string> inputs = {value_of(vm, "key"), value_of(vm, "request"),
+                                           value_of(vm, "passphrase-file")};
+  cli::check_output(out, policy, inputs);  // before the passphrase prompt
   const auto passphrase = passphrase_from(vm["passphrase-file"].as<std::string>(), prompt_mode::once);
   const auto key = with_key_errors([&] { return keys::signing_key::load(vm["key"].as<std::string>(), passphrase); });
   const format::license lic = build_license(order_from(vm), keys::key_id(key.public_key()), issued_time(vm));
-  const std::string out = vm["out"].as<std::string>();
-  cli::write_file_atomic(out, sign_license(lic, key), 0644,
-                         vm.count("force") ? cli::existing_file::replace : cli::existing_file::keep);
+  cli::write_file_atomic(out, sign_license(lic, key), 0644, policy, inputs);
   std::cout << lic.id << "\n";
   return cli::exit_ok;
 }
@@ -96,7 +110,7 @@ int run_issue(const std::vector<std::string>& args) {
       "out", po::value<std::string>(), "license file to write")("force", "replace an existing output file")(
       "batch", po::value<std::string>(), "CSV file of orders, one license per row")(
       "out-dir", po::value<std::string>(), "batch: folder for the license files")(
-      "jobs", po::value<unsigned>()->default_value(0), "batch: signing threads (default: all cores)");
+      "jobs", po::value<long long>()->default_value(0), "batch: signing threads, 1 to 1024 (default: all cores)");
   po::variables_map vm;
   if (!parse_command_line(spec, args, vm)) return cli::exit_ok;
   if (!vm.count("batch")) return issue_one(vm);
@@ -105,7 +119,7 @@ int run_issue(const std::vector<std::string>& args) {
   settings.orders_path = vm["batch"].as<std::string>();
   settings.out_dir = vm["out-dir"].as<std::string>();
   settings.default_product = value_or<std::string>(vm, "product", "");
-  settings.jobs = vm["jobs"].as<unsigned>();
+  settings.jobs = jobs_from(vm);
   settings.issued = issued_time(vm);
   const auto passphrase = passphrase_from(vm["passphrase-file"].as<std::string>(), prompt_mode::once);
   const auto key = with_key_errors([&] { return keys::signing_key::load(vm["key"].as<std::string>(), passphrase); });

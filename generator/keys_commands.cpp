@@ -24,7 +24,6 @@ key_paths keygen_paths(const po::variables_map& vm) {
     throw cli::failure(cli::exit_usage, "give either --out-dir DIR or both --private FILE and --public FILE");
   if (dir) {
     const std::string d = vm["out-dir"].as<std::string>();
-    cli::make_private_dirs(d);
     return {d + "/vendor.key", d + "/vendor.pub"};
   }
   if (!vm.count("private") || !vm.count("public"))
@@ -32,21 +31,55 @@ key_paths keygen_paths(const po::variables_map& vm) {
   return {vm["private"].as<std::string>(), vm["public"].as<std::string>()};
 }
 
-void refuse_existing(const std::string& path) {
-  if (cli::path_exists(path))
-    throw cli::failure(cli::exit_write_failed, cli::about_file(path, "already exists; refusing to overwrite it"));
+// keygen names the public key first, so an interrupted run can leave a
+// public key alone but never a private key without its public key.
+void refuse_existing(const key_paths& paths) {
+  if (cli::path_exists(paths.private_key))
+    throw cli::failure(cli::exit_write_failed,
+                       cli::about_file(paths.private_key, "already exists; keygen never overwrites a key"));
+  if (cli::path_exists(paths.public_key))
+    throw cli::failure(cli::exit_write_failed,
+                       cli::about_file(paths.public_key,
+                                       "already exists, with no private key beside it (an interrupted keygen leaves "
+                                       "that): delete it or choose another name, then run keygen again"));
 }
 
 std::string private_key_text(const keys::signing_key& key, const po::variables_map& vm) {
-  if (vm.count("unencrypted")) {
-    cli::print_warning("airlock", "the private key is stored unencrypted: anyone who reads the file can sign licenses");
-    return key.private_pem_unencrypted();
-  }
+  if (vm.count("unencrypted")) return key.private_pem_unencrypted();
   auto source = passphrase_from(vm["passphrase-file"].as<std::string>(), prompt_mode::twice_to_confirm);
   std::string pass = with_key_errors([&] { return source(); });
   std::string pem = key.private_pem_encrypted(pass);
   keys::wipe(pass);
   return pem;
+}
+
+std::string folder_of(const std::string& path) {
+  const auto slash = path.find_last_of('/');
+  return slash == std::string::npos ? "." : slash == 0 ? "/" : path.substr(0, slash);
+}
+
+// Both files complete on disk before either has a name; then the public key,
+// then the private key. A failure removes what this run created.
+void write_key_pair(const key_paths& paths, std::string& secret_pem, const std::string& public_pem,
+                    const std::vector<std::string>& created_folders) {
+  try {
+    cli::staged_file secret(paths.private_key, secret_pem, 0600);
+    keys::wipe(secret_pem);
+    cli::staged_file pub(paths.public_key, public_pem, 0644);
+    pub.commit_new();
+    try {
+      secret.commit_new();
+    } catch (...) {
+      ::unlink(paths.public_key.c_str());
+      throw;
+    }
+  } catch (...) {
+    keys::wipe(secret_pem);
+    cli::remove_folders(created_folders);
+    throw;
+  }
+  cli::sync_folder(folder_of(paths.public_key));
+  cli::sync_folder(folder_of(paths.private_key));
 }
 
 }  // namespace
@@ -75,19 +108,15 @@ int run_keygen(const std::vector<std::string>& args) {
   const key_paths paths = keygen_paths(vm);
   if (paths.private_key == paths.public_key)
     throw cli::failure(cli::exit_usage, "--private and --public name the same file");
-  refuse_existing(paths.private_key);
-  refuse_existing(paths.public_key);
+  refuse_existing(paths);
 
   const auto key = keys::signing_key::generate();
   std::string secret_pem = private_key_text(key, vm);
-  cli::write_file_atomic(paths.private_key, secret_pem, 0600, cli::existing_file::keep);
-  keys::wipe(secret_pem);
-  try {
-    cli::write_file_atomic(paths.public_key, key.public_pem(), 0644, cli::existing_file::keep);
-  } catch (...) {
-    ::unlink(paths.private_key.c_str());  // we created it a moment ago: leave nothing half-made
-    throw;
-  }
+  const std::vector<std::string> created =
+      vm.count("out-dir") ? cli::make_private_dirs(vm["out-dir"].as<std::string>()) : std::vector<std::string>{};
+  write_key_pair(paths, secret_pem, key.public_pem(), created);
+  if (vm.count("unencrypted"))
+    cli::print_warning("airlock", "the private key is stored unencrypted: anyone who reads the file can sign licenses");
   std::cout << keys::key_id(key.public_key()) << "\n";
   std::cerr << "airlock: wrote " << paths.private_key << " (private, "
             << (vm.count("unencrypted") ? "unencrypted" : "encrypted") << ") and " << paths.public_key << "\n";

@@ -64,6 +64,7 @@ int main(int argc, char** argv) {
       std::cout << "airlock " << airlock::version_string << "\n";
       return airlock::cli::exit_ok;
     }
+    airlock::keys::forbid_core_dumps();  // most commands load or create a private key
     const std::vector<std::string> args(argv + 2, argv + argc);
     for (const auto& c : commands)
       if (name == c.name) return c.run(args);

@@ -2,74 +2,32 @@
 #include "generator/orders_csv.hpp"
 
 #include <algorithm>
+#include <cstring>
 
 namespace airlock::generator {
 namespace {
 
-struct record {
-  std::size_t line = 0;
-  std::vector<std::string> fields;
-  std::string error;
-};
+constexpr std::size_t chunk_bytes = 64 * 1024;
+constexpr std::size_t max_column_name = 32;
 
-// Splits the text into records, honouring quotes (a quoted field may hold
-// commas and line breaks). Stops a record at an unquoted line end.
-class record_reader {
- public:
-  explicit record_reader(std::string_view text) : text_(text) {}
-  bool done() const { return pos_ >= text_.size(); }
+bool is_column_name(const std::string& name) {
+  return !name.empty() && name.size() <= max_column_name &&
+         std::all_of(name.begin(), name.end(), [](char c) { return (c >= 'a' && c <= 'z') || c == '_'; });
+}
 
-  record next() {
-    record r;
-    r.line = line_;
-    std::string field;
-    bool in_quotes = false, was_quoted = false;
-    while (pos_ < text_.size()) {
-      const char c = text_[pos_++];
-      if (in_quotes) {
-        if (c == '"' && peek() == '"') {
-          field += '"';
-          ++pos_;
-        } else if (c == '"')
-          in_quotes = false;
-        else {
-          if (c == '\n') ++line_;
-          field += c;
-        }
-      } else if (c == '"' && field.empty() && !was_quoted) {
-        in_quotes = was_quoted = true;
-      } else if (c == ',') {
-        r.fields.push_back(std::move(field));
-        field.clear();
-        was_quoted = false;
-      } else if (c == '\n' || (c == '\r' && peek() == '\n')) {
-        if (c == '\r') ++pos_;
-        ++line_;
-        break;
-      } else if (was_quoted) {
-        r.error = "text after a closing quote";
-      } else {
-        field += c;
-      }
-    }
-    if (in_quotes) r.error = "unterminated quoted field";
-    r.fields.push_back(std::move(field));
-    return r;
-  }
-
- private:
-  char peek() const { return pos_ < text_.size() ? text_[pos_] : '\0'; }
-  std::string_view text_;
-  std::size_t pos_ = 0;
-  std::size_t line_ = 1;
-};
-
-bool blank(const record& r) { return r.fields.size() == 1 && r.fields[0].empty() && r.error.empty(); }
-
+// Never echoes what a file holds beyond a plausible column name: a key or a
+// passphrase file given as --batch must not end up on the screen.
 std::string check_header(const std::vector<std::string>& columns, const std::vector<std::string>& known,
                          const std::vector<std::string>& required) {
+  const auto is_known = [&](const std::string& name) {
+    return std::find(known.begin(), known.end(), name) != known.end();
+  };
+  if (std::none_of(columns.begin(), columns.end(), is_known))
+    return "not an orders file: the first line names none of the columns (licensee, product, request, ...)";
   for (std::size_t i = 0; i < columns.size(); ++i) {
-    if (std::find(known.begin(), known.end(), columns[i]) == known.end()) return "unknown column '" + columns[i] + "'";
+    if (!is_known(columns[i]))
+      return is_column_name(columns[i]) ? "unknown column '" + columns[i] + "'"
+                                        : "column " + std::to_string(i + 1) + " of the header is not a column name";
     if (std::find(columns.begin(), columns.begin() + static_cast<long>(i), columns[i]) !=
         columns.begin() + static_cast<long>(i))
       return "column '" + columns[i] + "' appears twice";
@@ -81,34 +39,137 @@ std::string check_header(const std::vector<std::string>& columns, const std::vec
 
 }  // namespace
 
+std::string excerpt(std::string_view text, std::size_t max) {
+  static const char digits[] = "0123456789abcdef";
+  std::string out;
+  for (const char c : text) {
+    const auto b = static_cast<unsigned char>(c);
+    if (out.size() >= max) return out + "...";
+    if (b >= 0x20 && b < 0x7f)
+      out += c;
+    else
+      out += {'\\', 'x', digits[b >> 4], digits[b & 15]};
+  }
+  return out;
+}
+
+orders_reader::orders_reader(byte_source source, const std::vector<std::string>& known,
+                             const std::vector<std::string>& required)
+    : source_(std::move(source)) {
+  if (peek() == 0xEF) {  // a spreadsheet's UTF-8 byte order mark
+    const bool bom = buf_.size() - pos_ >= 3 && std::memcmp(buf_.data() + pos_, "\xEF\xBB\xBF", 3) == 0;
+    if (bom) pos_ += 3;
+  }
+  if (peek() < 0) {
+    header_error_ = "line 1: empty file, expected a header row";
+    return;
+  }
+  record header;
+  read_record(header);
+  columns_ = std::move(header.fields);
+  if (!header.error.empty())
+    header_error_ = "line 1: not an orders file: " + header.error;
+  else if (const std::string problem = check_header(columns_, known, required); !problem.empty())
+    header_error_ = "line 1: " + problem;
+}
+
+int orders_reader::peek() {
+  if (pos_ == buf_.size() && !at_end_) {
+    buf_.resize(chunk_bytes);
+    buf_.resize(source_(buf_.data(), buf_.size()));
+    pos_ = 0;
+    at_end_ = buf_.empty();
+  }
+  return pos_ < buf_.size() ? static_cast<unsigned char>(buf_[pos_]) : -1;
+}
+
+int orders_reader::get() {
+  const int c = peek();
+  if (c >= 0) ++pos_;
+  return c;
+}
+
+void orders_reader::skip_line() {
+  for (int c = get(); c >= 0 && c != '\n'; c = get()) {
+  }
+  ++line_;
+}
+
+// One record, honouring quotes (a quoted field may hold commas and line
+// breaks); ends at an unquoted line end. False at the end of the input.
+bool orders_reader::read_record(record& r) {
+  r = record{};
+  r.line = line_;
+  if (peek() < 0) return false;
+  std::string field;
+  bool in_quotes = false, was_quoted = false;
+  std::size_t bytes = 0;
+  for (int c = get(); c >= 0; c = get()) {
+    if (++bytes > max_row_bytes) {
+      r.error = "row is longer than " + std::to_string(max_row_bytes) + " bytes";
+      if (c != '\n') skip_line();
+      return true;
+    }
+    if (in_quotes) {
+      if (c == '"' && peek() == '"') {
+        field += '"';
+        get();
+      } else if (c == '"') {
+        in_quotes = false;
+      } else {
+        if (c == '\n') ++line_;
+        field += static_cast<char>(c);
+      }
+    } else if (c == '"' && field.empty() && !was_quoted) {
+      in_quotes = was_quoted = true;
+    } else if (c == ',') {
+      r.fields.push_back(std::move(field));
+      field.clear();
+      was_quoted = false;
+    } else if (c == '\n' || (c == '\r' && peek() == '\n')) {
+      if (c == '\r') get();
+      ++line_;
+      break;
+    } else if (was_quoted) {
+      r.error = "text after a closing quote";
+    } else {
+      field += static_cast<char>(c);
+    }
+  }
+  if (in_quotes) r.error = "unterminated quoted field";
+  r.fields.push_back(std::move(field));
+  return true;
+}
+
+bool orders_reader::next(csv_row& row) {
+  record r;
+  do {
+    if (!read_record(r)) return false;
+  } while (r.fields.size() == 1 && r.fields[0].empty() && r.error.empty());  // a blank line
+  row = csv_row{};
+  row.line = r.line;
+  row.error = r.error;
+  if (row.error.empty() && r.fields.size() != columns_.size())
+    row.error = "expected " + std::to_string(columns_.size()) + " fields, found " + std::to_string(r.fields.size());
+  for (std::size_t i = 0; row.error.empty() && i < r.fields.size(); ++i)
+    row.cells[columns_[i]] = std::move(r.fields[i]);
+  return true;
+}
+
 csv_table parse_orders_csv(std::string_view text, const std::vector<std::string>& known,
                            const std::vector<std::string>& required) {
+  byte_source from_text = [text](char* buf, std::size_t size) mutable {
+    const std::size_t n = std::min(size, text.size());
+    if (n > 0) std::memcpy(buf, text.data(), n);
+    text.remove_prefix(n);
+    return n;
+  };
+  orders_reader reader(from_text, known, required);
   csv_table table;
-  if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);  // spreadsheet BOM
-  record_reader reader(text);
-  if (reader.done()) {
-    table.error = "line 1: empty file, expected a header row";
-    return table;
-  }
-  record header = reader.next();
-  table.columns = header.fields;
-  std::string problem = header.error.empty() ? check_header(table.columns, known, required) : header.error;
-  if (!problem.empty()) {
-    table.error = "line 1: " + problem;
-    return table;
-  }
-  while (!reader.done()) {
-    record r = reader.next();
-    if (blank(r)) continue;
-    csv_row row;
-    row.line = r.line;
-    row.error = r.error;
-    if (row.error.empty() && r.fields.size() != table.columns.size())
-      row.error =
-          "expected " + std::to_string(table.columns.size()) + " fields, found " + std::to_string(r.fields.size());
-    for (std::size_t i = 0; row.error.empty() && i < r.fields.size(); ++i) row.cells[table.columns[i]] = r.fields[i];
-    table.rows.push_back(std::move(row));
-  }
+  table.columns = reader.columns();
+  table.error = reader.header_error();
+  if (!table.error.empty()) return table;
+  for (csv_row row; reader.next(row);) table.rows.push_back(std::move(row));
   return table;
 }
 

@@ -19,6 +19,8 @@
 #include <botan/x509_key.h>
 
 #include <fcntl.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -50,7 +52,13 @@ std::string read_key_file(const std::string& path) {
     fail(key_problem::unreadable, path, "not a regular file");
   }
   std::string data;
+  data.reserve(max_key_file_size + 4096);  // never reallocated: no stray copies of key text in freed memory
   char buf[4096];
+  struct scrub_buffer {
+    char* p;
+    std::size_t n;
+    ~scrub_buffer() { Botan::secure_scrub_memory(p, n); }
+  } const scrub{buf, sizeof buf};
   for (;;) {
     const ssize_t n = ::read(fd, buf, sizeof buf);
     if (n < 0 && errno == EINTR) continue;
@@ -152,6 +160,12 @@ void wipe(std::string& secret) noexcept {
   secret.clear();
 }
 
+void forbid_core_dumps() noexcept {
+  ::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+  const struct rlimit none { 0, 0 };
+  ::setrlimit(RLIMIT_CORE, &none);
+}
+
 signing_key::signing_key(std::unique_ptr<impl> p) : impl_(std::move(p)) {}
 signing_key::signing_key(signing_key&&) noexcept = default;
 signing_key& signing_key::operator=(signing_key&&) noexcept = default;
@@ -163,7 +177,8 @@ signing_key signing_key::generate() {
 }
 
 signing_key signing_key::load(const std::string& path, const passphrase_source& passphrase) {
-  const std::string data = read_key_file(path);
+  std::string data = read_key_file(path);
+  const wipe_on_exit wipe_data{data};
   switch (classify(data)) {
     case key_file_kind::public_key: fail(key_problem::not_private, path, "is a public key; a private key is needed");
     case key_file_kind::other_pem:
@@ -221,7 +236,8 @@ public_key_bytes load_public_key(const std::string& path) {
 }
 
 public_key_bytes load_any_public_key(const std::string& path, const passphrase_source& passphrase) {
-  const std::string data = read_key_file(path);
+  std::string data = read_key_file(path);
+  const wipe_on_exit wipe_data{data};
   if (classify(data) == key_file_kind::public_key) return raw_public(*decode_public(data, path), path);
   return signing_key::load(path, passphrase).public_key();
 }

@@ -91,6 +91,17 @@ std::string key_id(const public_key_bytes& key);
 // Erases a secret string in a way the optimizer keeps.
 void wipe(std::string& secret) noexcept;
 
+// Wipes a string that holds key material when the scope ends, on every path.
+struct wipe_on_exit {
+  std::string& secret;
+  ~wipe_on_exit() { wipe(secret); }
+};
+
+// No core dump and no ptrace attach by other processes of the same user
+// for the rest of the process: a tool that loads a private key calls this
+// before it does.
+void forbid_core_dumps() noexcept;
+
 }  // namespace airlock::keys
 
 #endif

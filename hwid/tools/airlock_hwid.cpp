@@ -51,6 +51,9 @@ struct arguments {
   bool json = false, explain = false, board = false, force = false;
 };
 
+// `--out --force` is a forgotten value, not a file named "--force".
+bool is_option_like(const char* value) { return value[0] == '-' && value[1] != '\0'; }
+
 arguments parse_arguments(int argc, char** argv) {
   arguments a;
   const std::map<std::string, std::string*> values = {
@@ -63,6 +66,10 @@ arguments parse_arguments(int argc, char** argv) {
       a.command = arg;
     else if (flags.count(arg))
       *flags.at(arg) = true;
+    else if (values.count(arg) && i + 1 < argc && is_option_like(argv[i + 1]))
+      throw cli::failure(cli::exit_usage,
+                         "the value '" + std::string(argv[i + 1]) + "' of " + arg +
+                             " looks like an option; is the value missing? (see: airlock-hwid --help)");
     else if (values.count(arg) && i + 1 < argc)
       *values.at(arg) = argv[++i];
     else
@@ -182,7 +189,8 @@ int run_request(const arguments& a) {
                                                 " (ask the vendor for an unbound license)");
   const auto text = format::write_request(make_request(a, snapshot));
   if (!text.ok()) throw cli::failure(cli::exit_bad_input, "cannot write the request: " + text.error);
-  cli::write_file_atomic(a.out, text.text, 0644, a.force ? cli::existing_file::replace : cli::existing_file::keep);
+  cli::write_file_atomic(a.out, text.text, 0644, a.force ? cli::existing_file::replace : cli::existing_file::keep,
+                         {a.pubkey});
   std::cerr << "airlock-hwid: wrote " << a.out << " (hashes only; read it before you carry it out)\n";
   return cli::exit_ok;
 }

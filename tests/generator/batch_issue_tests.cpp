@@ -164,7 +164,7 @@ TEST_CASE("A batch refuses output names that are paths", "[batch][errors]") {
 
 TEST_CASE("More --jobs than rows still issues every row", "[batch]") {
   temp_dir dir;
-  const auto r = batch(dir, "licensee,unbound\nA,yes\nB,yes\n", "--product acme-studio --jobs 100000");
+  const auto r = batch(dir, "licensee,unbound\nA,yes\nB,yes\n", "--product acme-studio --jobs 64");
   CHECK(r.exit_code == 0);
   CHECK(count_entries(dir / "out") == 2);
 }

@@ -3,6 +3,7 @@
 // exit codes, one-line errors, and nothing left behind on failure.
 #include <catch2/catch.hpp>
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "support/support.hpp"
@@ -80,7 +81,7 @@ TEST_CASE("keygen without any passphrase source fails with exit code 6 and write
   const auto r = run(airlock_cmd("keygen --out-dir " + shell_quote(dir / "keys")));
   CHECK(r.exit_code == 6);
   CHECK(one_error_line(r.err));
-  CHECK(count_entries(dir / "keys") == 0);
+  CHECK_FALSE(exists(dir / "keys"));
 }
 
 TEST_CASE("keygen refuses an empty passphrase file", "[cli][keygen]") {
@@ -90,7 +91,7 @@ TEST_CASE("keygen refuses an empty passphrase file", "[cli][keygen]") {
       airlock_cmd("keygen --out-dir " + shell_quote(dir / "keys") + " --passphrase-file " + shell_quote(dir / "pass")));
   CHECK(r.exit_code == 6);
   CHECK(r.err.find("pass: the passphrase file is empty") != std::string::npos);
-  CHECK(count_entries(dir / "keys") == 0);
+  CHECK_FALSE(exists(dir / "keys"));
 }
 
 TEST_CASE("keygen takes the passphrase from AIRLOCK_PASSPHRASE", "[cli][keygen]") {
@@ -178,4 +179,33 @@ TEST_CASE("Bad command lines fail with exit code 2 and help succeeds", "[cli]") 
   CHECK(help.out.find("exit status:") != std::string::npos);
   CHECK(run(airlock_cmd("keygen --help")).exit_code == 0);
   CHECK(run(airlock_cmd("--version")).out == "airlock 0.1.0\n");
+}
+
+TEST_CASE("keygen after an interrupted run explains the public key it finds alone", "[cli][keygen]") {
+  temp_dir dir;
+  write_file(dir / "pass", "pw");
+  REQUIRE(::mkdir((dir / "keys").c_str(), 0700) == 0);
+  write_file(dir / "keys/vendor.pub", "left by a killed keygen");
+  const auto r = keygen(dir);
+  CHECK(r.exit_code == 4);
+  CHECK(one_error_line(r.err));
+  CHECK(r.err.find("vendor.pub: already exists, with no private key beside it") != std::string::npos);
+  CHECK(count_entries(dir / "keys") == 1);
+}
+
+TEST_CASE("keygen that cannot write its files removes the folders it created and prints one line", "[cli][keygen]") {
+  temp_dir dir;
+  std::string flags;
+  SECTION("encrypted") {
+    write_file(dir / "pass", "pw");
+    flags = " --passphrase-file " + shell_quote(dir / "pass");
+  }
+  SECTION("--unencrypted, whose warning is only for a key that was written") { flags = " --unencrypted"; }
+  const auto r =
+      run(airlock::test::without_file_growth(airlock_cmd("keygen --out-dir " + shell_quote(dir / "new/keys") + flags)));
+  INFO(r.err);
+  CHECK(r.exit_code == 4);
+  CHECK(one_error_line(r.err));
+  CHECK(r.err.find("File too large") != std::string::npos);
+  CHECK_FALSE(exists(dir / "new"));
 }

@@ -262,3 +262,107 @@ TEST_CASE("issue refuses a FIFO as key, request or passphrase file at once with 
   const run_result r = run("timeout 20 " + airlock_cmd("issue " + args + " --out " + q(dir / "l.toml")));
   check_refused(r, 3, fifo + ": not a regular file", dir / "l.toml");
 }
+
+TEST_CASE("issue never writes over its own key, request or passphrase file, even with --force", "[issue][errors]") {
+  temp_dir dir;
+  write_file(dir / "key.pem", read_file(vendor_key()));
+  write_file(dir / "req.toml", read_file(sample_request()));
+  write_file(dir / "pass", "unused\n");
+  const std::string key = " --key " + q(dir / "key.pem") + " --passphrase-file " + q(dir / "pass");
+  const std::string order = " --product acme-studio --licensee L --request " + q(dir / "req.toml") + " --force";
+  std::string out;
+  SECTION("the key") { out = dir / "key.pem"; }
+  SECTION("the key under another name") { out = dir / "./key.pem"; }
+  SECTION("the request") { out = dir / "req.toml"; }
+  SECTION("the passphrase file") { out = dir / "pass"; }
+  const auto r = run_airlock("issue" + key + order + " --out " + q(out));
+  INFO(r.err);
+  CHECK(r.exit_code == 4);
+  CHECK(one_error_line(r.err));
+  CHECK(contains(r.err, "is also this command's input"));
+  CHECK(r.out.empty());
+  CHECK(read_file(dir / "key.pem") == read_file(vendor_key()));
+  CHECK(read_file(dir / "req.toml") == read_file(sample_request()));
+  CHECK(read_file(dir / "pass") == "unused\n");
+  CHECK(airlock::test::count_entries(dir.path()) == 3);
+}
+
+TEST_CASE("issue --force never replaces a file that holds a private key", "[issue][errors]") {
+  temp_dir dir;
+  const std::string other_key = read_file(source_file("formats/vectors/other_key.pem"));
+  write_file(dir / "l.toml", other_key);
+  const auto r = issue_unbound(dir / "l.toml", "--force");
+  CHECK(r.exit_code == 4);
+  CHECK(one_error_line(r.err));
+  CHECK(contains(r.err, "l.toml: holds a private key; --force never replaces a key"));
+  CHECK(read_file(dir / "l.toml") == other_key);
+  CHECK(airlock::test::count_entries(dir.path()) == 1);
+}
+
+TEST_CASE("issue --force replaces an earlier license", "[issue]") {
+  temp_dir dir;
+  write_file(dir / "l.toml", "old license");
+  REQUIRE(issue_unbound(dir / "l.toml", "--force").exit_code == 0);
+  CHECK(contains(read_file(dir / "l.toml"), "licensee = \"Example Corp\""));
+  CHECK(airlock::test::count_entries(dir.path()) == 1);
+}
+
+TEST_CASE("A file option given an option-looking value is a usage error that creates nothing", "[issue][errors]") {
+  temp_dir dir;
+  std::string options;
+  SECTION("--out --force") { options = "--product p --licensee L --unbound --out --force"; }
+  SECTION("--passphrase-file --force") {
+    options = "--passphrase-file --force --product p --licensee L --unbound --out l.toml";
+  }
+  SECTION("--request --unbound") { options = "--product p --licensee L --request --unbound --out l.toml"; }
+  const auto r = run("cd " + q(dir.path()) + " && " + airlock_cmd("issue --key " + q(vendor_key()) + " " + options));
+  INFO(r.err);
+  CHECK(r.exit_code == 2);
+  CHECK(one_error_line(r.err));
+  CHECK(contains(r.err, "looks like an option"));
+  CHECK(airlock::test::count_entries(dir.path()) == 0);
+}
+
+TEST_CASE("issue usage errors are one line that points to --help", "[issue][errors]") {
+  temp_dir dir;
+  std::string options;
+  SECTION("an unknown option") { options = "--bogus"; }
+  SECTION("an option without its value") { options = "--out"; }
+  SECTION("a value where none is taken") { options = "--unbound=yes"; }
+  const auto r = run_airlock("issue " + options);
+  INFO(r.err);
+  CHECK(r.exit_code == 2);
+  CHECK(one_error_line(r.err));
+  CHECK(contains(r.err, "(see: airlock issue --help)"));
+}
+
+TEST_CASE("issue with an empty --id refuses rather than choosing a random id", "[issue][errors]") {
+  temp_dir dir;
+  check_refused(
+      run_airlock("issue --key " + q(vendor_key()) + " " + unbound_order + "--id '' --out " + q(dir / "l.toml")), 7,
+      "--id is empty", dir / "l.toml");
+}
+
+TEST_CASE("issue --batch refuses a --jobs count that is negative or absurd as a usage error", "[issue][errors]") {
+  temp_dir dir;
+  write_file(dir / "orders.csv", "licensee,unbound\nA,yes\n");
+  const std::string jobs = GENERATE(as<std::string>{}, "-1", "1025", "4294967295", "x");
+  const auto r = run_airlock("issue --key " + q(vendor_key()) + " --product p --batch " + q(dir / "orders.csv") +
+                             " --out-dir " + q(dir / "out") + " --jobs " + jobs);
+  INFO(jobs << ": " << r.err);
+  CHECK(r.exit_code == 2);
+  CHECK(one_error_line(r.err));
+  CHECK(contains(r.err, "--jobs"));
+  CHECK_FALSE(exists(dir / "out"));
+}
+
+TEST_CASE("issue past the file size limit (ulimit -f) reports the write error instead of dying", "[issue][errors]") {
+  temp_dir dir;
+  const auto r = run(airlock::test::without_file_growth(
+      airlock_cmd("issue --key " + q(vendor_key()) + " " + unbound_order + "--out " + q(dir / "l.toml"))));
+  INFO(r.err);
+  CHECK(r.exit_code == 4);
+  CHECK(one_error_line(r.err));
+  CHECK(contains(r.err, "l.toml: write failed: File too large"));
+  CHECK(airlock::test::count_entries(dir.path()) == 0);
+}

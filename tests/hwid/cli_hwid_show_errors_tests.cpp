@@ -173,6 +173,35 @@ TEST_CASE("request --force replaces an existing file with the request", "[hwid][
   CHECK(dump_value(tomllib_dump(dir / "r.toml"), "request.product") == "p");
 }
 
+TEST_CASE("request --force never writes over its vendor key or over a private key", "[hwid][tool][errors]") {
+  temp_dir dir;
+  const auto key = openssl_vendor_key(dir, "vendor");
+  const std::string private_key = dir / "vendor.key";
+  const std::string pub_before = read_file(key.pub), private_before = read_file(private_key);
+  for (const auto& [out, problem] : {std::pair{key.pub, "is also this command's input"},
+                                     std::pair{private_key, "holds a private key; --force never replaces a key"}}) {
+    const auto r = run(hwid("request --force --product p --pubkey " + q(key.pub) + " --out " + q(out)));
+    INFO(r.err);
+    CHECK(r.exit_code == 4);
+    CHECK(one_error_line(r.err));
+    CHECK(r.err.find(problem) != std::string::npos);
+  }
+  CHECK(read_file(key.pub) == pub_before);
+  CHECK(read_file(private_key) == private_before);
+  CHECK(count_entries(dir.path()) == 2);
+}
+
+TEST_CASE("request --out followed by an option is a usage error that creates nothing", "[hwid][tool][errors]") {
+  temp_dir dir;
+  const auto key = openssl_vendor_key(dir, "vendor");
+  const auto r =
+      run("cd " + q(dir.path()) + " && " + hwid("request --product p --pubkey " + q(key.pub) + " --out --force"));
+  CHECK(r.exit_code == 2);
+  CHECK(one_error_line(r.err));
+  CHECK(r.err.find("'--force' of --out looks like an option") != std::string::npos);
+  CHECK(count_entries(dir.path()) == 2);
+}
+
 TEST_CASE("A container without visible host hardware gets exit code 7 and no request file", "[hwid][tool][errors]") {
   temp_dir dir;
   const auto key = openssl_vendor_key(dir, "vendor");

@@ -2,6 +2,11 @@
 // keys/: generating, storing, loading and signing with the vendor key.
 #include <catch2/catch.hpp>
 
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <botan/ed25519.h>
 #include <botan/pubkey.h>
 
@@ -140,4 +145,27 @@ TEST_CASE("The key id is the first 8 bytes of SHA-256 of the raw public key", "[
       "printf d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a | xxd -r -p | sha256sum | cut -c1-16");
   REQUIRE(r.exit_code == 0);
   CHECK(keys::key_id(pub) + "\n" == r.out);
+}
+
+TEST_CASE("forbid_core_dumps leaves the process undumpable with a zero core size", "[keys][secrets]") {
+  // In a child: the change cannot be undone and must not touch the test runner.
+  const pid_t child = ::fork();
+  REQUIRE(child >= 0);
+  if (child == 0) {
+    keys::forbid_core_dumps();
+    struct rlimit core {};
+    const bool ok = ::prctl(PR_GET_DUMPABLE) == 0 && ::getrlimit(RLIMIT_CORE, &core) == 0 && core.rlim_cur == 0 &&
+                    core.rlim_max == 0;
+    ::_exit(ok ? 0 : 1);
+  }
+  int status = 0;
+  REQUIRE(::waitpid(child, &status, 0) == child);
+  CHECK(WIFEXITED(status));
+  CHECK(WEXITSTATUS(status) == 0);
+}
+
+TEST_CASE("wipe_on_exit clears a secret when its scope ends", "[keys][secrets]") {
+  std::string secret = "correct horse battery staple";
+  { const keys::wipe_on_exit guard{secret}; }
+  CHECK(secret.empty());
 }

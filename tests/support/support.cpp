@@ -49,6 +49,10 @@ run_result run(const std::string& command_line) {
   return r;
 }
 
+std::string without_file_growth(const std::string& command_line) {
+  return "o=$( (ulimit -f 0; " + command_line + ") 2>&1 ); c=$?; printf '%s\\n' \"$o\" >&2; exit $c";
+}
+
 std::string tool(const std::string& name) { return std::string(AIRLOCK_BIN_DIR) + "/" + name; }
 
 std::string read_file(const std::string& path) {

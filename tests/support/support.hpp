@@ -34,6 +34,11 @@ struct run_result {
 // stderr and the exit code.
 run_result run(const std::string& command_line);
 
+// A command line that runs `command_line` under `ulimit -f 0` (no regular
+// file may grow) while its stdout and stderr still reach run()'s capture,
+// through a pipe, which the limit does not cover.
+std::string without_file_growth(const std::string& command_line);
+
 // Path of a built tool, e.g. tool("airlock").
 std::string tool(const std::string& name);
 
