@@ -25,7 +25,7 @@ namespace {
 
 // Rows read, signed and written per round: enough to keep every core busy,
 // few enough that a batch of any size needs little memory.
-constexpr std::size_t rows_per_round = 4096;
+constexpr std::size_t rows_per_round = 4096, bytes_per_round = std::size_t{8} << 20;
 constexpr std::size_t max_message = 300;
 
 const std::vector<std::string> known_columns = {"licensee",      "product",         "id",     "not_before", "expires",
@@ -206,7 +206,11 @@ int issue_batch(const batch_settings& settings, const keys::signing_key& key) {
   for (bool more = true; more && !folder->stopped();) {
     rows.clear();
     csv_row row;
-    while (rows.size() < rows_per_round && (more = reader.next(row))) rows.push_back(std::move(row));
+    std::size_t bytes = 0;
+    while (rows.size() < rows_per_round && bytes < bytes_per_round && (more = reader.next(row))) {
+      for (const auto& [name, value] : row.cells) bytes += name.size() + value.size();
+      rows.push_back(std::move(row));
+    }
     refuse_duplicate_names(rows, first_line);
     const std::vector<std::string> problems = issue_all(rows, settings, key, *folder);
     for (std::size_t i = 0; i < rows.size(); ++i) {

@@ -3,6 +3,10 @@
 // number while the others are issued, exit code 8 for a partial batch.
 #include <catch2/catch.hpp>
 
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <filesystem>
 #include <set>
 #include <vector>
 
@@ -187,4 +191,122 @@ TEST_CASE("1000 rows issued on two threads each give a license that verifies", "
         result.ok() && result.license.licensee == "Customer " + std::to_string(i) && result.limit("seats") == i ? 1 : 0;
   }
   CHECK(good == 1000);
+}
+
+TEST_CASE("A batch reads requests only from the order file's folder and below", "[batch][errors]") {
+  temp_dir dir;
+  REQUIRE(::mkdir((dir / "reqs").c_str(), 0700) == 0);
+  write_file(dir / "reqs/inside.toml", read_file(sample_request()));
+  REQUIRE(::symlink(sample_request().c_str(), (dir / "reqs/link.toml").c_str()) == 0);
+  const auto r = batch(dir,
+                       "licensee,request,file\n"
+                       "Inside,reqs/inside.toml,inside.toml\n"  // line 2
+                       "Absolute," +
+                           sample_request() +
+                           ",absolute.toml\n"                  // line 3
+                           "Up,reqs/../../x.toml,up.toml\n"    // line 4
+                           "Link,reqs/link.toml,link.toml\n",  // line 5
+                       "--product acme-studio");
+  INFO(r.err);
+  CHECK(r.exit_code == 8);
+  const auto lines = stderr_lines(r.err);
+  REQUIRE(lines.size() == 4);
+  CHECK(contains(lines[0],
+                 "orders.csv:3: request '" + sample_request() + "' must be a path inside the order file's folder"));
+  CHECK(contains(lines[1], "orders.csv:4: request 'reqs/../../x.toml' must be a path inside the order file's folder"));
+  CHECK(contains(lines[2], "orders.csv:5: request 'reqs/link.toml' leads out of the order file's folder"));
+  CHECK(verified(dir / "out/inside.toml").ok());
+  CHECK(count_entries(dir / "out") == 1);
+}
+
+TEST_CASE("A batch refuses output names with control characters and prints them escaped on one line",
+          "[batch][errors]") {
+  temp_dir dir;
+  const auto r = batch(dir,
+                       "licensee,file,unbound\nA,\"two\nlines.toml\",yes\nB,nul" + std::string(1, '\0') +
+                           ".toml,yes\n" + "C,ok.toml,yes\n",
+                       "--product acme-studio");
+  INFO(r.err);
+  CHECK(r.exit_code == 8);
+  const auto lines = stderr_lines(r.err);
+  REQUIRE(lines.size() == 3);
+  CHECK(contains(lines[0], "orders.csv:2: file 'two\\x0alines.toml' must be a plain file name"));
+  CHECK(contains(lines[1], "orders.csv:4: file 'nul\\x00.toml' must be a plain file name"));
+  CHECK(count_entries(dir / "out") == 1);
+}
+
+TEST_CASE("A batch header is never echoed beyond a short column name", "[batch][errors][secrets]") {
+  temp_dir dir;
+  std::string header, secret;
+  SECTION("a 10 MB unknown column") { header = "licensee," + std::string(10 << 20, 'x') + "\n"; }
+  SECTION("a passphrase file given as --batch") { header = secret = "correct horse battery staple"; }
+  SECTION("a private key given as --batch") {
+    header = read_file(vendor_key());
+    secret = header.substr(header.find('\n') + 1, 20);
+  }
+  SECTION("binary bytes") { header = std::string("licensee,\x01\x02\xff\n", 13); }
+  const auto r = batch(dir, header, "--product p");
+  CHECK(r.exit_code == 7);
+  CHECK(one_error_line(r.err));
+  CHECK(r.err.size() < 200);
+  if (!secret.empty()) CHECK_FALSE(contains(r.err, secret));
+  CHECK_FALSE(exists(dir / "out"));
+}
+
+TEST_CASE("A batch row longer than 64 KiB is that row's error and the rows after it are issued", "[batch][errors]") {
+  temp_dir dir;
+  const auto r =
+      batch(dir, "licensee,unbound,file\nA,yes,a.toml\nB" + std::string(70000, 'b') + ",yes,b.toml\nC,yes,c.toml\n",
+            "--product acme-studio");
+  CHECK(r.exit_code == 8);
+  const auto lines = stderr_lines(r.err);
+  REQUIRE(lines.size() == 2);
+  CHECK(contains(lines[0], "orders.csv:3: row is longer than 65536 bytes"));
+  CHECK(verified(dir / "out/a.toml").ok());
+  CHECK(verified(dir / "out/c.toml").ok());
+}
+
+TEST_CASE("A batch into a read-only folder fails once with exit code 4, not once per row", "[batch][errors][root]") {
+  if (::geteuid() != 0) {
+    WARN("not root: a read-only mount cannot be made here, so this case is skipped");
+    return;
+  }
+  temp_dir dir;
+  REQUIRE(::mkdir((dir / "out").c_str(), 0700) == 0);
+  REQUIRE(airlock::test::run("mount -t tmpfs -o ro,size=1m airlock-test " + q(dir / "out")).exit_code == 0);
+  std::string csv = "licensee,unbound\n";
+  for (int i = 0; i < 200; ++i) csv += "L" + std::to_string(i) + ",yes\n";
+  const auto r = batch(dir, csv, "--product acme-studio");
+  airlock::test::run("umount " + q(dir / "out"));
+  INFO(r.err);
+  CHECK(r.exit_code == 4);
+  CHECK(one_error_line(r.err));
+  CHECK(contains(r.err, "out: cannot create files in this folder: Read-only file system"));
+}
+
+TEST_CASE("A batch that fills the disk stops with one error and every license it wrote verifies",
+          "[batch][errors][root]") {
+  if (::geteuid() != 0) {
+    WARN("not root: a small tmpfs cannot be mounted here, so this case is skipped");
+    return;
+  }
+  temp_dir dir;
+  REQUIRE(::mkdir((dir / "out").c_str(), 0700) == 0);
+  REQUIRE(airlock::test::run("mount -t tmpfs -o size=64k airlock-test " + q(dir / "out")).exit_code == 0);
+  std::string csv = "licensee,unbound\n";
+  for (int i = 0; i < 500; ++i) csv += "L" + std::to_string(i) + ",yes\n";
+  const auto r = batch(dir, csv, "--product acme-studio --jobs 2");
+  std::size_t files = 0, good = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(dir / "out")) {
+    ++files;
+    good += verified(entry.path()).ok() ? 1 : 0;
+  }
+  airlock::test::run("umount " + q(dir / "out"));
+  INFO(r.err);
+  CHECK(r.exit_code == 4);
+  CHECK(one_error_line(r.err));
+  CHECK(contains(r.err, "No space left on device (the batch stopped"));
+  CHECK(files > 0);
+  CHECK(files < 500);
+  CHECK(good == files);
 }
