@@ -63,8 +63,8 @@ TEST_CASE("keygen killed at any point leaves both key files, only the public key
     CHECK((names.empty() || names == std::set<std::string>{"vendor.pub"} ||
            names == std::set<std::string>{"vendor.key", "vendor.pub"}));
     if (names.size() == 2) {
-      const auto id = run(airlock_cmd("pubkey --format id --key " + q(out + "/vendor.key") + " --passphrase-file " +
-                                      q(dir / "pass")));
+      const auto id = run(
+          airlock_cmd("pubkey --format id --key " + q(out + "/vendor.key") + " --passphrase-file " + q(dir / "pass")));
       CHECK(id.exit_code == 0);
       CHECK(id.out == run(airlock_cmd("pubkey --format id --key " + q(out + "/vendor.pub"))).out);
     }
@@ -76,8 +76,8 @@ TEST_CASE("keygen killed at any point leaves both key files, only the public key
 TEST_CASE("issue killed at any point leaves a license that verifies or no file", "[crash][issue]") {
   temp_dir dir;
   const auto issue_into = [&](const std::string& out) {
-    return airlock_cmd("issue --key " + q(vendor_key()) + " --issued 2025-03-01T09:15:00Z --product acme-studio --licensee L --unbound --out " +
-                       q(out));
+    return airlock_cmd("issue --key " + q(vendor_key()) +
+                       " --issued 2025-03-01T09:15:00Z --product acme-studio --licensee L --unbound --out " + q(out));
   };
   const double full_run = seconds_to_run(issue_into(dir / "whole.toml"));
   int written = 0;

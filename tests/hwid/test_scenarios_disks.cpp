@@ -177,6 +177,21 @@ TEST_CASE("A btrfs root over 20 disks records the first 16 members", "[hwid][dis
   CHECK(m.collect().disk.values == first16);
 }
 
+TEST_CASE("A sysfs listing thousands of btrfs file systems costs a bounded walk and no disk class",
+          "[hwid][disk][robustness]") {
+  fake::machine m;
+  btrfs_raid1(m, {"ZC1A0001", "ZC1A0002"});
+  // Sorted before the root's fsid, so every one of them is looked at first.
+  for (int i = 0; i < 1100; ++i) {
+    const std::string decoy = "/sys/fs/btrfs/0000-" + std::to_string(10000 + i);
+    m.fs.rel_link(decoy + "/devices/sdz1", root_fsid + "/label");
+    m.fs.rel_link(decoy + "/devices/sdy1", root_fsid + "/label");
+  }
+  const auto disk = m.collect().disk;
+  CHECK_FALSE(disk.present());
+  CHECK(disk.reason == "sysfs block graph too large or cyclic");
+}
+
 TEST_CASE("A ZFS root has no disk class and says its disks need the ZFS tools", "[hwid][disk]") {
   fake::machine m;
   server(m);

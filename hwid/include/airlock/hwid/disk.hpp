@@ -313,19 +313,24 @@ inline void sort_unique(std::vector<std::string>& values) {
 
 // A btrfs file system lists its member devices as links in /sys/fs/btrfs/<fsid>/devices/; the
 // root's file system is the one whose list holds the mounted device. Any other file system, or a
-// kernel without that list, has the mounted device alone.
-inline std::vector<std::string> file_system_devices(const rooted_fs& fs, const std::string& fstype,
-                                                    const std::string& node) {
-  if (fstype != "btrfs") return {node};
+// kernel without that list, has the mounted device alone. Every listing and link costs one call of
+// the walk's budget, so a sysfs with thousands of file systems of thousands of devices is refused
+// (nullopt) in milliseconds.
+inline std::optional<std::vector<std::string>> file_system_devices(const rooted_fs& fs, const std::string& fstype,
+                                                                   const std::string& node) {
+  if (fstype != "btrfs") return std::vector<std::string>{node};
+  std::size_t calls = 0;
   for (const std::string& fsid : fs.list("/sys/fs/btrfs")) {
     const std::string dir = "/sys/fs/btrfs/" + fsid + "/devices/";
     std::vector<std::string> members;
+    if (++calls > max_block_walk_calls) return std::nullopt;
     for (const std::string& name : fs.list(dir)) {
+      if (++calls > max_block_walk_calls) return std::nullopt;
       if (std::optional<std::string> member = fs.resolve(dir + name).path) members.push_back(*member);
     }
     if (std::find(members.begin(), members.end(), node) != members.end()) return members;
   }
-  return {node};
+  return std::vector<std::string>{node};
 }
 
 inline void read_leaf_serials(const rooted_fs& fs, const std::vector<std::string>& devices, root_disk_facts& facts) {
@@ -369,7 +374,12 @@ inline root_disk_facts find_root_disk(const rooted_fs& fs, const fs_read& mounti
   }
   if (const fs_read dm = fs.read(*node + "/dm/name"); dm.data)
     facts.device_mapper_name = clean_text(*dm.data).value_or("");
-  read_leaf_serials(fs, file_system_devices(fs, root->fstype, *node), facts);
+  const std::optional<std::vector<std::string>> devices = file_system_devices(fs, root->fstype, *node);
+  if (!devices) {
+    facts.reason = std::string(block_graph_reason);
+    return facts;
+  }
+  read_leaf_serials(fs, *devices, facts);
   return facts;
 }
 
@@ -377,7 +387,9 @@ inline root_disk_facts find_root_disk(const rooted_fs& fs, const fs_read& mounti
 // in /sys/block. A license with allow_container binds to them (removable and USB disks are skipped).
 inline class_reading host_disks(const rooted_fs& fs) {
   class_reading reading;
+  std::size_t examined = 0;  // a host has a few dozen block devices; a hostile sysfs has no say
   for (const std::string& name : fs.list("/sys/block")) {
+    if (++examined > max_block_nodes) break;
     const std::optional<std::string> node = fs.resolve("/sys/block/" + name).path;
     if (!node || node->rfind("/sys/devices/virtual/", 0) == 0 || node->find("/usb") != std::string::npos) continue;
     const fs_read removable = fs.read(*node + "/removable");
