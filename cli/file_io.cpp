@@ -141,6 +141,8 @@ void check_output(const std::string& path, existing_file policy, const std::vect
   struct stat here {};
   if (::lstat(path.c_str(), &here) != 0) return;
   if (policy == existing_file::keep) fail_write(path, "already exists; refusing to overwrite it");
+  if (!S_ISREG(here.st_mode) && !S_ISLNK(here.st_mode))  // rename() would put a file where a FIFO or /dev/null was
+    fail_write(path, "is not a regular file; --force replaces only a file");
   if (S_ISREG(here.st_mode) && holds_private_key(path))
     fail_write(path, "holds a private key; --force never replaces a key");
 }

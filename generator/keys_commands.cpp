@@ -107,7 +107,7 @@ int run_keygen(const std::vector<std::string>& args) {
 
   const key_paths paths = keygen_paths(vm);
   if (paths.private_key == paths.public_key)
-    throw cli::failure(cli::exit_usage, "--private and --public name the same file");
+    throw cli::failure(cli::exit_usage, "--private and --public name the same file " + paths.public_key);
   refuse_existing(paths);
 
   const auto key = keys::signing_key::generate();

@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "cli/diagnostics.hpp"
@@ -176,4 +177,23 @@ TEST_CASE("make_private_dirs reports the folders it created and remove_folders t
   cli::remove_folders(created);
   CHECK(count_entries(dir / "a") == 0);
   CHECK(count_entries(dir.path()) == 1);
+}
+
+TEST_CASE("Replacing never puts a file where a FIFO, a device or a folder is", "[cli][files]") {
+  temp_dir dir;
+  std::string path = dir / "fifo";
+  SECTION("a FIFO") { REQUIRE(::mkfifo(path.c_str(), 0600) == 0); }
+  SECTION("a device node (made here, never the system's: a failure must not replace /dev/null)") {
+    path = dir / "null";
+    if (::mknod(path.c_str(), S_IFCHR | 0600, makedev(1, 3)) != 0) {
+      WARN("cannot make a device node here (not root): the FIFO case stands for it");
+      return;
+    }
+  }
+  const auto e = failure_of([&] { cli::write_file_atomic(path, "license", 0644, cli::existing_file::replace, {}); });
+  CHECK(e.code() == cli::exit_write_failed);
+  CHECK(std::string(e.what()) == path + ": is not a regular file; --force replaces only a file");
+  struct stat st {};
+  REQUIRE(::lstat(path.c_str(), &st) == 0);
+  CHECK_FALSE(S_ISREG(st.st_mode));
 }

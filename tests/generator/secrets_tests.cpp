@@ -39,7 +39,10 @@ TEST_CASE("A passphrase or private key file given to the wrong option is never q
       "issue --key " + key + order + "--request " + key + " --out " + out,
       "issue --key " + key + " --product acme-studio --batch " + pass + " --out-dir " + q(dir / "o"),
       "issue --key " + key + " --product acme-studio --batch " + key + " --out-dir " + q(dir / "o"),
-      "pubkey --key " + pass, "inspect " + key, "inspect " + pass, "verify " + key + " --pubkey " + key,
+      "pubkey --key " + pass,
+      "inspect " + key,
+      "inspect " + pass,
+      "verify " + key + " --pubkey " + key,
       "verify " + pass + " --pubkey " + q(vendor_pub())};
   for (const std::string& command : commands) {
     const auto r = run_airlock(command);
