@@ -106,7 +106,6 @@ def execute(argv, cwd, ids, env, timeout=TIMEOUT):
 
 def make_fixtures(bin_dir, source_dir, folder, ids):
     """Makes the fixtures once, with the tools under test; each row gets copies."""
-    give_away(folder, ids)
 
     def tool(*args):
         argv = [str(bin_dir / args[0])] + [str(a) for a in args[1:]]
@@ -134,6 +133,8 @@ def make_fixtures(bin_dir, source_dir, folder, ids):
     made = execute([str(bin_dir / "airlock-hwid"), "request", "--product", PRODUCT, "--pubkey", "vendor.pub",
                     "--out", "request.toml"], folder, ids, tool_env(folder))
     if made.returncode != 0:
+        print(f"note: airlock-hwid request failed here ({made.stderr.decode().strip()}); {{request}} and {{license}} "
+              "are another machine's, so rows that verify them on this machine fail")
         shutil.copyfile(folder / "foreign-request.toml", folder / "request.toml")
     common = ["--key", "vendor.key", "--product", PRODUCT, "--issued", ISSUED]
     tool("airlock", "issue", *common, "--licensee", "Example Corp", "--request", "request.toml", "--id", "lic-bound",
