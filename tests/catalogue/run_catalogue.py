@@ -91,7 +91,9 @@ def give_away(root, ids):
 
 
 def tool_env(tmp, extra=None):
+    """A small known environment (no AIRLOCK_PASSPHRASE); the sanitizers' options pass through."""
     env = {"PATH": "/usr/bin:/bin", "LC_ALL": "C", "HOME": str(tmp)}
+    env.update({k: v for k, v in os.environ.items() if k in ("ASAN_OPTIONS", "UBSAN_OPTIONS", "LSAN_OPTIONS")})
     env.update(extra or {})
     return env
 
