@@ -15,19 +15,23 @@
 
 namespace {
 
-const std::string& state_path() {
-  static const std::string path = [] {
-    char name[] = "/tmp/airlock-fuzz-clock-XXXXXX";
+// A plain array, not a std::string: the exit handler below runs after static destructors.
+const char* state_path() {
+  static char name[] = "/tmp/airlock-fuzz-clock-XXXXXX";
+  static const bool made = [] {
     const int fd = ::mkstemp(name);
     if (fd < 0) std::abort();
     ::close(fd);
-    return std::string(name);
+    // libFuzzer ends a timed run with exit(), so the file does not outlive the run.
+    std::atexit([] { ::unlink(name); });
+    return true;
   }();
-  return path;
+  (void)made;
+  return name;
 }
 
 void write_file(const std::string& text) {
-  const int fd = ::open(state_path().c_str(), O_WRONLY | O_TRUNC | O_CLOEXEC);
+  const int fd = ::open(state_path(), O_WRONLY | O_TRUNC | O_CLOEXEC);
   if (fd < 0 || ::write(fd, text.data(), text.size()) != static_cast<ssize_t>(text.size())) std::abort();
   ::close(fd);
 }

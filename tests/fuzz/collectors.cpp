@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // The hwid collectors over a fake root whose files and symlinks come from the input. The input is a
 // list of at most 32 entries: [where] [name] [length high] [length low] [length bytes]. `where`
-// picks a directory (bit 7: make a symlink whose target is the bytes instead of a file), `name` a
+// picks a directory (bits 0-4; bit 7: make a symlink whose target is the bytes instead of a file), `name` a
 // file name the collectors look for; length is at most 4 KiB. Paths come from tables rather than
 // from the bytes so that most runs build trees the collectors actually read. One temp root,
 // emptied before every run.
@@ -33,7 +33,23 @@ const char* const directories[] = {"/sys/block/sda",
                                    "/proc/sys/kernel",
                                    "/proc/device-tree",
                                    "/etc",
-                                   "/"};
+                                   "/",
+                                   "/proc",
+                                   "/run",
+                                   "/run/systemd",
+                                   "/var/lib/dbus",
+                                   "/sys/class/net/eth0/device",
+                                   "/sys/block/sda/device",
+                                   "/sys/class/block/sda",
+                                   "/sys/block/sda/slaves",
+                                   "/sys/block/dm-0/slaves",
+                                   "/sys/block/dm-0/dm",
+                                   "/sys/block/nvme0n1/device",
+                                   "/sys/devices/pci0000:00/0000:00:1f.2",
+                                   "/sys/class/net",
+                                   "/sys/block",
+                                   "/dev/mapper",
+                                   "/proc/self/ns"};
 
 const char* const names[] = {"serial",
                              "device/serial",
@@ -68,13 +84,20 @@ const char* const names[] = {"serial",
                              "dev",
                              "eth0"};
 
-const std::string& fake_root() {
-  static const std::string root = [] {
-    char name[] = "/tmp/airlock-fuzz-root-XXXXXX";
+// A plain array, not a std::string: the exit handler below runs after static destructors.
+const char* fake_root() {
+  static char name[] = "/tmp/airlock-fuzz-root-XXXXXX";
+  static const bool made = [] {
     if (::mkdtemp(name) == nullptr) std::abort();
-    return std::string(name);
+    // libFuzzer ends a timed run with exit(), so the tree does not outlive the run.
+    std::atexit([] {
+      std::error_code ignored;
+      fs::remove_all(name, ignored);
+    });
+    return true;
   }();
-  return root;
+  (void)made;
+  return name;
 }
 
 void build_tree(const std::uint8_t* data, std::size_t size) {
@@ -88,7 +111,7 @@ void build_tree(const std::uint8_t* data, std::size_t size) {
     if (length > size - pos) length = size - pos;
     const std::string bytes(reinterpret_cast<const char*>(data + pos), length);
     pos += length;
-    const fs::path path = fs::path(fake_root() + directories[where % 16]) / names[name % 32];
+    const fs::path path = fs::path(std::string(fake_root()) + directories[where % 32]) / names[name % 32];
     fs::create_directories(path.parent_path(), ignored);
     if (where & 0x80) {
       fs::create_symlink(bytes.substr(0, 255), path, ignored);

@@ -51,6 +51,7 @@ write("collectors", "disk-nic",
 write("collectors", "proc",
       entry(11, 19, "22 1 8:1 / / rw,relatime shared:1 - ext4 /dev/sda1 rw\n") + entry(11, 20, "0::/\n") +
       entry(12, 22, "6.1.0-18-amd64\n") + entry(11, 21, "         0          0 4294967295\n"))
+write("collectors", "cpuinfo", entry(16, 18, "processor\t: 0\nvendor_id\t: GenuineIntel\nflags\t\t: fpu sse2\n"))
 write("collectors", "symlinks", entry(0, 12, "../../devices/pci0000:00/0000:00:1f.2", True) + entry(8, 26, "../block/sda", True))
 
 write("orders_csv", "typical", "licensee,product,id,expires,features,limits,request,unbound,file\n"
