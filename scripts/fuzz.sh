@@ -30,7 +30,17 @@ build() {  # build <target>: only when a source or header is newer than the bina
   "$cxx" "${flags[@]}" "tests/fuzz/$t.cpp" "${extra[@]}" -o "$out/$t"
 }
 
-for t in "${targets[@]}"; do build "$t"; done
+# Two compiles at a time (the CI machine has two cores); each is slow, mostly in the sanitizers.
+pending=()
+for t in "${targets[@]}"; do
+  build "$t" &
+  pending+=($!)
+  if [ ${#pending[@]} -eq 2 ]; then
+    wait "${pending[0]}"
+    pending=("${pending[1]}")
+  fi
+done
+for p in "${pending[@]}"; do wait "$p"; done
 
 failed=0
 printf '%-22s %10s %6s %s\n' target execs cov crashes
