@@ -52,8 +52,9 @@ for t in "${targets[@]}"; do
   ASAN_OPTIONS=detect_leaks=1:halt_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
     "$out/$t" -max_total_time="$seconds" -rss_limit_mb=2048 -timeout=10 -print_final_stats=1 \
     -artifact_prefix="$work/artifacts/" "$work/corpus" >"$work/log" 2>&1 || rc=$?
-  execs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$work/log" | grep -o '[0-9]*$' | tail -1)
-  cov=$(grep -o 'cov: [0-9]*' "$work/log" | tail -1 | grep -o '[0-9]*$')
+  # A crashed run has no final stats: "?" then, not an early exit under pipefail.
+  execs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$work/log" | grep -o '[0-9]*$' | tail -1 || true)
+  cov=$(grep -o 'cov: [0-9]*' "$work/log" | tail -1 | grep -o '[0-9]*$' || true)
   crashes=$(find "$work/artifacts" -type f | wc -l)
   printf '%-22s %10s %6s %s\n' "$t" "${execs:-?}" "${cov:-?}" "$crashes"
   if [ "$rc" -ne 0 ] || [ "$crashes" -ne 0 ]; then
