@@ -27,3 +27,6 @@ echo "== tests under sanitizers"
 (cd build-asan && ASAN_OPTIONS=halt_on_error=1:detect_leaks=1 \
   UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
   ctest --output-on-failure -j"$(nproc)")
+
+echo "== fuzzing (libFuzzer, ASan + UBSan, 12 s a target)"
+bash scripts/fuzz.sh 12
