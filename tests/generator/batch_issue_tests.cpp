@@ -44,6 +44,13 @@ airlock::verify_result verified(const std::string& path) {
 
 const std::string header = "licensee,product,id,expires,features,limits,request,unbound,file\n";
 
+// `rows` unbound orders L0, L1, ... with random ids.
+std::string unbound_orders(int rows) {
+  std::string csv = "licensee,unbound\n";
+  for (int i = 0; i < rows; ++i) csv += "L" + std::to_string(i) + ",yes\n";
+  return csv;
+}
+
 }  // namespace
 
 TEST_CASE("A batch with bad rows issues the good ones, reports each bad line and exits 8", "[batch]") {
@@ -267,17 +274,13 @@ TEST_CASE("A batch row longer than 64 KiB is that row's error and the rows after
 }
 
 TEST_CASE("A batch into a read-only folder fails once with exit code 4, not once per row", "[batch][errors][root]") {
-  if (::geteuid() != 0) {
+  temp_dir dir;
+  const airlock::test::tmpfs_mount read_only(dir / "out", "ro,size=1m");
+  if (!read_only.mounted()) {
     WARN("not root: a read-only mount cannot be made here, so this case is skipped");
     return;
   }
-  temp_dir dir;
-  REQUIRE(::mkdir((dir / "out").c_str(), 0700) == 0);
-  REQUIRE(airlock::test::run("mount -t tmpfs -o ro,size=1m airlock-test " + q(dir / "out")).exit_code == 0);
-  std::string csv = "licensee,unbound\n";
-  for (int i = 0; i < 200; ++i) csv += "L" + std::to_string(i) + ",yes\n";
-  const auto r = batch(dir, csv, "--product acme-studio");
-  airlock::test::run("umount " + q(dir / "out"));
+  const auto r = batch(dir, unbound_orders(200), "--product acme-studio");
   INFO(r.err);
   CHECK(r.exit_code == 4);
   CHECK(one_error_line(r.err));
@@ -286,22 +289,18 @@ TEST_CASE("A batch into a read-only folder fails once with exit code 4, not once
 
 TEST_CASE("A batch that fills the disk stops with one error and every license it wrote verifies",
           "[batch][errors][root]") {
-  if (::geteuid() != 0) {
+  temp_dir dir;
+  const airlock::test::tmpfs_mount small(dir / "out", "size=64k");
+  if (!small.mounted()) {
     WARN("not root: a small tmpfs cannot be mounted here, so this case is skipped");
     return;
   }
-  temp_dir dir;
-  REQUIRE(::mkdir((dir / "out").c_str(), 0700) == 0);
-  REQUIRE(airlock::test::run("mount -t tmpfs -o size=64k airlock-test " + q(dir / "out")).exit_code == 0);
-  std::string csv = "licensee,unbound\n";
-  for (int i = 0; i < 500; ++i) csv += "L" + std::to_string(i) + ",yes\n";
-  const auto r = batch(dir, csv, "--product acme-studio --jobs 2");
+  const auto r = batch(dir, unbound_orders(500), "--product acme-studio --jobs 2");
   std::size_t files = 0, good = 0;
   for (const auto& entry : std::filesystem::directory_iterator(dir / "out")) {
     ++files;
     good += verified(entry.path()).ok() ? 1 : 0;
   }
-  airlock::test::run("umount " + q(dir / "out"));
   INFO(r.err);
   CHECK(r.exit_code == 4);
   CHECK(one_error_line(r.err));

@@ -53,6 +53,15 @@ std::string without_file_growth(const std::string& command_line) {
   return "o=$( (ulimit -f 0; " + command_line + ") 2>&1 ); c=$?; printf '%s\\n' \"$o\" >&2; exit $c";
 }
 
+tmpfs_mount::tmpfs_mount(const std::string& folder, const std::string& options) : folder_(folder) {
+  if (::geteuid() != 0 || ::mkdir(folder.c_str(), 0700) != 0) return;
+  mounted_ = run("mount -t tmpfs -o " + shell_quote(options) + " airlock-test " + shell_quote(folder)).exit_code == 0;
+}
+
+tmpfs_mount::~tmpfs_mount() {
+  if (mounted_) (void)run("umount " + shell_quote(folder_));
+}
+
 std::string tool(const std::string& name) { return std::string(AIRLOCK_BIN_DIR) + "/" + name; }
 
 std::string read_file(const std::string& path) {

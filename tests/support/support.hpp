@@ -49,6 +49,23 @@ unsigned file_mode(const std::string& path);  // permission bits
 int count_entries(const std::string& dir);    // files and folders in dir
 std::string shell_quote(const std::string& s);
 
+// A real tmpfs at `folder` (created here) while alive, to make a full or a
+// read-only disk; `options` as for mount -o, e.g. "ro,size=1m". Only root
+// can mount: elsewhere mounted() is false and the caller skips its case.
+// Unmounted on every path out of the test, so no mount outlives it.
+class tmpfs_mount {
+ public:
+  tmpfs_mount(const std::string& folder, const std::string& options);
+  tmpfs_mount(const tmpfs_mount&) = delete;
+  tmpfs_mount& operator=(const tmpfs_mount&) = delete;
+  ~tmpfs_mount();
+  bool mounted() const { return mounted_; }
+
+ private:
+  std::string folder_;
+  bool mounted_ = false;
+};
+
 // While alive, opens `path` for writing whenever a reader waits on it as a FIFO, so that code which
 // wrongly blocks on a FIFO fails its test instead of hanging the suite. Harmless on other files.
 class fifo_unblocker {
