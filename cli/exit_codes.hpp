@@ -30,6 +30,9 @@ enum exit_code : int {
   exit_machine_mismatch = 19,
   exit_unbindable = 20,
   exit_clock_rollback = 21,
+  exit_revoked = 22,
+  exit_revocation_list_invalid = 23,
+  exit_revocation_list_stale = 24,
 };
 
 }  // namespace airlock::cli

@@ -4,6 +4,9 @@
 #include <iostream>
 #include <string_view>
 
+#include <sys/stat.h>
+
+#include "airlock/choose.hpp"
 #include "airlock/inspect.hpp"
 #include "airlock/verify.hpp"
 #include "cli/diagnostics.hpp"
@@ -14,7 +17,8 @@ namespace airlock::cli {
 namespace {
 
 struct verify_arguments {
-  std::string license, pubkey, product, build_date, now, grace_days = "0";
+  std::vector<std::string> licenses;  // one file, several files, or one folder
+  std::string pubkey, product, build_date, now, grace_days = "0", revocations, clock_state_dir;
   bool json = false, no_machine = false, help = false;
 };
 
@@ -30,6 +34,8 @@ constexpr option_spec verify_option_specs[] = {
     {"--build-date", "YYYY-MM-DD", "this build's release date, checked against updates_until"},
     {"--now", "YYYY-MM-DDTHH:MM:SSZ", "check as of this UTC time instead of the clock"},
     {"--grace-days", "N", "accept this many days after expiry, with a warning"},
+    {"--revocations", "FILE", "the vendor's signed revocation list for the product"},
+    {"--clock-state-dir", "DIR", "keep the latest time and list seen per license in DIR"},
     {"--no-machine", nullptr, "check signature and dates only, not the binding to this machine"},
     {"--json", nullptr, "print JSON instead of the report"},
     {"--help", nullptr, "print this help"},
@@ -41,6 +47,8 @@ std::string* value_slot(verify_arguments& a, std::string_view name) {
   if (name == "--build-date") return &a.build_date;
   if (name == "--now") return &a.now;
   if (name == "--grace-days") return &a.grace_days;
+  if (name == "--revocations") return &a.revocations;
+  if (name == "--clock-state-dir") return &a.clock_state_dir;
   return nullptr;
 }
 
@@ -70,21 +78,23 @@ verify_arguments parse(const std::string& usage_name, const std::vector<std::str
         *slot = args[++i];
       }
       if (slot->empty()) usage_error(usage_name, "option '" + name + "' needs a value");
-    } else if (!arg.empty() && arg[0] != '-' && a.license.empty()) {
-      a.license = arg;
+    } else if (!arg.empty() && arg[0] != '-' && a.licenses.size() < max_license_files) {
+      a.licenses.push_back(arg);
     } else {
       usage_error(usage_name, "unexpected argument '" + arg + "'");
     }
   }
-  if (!a.help && (a.license.empty() || a.pubkey.empty())) usage_error(usage_name, "give a LICENSE file and --pubkey");
+  if (!a.help && (a.licenses.empty() || a.pubkey.empty())) usage_error(usage_name, "give a LICENSE file and --pubkey");
   return a;
 }
 
 void print_help(const std::string& usage_name) {
-  std::cout << "usage: " << usage_name << " LICENSE --pubkey PUB [options]\n\n"
+  std::cout << "usage: " << usage_name << " (LICENSE... | FOLDER) --pubkey PUB [options]\n\n"
             << "Checks a license as the customer's product would: signature, key id, product,\n"
-               "clock, dates, maintenance and the binding to this machine. The verdict goes to\n"
-               "stdout; a rejection also prints one line on stderr and exits with the reason's code.\n\n"
+               "clock, revocation, dates, maintenance and the binding to this machine. Given several\n"
+               "files (or a folder of *.toml files) it uses the newest valid license that no other\n"
+               "supersedes, and says which. The verdict goes to stdout; a rejection also prints one\n"
+               "line on stderr and exits with the reason's code.\n\n"
                "options:\n";
   for (const option_spec& o : verify_option_specs) {
     std::string left = std::string(o.name) + (o.value ? std::string(" ") + o.value : "");
@@ -94,7 +104,8 @@ void print_help(const std::string& usage_name) {
                "10 malformed, 11 unsupported version, 12 unknown key, 13 bad signature,\n"
                "14 key id mismatch, 15 wrong product, 16 not yet valid, 17 expired,\n"
                "18 build newer than updates_until, 19 machine mismatch, 20 unbindable\n"
-               "environment, 21 clock rolled back\n";
+               "environment, 21 clock rolled back, 22 revoked, 23 revocation list invalid,\n"
+               "24 revocation list stale\n";
 }
 
 verify_options options_from(const verify_arguments& a) {
@@ -102,9 +113,11 @@ verify_options options_from(const verify_arguments& a) {
   options.product = a.product;
   if (options.product.empty()) {
     // The license's own product; a file that cannot be read fails the check below the same way.
-    const verify_result read = inspect_license_file(a.license, nullptr);
+    const verify_result read = inspect_license_file(a.licenses.front(), nullptr);
     if (read.license_read) options.product = read.license.product;
   }
+  options.revocation_list_file = a.revocations;
+  options.clock_state_folder = a.clock_state_dir;
   if (!a.build_date.empty() && !(options.build_date = format::parse_date(a.build_date))) {
     throw failure(exit_usage, "--build-date must be YYYY-MM-DD");
   }
@@ -122,6 +135,32 @@ verify_options options_from(const verify_arguments& a) {
   return options;
 }
 
+bool is_folder(const std::string& path) {
+  struct stat st {};
+  return ::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+// One file as before; several files or a folder through the chooser (FORMAT.md 12).
+license_choice check(const verify_arguments& a, const trust_store& trusted, const verify_options& options) {
+  if (a.licenses.size() == 1 && !is_folder(a.licenses.front())) {
+    license_choice one;
+    one.path = a.licenses.front();
+    one.result = verify_license_file(one.path, trusted, options);
+    return one;
+  }
+  if (a.licenses.size() == 1) return verify_license_folder(a.licenses.front(), trusted, options);
+  return verify_license_files(a.licenses, trusted, options);
+}
+
+void print_choice(std::ostream& out, const license_choice& choice) {
+  if (choice.files.empty()) return;
+  for (const license_file_verdict& f : choice.files) {
+    out << "file:      " << f.path << ": " << (f.superseded ? "superseded" : std::string(to_string(f.result.why)))
+        << "\n";
+  }
+  out << "used:      " << choice.path << "\n";
+}
+
 }  // namespace
 
 int run_verify_command(const char* tool, const std::string& usage_name, const std::vector<std::string>& args) {
@@ -132,13 +171,17 @@ int run_verify_command(const char* tool, const std::string& usage_name, const st
   }
   const verify_options options = options_from(a);  // usage errors before any file is read
   const trust_store trusted = read_trusted_key(a.pubkey);
-  const verify_result result = verify_license_file(a.license, trusted, options);
+  const license_choice choice = check(a, trusted, options);
+  const verify_result& result = choice.result;
+  const std::string shown = choice.path.empty() ? a.licenses.front() : choice.path;
   if (a.json) {
     print_json(std::cout, result);
   } else {
+    print_choice(std::cout, choice);
     print_report(std::cout, result);
+    print_rehost_hint(std::cout, shown, result);
   }
-  if (!result.ok()) print_rejection(tool, a.license, result);
+  if (!result.ok()) print_rejection(tool, shown, result);
   return exit_code_for(result.why);
 }
 

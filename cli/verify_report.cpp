@@ -73,6 +73,9 @@ exit_code exit_code_for(reason r) noexcept {
     case reason::key_id_mismatch: return exit_key_id_mismatch;
     case reason::wrong_product: return exit_wrong_product;
     case reason::clock_rolled_back: return exit_clock_rollback;
+    case reason::revocation_list_invalid: return exit_revocation_list_invalid;
+    case reason::revocation_list_stale: return exit_revocation_list_stale;
+    case reason::revoked: return exit_revoked;
     case reason::not_yet_valid: return exit_not_yet_valid;
     case reason::expired: return exit_expired;
     case reason::build_too_new: return exit_build_too_new;
@@ -96,6 +99,10 @@ void print_license_fields(std::ostream& out, const format::license& lic) {
   out << "\n";
   for (const auto& l : lic.limits) out << "limit:     " << l.name << " = " << l.value << "\n";
   for (const auto& m : lic.meta) out << "meta:      " << m.name << " = " << printable(m.value) << "\n";
+  if (lic.supersedes) out << "replaces:  " << *lic.supersedes << "\n";
+  if (lic.min_revocation_sequence)
+    out << "needs:     revocation list " << *lic.min_revocation_sequence << " or newer\n";
+  for (const auto& e : lic.extensions) out << "ignored:   extension " << e << " (from a newer format)\n";
 }
 
 std::string license_json(const format::license& lic) {
@@ -113,7 +120,11 @@ std::string license_json(const format::license& lic) {
   for (std::size_t i = 0; i < lic.meta.size(); ++i) {
     out += (i ? ", " : "") + json_string(lic.meta[i].name) + ": " + json_string(lic.meta[i].value);
   }
-  out += "}, \"bound\": " + std::string(lic.machine.unbound ? "false" : "true");
+  out += "}, \"supersedes\": " + (lic.supersedes ? json_string(*lic.supersedes) : std::string("null")) +
+         ", \"min_revocation_sequence\": " +
+         (lic.min_revocation_sequence ? std::to_string(*lic.min_revocation_sequence) : std::string("null")) +
+         ", \"extensions\": " + json_strings(lic.extensions);
+  out += ", \"bound\": " + std::string(lic.machine.unbound ? "false" : "true");
   if (!lic.machine.unbound) out += ", \"machine\": " + machine_json(lic.machine);
   return out + "}";
 }
@@ -155,6 +166,13 @@ void print_json(std::ostream& out, const verify_result& r) {
         << ", \"message\": " << json_string(r.warnings[i].message) << "}";
   }
   out << "]}\n";
+}
+
+void print_rehost_hint(std::ostream& out, const std::string& path, const verify_result& r) {
+  if (r.why != reason::machine_mismatch) return;
+  out << "re-host:   to move this license to this machine, run\n"
+      << "             airlock-hwid request --rehost " << path << " --out rehost-request.toml\n"
+      << "           and send rehost-request.toml to your vendor (it holds only keyed hashes)\n";
 }
 
 void print_rejection(const char* tool, const std::string& path, const verify_result& r) {

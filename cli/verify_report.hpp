@@ -27,6 +27,8 @@ void print_report(std::ostream& out, const verify_result& r);
 void print_json(std::ostream& out, const verify_result& r);
 
 // The one stderr line of a rejection: "<tool>: error: <file>: <reason>: <message>".
+// After a machine_mismatch: the command that makes a re-host request for this license.
+void print_rehost_hint(std::ostream& out, const std::string& path, const verify_result& r);
 void print_rejection(const char* tool, const std::string& path, const verify_result& r);
 
 }  // namespace airlock::cli

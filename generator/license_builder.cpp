@@ -11,6 +11,7 @@
 #include "airlock/format/encoding.hpp"
 #include "airlock/format/envelope.hpp"
 #include "airlock/format/match.hpp"
+#include "airlock/format/revocations.hpp"
 #include "airlock/format/writers.hpp"
 #include "cli/diagnostics.hpp"
 #include "cli/file_io.hpp"
@@ -61,6 +62,32 @@ std::int64_t parse_count(const std::string& name, const std::string& text) {
   return value;
 }
 
+}  // namespace
+
+format::request read_request(const std::string& path, const std::string& product, const std::string& key_id) {
+  const std::string text = cli::read_file(path, format::max_input_size);
+  auto parsed = format::parse_request(text);
+  if (!parsed.ok())
+    bad_input(cli::about_file(path, "line " + std::to_string(parsed.error.line) + ", column " +
+                                        std::to_string(parsed.error.column) + ": " + parsed.error.message));
+  if (parsed.value->product != product)
+    bad_input(cli::about_file(path, "is for product '" + parsed.value->product + "', not '" + product + "'"));
+  if (parsed.value->key_id != key_id)
+    bad_input(cli::about_file(
+        path, "was made for vendor key " + parsed.value->key_id + ", but the signing key is " + key_id));
+  return std::move(*parsed.value);
+}
+
+std::vector<format::limit_entry> parse_limits(const std::vector<std::string>& items) {
+  std::vector<format::limit_entry> limits;
+  for (const auto& item : items) {
+    const auto [name, value] = split_pair(item, "limit", "[license.limits]");
+    limits.push_back({name, parse_count(name, value)});
+  }
+  sort_by_name(limits, "limit");
+  return limits;
+}
+
 format::machine_binding binding_for(const license_order& order, const std::string& key_id) {
   format::machine_binding m;
   if (order.unbound == !order.request_path.empty()) bad_input("give exactly one of a request (--request) or --unbound");
@@ -88,22 +115,6 @@ format::machine_binding binding_for(const license_order& order, const std::strin
   return m;
 }
 
-}  // namespace
-
-format::request read_request(const std::string& path, const std::string& product, const std::string& key_id) {
-  const std::string text = cli::read_file(path, format::max_input_size);
-  auto parsed = format::parse_request(text);
-  if (!parsed.ok())
-    bad_input(cli::about_file(path, "line " + std::to_string(parsed.error.line) + ", column " +
-                                        std::to_string(parsed.error.column) + ": " + parsed.error.message));
-  if (parsed.value->product != product)
-    bad_input(cli::about_file(path, "is for product '" + parsed.value->product + "', not '" + product + "'"));
-  if (parsed.value->key_id != key_id)
-    bad_input(cli::about_file(
-        path, "was made for vendor key " + parsed.value->key_id + ", but the signing key is " + key_id));
-  return std::move(*parsed.value);
-}
-
 format::license build_license(const license_order& order, const std::string& key_id, format::utc_time issued) {
   format::license lic;
   lic.id = order.id.empty() ? new_license_id() : order.id;
@@ -122,11 +133,7 @@ format::license build_license(const license_order& order, const std::string& key
     if (lic.features[i] == lic.features[i - 1])
       bad_input("duplicate feature '" + lic.features[i] + "' (each feature is given once)");
   }
-  for (const auto& item : order.limits) {
-    const auto [name, value] = split_pair(item, "limit", "[license.limits]");
-    lic.limits.push_back({name, parse_count(name, value)});
-  }
-  sort_by_name(lic.limits, "limit");
+  lic.limits = parse_limits(order.limits);
   for (const auto& item : order.meta) {
     const auto [name, value] = split_pair(item, "meta", "[license.meta]");
     lic.meta.push_back({name, value});
@@ -137,25 +144,43 @@ format::license build_license(const license_order& order, const std::string& key
   return lic;
 }
 
-std::string sign_license(const format::license& lic, const keys::signing_key& key) {
-  const auto body = format::write_license_body(lic);
-  if (!body.ok()) bad_input(body.error);
-  const std::string message = format::signed_message(body.text);
+namespace {
+
+// Body, then the signature table over the kind's prefix and the body. Every reader refuses a
+// larger file, so writing one would only hand the customer a dead file.
+std::string sign_body(const format::signed_kind& kind, const std::string& body, const std::string& key_id,
+                      const keys::signing_key& key, const char* what, const char* advice) {
+  const std::string message = format::signed_message(kind, body);
   format::signature_block block;
-  block.key_id = lic.key_id;
+  block.key_id = key_id;
   block.value = key.sign(reinterpret_cast<const std::uint8_t*>(message.data()), message.size());
   const auto table = format::write_signature_block(block);
   if (!table.ok()) bad_input(table.error);
-  std::string file = body.text + table.text;
-  // Every reader refuses a larger file, so writing one would only hand the customer a dead license.
+  std::string file = body + table.text;
   if (file.size() > format::max_input_size) {
-    bad_input("the license would be " + std::to_string(file.size()) +
-              " bytes; a license file holds at most 65536 (fewer or shorter meta fields, features or licensee)");
+    bad_input(std::string("the ") + what + " would be " + std::to_string(file.size()) + " bytes; a " + what +
+              " file holds at most 65536 (" + advice + ")");
   }
-  if (std::count(body.text.begin(), body.text.end(), '\n') > static_cast<std::ptrdiff_t>(format::max_lines)) {
-    bad_input("the license body would have more than 1024 lines");
+  if (std::count(body.begin(), body.end(), '\n') > static_cast<std::ptrdiff_t>(format::max_lines)) {
+    bad_input(std::string("the ") + what + " body would have more than 1024 lines");
   }
   return file;
+}
+
+}  // namespace
+
+std::string sign_license(const format::license& lic, const keys::signing_key& key) {
+  const auto body = format::write_license_body(lic);
+  if (!body.ok()) bad_input(body.error);
+  return sign_body(format::license_kind, body.text, lic.key_id, key, "license",
+                   "fewer or shorter meta fields, features or licensee");
+}
+
+std::string sign_revocation_list(const format::revocation_list& list, const keys::signing_key& key) {
+  const auto body = format::write_revocations_body(list);
+  if (!body.ok()) bad_input(body.error);
+  return sign_body(format::revocations_kind, body.text, list.key_id, key, "revocation list",
+                   "at most 1024 ids; licenses long expired are left out already");
 }
 
 std::string new_license_id() {

@@ -9,6 +9,7 @@
 
 #include "airlock/format/license.hpp"
 #include "airlock/format/request.hpp"
+#include "airlock/format/revocations.hpp"
 #include "airlock/format/time.hpp"
 #include "keys/vendor_key.hpp"
 
@@ -35,9 +36,19 @@ struct license_order {
 // exit_bad_input for anything invalid, with a message naming the problem.
 format::license build_license(const license_order& order, const std::string& key_id, format::utc_time issued);
 
+// "name=integer" items, checked and sorted by name; throws cli::failure(exit_bad_input).
+std::vector<format::limit_entry> parse_limits(const std::vector<std::string>& items);
+
+// The [machine] of an order: unbound, or bound to its request under its policy, with the checks
+// every bound license gets (container, binding strength). Throws cli::failure(exit_bad_input).
+format::machine_binding binding_for(const license_order& order, const std::string& key_id);
+
 // The complete file: canonical body, then the signature table over
 // "airlock-license-v1\n" + body.
 std::string sign_license(const format::license& lic, const keys::signing_key& key);
+
+// The complete revocation list file (FORMAT.md 11.1), signed the same way under its own prefix.
+std::string sign_revocation_list(const format::revocation_list& list, const keys::signing_key& key);
 
 // Reads and checks an activation request for this product and key.
 format::request read_request(const std::string& path, const std::string& product, const std::string& key_id);

@@ -11,7 +11,8 @@ cd "$(dirname "$0")/.."
 seconds=${1:-10}
 out=build-fuzz
 cxx=${AIRLOCK_FUZZ_CXX:-$(command -v clang++-14 || command -v clang++)}
-targets=(license_raw license_signed request_reader decoders clock_state collectors orders_csv license_differential)
+targets=(license_raw license_signed request_reader decoders clock_state collectors orders_csv license_differential
+  revocations)
 flags=(-std=c++17 -O1 -g -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
   -Wall -Wextra -Werror -I. -Icrypto/include -Iverifier/include -Iformats/include -Ihwid/include)
 mkdir -p "$out"

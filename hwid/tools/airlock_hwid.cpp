@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "airlock/format/envelope.hpp"
 #include "airlock/format/machine.hpp"
 #include "airlock/format/match.hpp"
 #include "airlock/format/request.hpp"
@@ -33,6 +34,7 @@ using format::component_class;
 const char usage_text[] =
     "usage: airlock-hwid show [--product P --pubkey VENDOR.pub] [--json] [--explain] [--board]\n"
     "       airlock-hwid request --product P --pubkey VENDOR.pub --out FILE [--force] [--board]\n"
+    "       airlock-hwid request --rehost LICENSE --out FILE [--force] [--board]\n"
     "       airlock-hwid --version\n"
     "\n"
     "Reads this machine's hardware identifiers without root and without running\n"
@@ -42,12 +44,14 @@ const char usage_text[] =
     "salt made from the vendor's key id and the product name; only those hashes\n"
     "ever leave this machine. --explain also prints the raw values on this screen\n"
     "(never to a file). The request is plain TOML: read it before you carry it out.\n"
+    "--rehost LICENSE asks the vendor to move that license to this machine: the\n"
+    "request names the license it replaces and takes product and key from it.\n"
     "\n"
     "exit status: 0 ok, 2 usage, 3 unreadable input, 4 cannot write output,\n"
     "5 bad public key, 7 this machine has nothing to bind a license to\n";
 
 struct arguments {
-  std::string command, product, pubkey, out, root = "/";
+  std::string command, product, pubkey, out, rehost, root = "/";
   bool json = false, explain = false, board = false, force = false;
 };
 
@@ -56,8 +60,11 @@ bool is_option_like(const char* value) { return value[0] == '-' && value[1] != '
 
 arguments parse_arguments(int argc, char** argv) {
   arguments a;
-  const std::map<std::string, std::string*> values = {
-      {"--product", &a.product}, {"--pubkey", &a.pubkey}, {"--out", &a.out}, {"--root", &a.root}};
+  const std::map<std::string, std::string*> values = {{"--product", &a.product},
+                                                      {"--pubkey", &a.pubkey},
+                                                      {"--out", &a.out},
+                                                      {"--root", &a.root},
+                                                      {"--rehost", &a.rehost}};
   const std::map<std::string, bool*> flags = {
       {"--json", &a.json}, {"--explain", &a.explain}, {"--board", &a.board}, {"--force", &a.force}};
   for (int i = 1; i < argc; ++i) {
@@ -157,10 +164,30 @@ int run_show(const arguments& a) {
   return cli::exit_ok;
 }
 
+// The license a re-host request replaces: read, not verified (this tool holds no vendor key; the
+// vendor checks it against the ledger). Its product and key id salt the new hashes.
+format::license read_replaced_license(const std::string& path) {
+  const std::string text = cli::read_file(path, format::max_input_size + 1);
+  auto parsed = format::parse_license_file(text);
+  if (!parsed.ok()) {
+    throw cli::failure(cli::exit_bad_input, path + ": not a license file: line " + std::to_string(parsed.error.line) +
+                                                ", column " + std::to_string(parsed.error.column) + ": " +
+                                                parsed.error.message);
+  }
+  return std::move(parsed.value->content);
+}
+
 format::request make_request(const arguments& a, const hwid::machine_snapshot& snapshot) {
   format::request req;
-  req.product = a.product;
-  req.key_id = cli::read_key_id(a.pubkey);
+  if (!a.rehost.empty()) {
+    const format::license replaced = read_replaced_license(a.rehost);
+    req.product = replaced.product;
+    req.key_id = replaced.key_id;
+    req.replaces = replaced.id;
+  } else {
+    req.product = a.product;
+    req.key_id = cli::read_key_id(a.pubkey);
+  }
   req.created = format::utc_time{static_cast<std::int64_t>(std::time(nullptr))};
   req.tool = std::string("airlock-hwid ") + version_string;
   req.environment = snapshot.environment;
@@ -180,8 +207,12 @@ format::request make_request(const arguments& a, const hwid::machine_snapshot& s
 }
 
 int run_request(const arguments& a) {
-  if (a.product.empty() || a.pubkey.empty() || a.out.empty())
-    throw cli::failure(cli::exit_usage, "request needs --product, --pubkey and --out");
+  if (a.out.empty()) throw cli::failure(cli::exit_usage, "request needs --out");
+  if (!a.rehost.empty() && (!a.product.empty() || !a.pubkey.empty()))
+    throw cli::failure(cli::exit_usage,
+                       "--rehost takes product and key from the license: leave out --product and --pubkey");
+  if (a.rehost.empty() && (a.product.empty() || a.pubkey.empty()))
+    throw cli::failure(cli::exit_usage, "request needs --product and --pubkey (or --rehost LICENSE)");
   const auto snapshot = read_machine(a);
   const format::binding_strength strength = binding_strength(snapshot);
   if (strength.level == format::binding_level::none)
@@ -190,7 +221,7 @@ int run_request(const arguments& a) {
   const auto text = format::write_request(make_request(a, snapshot));
   if (!text.ok()) throw cli::failure(cli::exit_bad_input, "cannot write the request: " + text.error);
   cli::write_file_atomic(a.out, text.text, 0644, a.force ? cli::existing_file::replace : cli::existing_file::keep,
-                         {a.pubkey});
+                         {a.pubkey, a.rehost});
   std::cerr << "airlock-hwid: wrote " << a.out << " (hashes only; read it before you carry it out)\n";
   return cli::exit_ok;
 }

@@ -28,6 +28,9 @@ void check_accepted_text_is_canonical(const std::string& original, const std::st
   const auto before = fmt::parse_license_file(original);
   REQUIRE(before.ok());
   if (file.value->content == before.value->content && file.value->signature == before.value->signature) return;
+  // A key renamed past the last defined one reads as an extension (FORMAT.md 8.1): named in the
+  // values, signed, ignored; the writer writes none, so there is nothing to compare.
+  if (!file.value->content.extensions.empty()) return;
   std::string expected = fmt::normalize_line_endings(damaged);
   if (expected.empty() || expected.back() != '\n') expected += '\n';
   if (rewrite(*file.value) != expected) FAIL("damage at byte " << position << " was silently accepted");

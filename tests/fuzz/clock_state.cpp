@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // The clock-state reader. First byte even: the rest is the file, raw. Odd: the rest is
 // "<seconds text>" then optionally "\n<suffix>", and the harness writes
-// "airlock-clock-v1 <id> <seconds text> <MAC of those seconds><suffix>" so that the MAC check
+// "airlock-clock-v2 <id> <seconds> <sequence> <MAC of those><suffix>" (or the v1 line) so that the MAC check
 // passes whenever the seconds parse; the reader must then say valid exactly when the file is the
 // one canonical line (suffix "\n"), with those seconds.
 #include <fcntl.h>
@@ -50,18 +50,29 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     (void)d::read_clock_state(state_path(), signature, id);
     return 0;
   }
+  // data[0] picks the line's version; the first line of `rest` is "<seconds> <sequence>" text.
+  const bool v1 = data[0] % 4 == 1;
+  const std::string_view tag = v1 ? d::clock_state_tag_v1 : d::clock_state_tag;
   const std::size_t newline = rest.find('\n');
-  const std::string_view seconds_text = rest.substr(0, newline);
+  const std::string_view numbers = rest.substr(0, newline);
   const std::string_view suffix = newline == std::string_view::npos ? std::string_view() : rest.substr(newline);
+  const std::size_t space = v1 ? std::string_view::npos : numbers.find(' ');
+  const std::string_view seconds_text = numbers.substr(0, space);
+  const std::string_view sequence_text =
+      space == std::string_view::npos ? std::string_view() : numbers.substr(space + 1);
   std::int64_t seconds = 0;
-  const bool parses = d::parse_clock_seconds(seconds_text, seconds);
-  if (!parses) seconds = 0;
-  const std::string line = std::string(d::clock_state_tag) + " " + id + " " + std::string(seconds_text) + " " +
-                           d::clock_state_mac(signature, id, seconds) + std::string(suffix);
+  std::int64_t sequence = 0;
+  const bool parses =
+      d::parse_clock_number(seconds_text, seconds) && (v1 || d::parse_clock_number(sequence_text, sequence));
+  if (!parses) seconds = sequence = 0;
+  const std::string line = std::string(tag) + " " + id + " " + std::string(numbers) + " " +
+                           d::clock_state_mac(tag, signature, id, seconds, sequence) + std::string(suffix);
   write_file(line);
   const auto state = d::read_clock_state(state_path(), signature, id);
   const bool canonical = parses && suffix == "\n" && line.size() < 256;
   const bool valid = state.status == d::clock_state_status::valid;
-  if (valid != canonical || (valid && state.latest_seen != seconds)) std::abort();
+  if (valid != canonical || (valid && (state.latest_seen != seconds || state.revocation_sequence != sequence))) {
+    std::abort();
+  }
   return 0;
 }

@@ -30,7 +30,7 @@ TEST_CASE("A check with a clock state file records the time it saw", "[verify][c
   REQUIRE(check(sign(unbound_license()), with_state(at("2026-03-01T00:00:00Z"), state)).ok());
   REQUIRE(test::exists(state));
   const std::string line = test::read_file(state);
-  CHECK(line.rfind("airlock-clock-v1 test-0001 " + std::to_string(at("2026-03-01T00:00:00Z")) + " ", 0) == 0);
+  CHECK(line.rfind("airlock-clock-v2 test-0001 " + std::to_string(at("2026-03-01T00:00:00Z")) + " 0 ", 0) == 0);
   CHECK(line.back() == '\n');
   CHECK(line.find("2026") == std::string::npos);  // seconds, not a readable date
 }

@@ -24,27 +24,1102 @@
 #error "airlock requires C++17 or later"
 #endif
 
-// ----- formats/include/airlock/format/version.hpp -----
-// The one place that says which Airlock release this is.
-#ifndef AIRLOCK_VERSION_HPP
-#define AIRLOCK_VERSION_HPP
+// ----- verifier/include/airlock/choose.hpp -----
+// Several license files for one product (FORMAT.md 12): the original, its renewal, the license of a
+// re-hosted machine. Each is checked; the newest valid one that no other supersedes is used, and
+// the answer says which file that was. Never throws.
+#ifndef AIRLOCK_CHOOSE_HPP
+#define AIRLOCK_CHOOSE_HPP
+
+#include <dirent.h>
+
+#include <algorithm>
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
+// ----- verifier/include/airlock/trust_store.hpp -----
+// The vendor public keys a product trusts, each known by its key id, so a
+// vendor can rotate keys: licenses signed by any trusted key verify.
+#ifndef AIRLOCK_TRUST_STORE_HPP
+#define AIRLOCK_TRUST_STORE_HPP
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+// ----- crypto/include/airlock/crypto/ed25519.hpp -----
+// Ed25519 signature verification (RFC 8032 section 5.1.7, pure Ed25519), strict policy.
+//
+// Policy ("strict"; equals libsodium 1.0.18 on every public test vector):
+//   1. The public key is exactly 32 bytes and the signature exactly 64
+//      bytes (R || S); other lengths are rejected, never truncated or padded.
+//   2. S < L, by a full 256-bit comparison (L = 2^252 + 2774...8493).
+//   3. A is rejected if its y is not canonical (y >= p), if x = 0 while the
+//      sign bit is set, if it is not on the curve, or if it has small order
+//      ([8]A is the identity).
+//   4. k = SHA-512(R || A || M) mod L over the received bytes of R and A.
+//   5. Cofactorless equation: the canonical encoding of R' = [S]B - [k]A must
+//      equal the 32 received R bytes. This rejects every non-canonical R
+//      (including x = 0 with the sign bit set). R' of small order is also
+//      rejected: honest signers never produce one.
+// Every input of verification is public, so the code is variable-time.
+//
+// Configuration: the field uses radix 2^51 with unsigned __int128 where the
+// compiler provides it (__SIZEOF_INT128__), and radix 2^25.5 with 64-bit
+// products otherwise. Defining AIRLOCK_ED25519_PORTABLE=1 forces the latter;
+// every translation unit of a program must make the same choice.
+#ifndef AIRLOCK_ED25519_HPP
+#define AIRLOCK_ED25519_HPP
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+
+// ----- crypto/include/airlock/crypto/detail/ed25519_point.hpp -----
+// The edwards25519 group -x^2 + y^2 = 1 + d x^2 y^2: decoding, encoding, addition, [s]B + [k]P.
+#ifndef AIRLOCK_DETAIL_ED25519_POINT_HPP
+#define AIRLOCK_DETAIL_ED25519_POINT_HPP
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+
+// ----- crypto/include/airlock/crypto/detail/ed25519_scalar.hpp -----
+// Integers modulo the Ed25519 group order L: range check, reduction, signed-window recoding.
+#ifndef AIRLOCK_DETAIL_ED25519_SCALAR_HPP
+#define AIRLOCK_DETAIL_ED25519_SCALAR_HPP
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+
+namespace airlock::ed25519::detail {
+
+// L = 2^252 + 27742317777372353535851937790883648493 (RFC 8032 section 5.1),
+// little-endian, as bytes and as 32-bit words.
+inline constexpr std::uint8_t group_order_bytes[32] = {0xed, 0xd3, 0xf5, 0x5c, 0x1a, 0x63, 0x12, 0x58, 0xd6, 0x9c, 0xf7,
+                                                       0xa2, 0xde, 0xf9, 0xde, 0x14, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+                                                       0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x10};
+inline constexpr std::uint32_t group_order_words[8] = {0x5cf5d3ed, 0x5812631a, 0xa2f79cd6, 0x14def9de,
+                                                       0,          0,          0,          0x10000000};
+
+// S < L, compared as 256-bit little-endian integers (RFC 8032 section 5.1.7 step 1).
+inline bool scalar_is_canonical(const std::uint8_t* s) noexcept {
+  for (int i = 31; i >= 0; --i) {
+    if (s[i] != group_order_bytes[i]) return s[i] < group_order_bytes[i];
+  }
+  return false;  // S == L
+}
+
+// r -= m * L over nine 32-bit words; returns true if the result went negative.
+inline bool scalar_sub_multiple_of_order(std::uint32_t (&r)[9], std::uint32_t m) noexcept {
+  std::uint64_t product_carry = 0, borrow = 0;
+  for (int i = 0; i < 9; ++i) {
+    const std::uint64_t product = std::uint64_t{m} * (i < 8 ? group_order_words[i] : 0) + product_carry;
+    product_carry = product >> 32;
+    const std::uint64_t diff = std::uint64_t{r[i]} - (product & 0xffffffff) - borrow;
+    r[i] = static_cast<std::uint32_t>(diff);
+    borrow = diff >> 63;
+  }
+  return borrow != 0;
+}
+
+// A 512-bit little-endian integer (a SHA-512 digest) modulo L, by Horner's
+// rule on 16-bit digits from the top: r = r * 2^16 + digit stays below
+// 2^269; with q = floor(r / 2^252), r - (q - 1) L lies in [0, 2L) because
+// q * (L - 2^252) < 2^142 is far below L; one trial subtraction finishes.
+inline std::array<std::uint8_t, 32> scalar_reduce(const std::array<std::uint8_t, 64>& wide) noexcept {
+  std::uint32_t r[9] = {};
+  for (std::size_t i = 64; i >= 2; i -= 2) {
+    std::uint32_t carry = static_cast<std::uint32_t>(wide[i - 2] | (wide[i - 1] << 8));
+    for (auto& word : r) {
+      const std::uint64_t shifted = (std::uint64_t{word} << 16) | carry;
+      word = static_cast<std::uint32_t>(shifted);
+      carry = static_cast<std::uint32_t>(shifted >> 32);
+    }
+    const std::uint32_t q = (r[7] >> 28) | (r[8] << 4);
+    if (q > 1) scalar_sub_multiple_of_order(r, q - 1);
+    std::uint32_t trial[9] = {};
+    for (int j = 0; j < 9; ++j) trial[j] = r[j];
+    if (!scalar_sub_multiple_of_order(trial, 1)) {
+      for (int j = 0; j < 9; ++j) r[j] = trial[j];
+    }
+  }
+  std::array<std::uint8_t, 32> out{};
+  for (std::size_t i = 0; i < 32; ++i) out[i] = static_cast<std::uint8_t>(r[i / 4] >> (8 * (i % 4)));
+  return out;
+}
+
+// Width-w non-adjacent form: s = sum digits[i] 2^i, every non-zero digit odd
+// with |digit| < 2^(w-1), and at least w - 1 zeros after each one. The
+// last carry lands at most two bits above the top bit of s, so s < 2^254
+// keeps every digit inside the array (scalars here are below L < 2^253).
+inline void scalar_to_naf(const std::uint8_t* s, int width, std::int8_t (&digits)[256]) noexcept {
+  for (auto& d : digits) d = 0;
+  auto bit = [s](int i) { return i < 256 ? (s[i / 8] >> (i % 8)) & 1 : 0; };
+  const int window = 1 << width;
+  int carry = 0;
+  for (int pos = 0; pos < 256;) {
+    if (bit(pos) == carry) {  // this position is 0 (carry absorbed or none)
+      ++pos;
+      continue;
+    }
+    int value = carry;
+    for (int j = 0; j < width; ++j) value += bit(pos + j) << j;
+    carry = value >= window / 2 ? 1 : 0;
+    digits[pos] = static_cast<std::int8_t>(value - carry * window);
+    pos += width;
+  }
+}
+
+}  // namespace airlock::ed25519::detail
+
+#endif  // AIRLOCK_DETAIL_ED25519_SCALAR_HPP
+// ----- crypto/include/airlock/crypto/detail/field.hpp -----
+// GF(2^255 - 19) operations shared by both limb representations (field51, field25).
+#ifndef AIRLOCK_DETAIL_FIELD_HPP
+#define AIRLOCK_DETAIL_FIELD_HPP
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+
+// ----- crypto/include/airlock/crypto/detail/field25.hpp -----
+// GF(2^255 - 19) in radix 2^25.5 (ten 32-bit limbs, 64-bit products): the portable path.
+#ifndef AIRLOCK_DETAIL_FIELD25_HPP
+#define AIRLOCK_DETAIL_FIELD25_HPP
+
+#include <cstddef>
+#include <cstdint>
+
+namespace airlock::detail {
+
+// An element is sum v[i] 2^ceil(25.5 i): even limbs hold 26 bits, odd limbs 25.
+// Every operation ends with a carry pass, so limbs stay below 2^26 + 2^13
+// and no bound has to be tracked across operations. Unsigned throughout.
+struct fe25 {
+  using limb = std::uint32_t;
+  static constexpr std::size_t limb_count = 10;
+  static constexpr int limb_bits(std::size_t i) noexcept { return i % 2 == 0 ? 26 : 25; }
+  limb v[10];
+};
+
+// Carries 64-bit column sums into 26/25-bit limbs; 2^255 = 19 folds the top
+// carry back into limb 0. Two interleaved chains (from limbs 0 and 4) keep
+// the dependency chain short; afterwards limbs 1 and 5 may exceed their
+// width by at most 2^13.
+constexpr fe25 fe25_carry(std::uint64_t (&t)[10]) noexcept {
+  auto carry = [&t](std::size_t from, std::size_t to, std::uint64_t factor) {
+    const int bits = fe25::limb_bits(from);
+    t[to] += factor * (t[from] >> bits);
+    t[from] &= (std::uint64_t{1} << bits) - 1;
+  };
+  carry(0, 1, 1);
+  carry(4, 5, 1);
+  carry(1, 2, 1);
+  carry(5, 6, 1);
+  carry(2, 3, 1);
+  carry(6, 7, 1);
+  carry(3, 4, 1);
+  carry(7, 8, 1);
+  carry(4, 5, 1);
+  carry(8, 9, 1);
+  carry(9, 0, 19);
+  carry(0, 1, 1);
+  return {{static_cast<std::uint32_t>(t[0]), static_cast<std::uint32_t>(t[1]), static_cast<std::uint32_t>(t[2]),
+           static_cast<std::uint32_t>(t[3]), static_cast<std::uint32_t>(t[4]), static_cast<std::uint32_t>(t[5]),
+           static_cast<std::uint32_t>(t[6]), static_cast<std::uint32_t>(t[7]), static_cast<std::uint32_t>(t[8]),
+           static_cast<std::uint32_t>(t[9])}};
+}
+
+constexpr fe25 fe_add(const fe25& a, const fe25& b) noexcept {
+  std::uint64_t t[10] = {};
+  for (std::size_t i = 0; i < 10; ++i) t[i] = std::uint64_t{a.v[i]} + b.v[i];
+  return fe25_carry(t);
+}
+
+// a + 2p - b: each limb of 2p exceeds the largest carried limb, so no underflow.
+constexpr fe25 fe_sub(const fe25& a, const fe25& b) noexcept {
+  constexpr std::uint64_t two_p_even = 2 * ((std::uint64_t{1} << 26) - 1),
+                          two_p_odd = 2 * ((std::uint64_t{1} << 25) - 1);
+  std::uint64_t t[10] = {};
+  for (std::size_t i = 0; i < 10; ++i) t[i] = std::uint64_t{a.v[i]} + (i % 2 == 0 ? two_p_even : two_p_odd) - b.v[i];
+  t[0] -= 36;  // limb 0 of 2p is 2 (2^26 - 19)
+  return fe25_carry(t);
+}
+
+// Schoolbook product, written out. Limb positions round up, so a product
+// of two odd limbs lands one bit above its column (factor 2: x2), and
+// columns past 9 wrap with 2^255 = 19 (y19, x19). Each column is at
+// most 10 terms below 2^27 * 2^30.3, so the sums stay below 2^61.
+constexpr fe25 fe_mul(const fe25& a, const fe25& b) noexcept {
+  auto x = [&a](std::size_t i) { return std::uint64_t{a.v[i]}; };
+  auto x2 = [&a](std::size_t i) { return 2 * std::uint64_t{a.v[i]}; };
+  auto y = [&b](std::size_t i) { return std::uint64_t{b.v[i]}; };
+  auto y19 = [&b](std::size_t i) { return 19 * std::uint64_t{b.v[i]}; };
+  auto m = [](std::uint64_t p, std::uint64_t q) { return p * q; };
+  std::uint64_t t[10] = {
+      m(x(0), y(0)) + m(x2(1), y19(9)) + m(x(2), y19(8)) + m(x2(3), y19(7)) + m(x(4), y19(6)) + m(x2(5), y19(5)) +
+          m(x(6), y19(4)) + m(x2(7), y19(3)) + m(x(8), y19(2)) + m(x2(9), y19(1)),
+      m(x(0), y(1)) + m(x(1), y(0)) + m(x(2), y19(9)) + m(x(3), y19(8)) + m(x(4), y19(7)) + m(x(5), y19(6)) +
+          m(x(6), y19(5)) + m(x(7), y19(4)) + m(x(8), y19(3)) + m(x(9), y19(2)),
+      m(x(0), y(2)) + m(x2(1), y(1)) + m(x(2), y(0)) + m(x2(3), y19(9)) + m(x(4), y19(8)) + m(x2(5), y19(7)) +
+          m(x(6), y19(6)) + m(x2(7), y19(5)) + m(x(8), y19(4)) + m(x2(9), y19(3)),
+      m(x(0), y(3)) + m(x(1), y(2)) + m(x(2), y(1)) + m(x(3), y(0)) + m(x(4), y19(9)) + m(x(5), y19(8)) +
+          m(x(6), y19(7)) + m(x(7), y19(6)) + m(x(8), y19(5)) + m(x(9), y19(4)),
+      m(x(0), y(4)) + m(x2(1), y(3)) + m(x(2), y(2)) + m(x2(3), y(1)) + m(x(4), y(0)) + m(x2(5), y19(9)) +
+          m(x(6), y19(8)) + m(x2(7), y19(7)) + m(x(8), y19(6)) + m(x2(9), y19(5)),
+      m(x(0), y(5)) + m(x(1), y(4)) + m(x(2), y(3)) + m(x(3), y(2)) + m(x(4), y(1)) + m(x(5), y(0)) + m(x(6), y19(9)) +
+          m(x(7), y19(8)) + m(x(8), y19(7)) + m(x(9), y19(6)),
+      m(x(0), y(6)) + m(x2(1), y(5)) + m(x(2), y(4)) + m(x2(3), y(3)) + m(x(4), y(2)) + m(x2(5), y(1)) + m(x(6), y(0)) +
+          m(x2(7), y19(9)) + m(x(8), y19(8)) + m(x2(9), y19(7)),
+      m(x(0), y(7)) + m(x(1), y(6)) + m(x(2), y(5)) + m(x(3), y(4)) + m(x(4), y(3)) + m(x(5), y(2)) + m(x(6), y(1)) +
+          m(x(7), y(0)) + m(x(8), y19(9)) + m(x(9), y19(8)),
+      m(x(0), y(8)) + m(x2(1), y(7)) + m(x(2), y(6)) + m(x2(3), y(5)) + m(x(4), y(4)) + m(x2(5), y(3)) + m(x(6), y(2)) +
+          m(x2(7), y(1)) + m(x(8), y(0)) + m(x2(9), y19(9)),
+      m(x(0), y(9)) + m(x(1), y(8)) + m(x(2), y(7)) + m(x(3), y(6)) + m(x(4), y(5)) + m(x(5), y(4)) + m(x(6), y(3)) +
+          m(x(7), y(2)) + m(x(8), y(1)) + m(x(9), y(0)),
+  };
+  return fe25_carry(t);
+}
+
+// Squaring: each cross product a_i a_j (i < j) appears twice, hence x2 and x4.
+constexpr fe25 fe_sq(const fe25& a) noexcept {
+  auto x = [&a](std::size_t i) { return std::uint64_t{a.v[i]}; };
+  auto x2 = [&a](std::size_t i) { return 2 * std::uint64_t{a.v[i]}; };
+  auto x4 = [&a](std::size_t i) { return 4 * std::uint64_t{a.v[i]}; };
+  auto x19 = [&a](std::size_t i) { return 19 * std::uint64_t{a.v[i]}; };
+  auto m = [](std::uint64_t p, std::uint64_t q) { return p * q; };
+  std::uint64_t t[10] = {
+      m(x(0), x(0)) + m(x4(1), x19(9)) + m(x2(2), x19(8)) + m(x4(3), x19(7)) + m(x2(4), x19(6)) + m(x2(5), x19(5)),
+      m(x2(0), x(1)) + m(x2(2), x19(9)) + m(x2(3), x19(8)) + m(x2(4), x19(7)) + m(x2(5), x19(6)),
+      m(x2(0), x(2)) + m(x2(1), x(1)) + m(x4(3), x19(9)) + m(x2(4), x19(8)) + m(x4(5), x19(7)) + m(x(6), x19(6)),
+      m(x2(0), x(3)) + m(x2(1), x(2)) + m(x2(4), x19(9)) + m(x2(5), x19(8)) + m(x2(6), x19(7)),
+      m(x2(0), x(4)) + m(x4(1), x(3)) + m(x(2), x(2)) + m(x4(5), x19(9)) + m(x2(6), x19(8)) + m(x2(7), x19(7)),
+      m(x2(0), x(5)) + m(x2(1), x(4)) + m(x2(2), x(3)) + m(x2(6), x19(9)) + m(x2(7), x19(8)),
+      m(x2(0), x(6)) + m(x4(1), x(5)) + m(x2(2), x(4)) + m(x2(3), x(3)) + m(x4(7), x19(9)) + m(x(8), x19(8)),
+      m(x2(0), x(7)) + m(x2(1), x(6)) + m(x2(2), x(5)) + m(x2(3), x(4)) + m(x2(8), x19(9)),
+      m(x2(0), x(8)) + m(x4(1), x(7)) + m(x2(2), x(6)) + m(x4(3), x(5)) + m(x(4), x(4)) + m(x2(9), x19(9)),
+      m(x2(0), x(9)) + m(x2(1), x(8)) + m(x2(2), x(7)) + m(x2(3), x(6)) + m(x2(4), x(5)),
+  };
+  return fe25_carry(t);
+}
+
+}  // namespace airlock::detail
+
+#endif  // AIRLOCK_DETAIL_FIELD25_HPP
+// ----- crypto/include/airlock/crypto/detail/field51.hpp -----
+// GF(2^255 - 19) in radix 2^51 (five 64-bit limbs, 128-bit products): the fast path.
+#ifndef AIRLOCK_DETAIL_FIELD51_HPP
+#define AIRLOCK_DETAIL_FIELD51_HPP
+
+#include <cstddef>
+#include <cstdint>
+
+#if defined(__SIZEOF_INT128__)
+
+namespace airlock::detail {
+
+// unsigned __int128 is a GCC/Clang extension; __extension__ keeps -pedantic quiet.
+__extension__ typedef unsigned __int128 fe51_wide;
+
+// An element is v[0] + v[1] 2^51 + ... + v[4] 2^204. Limbs may exceed 51 bits:
+// mul/sq leave them below 2^52, add and sub below 2^54, and mul/sq accept
+// inputs up to 2^58 (19 * 2^58 still fits 64 bits; five products fit 128).
+struct fe51 {
+  using limb = std::uint64_t;
+  static constexpr std::size_t limb_count = 5;
+  static constexpr int limb_bits(std::size_t) noexcept { return 51; }
+  limb v[5];
+};
+
+inline constexpr std::uint64_t fe51_mask = (std::uint64_t{1} << 51) - 1;
+
+constexpr fe51 fe_add(const fe51& a, const fe51& b) noexcept {
+  return {{a.v[0] + b.v[0], a.v[1] + b.v[1], a.v[2] + b.v[2], a.v[3] + b.v[3], a.v[4] + b.v[4]}};
+}
+
+// a + 4p - b: no underflow while b's limbs are at most 4 (2^51 - 19), which
+// holds for mul/sq results, sums of two of them and fe_sub(0, x) of those;
+// never pass a difference as b.
+constexpr fe51 fe_sub(const fe51& a, const fe51& b) noexcept {
+  constexpr std::uint64_t four_p0 = 4 * ((std::uint64_t{1} << 51) - 19);
+  constexpr std::uint64_t four_pi = 4 * ((std::uint64_t{1} << 51) - 1);
+  return {{a.v[0] + four_p0 - b.v[0], a.v[1] + four_pi - b.v[1], a.v[2] + four_pi - b.v[2], a.v[3] + four_pi - b.v[3],
+           a.v[4] + four_pi - b.v[4]}};
+}
+
+// Carries 128-bit column sums into 51-bit limbs; 2^255 = 19 folds the top carry.
+constexpr fe51 fe51_carry(fe51_wide (&t)[5]) noexcept {
+  for (int i = 0; i < 4; ++i) {
+    t[i + 1] += t[i] >> 51;
+    t[i] &= fe51_mask;
+  }
+  const fe51_wide low = (t[4] >> 51) * 19 + t[0];
+  t[4] &= fe51_mask;
+  const auto r0 = static_cast<std::uint64_t>(low) & fe51_mask;
+  const auto r1 = static_cast<std::uint64_t>(t[1] + (low >> 51));
+  return {
+      {r0, r1, static_cast<std::uint64_t>(t[2]), static_cast<std::uint64_t>(t[3]), static_cast<std::uint64_t>(t[4])}};
+}
+
+// Schoolbook product; column k gathers a_i b_j with i + j = k or k + 5 (times 19).
+constexpr fe51 fe_mul(const fe51& a, const fe51& b) noexcept {
+  const std::uint64_t* x = a.v;
+  const std::uint64_t* y = b.v;
+  const std::uint64_t y1 = 19 * y[1], y2 = 19 * y[2], y3 = 19 * y[3], y4 = 19 * y[4];
+  auto m = [](std::uint64_t p, std::uint64_t q) { return static_cast<fe51_wide>(p) * q; };
+  fe51_wide t[5] = {m(x[0], y[0]) + m(x[1], y4) + m(x[2], y3) + m(x[3], y2) + m(x[4], y1),
+                    m(x[0], y[1]) + m(x[1], y[0]) + m(x[2], y4) + m(x[3], y3) + m(x[4], y2),
+                    m(x[0], y[2]) + m(x[1], y[1]) + m(x[2], y[0]) + m(x[3], y4) + m(x[4], y3),
+                    m(x[0], y[3]) + m(x[1], y[2]) + m(x[2], y[1]) + m(x[3], y[0]) + m(x[4], y4),
+                    m(x[0], y[4]) + m(x[1], y[3]) + m(x[2], y[2]) + m(x[3], y[1]) + m(x[4], y[0])};
+  return fe51_carry(t);
+}
+
+// Squaring: the cross products appear twice, so 15 multiplications instead of 25.
+constexpr fe51 fe_sq(const fe51& a) noexcept {
+  const std::uint64_t* x = a.v;
+  const std::uint64_t d0 = 2 * x[0], d1 = 2 * x[1], d2 = 2 * x[2], d3 = 2 * x[3];
+  const std::uint64_t n3 = 19 * x[3], n4 = 19 * x[4];
+  auto m = [](std::uint64_t p, std::uint64_t q) { return static_cast<fe51_wide>(p) * q; };
+  fe51_wide t[5] = {m(x[0], x[0]) + m(d1, n4) + m(d2, n3), m(d0, x[1]) + m(d2, n4) + m(x[3], n3),
+                    m(d0, x[2]) + m(x[1], x[1]) + m(d3, n4), m(d0, x[3]) + m(d1, x[2]) + m(x[4], n4),
+                    m(d0, x[4]) + m(d1, x[3]) + m(x[2], x[2])};
+  return fe51_carry(t);
+}
+
+}  // namespace airlock::detail
+
+#endif  // __SIZEOF_INT128__
+#endif  // AIRLOCK_DETAIL_FIELD51_HPP
+
+namespace airlock::detail {
+
+template <class Fe>
+constexpr std::uint64_t fe_limb_mask(std::size_t i) noexcept {
+  return (std::uint64_t{1} << Fe::limb_bits(i)) - 1;
+}
+
+// Little-endian 255-bit integer; bit 255 (the sign bit of a point) is ignored.
+// Values p..2^255-1 are accepted here: canonicity is checked on the bytes.
+template <class Fe>
+constexpr Fe fe_from_bytes(const std::uint8_t* s) noexcept {
+  Fe r{};
+  std::uint64_t acc = 0;
+  int acc_bits = 0;
+  std::size_t next = 0;
+  for (std::size_t i = 0; i < Fe::limb_count; ++i) {
+    while (acc_bits < Fe::limb_bits(i)) {
+      acc |= std::uint64_t{s[next++]} << acc_bits;
+      acc_bits += 8;
+    }
+    r.v[i] = static_cast<typename Fe::limb>(acc & fe_limb_mask<Fe>(i));
+    acc >>= Fe::limb_bits(i);
+    acc_bits -= Fe::limb_bits(i);
+  }
+  return r;
+}
+
+// The unique representative in [0, p): two carry passes bring every limb
+// under its width and the value under 2^255; then p is subtracted once if
+// the value is at least p, detected by whether value + 19 reaches 2^255.
+template <class Fe>
+constexpr Fe fe_canonical(const Fe& a) noexcept {
+  constexpr std::size_t n = Fe::limb_count;
+  std::uint64_t h[n] = {};
+  for (std::size_t i = 0; i < n; ++i) h[i] = a.v[i];
+  for (int pass = 0; pass < 2; ++pass) {
+    for (std::size_t i = 0; i < n; ++i) {
+      const std::uint64_t carry = h[i] >> Fe::limb_bits(i);
+      h[i] &= fe_limb_mask<Fe>(i);
+      h[(i + 1) % n] += i + 1 < n ? carry : 19 * carry;  // 2^255 = 19 (mod p)
+    }
+  }
+  std::uint64_t at_least_p = 19;
+  for (std::size_t i = 0; i < n; ++i) at_least_p = (h[i] + at_least_p) >> Fe::limb_bits(i);
+  h[0] += 19 * at_least_p;  // with the 2^255 dropped below, this subtracts p
+  Fe r{};
+  for (std::size_t i = 0; i < n; ++i) {
+    if (i + 1 < n) h[i + 1] += h[i] >> Fe::limb_bits(i);
+    r.v[i] = static_cast<typename Fe::limb>(h[i] & fe_limb_mask<Fe>(i));
+  }
+  return r;
+}
+
+template <class Fe>
+constexpr std::array<std::uint8_t, 32> fe_to_bytes(const Fe& a) noexcept {
+  const Fe c = fe_canonical(a);
+  std::array<std::uint8_t, 32> out{};
+  std::uint64_t acc = 0;
+  int acc_bits = 0;
+  std::size_t next = 0;
+  for (std::size_t i = 0; i < Fe::limb_count; ++i) {
+    acc |= std::uint64_t{c.v[i]} << acc_bits;
+    for (acc_bits += Fe::limb_bits(i); acc_bits >= 8; acc_bits -= 8, acc >>= 8) {
+      out[next++] = static_cast<std::uint8_t>(acc & 0xff);
+    }
+  }
+  out[31] = static_cast<std::uint8_t>(acc);
+  return out;
+}
+
+// True iff s (bit 255 ignored) encodes an integer y >= p = 2^255 - 19.
+constexpr bool fe_bytes_exceed_p(const std::uint8_t* s) noexcept {
+  if ((s[31] & 0x7f) != 0x7f || s[0] < 0xed) return false;
+  for (int i = 1; i < 31; ++i) {
+    if (s[i] != 0xff) return false;
+  }
+  return true;
+}
+
+template <class Fe>
+constexpr Fe fe_one() noexcept {
+  Fe r{};
+  r.v[0] = 1;
+  return r;
+}
+
+template <class Fe>
+constexpr Fe fe_neg(const Fe& a) noexcept {
+  return fe_sub(Fe{}, a);
+}
+
+template <class Fe>
+constexpr bool fe_is_zero(const Fe& a) noexcept {
+  const auto bytes = fe_to_bytes(a);
+  std::uint8_t any = 0;
+  for (auto b : bytes) any |= b;
+  return any == 0;
+}
+
+template <class Fe>
+constexpr bool fe_equal(const Fe& a, const Fe& b) noexcept {
+  return fe_to_bytes(a) == fe_to_bytes(b);
+}
+
+// "Negative" in RFC 8032 section 5.1.2: the canonical value is odd.
+template <class Fe>
+constexpr bool fe_is_odd(const Fe& a) noexcept {
+  return (fe_to_bytes(a)[0] & 1) != 0;
+}
+
+template <class Fe>
+constexpr Fe fe_sq_times(Fe a, int times) noexcept {
+  for (int i = 0; i < times; ++i) a = fe_sq(a);
+  return a;
+}
+
+// z^(2^250 - 1), and z^11 on the side: the common prefix of the addition
+// chains for z^(p - 2) and z^((p - 5) / 8). Exponents in the comments.
+template <class Fe>
+constexpr Fe fe_pow_2_250_minus_1(const Fe& z, Fe& z11) noexcept {
+  const Fe z2 = fe_sq(z);
+  const Fe z9 = fe_mul(fe_sq_times(z2, 2), z);
+  z11 = fe_mul(z9, z2);
+  const Fe e5 = fe_mul(fe_sq(z11), z9);                  // 2^5 - 1
+  const Fe e10 = fe_mul(fe_sq_times(e5, 5), e5);         // 2^10 - 1
+  const Fe e20 = fe_mul(fe_sq_times(e10, 10), e10);      // 2^20 - 1
+  const Fe e40 = fe_mul(fe_sq_times(e20, 20), e20);      // 2^40 - 1
+  const Fe e50 = fe_mul(fe_sq_times(e40, 10), e10);      // 2^50 - 1
+  const Fe e100 = fe_mul(fe_sq_times(e50, 50), e50);     // 2^100 - 1
+  const Fe e200 = fe_mul(fe_sq_times(e100, 100), e100);  // 2^200 - 1
+  return fe_mul(fe_sq_times(e200, 50), e50);             // 2^250 - 1
+}
+
+// z^(p - 2) = z^(2^255 - 21) = 1 / z for z != 0 (Fermat).
+template <class Fe>
+constexpr Fe fe_invert(const Fe& z) noexcept {
+  Fe z11{};
+  const Fe e250 = fe_pow_2_250_minus_1(z, z11);
+  return fe_mul(fe_sq_times(e250, 5), z11);
+}
+
+// z^((p - 5) / 8) = z^(2^252 - 3), the exponent of RFC 8032 section 5.1.3 step 2.
+template <class Fe>
+constexpr Fe fe_pow_p58(const Fe& z) noexcept {
+  Fe z11{};
+  const Fe e250 = fe_pow_2_250_minus_1(z, z11);
+  return fe_mul(fe_sq_times(e250, 2), z);
+}
+
+}  // namespace airlock::detail
+
+#endif  // AIRLOCK_DETAIL_FIELD_HPP
+
+namespace airlock::ed25519::detail {
+
+using airlock::detail::fe_add;
+using airlock::detail::fe_bytes_exceed_p;
+using airlock::detail::fe_equal;
+using airlock::detail::fe_from_bytes;
+using airlock::detail::fe_invert;
+using airlock::detail::fe_is_odd;
+using airlock::detail::fe_is_zero;
+using airlock::detail::fe_mul;
+using airlock::detail::fe_neg;
+using airlock::detail::fe_one;
+using airlock::detail::fe_pow_p58;
+using airlock::detail::fe_sq;
+using airlock::detail::fe_sub;
+using airlock::detail::fe_to_bytes;
+
+// Constants of RFC 8032 section 5.1, little-endian: d = -121665/121666,
+// sqrt(-1) = 2^((p-1)/4), and the base point B = (x, 4/5) with x even.
+inline constexpr std::uint8_t curve_d_bytes[32] = {0xa3, 0x78, 0x59, 0x13, 0xca, 0x4d, 0xeb, 0x75, 0xab, 0xd8, 0x41,
+                                                   0x41, 0x4d, 0x0a, 0x70, 0x00, 0x98, 0xe8, 0x79, 0x77, 0x79, 0x40,
+                                                   0xc7, 0x8c, 0x73, 0xfe, 0x6f, 0x2b, 0xee, 0x6c, 0x03, 0x52};
+inline constexpr std::uint8_t sqrt_minus_one_bytes[32] = {
+    0xb0, 0xa0, 0x0e, 0x4a, 0x27, 0x1b, 0xee, 0xc4, 0x78, 0xe4, 0x2f, 0xad, 0x06, 0x18, 0x43, 0x2f,
+    0xa7, 0xd7, 0xfb, 0x3d, 0x99, 0x00, 0x4d, 0x2b, 0x0b, 0xdf, 0xc1, 0x4f, 0x80, 0x24, 0x83, 0x2b};
+inline constexpr std::uint8_t base_x_bytes[32] = {0x1a, 0xd5, 0x25, 0x8f, 0x60, 0x2d, 0x56, 0xc9, 0xb2, 0xa7, 0x25,
+                                                  0x95, 0x60, 0xc7, 0x2c, 0x69, 0x5c, 0xdc, 0xd6, 0xfd, 0x31, 0xe2,
+                                                  0xa4, 0xc0, 0xfe, 0x53, 0x6e, 0xcd, 0xd3, 0x36, 0x69, 0x21};
+inline constexpr std::uint8_t base_y_bytes[32] = {0x58, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66,
+                                                  0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66,
+                                                  0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66};
+
+template <class Fe>
+inline constexpr Fe curve_d = fe_from_bytes<Fe>(curve_d_bytes);
+template <class Fe>
+inline constexpr Fe curve_2d = fe_add(curve_d<Fe>, curve_d<Fe>);
+template <class Fe>
+inline constexpr Fe sqrt_minus_one = fe_from_bytes<Fe>(sqrt_minus_one_bytes);
+
+// Extended coordinates (Hisil, Wong, Carter, Dawson, "Twisted Edwards Curves
+// Revisited", 2008, section 3): x = X/Z, y = Y/Z, x y = T/Z.
+template <class Fe>
+struct ge_point {
+  Fe x, y, z, t;
+};
+// The point (E F : G H : F G : E H), the shared tail of addition and doubling.
+template <class Fe>
+struct ge_completed {
+  Fe e, f, g, h;
+};
+// An addend prepared once for many additions: (Y - X, Y + X, 2 Z, 2 d T).
+template <class Fe>
+struct ge_cached {
+  Fe y_minus_x, y_plus_x, z2, t2d;
+};
+
+template <class Fe>
+constexpr ge_point<Fe> ge_identity() noexcept {
+  return {Fe{}, fe_one<Fe>(), fe_one<Fe>(), Fe{}};
+}
+
+// T costs a multiplication and only additions read it, so callers whose
+// next step is a doubling skip it (with_t = false leaves T zero, unused).
+template <class Fe>
+constexpr ge_point<Fe> ge_from_completed(const ge_completed<Fe>& c, bool with_t) noexcept {
+  return {fe_mul(c.e, c.f), fe_mul(c.g, c.h), fe_mul(c.f, c.g), with_t ? fe_mul(c.e, c.h) : Fe{}};
+}
+
+template <class Fe>
+constexpr ge_cached<Fe> ge_to_cached(const ge_point<Fe>& p) noexcept {
+  return {fe_sub(p.y, p.x), fe_add(p.y, p.x), fe_add(p.z, p.z), fe_mul(p.t, curve_2d<Fe>)};
+}
+
+// P + Q or P - Q: "add-2008-hwcd-3" of the paper above with a = -1, k = 2d.
+// Negating Q swaps Y - X with Y + X and negates 2dT, which swaps F and G.
+template <class Fe>
+constexpr ge_completed<Fe> ge_add(const ge_point<Fe>& p, const ge_cached<Fe>& q, bool subtract) noexcept {
+  const Fe a = fe_mul(fe_sub(p.y, p.x), subtract ? q.y_plus_x : q.y_minus_x);
+  const Fe b = fe_mul(fe_add(p.y, p.x), subtract ? q.y_minus_x : q.y_plus_x);
+  const Fe c = fe_mul(p.t, q.t2d);
+  const Fe d = fe_mul(p.z, q.z2);
+  const Fe d_minus_c = fe_sub(d, c), d_plus_c = fe_add(d, c);
+  return {fe_sub(b, a), subtract ? d_plus_c : d_minus_c, subtract ? d_minus_c : d_plus_c, fe_add(b, a)};
+}
+
+// 2P: "dbl-2008-hwcd" with a = -1; E, F, G, H are all negated, which the
+// products E F, G H, F G, E H do not see. Reads X, Y, Z only.
+template <class Fe>
+constexpr ge_completed<Fe> ge_double(const ge_point<Fe>& p) noexcept {
+  const Fe xx = fe_sq(p.x), yy = fe_sq(p.y), zz = fe_sq(p.z);
+  const Fe h = fe_add(xx, yy), g = fe_sub(xx, yy);
+  return {fe_sub(h, fe_sq(fe_add(p.x, p.y))), fe_add(fe_add(zz, zz), g), g, h};
+}
+
+template <class Fe>
+constexpr ge_point<Fe> ge_negate(const ge_point<Fe>& p) noexcept {
+  return {fe_neg(p.x), p.y, p.z, fe_neg(p.t)};
+}
+
+// RFC 8032 section 5.1.3. Rejects y >= p, x = 0 with the sign bit set, and
+// every y for which no x exists (the point is not on the curve).
+template <class Fe>
+constexpr bool ge_decode(const std::uint8_t* s, ge_point<Fe>& out) noexcept {
+  if (fe_bytes_exceed_p(s)) return false;
+  const Fe one = fe_one<Fe>();
+  const Fe y = fe_from_bytes<Fe>(s);
+  const Fe yy = fe_sq(y);
+  const Fe u = fe_sub(yy, one);  // x^2 = u / v
+  const Fe v = fe_add(fe_mul(yy, curve_d<Fe>), one);
+  const Fe v3 = fe_mul(fe_sq(v), v);
+  const Fe uv7 = fe_mul(u, fe_mul(fe_sq(v3), v));
+  Fe x = fe_mul(fe_mul(u, v3), fe_pow_p58(uv7));  // x = u v^3 (u v^7)^((p-5)/8)
+  const Fe vxx = fe_mul(v, fe_sq(x));
+  if (!fe_equal(vxx, u)) {
+    if (!fe_is_zero(fe_add(vxx, u))) return false;  // v x^2 = -u: x needs a factor sqrt(-1)
+    x = fe_mul(x, sqrt_minus_one<Fe>);
+  }
+  const bool x_odd = (s[31] & 0x80) != 0;
+  if (x_odd && fe_is_zero(x)) return false;
+  if (fe_is_odd(x) != x_odd) x = fe_neg(x);
+  out = {x, y, one, fe_mul(x, y)};
+  return true;
+}
+
+// RFC 8032 section 5.1.2: y with the parity of x in bit 255.
+template <class Fe>
+constexpr std::array<std::uint8_t, 32> ge_encode(const ge_point<Fe>& p) noexcept {
+  const Fe z_inverse = fe_invert(p.z);
+  auto out = fe_to_bytes(fe_mul(p.y, z_inverse));
+  if (fe_is_odd(fe_mul(p.x, z_inverse))) out[31] |= 0x80;
+  return out;
+}
+
+// [8]P is the identity iff P lies in the torsion subgroup (order 1, 2, 4 or
+// 8). The group has no element of order 16, so [8]P = (0, -1) cannot occur
+// and X = 0 identifies the identity.
+template <class Fe>
+constexpr bool ge_has_small_order(const ge_point<Fe>& p) noexcept {
+  ge_point<Fe> q = p;
+  for (int i = 0; i < 3; ++i) q = ge_from_completed(ge_double(q), false);
+  return fe_is_zero(q.x);
+}
+
+// P, 3P, 5P, ..., (2 Count - 1) P: the addends of a signed-window chain.
+template <class Fe, std::size_t Count>
+constexpr std::array<ge_cached<Fe>, Count> ge_odd_multiples(const ge_point<Fe>& p) noexcept {
+  std::array<ge_cached<Fe>, Count> table{};
+  const ge_cached<Fe> twice = ge_to_cached(ge_from_completed(ge_double(p), true));
+  ge_point<Fe> current = p;
+  table[0] = ge_to_cached(p);
+  for (std::size_t i = 1; i < Count; ++i) {
+    current = ge_from_completed(ge_add(current, twice, false), true);
+    table[i] = ge_to_cached(current);
+  }
+  return table;
+}
+
+template <class Fe>
+constexpr ge_point<Fe> ge_base_point() noexcept {
+  const Fe x = fe_from_bytes<Fe>(base_x_bytes), y = fe_from_bytes<Fe>(base_y_bytes);
+  return {x, y, fe_one<Fe>(), fe_mul(x, y)};
+}
+
+// NAF widths: B's table is computed at compile time, so it can be larger.
+inline constexpr int base_naf_width = 7;
+inline constexpr int point_naf_width = 5;
+template <class Fe>
+inline constexpr auto base_odd_multiples = ge_odd_multiples<Fe, 1 << (base_naf_width - 2)>(ge_base_point<Fe>());
+
+// Odd digit +-(2 j + 1) selects entry j of a table of odd multiples.
+constexpr std::size_t table_index(int digit) noexcept {
+  return static_cast<std::size_t>(digit < 0 ? -digit : digit) / 2;
+}
+
+// [s]B + [k]P with one shared chain of doublings over both NAFs (Straus).
+template <class Fe>
+inline ge_point<Fe> ge_double_scalar_mul(const std::uint8_t* s, const std::uint8_t* k, const ge_point<Fe>& p) noexcept {
+  std::int8_t s_naf[256], k_naf[256];
+  scalar_to_naf(s, base_naf_width, s_naf);
+  scalar_to_naf(k, point_naf_width, k_naf);
+  const auto p_table = ge_odd_multiples<Fe, 1 << (point_naf_width - 2)>(p);
+  const auto& b_table = base_odd_multiples<Fe>;
+  int top = 255;
+  while (top >= 0 && s_naf[top] == 0 && k_naf[top] == 0) --top;
+  ge_point<Fe> r = ge_identity<Fe>();
+  for (int i = top; i >= 0; --i) {
+    const int sd = s_naf[i], kd = k_naf[i];
+    r = ge_from_completed(ge_double(r), sd != 0 || kd != 0);
+    if (sd != 0) r = ge_from_completed(ge_add(r, b_table[table_index(sd)], sd < 0), kd != 0);
+    if (kd != 0) r = ge_from_completed(ge_add(r, p_table[table_index(kd)], kd < 0), false);
+  }
+  return r;
+}
+
+}  // namespace airlock::ed25519::detail
+
+#endif  // AIRLOCK_DETAIL_ED25519_POINT_HPP
+// ----- crypto/include/airlock/crypto/sha2.hpp -----
+// SHA-256, SHA-512 (FIPS 180-4) and HMAC-SHA-256 (RFC 2104): standard library only.
+#ifndef AIRLOCK_SHA2_HPP
+#define AIRLOCK_SHA2_HPP
+
+#include <algorithm>
+#include <array>
+#include <cstddef>
+#include <cstdint>
 
 namespace airlock {
+namespace detail {
 
-inline constexpr const char* version_string = "0.1.0";
+// The two hash families differ only in word size, round count, rotation
+// amounts and constants (FIPS 180-4 sections 4.1.2, 4.1.3, 4.2.2, 4.2.3).
+template <class Word>
+struct sha2_traits;
+
+template <>
+struct sha2_traits<std::uint32_t> {
+  static constexpr std::size_t rounds = 64;
+  static constexpr int big0[3] = {2, 13, 22}, big1[3] = {6, 11, 25};
+  static constexpr int small0[3] = {7, 18, 3}, small1[3] = {17, 19, 10};
+  static constexpr std::uint32_t k[64] = {
+      0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
+      0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
+      0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
+      0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967,
+      0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,
+      0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
+      0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
+      0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
+  };
+};
+
+template <>
+struct sha2_traits<std::uint64_t> {
+  static constexpr std::size_t rounds = 80;
+  static constexpr int big0[3] = {28, 34, 39}, big1[3] = {14, 18, 41};
+  static constexpr int small0[3] = {1, 8, 7}, small1[3] = {19, 61, 6};
+  static constexpr std::uint64_t k[80] = {
+      0x428a2f98d728ae22, 0x7137449123ef65cd, 0xb5c0fbcfec4d3b2f, 0xe9b5dba58189dbbc, 0x3956c25bf348b538,
+      0x59f111f1b605d019, 0x923f82a4af194f9b, 0xab1c5ed5da6d8118, 0xd807aa98a3030242, 0x12835b0145706fbe,
+      0x243185be4ee4b28c, 0x550c7dc3d5ffb4e2, 0x72be5d74f27b896f, 0x80deb1fe3b1696b1, 0x9bdc06a725c71235,
+      0xc19bf174cf692694, 0xe49b69c19ef14ad2, 0xefbe4786384f25e3, 0x0fc19dc68b8cd5b5, 0x240ca1cc77ac9c65,
+      0x2de92c6f592b0275, 0x4a7484aa6ea6e483, 0x5cb0a9dcbd41fbd4, 0x76f988da831153b5, 0x983e5152ee66dfab,
+      0xa831c66d2db43210, 0xb00327c898fb213f, 0xbf597fc7beef0ee4, 0xc6e00bf33da88fc2, 0xd5a79147930aa725,
+      0x06ca6351e003826f, 0x142929670a0e6e70, 0x27b70a8546d22ffc, 0x2e1b21385c26c926, 0x4d2c6dfc5ac42aed,
+      0x53380d139d95b3df, 0x650a73548baf63de, 0x766a0abb3c77b2a8, 0x81c2c92e47edaee6, 0x92722c851482353b,
+      0xa2bfe8a14cf10364, 0xa81a664bbc423001, 0xc24b8b70d0f89791, 0xc76c51a30654be30, 0xd192e819d6ef5218,
+      0xd69906245565a910, 0xf40e35855771202a, 0x106aa07032bbd1b8, 0x19a4c116b8d2d0c8, 0x1e376c085141ab53,
+      0x2748774cdf8eeb99, 0x34b0bcb5e19b48a8, 0x391c0cb3c5c95a63, 0x4ed8aa4ae3418acb, 0x5b9cca4f7763e373,
+      0x682e6ff3d6b2b8a3, 0x748f82ee5defb2fc, 0x78a5636f43172f60, 0x84c87814a1f0ab72, 0x8cc702081a6439ec,
+      0x90befffa23631e28, 0xa4506cebde82bde9, 0xbef9a3f7b2c67915, 0xc67178f2e372532b, 0xca273eceea26619c,
+      0xd186b8c721c0c207, 0xeada7dd6cde0eb1e, 0xf57d4f7fee6ed178, 0x06f067aa72176fba, 0x0a637dc5a2c898a6,
+      0x113f9804bef90dae, 0x1b710b35131c471b, 0x28db77f523047d84, 0x32caab7b40c72493, 0x3c9ebe0a15c9bebc,
+      0x431d67c49c100d4c, 0x4cc5d4becb3e42b6, 0x597f299cfc657e2a, 0x5fcb6fab3ad6faec, 0x6c44198c4a475817,
+  };
+};
+
+template <class Word>
+constexpr Word sha2_rotr(Word x, int n) noexcept {
+  return static_cast<Word>((x >> n) | (x << (8 * sizeof(Word) - static_cast<unsigned>(n))));
+}
+
+// Sigma (upper case) rotates three times; sigma (lower case) shifts last.
+template <class Word>
+constexpr Word sha2_big_sigma(Word x, const int (&r)[3]) noexcept {
+  return sha2_rotr(x, r[0]) ^ sha2_rotr(x, r[1]) ^ sha2_rotr(x, r[2]);
+}
+template <class Word>
+constexpr Word sha2_small_sigma(Word x, const int (&r)[3]) noexcept {
+  return sha2_rotr(x, r[0]) ^ sha2_rotr(x, r[1]) ^ static_cast<Word>(x >> r[2]);
+}
+
+template <class Word>
+constexpr Word sha2_load_be(const std::uint8_t* p) noexcept {
+  Word w = 0;
+  for (std::size_t i = 0; i < sizeof(Word); ++i) w = static_cast<Word>((w << 8) | p[i]);
+  return w;
+}
+
+template <class Word>
+constexpr void sha2_store_be(Word w, std::uint8_t* p) noexcept {
+  for (std::size_t i = sizeof(Word); i-- > 0; w = static_cast<Word>(w >> 8)) {
+    p[i] = static_cast<std::uint8_t>(w & 0xff);
+  }
+}
+
+// Buffering, padding (FIPS 180-4 section 5.1) and the compression function
+// (sections 6.2.2 and 6.4.2), shared by SHA-256 and SHA-512.
+template <class Word, std::size_t DigestSize>
+class sha2_engine {
+ public:
+  static constexpr std::size_t block_size = 16 * sizeof(Word);
+
+  explicit sha2_engine(const std::array<Word, 8>& initial) noexcept : state_(initial) {}
+
+  void update(const std::uint8_t* data, std::size_t size) noexcept {
+    total_bytes_ += size;
+    if (buffered_ > 0) {
+      const std::size_t take = std::min(block_size - buffered_, size);
+      for (std::size_t i = 0; i < take; ++i) buffer_[buffered_ + i] = data[i];
+      buffered_ += take;
+      data += take;
+      size -= take;
+      if (buffered_ < block_size) return;
+      compress(buffer_.data());
+      buffered_ = 0;
+    }
+    for (; size >= block_size; data += block_size, size -= block_size) compress(data);
+    for (std::size_t i = 0; i < size; ++i) buffer_[i] = data[i];
+    buffered_ = size;
+  }
+
+  std::array<std::uint8_t, DigestSize> finish() noexcept {
+    // The length field is 64 bits (SHA-256) or 128 bits (SHA-512) of the
+    // message length in bits; its bits above 2^64 stay zero.
+    const std::uint64_t total_bits = total_bytes_ * 8;
+    const std::size_t length_field = 2 * sizeof(Word);
+    std::uint8_t pad = 0x80;
+    update(&pad, 1);
+    pad = 0;
+    while (buffered_ != block_size - length_field) update(&pad, 1);
+    for (std::size_t i = 0; i < length_field; ++i) {
+      const std::size_t shift = 8 * (length_field - 1 - i);
+      buffer_[buffered_ + i] = shift < 64 ? static_cast<std::uint8_t>(total_bits >> shift) : 0;
+    }
+    compress(buffer_.data());
+    std::array<std::uint8_t, DigestSize> digest{};
+    for (std::size_t i = 0; i < DigestSize / sizeof(Word); ++i) {
+      sha2_store_be(state_[i], digest.data() + i * sizeof(Word));
+    }
+    return digest;
+  }
+
+ private:
+  using traits = sha2_traits<Word>;
+
+  void compress(const std::uint8_t* block) noexcept {
+    Word w[traits::rounds];
+    for (std::size_t t = 0; t < 16; ++t) w[t] = sha2_load_be<Word>(block + t * sizeof(Word));
+    for (std::size_t t = 16; t < traits::rounds; ++t) {
+      w[t] = static_cast<Word>(sha2_small_sigma(w[t - 2], traits::small1) + w[t - 7] +
+                               sha2_small_sigma(w[t - 15], traits::small0) + w[t - 16]);
+    }
+    std::array<Word, 8> v = state_;  // a, b, c, d, e, f, g, h
+    for (std::size_t t = 0; t < traits::rounds; ++t) {
+      const Word choose = static_cast<Word>((v[4] & v[5]) ^ (~v[4] & v[6]));
+      const Word majority = static_cast<Word>((v[0] & v[1]) ^ (v[0] & v[2]) ^ (v[1] & v[2]));
+      const Word t1 = static_cast<Word>(v[7] + sha2_big_sigma(v[4], traits::big1) + choose + traits::k[t] + w[t]);
+      const Word t2 = static_cast<Word>(sha2_big_sigma(v[0], traits::big0) + majority);
+      for (std::size_t i = 7; i > 0; --i) v[i] = v[i - 1];
+      v[4] = static_cast<Word>(v[4] + t1);
+      v[0] = static_cast<Word>(t1 + t2);
+    }
+    for (std::size_t i = 0; i < 8; ++i) state_[i] = static_cast<Word>(state_[i] + v[i]);
+  }
+
+  std::array<Word, 8> state_;
+  std::array<std::uint8_t, block_size> buffer_{};
+  std::size_t buffered_ = 0;
+  std::uint64_t total_bytes_ = 0;
+};
+
+// Initial hash values, FIPS 180-4 sections 5.3.3 and 5.3.5.
+inline constexpr std::array<std::uint32_t, 8> sha256_initial = {
+    0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19,
+};
+inline constexpr std::array<std::uint64_t, 8> sha512_initial = {
+    0x6a09e667f3bcc908, 0xbb67ae8584caa73b, 0x3c6ef372fe94f82b, 0xa54ff53a5f1d36f1,
+    0x510e527fade682d1, 0x9b05688c2b3e6c1f, 0x1f83d9abfb41bd6b, 0x5be0cd19137e2179,
+};
+
+}  // namespace detail
+
+// Streaming SHA-256. finish() returns the digest and starts a new message.
+class sha256 {
+ public:
+  sha256() noexcept : engine_(detail::sha256_initial) {}
+  void update(const std::uint8_t* data, std::size_t size) noexcept { engine_.update(data, size); }
+  std::array<std::uint8_t, 32> finish() noexcept {
+    const auto digest = engine_.finish();
+    engine_ = engine_type(detail::sha256_initial);
+    return digest;
+  }
+
+ private:
+  using engine_type = detail::sha2_engine<std::uint32_t, 32>;
+  engine_type engine_;
+};
+
+// Streaming SHA-512. finish() returns the digest and starts a new message.
+class sha512 {
+ public:
+  sha512() noexcept : engine_(detail::sha512_initial) {}
+  void update(const std::uint8_t* data, std::size_t size) noexcept { engine_.update(data, size); }
+  std::array<std::uint8_t, 64> finish() noexcept {
+    const auto digest = engine_.finish();
+    engine_ = engine_type(detail::sha512_initial);
+    return digest;
+  }
+
+ private:
+  using engine_type = detail::sha2_engine<std::uint64_t, 64>;
+  engine_type engine_;
+};
+
+inline std::array<std::uint8_t, 32> sha256_digest(const std::uint8_t* data, std::size_t size) noexcept {
+  sha256 h;
+  h.update(data, size);
+  return h.finish();
+}
+
+inline std::array<std::uint8_t, 64> sha512_digest(const std::uint8_t* data, std::size_t size) noexcept {
+  sha512 h;
+  h.update(data, size);
+  return h.finish();
+}
+
+// HMAC (RFC 2104) with SHA-256: block size 64, keys longer than that are hashed first.
+inline std::array<std::uint8_t, 32> hmac_sha256(const std::uint8_t* key, std::size_t key_size,
+                                                const std::uint8_t* message, std::size_t message_size) noexcept {
+  std::array<std::uint8_t, 64> block{};
+  if (key_size > block.size()) {
+    const auto key_digest = sha256_digest(key, key_size);
+    for (std::size_t i = 0; i < key_digest.size(); ++i) block[i] = key_digest[i];
+  } else {
+    for (std::size_t i = 0; i < key_size; ++i) block[i] = key[i];
+  }
+  for (auto& b : block) b ^= 0x36;
+  sha256 inner;
+  inner.update(block.data(), block.size());
+  inner.update(message, message_size);
+  const auto inner_digest = inner.finish();
+  for (auto& b : block) b ^= 0x36 ^ 0x5c;
+  sha256 outer;
+  outer.update(block.data(), block.size());
+  outer.update(inner_digest.data(), inner_digest.size());
+  return outer.finish();
+}
 
 }  // namespace airlock
 
-#endif
-// ----- hwid/include/airlock/hwid.hpp -----
-// Umbrella header of the hardware fingerprint: collection, environment and the data model.
-#ifndef AIRLOCK_HWID_HPP
-#define AIRLOCK_HWID_HPP
+#endif  // AIRLOCK_SHA2_HPP
 
-// ----- hwid/include/airlock/hwid/canonical.hpp -----
-// Canonical form v1 of identifier values and the placeholder filter that drops firmware filler.
-#ifndef AIRLOCK_HWID_CANONICAL_HPP
-#define AIRLOCK_HWID_CANONICAL_HPP
+namespace airlock::ed25519 {
+namespace detail {
+
+#if defined(__SIZEOF_INT128__) && !(defined(AIRLOCK_ED25519_PORTABLE) && AIRLOCK_ED25519_PORTABLE)
+using field = airlock::detail::fe51;
+#else
+using field = airlock::detail::fe25;
+#endif
+
+// Policy item 3; on success stores -A, the form the equation uses.
+template <class Fe>
+bool decode_key(const std::uint8_t* bytes, ge_point<Fe>& minus_a) noexcept {
+  ge_point<Fe> a{};
+  if (!ge_decode(bytes, a) || ge_has_small_order(a)) return false;
+  minus_a = ge_negate(a);
+  return true;
+}
+
+// Policy items 1, 2, 4 and 5, for a key that passed decode_key.
+template <class Fe>
+bool verify_decoded(const ge_point<Fe>& minus_a, const std::uint8_t* key_bytes, const std::uint8_t* message,
+                    std::size_t message_size, const std::uint8_t* signature, std::size_t signature_size) noexcept {
+  if (signature == nullptr || signature_size != 64 || (message == nullptr && message_size != 0)) return false;
+  const std::uint8_t* r = signature;
+  const std::uint8_t* s = signature + 32;
+  if (!scalar_is_canonical(s)) return false;
+  sha512 hash;
+  hash.update(r, 32);
+  hash.update(key_bytes, 32);
+  hash.update(message, message_size);
+  const auto k = scalar_reduce(hash.finish());
+  const ge_point<Fe> r_check = ge_double_scalar_mul(s, k.data(), minus_a);
+  if (ge_has_small_order(r_check)) return false;
+  const auto encoded = ge_encode(r_check);
+  for (std::size_t i = 0; i < 32; ++i) {
+    if (encoded[i] != r[i]) return false;
+  }
+  return true;
+}
+
+}  // namespace detail
+
+// A public key that passed the checks of policy item 3, decoded once for
+// callers that verify many signatures with it.
+class public_key {
+ public:
+  // nullopt: wrong size, non-canonical, not on the curve, or small order.
+  [[nodiscard]] static std::optional<public_key> decode(const std::uint8_t* bytes, std::size_t size) noexcept {
+    if (bytes == nullptr || size != 32) return std::nullopt;
+    public_key key;
+    if (!detail::decode_key(bytes, key.minus_a_)) return std::nullopt;
+    for (std::size_t i = 0; i < 32; ++i) key.bytes_[i] = bytes[i];
+    return key;
+  }
+
+  const std::array<std::uint8_t, 32>& bytes() const noexcept { return bytes_; }
+
+  [[nodiscard]] bool verify(const std::uint8_t* message, std::size_t message_size, const std::uint8_t* signature,
+                            std::size_t signature_size) const noexcept {
+    return detail::verify_decoded(minus_a_, bytes_.data(), message, message_size, signature, signature_size);
+  }
+
+ private:
+  public_key() noexcept = default;
+
+  std::array<std::uint8_t, 32> bytes_{};
+  detail::ge_point<detail::field> minus_a_{};
+};
+
+[[nodiscard]] inline bool verify(const std::uint8_t* public_key_bytes, std::size_t public_key_size,
+                                 const std::uint8_t* message, std::size_t message_size, const std::uint8_t* signature,
+                                 std::size_t signature_size) noexcept {
+  const auto key = public_key::decode(public_key_bytes, public_key_size);
+  return key.has_value() && key->verify(message, message_size, signature, signature_size);
+}
+
+}  // namespace airlock::ed25519
+
+#endif  // AIRLOCK_ED25519_HPP
+// ----- crypto/include/airlock/crypto/key_id.hpp -----
+// Key ids: the short, stable name of a vendor public key.
+#ifndef AIRLOCK_KEY_ID_HPP
+#define AIRLOCK_KEY_ID_HPP
+
+#include <array>
+#include <cstdint>
+#include <string>
+
+
+namespace airlock {
+
+// The first 8 bytes of SHA-256 over the 32 raw public-key bytes, as 16
+// lowercase hex digits. Not noexcept: the 16-character string exceeds the
+// small-string buffer of common libraries, so it allocates, and the only
+// exception it can throw is std::bad_alloc.
+[[nodiscard]] inline std::string key_id_of(const std::array<std::uint8_t, 32>& public_key) {
+  static constexpr char hex_digits[] = "0123456789abcdef";
+  const auto digest = sha256_digest(public_key.data(), public_key.size());
+  std::string id(16, '0');
+  for (std::size_t i = 0; i < 8; ++i) {
+    id[2 * i] = hex_digits[digest[i] >> 4];
+    id[2 * i + 1] = hex_digits[digest[i] & 0x0f];
+  }
+  return id;
+}
+
+}  // namespace airlock
+
+#endif  // AIRLOCK_KEY_ID_HPP
+// ----- formats/include/airlock/format/pem.hpp -----
+// The vendor's public key as a PEM file: an Ed25519 SubjectPublicKeyInfo (RFC 8410, RFC 7468).
+#ifndef AIRLOCK_FORMAT_PEM_HPP
+#define AIRLOCK_FORMAT_PEM_HPP
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+// ----- formats/include/airlock/format/encoding.hpp -----
+// Canonical base64 (RFC 4648), lowercase hex and UTF-8 validation used by every airlock format.
+#ifndef AIRLOCK_FORMAT_ENCODING_HPP
+#define AIRLOCK_FORMAT_ENCODING_HPP
 
 #include <array>
 #include <cstddef>
@@ -54,177 +1129,1026 @@ inline constexpr const char* version_string = "0.1.0";
 #include <string_view>
 #include <vector>
 
-namespace airlock::hwid {
-
-// Canonical form v1, per class (changing any of it invalidates issued licenses, hence the version):
-//   platform  "cpuid <vendor> family <f> model <m> stepping <s> brand <brand>" or "cpuinfo <k>=<v>;..."
-//   disk      serial or WWID, trimmed, whitespace runs collapsed, ASCII upper case
-//   nic       permanent MAC, lower-case colon form "aa:bb:cc:dd:ee:ff"
-//   os        machine-id, 32 lower-case hex digits exactly as stored
-//   board     DMI UUID in lower case; DMI serials and device-tree serial upper case
-// Values are printable ASCII of at most max_value_length bytes; anything else is garbage and dropped.
-inline constexpr std::size_t max_value_length = 256;
-
+namespace airlock::format {
 namespace detail {
 
-inline constexpr bool is_blank(char c) noexcept {
-  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f' || c == '\0';
+inline constexpr std::string_view base64_alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+inline constexpr std::string_view hex_digits = "0123456789abcdef";
+
+/// Value of one base64 character, or -1.
+[[nodiscard]] inline int base64_value(char c) noexcept {
+  if (c >= 'A' && c <= 'Z') return c - 'A';
+  if (c >= 'a' && c <= 'z') return c - 'a' + 26;
+  if (c >= '0' && c <= '9') return c - '0' + 52;
+  if (c == '+') return 62;
+  if (c == '/') return 63;
+  return -1;
 }
 
-inline constexpr char upper_ascii(char c) noexcept { return c >= 'a' && c <= 'z' ? char(c - 'a' + 'A') : c; }
-inline constexpr char lower_ascii(char c) noexcept { return c >= 'A' && c <= 'Z' ? char(c - 'A' + 'a') : c; }
+/// Value of one lowercase hex digit, or -1 (uppercase is rejected: one spelling per value).
+[[nodiscard]] inline int hex_value(char c) noexcept {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  return -1;
+}
 
-// Trims blanks and NULs (device-tree strings end in one), collapses internal blank runs to one space.
-// nullopt when a control byte, a non-ASCII byte or an internal NUL remains, or when too long.
-inline std::optional<std::string> clean_text(std::string_view raw) {
-  std::size_t begin = 0, end = raw.size();
-  while (begin < end && is_blank(raw[begin])) ++begin;
-  while (end > begin && is_blank(raw[end - 1])) --end;
-  std::string out;
-  bool in_blank = false;
-  for (std::size_t i = begin; i < end; ++i) {
-    const unsigned char c = static_cast<unsigned char>(raw[i]);
-    if (c == '\0' || c >= 0x7f) return std::nullopt;
-    if (is_blank(char(c))) {
-      in_blank = true;
-      continue;
-    }
-    if (c < 0x20) return std::nullopt;
-    if (in_blank) out += ' ';
-    in_blank = false;
-    out += char(c);
-    if (out.size() > max_value_length) return std::nullopt;
+/// Length of the well-formed UTF-8 sequence starting at text[pos], or 0 if it is not one.
+/// Rejects overlong forms, surrogates and code points above U+10FFFF (RFC 3629).
+[[nodiscard]] inline std::size_t utf8_sequence_length(std::string_view text, std::size_t pos) noexcept {
+  const auto byte = [&](std::size_t i) { return static_cast<unsigned char>(text[i]); };
+  const unsigned char lead = byte(pos);
+  if (lead < 0x80) return 1;
+  std::size_t length = 0;
+  unsigned char low = 0x80;
+  unsigned char high = 0xBF;
+  if (lead >= 0xC2 && lead <= 0xDF) {
+    length = 2;
+  } else if (lead >= 0xE0 && lead <= 0xEF) {
+    length = 3;
+    if (lead == 0xE0) low = 0xA0;   // overlong
+    if (lead == 0xED) high = 0x9F;  // surrogates
+  } else if (lead >= 0xF0 && lead <= 0xF4) {
+    length = 4;
+    if (lead == 0xF0) low = 0x90;   // overlong
+    if (lead == 0xF4) high = 0x8F;  // above U+10FFFF
+  } else {
+    return 0;
   }
-  return out;
+  if (text.size() - pos < length) return 0;
+  if (byte(pos + 1) < low || byte(pos + 1) > high) return 0;
+  for (std::size_t i = 2; i < length; ++i) {
+    if (byte(pos + i) < 0x80 || byte(pos + i) > 0xBF) return 0;
+  }
+  return length;
 }
 
-inline std::string upper(std::string s) {
-  for (char& c : s) c = upper_ascii(c);
-  return s;
-}
+}  // namespace detail
 
-inline std::string lower(std::string s) {
-  for (char& c : s) c = lower_ascii(c);
-  return s;
-}
-
-inline constexpr std::array<std::string_view, 24> placeholder_values = {"to be filled by o.e.m.",
-                                                                        "to be filled by o.e.m",
-                                                                        "default string",
-                                                                        "not specified",
-                                                                        "not applicable",
-                                                                        "not available",
-                                                                        "none",
-                                                                        "n/a",
-                                                                        "na",
-                                                                        "unknown",
-                                                                        "invalid",
-                                                                        "empty",
-                                                                        "oem",
-                                                                        "o.e.m.",
-                                                                        "system serial number",
-                                                                        "chassis serial number",
-                                                                        "base board serial number",
-                                                                        "serial number",
-                                                                        "system product name",
-                                                                        "0123456789",
-                                                                        "123456789",
-                                                                        "1234567890",
-                                                                        "123456789abcdef",
-                                                                        "03000200-0400-0500-0006-000700080009"};
-
-// One character repeated ("0000", "FFFF-FFFF", "XXXXXXXX") once separators are ignored.
-inline bool is_one_repeated_char(std::string_view v) noexcept {
-  char first = 0;
-  for (char c : v) {
-    if (c == '-' || c == ':' || c == ' ' || c == '.') continue;
-    if (first == 0)
-      first = lower_ascii(c);
-    else if (lower_ascii(c) != first)
-      return false;
+/// True if text is well-formed UTF-8.
+[[nodiscard]] inline bool is_valid_utf8(std::string_view text) noexcept {
+  for (std::size_t pos = 0; pos < text.size();) {
+    const std::size_t length = detail::utf8_sequence_length(text, pos);
+    if (length == 0) return false;
+    pos += length;
   }
   return true;
 }
 
-// QEMU's default IDE/SCSI serials QM00001..QM00009.
-inline bool is_qemu_default_serial(std::string_view v) noexcept {
-  return v.size() == 7 && lower(std::string(v.substr(0, 6))) == "qm0000" && v[6] >= '0' && v[6] <= '9';
-}
-
-}  // namespace detail
-
-// Firmware and hypervisor filler that many machines share; such a value identifies nothing.
-[[nodiscard]] inline bool is_placeholder(std::string_view canonical) {
-  if (detail::is_one_repeated_char(canonical) || detail::is_qemu_default_serial(canonical)) return true;
-  const std::string folded = detail::lower(std::string(canonical));
-  for (std::string_view p : detail::placeholder_values) {
-    if (folded == p) return true;
-  }
-  return false;
-}
-
-[[nodiscard]] inline std::optional<std::string> canonical_serial(std::string_view raw) {
-  std::optional<std::string> text = detail::clean_text(raw);
-  if (!text || is_placeholder(*text)) return std::nullopt;
-  return detail::upper(std::move(*text));
-}
-
-[[nodiscard]] inline std::optional<std::string> canonical_uuid(std::string_view raw) {
-  std::optional<std::string> text = detail::clean_text(raw);
-  if (!text || is_placeholder(*text)) return std::nullopt;
-  return detail::lower(std::move(*text));
-}
-
-// A MAC that names one interface: six bytes, not all zero, not broadcast, multicast bit clear.
-// Locally administered MACs are kept: clouds and virtio NICs use them as their permanent address.
-[[nodiscard]] inline std::optional<std::string> canonical_mac(const std::vector<std::uint8_t>& bytes) {
-  if (bytes.size() != 6 || (bytes[0] & 0x01) != 0) return std::nullopt;
-  bool all_zero = true;
-  for (std::uint8_t b : bytes) all_zero = all_zero && b == 0;
-  if (all_zero) return std::nullopt;
-  static constexpr char hex[] = "0123456789abcdef";
+/// Padded base64 with the standard alphabet, no line breaks.
+[[nodiscard]] inline std::string base64_encode(const std::uint8_t* data, std::size_t size) {
   std::string out;
-  for (std::uint8_t b : bytes) {
-    if (!out.empty()) out += ':';
-    out += hex[b >> 4];
-    out += hex[b & 0x0f];
+  out.reserve((size + 2) / 3 * 4);
+  for (std::size_t i = 0; i < size; i += 3) {
+    const std::size_t left = size - i;
+    std::uint32_t group = static_cast<std::uint32_t>(data[i]) << 16;
+    if (left > 1) group |= static_cast<std::uint32_t>(data[i + 1]) << 8;
+    if (left > 2) group |= data[i + 2];
+    out += detail::base64_alphabet[(group >> 18) & 63];
+    out += detail::base64_alphabet[(group >> 12) & 63];
+    out += left > 1 ? detail::base64_alphabet[(group >> 6) & 63] : '=';
+    out += left > 2 ? detail::base64_alphabet[group & 63] : '=';
   }
   return out;
 }
 
-namespace detail {
-
-inline int hex_digit(char c) noexcept {
-  if (c >= '0' && c <= '9') return c - '0';
-  c = lower_ascii(c);
-  return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+template <std::size_t N>
+[[nodiscard]] std::string base64_encode(const std::array<std::uint8_t, N>& bytes) {
+  return base64_encode(bytes.data(), bytes.size());
 }
 
-// "aa:bb:cc:dd:ee:ff" (sysfs address and perm_hwaddr), optionally followed by a newline.
-inline std::vector<std::uint8_t> parse_mac(std::string_view text) {
-  std::optional<std::string> clean = clean_text(text);
-  std::vector<std::uint8_t> bytes;
-  if (!clean || clean->size() != 17) return bytes;
-  for (std::size_t i = 0; i < 17; i += 3) {
-    const int hi = hex_digit((*clean)[i]), lo = hex_digit((*clean)[i + 1]);
-    if (hi < 0 || lo < 0 || (i + 2 < 17 && (*clean)[i + 2] != ':')) return {};
-    bytes.push_back(std::uint8_t(hi * 16 + lo));
+/// Decodes canonical base64 only: padded to a multiple of 4, standard alphabet, no whitespace,
+/// unused low bits zero. Every other spelling of the same bytes is rejected, so a signature or
+/// key has exactly one text form.
+[[nodiscard]] inline std::optional<std::vector<std::uint8_t>> base64_decode(std::string_view text) noexcept {
+  if (text.size() % 4 != 0) return std::nullopt;
+  std::size_t padding = 0;
+  while (padding < 2 && padding < text.size() && text[text.size() - 1 - padding] == '=') ++padding;
+  std::vector<std::uint8_t> out;
+  out.reserve(text.size() / 4 * 3);
+  std::uint32_t bits = 0;
+  int bit_count = 0;
+  for (std::size_t i = 0; i < text.size() - padding; ++i) {
+    const int value = detail::base64_value(text[i]);
+    if (value < 0) return std::nullopt;
+    bits = (bits << 6) | static_cast<std::uint32_t>(value);
+    bit_count += 6;
+    if (bit_count >= 8) {
+      bit_count -= 8;
+      out.push_back(static_cast<std::uint8_t>(bits >> bit_count));
+      bits &= (1u << bit_count) - 1;
+    }
   }
-  return bytes;
+  if (bits != 0) return std::nullopt;  // non-zero padding bits
+  return out;
+}
+
+/// Decodes canonical base64 of exactly N bytes.
+template <std::size_t N>
+[[nodiscard]] std::optional<std::array<std::uint8_t, N>> base64_decode_array(std::string_view text) noexcept {
+  const auto bytes = base64_decode(text);
+  if (!bytes || bytes->size() != N) return std::nullopt;
+  std::array<std::uint8_t, N> out{};
+  for (std::size_t i = 0; i < N; ++i) out[i] = (*bytes)[i];
+  return out;
+}
+
+/// Lowercase hex.
+[[nodiscard]] inline std::string hex_encode(const std::uint8_t* data, std::size_t size) {
+  std::string out;
+  out.reserve(size * 2);
+  for (std::size_t i = 0; i < size; ++i) {
+    out += detail::hex_digits[data[i] >> 4];
+    out += detail::hex_digits[data[i] & 15];
+  }
+  return out;
+}
+
+template <std::size_t N>
+[[nodiscard]] std::string hex_encode(const std::array<std::uint8_t, N>& bytes) {
+  return hex_encode(bytes.data(), bytes.size());
+}
+
+/// Decodes lowercase hex of even length; uppercase and any other character are rejected.
+[[nodiscard]] inline std::optional<std::vector<std::uint8_t>> hex_decode(std::string_view text) noexcept {
+  if (text.size() % 2 != 0) return std::nullopt;
+  std::vector<std::uint8_t> out;
+  out.reserve(text.size() / 2);
+  for (std::size_t i = 0; i < text.size(); i += 2) {
+    const int high = detail::hex_value(text[i]);
+    const int low = detail::hex_value(text[i + 1]);
+    if (high < 0 || low < 0) return std::nullopt;
+    out.push_back(static_cast<std::uint8_t>(high * 16 + low));
+  }
+  return out;
+}
+
+/// True if text is exactly `digits` lowercase hex digits.
+[[nodiscard]] inline bool is_lower_hex(std::string_view text, std::size_t digits) noexcept {
+  if (text.size() != digits) return false;
+  for (const char c : text) {
+    if (detail::hex_value(c) < 0) return false;
+  }
+  return true;
+}
+
+}  // namespace airlock::format
+
+#endif  // AIRLOCK_FORMAT_ENCODING_HPP
+// ----- formats/include/airlock/format/envelope.hpp -----
+// The signed license file: line-ending normalization, the body/signature split, the signed bytes.
+#ifndef AIRLOCK_FORMAT_ENVELOPE_HPP
+#define AIRLOCK_FORMAT_ENVELOPE_HPP
+
+#include <algorithm>
+#include <array>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+// ----- formats/include/airlock/format/detail/declared_version.hpp -----
+// The version rule of FORMAT.md 8: the first table and its first key, `format`, are read before
+// anything else, so a file of a later version is recognised even when nothing else of it parses.
+#ifndef AIRLOCK_FORMAT_DETAIL_DECLARED_VERSION_HPP
+#define AIRLOCK_FORMAT_DETAIL_DECLARED_VERSION_HPP
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+
+// ----- formats/include/airlock/format/detail/toml_cursor.hpp -----
+// Splits a canonical-TOML document into lines and yields its table headers and key/value pairs.
+#ifndef AIRLOCK_FORMAT_DETAIL_TOML_CURSOR_HPP
+#define AIRLOCK_FORMAT_DETAIL_TOML_CURSOR_HPP
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+
+// ----- formats/include/airlock/format/detail/toml_lexer.hpp -----
+// Scans the values of the canonical TOML subset within one line (see FORMAT.md, "Grammar").
+#ifndef AIRLOCK_FORMAT_DETAIL_TOML_LEXER_HPP
+#define AIRLOCK_FORMAT_DETAIL_TOML_LEXER_HPP
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+// ----- formats/include/airlock/format/result.hpp -----
+// Result and error types shared by the parsers and writers of airlock/format.
+#ifndef AIRLOCK_FORMAT_RESULT_HPP
+#define AIRLOCK_FORMAT_RESULT_HPP
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace airlock::format {
+
+/// Largest file any parser accepts; checked before any other work so hostile input costs nothing.
+inline constexpr std::size_t max_input_size = 65536;
+/// Further bounds on hostile input (a real license uses a small fraction of each).
+inline constexpr std::size_t max_lines = 1024;
+inline constexpr std::size_t max_string_size = 1024;
+inline constexpr std::size_t max_array_size = 1024;
+
+/// Why a file was rejected. unsupported_version is kept apart from malformed so a verifier
+/// can say "this file is newer than this program" instead of "this file is broken";
+/// key_id_mismatch is a well-formed license whose [license] names another key than its signature.
+enum class error_kind { malformed, unsupported_version, key_id_mismatch };
+
+[[nodiscard]] inline std::string_view to_string(error_kind kind) noexcept {
+  switch (kind) {
+    case error_kind::malformed: break;
+    case error_kind::unsupported_version: return "unsupported_version";
+    case error_kind::key_id_mismatch: return "key_id_mismatch";
+  }
+  return "malformed";
+}
+
+/// A rejection: 1-based line and column (the column counts code points), and a lower-case
+/// message without a final period.
+struct parse_error {
+  error_kind kind = error_kind::malformed;
+  std::size_t line = 0;
+  std::size_t column = 0;
+  std::string message;
+};
+
+/// What a parser returns: a value, or the first error found.
+template <class T>
+struct parse_result {
+  std::optional<T> value;  ///< engaged on success
+  parse_error error;       ///< meaningful only when value is empty
+
+  [[nodiscard]] bool ok() const noexcept { return value.has_value(); }
+  explicit operator bool() const noexcept { return ok(); }
+};
+
+/// What a writer returns: the text, or the first problem with its input.
+struct write_result {
+  std::string text;   ///< the canonical text, when ok
+  std::string error;  ///< the first problem found, when not ok
+
+  [[nodiscard]] bool ok() const noexcept { return error.empty(); }
+  explicit operator bool() const noexcept { return ok(); }
+};
+
+namespace detail {
+
+/// Runs `work` and returns its result. If it throws (only std::bad_alloc can), returns
+/// `on_failure()` instead, so that nothing escapes the noexcept API. A build without exceptions
+/// (-fno-exceptions) has nothing to catch.
+template <class Work, class Failure>
+auto guarded(Work&& work, Failure&& on_failure) noexcept -> decltype(work()) {
+#if defined(__cpp_exceptions) || defined(__EXCEPTIONS)
+  try {
+    return work();
+  } catch (...) {
+    return on_failure();
+  }
+#else
+  static_cast<void>(on_failure);
+  return work();
+#endif
+}
+
+/// The result of a parser that ran out of memory ("out of memory" fits the small-string buffer).
+template <class T>
+[[nodiscard]] parse_result<T> out_of_memory() {
+  parse_result<T> result;
+  result.error.message = "out of memory";
+  return result;
 }
 
 }  // namespace detail
 
-}  // namespace airlock::hwid
+}  // namespace airlock::format
 
-#endif  // AIRLOCK_HWID_CANONICAL_HPP
-// ----- hwid/include/airlock/hwid/collect.hpp -----
-// collect(): one noexcept pass over every identifier source, through an injectable root and probes.
-#ifndef AIRLOCK_HWID_COLLECT_HPP
-#define AIRLOCK_HWID_COLLECT_HPP
+#endif  // AIRLOCK_FORMAT_RESULT_HPP
+// ----- formats/include/airlock/format/time.hpp -----
+// Calendar dates and UTC instants as the license format writes them (RFC 3339 subsets).
+#ifndef AIRLOCK_FORMAT_TIME_HPP
+#define AIRLOCK_FORMAT_TIME_HPP
 
-#include <array>
-#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace airlock::format {
+
+inline constexpr std::int64_t seconds_per_day = 86400;
+
+/// A proleptic Gregorian calendar date. Only years 0001-9999 can be written as text (year 0000 is
+/// valid RFC 3339 but not TOML as Python's tomllib reads it, so no file may hold it).
+struct date {
+  int year = 1970;
+  int month = 1;  ///< 1-12
+  int day = 1;    ///< 1-31
+};
+
+/// An instant: seconds since 1970-01-01T00:00:00Z, leap seconds not counted (POSIX time).
+struct utc_time {
+  std::int64_t seconds = 0;
+};
+
+[[nodiscard]] inline bool is_leap_year(int year) noexcept {
+  return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+}
+
+[[nodiscard]] inline int days_in_month(int year, int month) noexcept {
+  constexpr int days[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  if (month < 1 || month > 12) return 0;
+  return month == 2 && is_leap_year(year) ? 29 : days[month - 1];
+}
+
+/// True for a real date with a four-digit year from 0001 to 9999.
+[[nodiscard]] inline bool is_valid(const date& d) noexcept {
+  return d.year >= 1 && d.year <= 9999 && d.month >= 1 && d.month <= 12 && d.day >= 1 &&
+         d.day <= days_in_month(d.year, d.month);
+}
+
+/// Days since 1970-01-01 (negative before). Precondition: is_valid(d).
+/// Counts whole 400-year eras (146097 days each) so that no table of years is needed.
+[[nodiscard]] inline std::int64_t days_from_civil(const date& d) noexcept {
+  const std::int64_t year = static_cast<std::int64_t>(d.year) - (d.month <= 2 ? 1 : 0);
+  const std::int64_t era = (year >= 0 ? year : year - 399) / 400;
+  const std::int64_t year_of_era = year - era * 400;
+  const std::int64_t month_from_march = d.month > 2 ? d.month - 3 : d.month + 9;
+  const std::int64_t day_of_year = (153 * month_from_march + 2) / 5 + d.day - 1;
+  const std::int64_t day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+  return era * 146097 + day_of_era - 719468;
+}
+
+/// The date `days` days after 1970-01-01. Inputs beyond about +-5 million years are clamped.
+[[nodiscard]] inline date civil_from_days(std::int64_t days) noexcept {
+  constexpr std::int64_t limit = std::int64_t{1} << 31;
+  days = days < -limit ? -limit : (days > limit ? limit : days);
+  const std::int64_t shifted = days + 719468;
+  const std::int64_t era = (shifted >= 0 ? shifted : shifted - 146096) / 146097;
+  const std::int64_t day_of_era = shifted - era * 146097;
+  const std::int64_t year_of_era = (day_of_era - day_of_era / 1460 + day_of_era / 36524 - day_of_era / 146096) / 365;
+  const std::int64_t day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+  const std::int64_t month_from_march = (5 * day_of_year + 2) / 153;
+  const std::int64_t month = month_from_march < 10 ? month_from_march + 3 : month_from_march - 9;
+  const std::int64_t day = day_of_year - (153 * month_from_march + 2) / 5 + 1;
+  const std::int64_t year = year_of_era + era * 400 + (month <= 2 ? 1 : 0);
+  return date{static_cast<int>(year), static_cast<int>(month), static_cast<int>(day)};
+}
+
+[[nodiscard]] inline bool operator==(const date& a, const date& b) noexcept {
+  return a.year == b.year && a.month == b.month && a.day == b.day;
+}
+[[nodiscard]] inline bool operator!=(const date& a, const date& b) noexcept { return !(a == b); }
+[[nodiscard]] inline bool operator<(const date& a, const date& b) noexcept {
+  if (a.year != b.year) return a.year < b.year;
+  if (a.month != b.month) return a.month < b.month;
+  return a.day < b.day;
+}
+[[nodiscard]] inline bool operator>(const date& a, const date& b) noexcept { return b < a; }
+[[nodiscard]] inline bool operator<=(const date& a, const date& b) noexcept { return !(b < a); }
+[[nodiscard]] inline bool operator>=(const date& a, const date& b) noexcept { return !(a < b); }
+
+[[nodiscard]] inline bool operator==(utc_time a, utc_time b) noexcept { return a.seconds == b.seconds; }
+[[nodiscard]] inline bool operator!=(utc_time a, utc_time b) noexcept { return a.seconds != b.seconds; }
+[[nodiscard]] inline bool operator<(utc_time a, utc_time b) noexcept { return a.seconds < b.seconds; }
+[[nodiscard]] inline bool operator>(utc_time a, utc_time b) noexcept { return a.seconds > b.seconds; }
+[[nodiscard]] inline bool operator<=(utc_time a, utc_time b) noexcept { return a.seconds <= b.seconds; }
+[[nodiscard]] inline bool operator>=(utc_time a, utc_time b) noexcept { return a.seconds >= b.seconds; }
+
+/// The UTC calendar day containing t. A license date such as `expires` is compared with this:
+/// "valid through 2026-02-28" means utc_date(now) <= 2026-02-28.
+[[nodiscard]] inline date utc_date(utc_time t) noexcept {
+  const std::int64_t days = t.seconds / seconds_per_day - (t.seconds % seconds_per_day < 0 ? 1 : 0);
+  return civil_from_days(days);
+}
+
+/// 00:00:00Z on day d. Precondition: is_valid(d).
+[[nodiscard]] inline utc_time start_of_day(const date& d) noexcept {
+  return utc_time{days_from_civil(d) * seconds_per_day};
+}
+
+/// True if t falls within 0001-01-01T00:00:00Z .. 9999-12-31T23:59:59Z and so has a text form.
+[[nodiscard]] inline bool is_representable(utc_time t) noexcept {
+  return t >= start_of_day(date{1, 1, 1}) && t < start_of_day(date{10000, 1, 1});
+}
+
+namespace detail {
+
+/// Reads exactly `width` ASCII digits at text[pos]; -1 if any is not a digit.
+[[nodiscard]] inline int read_digits(std::string_view text, std::size_t pos, std::size_t width) noexcept {
+  int value = 0;
+  for (std::size_t i = 0; i < width; ++i) {
+    const char c = text[pos + i];
+    if (c < '0' || c > '9') return -1;
+    value = value * 10 + (c - '0');
+  }
+  return value;
+}
+
+inline void append_digits(std::string& out, std::int64_t value, int width) {
+  char buffer[24];
+  int length = 0;
+  do {
+    buffer[length++] = static_cast<char>('0' + value % 10);
+    value /= 10;
+  } while (value > 0 && length < 20);
+  for (int i = length; i < width; ++i) out += '0';
+  while (length > 0) out += buffer[--length];
+}
+
+}  // namespace detail
+
+/// Parses `YYYY-MM-DD` (RFC 3339 full-date); rejects impossible dates such as 2023-02-29.
+[[nodiscard]] inline std::optional<date> parse_date(std::string_view text) noexcept {
+  if (text.size() != 10 || text[4] != '-' || text[7] != '-') return std::nullopt;
+  const date d{detail::read_digits(text, 0, 4), detail::read_digits(text, 5, 2), detail::read_digits(text, 8, 2)};
+  if (!is_valid(d)) return std::nullopt;
+  return d;
+}
+
+/// `YYYY-MM-DD`. Precondition: is_valid(d).
+[[nodiscard]] inline std::string to_string(const date& d) {
+  std::string out;
+  detail::append_digits(out, d.year, 4);
+  out += '-';
+  detail::append_digits(out, d.month, 2);
+  out += '-';
+  detail::append_digits(out, d.day, 2);
+  return out;
+}
+
+/// Parses `YYYY-MM-DDTHH:MM:SSZ` exactly: uppercase T and Z, no fraction, no other offset,
+/// no leap second.
+[[nodiscard]] inline std::optional<utc_time> parse_utc_time(std::string_view text) noexcept {
+  if (text.size() != 20 || text[10] != 'T' || text[13] != ':' || text[16] != ':' || text[19] != 'Z') {
+    return std::nullopt;
+  }
+  const auto day = parse_date(text.substr(0, 10));
+  const int hour = detail::read_digits(text, 11, 2);
+  const int minute = detail::read_digits(text, 14, 2);
+  const int second = detail::read_digits(text, 17, 2);
+  if (!day || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59) {
+    return std::nullopt;
+  }
+  return utc_time{start_of_day(*day).seconds + hour * 3600 + minute * 60 + second};
+}
+
+/// `YYYY-MM-DDTHH:MM:SSZ`. Precondition: is_representable(t).
+[[nodiscard]] inline std::string to_string(utc_time t) {
+  const std::int64_t in_day = t.seconds - start_of_day(utc_date(t)).seconds;
+  std::string out = to_string(utc_date(t));
+  out += 'T';
+  detail::append_digits(out, in_day / 3600, 2);
+  out += ':';
+  detail::append_digits(out, in_day / 60 % 60, 2);
+  out += ':';
+  detail::append_digits(out, in_day % 60, 2);
+  out += 'Z';
+  return out;
+}
+
+}  // namespace airlock::format
+
+#endif  // AIRLOCK_FORMAT_TIME_HPP
+
+namespace airlock::format::detail {
+
+inline constexpr std::size_t max_key_size = 64;
+
+enum class value_kind { string, integer, boolean, date, date_time, string_array };
+
+[[nodiscard]] inline std::string_view kind_name(value_kind kind) noexcept {
+  switch (kind) {
+    case value_kind::string: return "a string";
+    case value_kind::integer: return "an integer";
+    case value_kind::boolean: return "a boolean";
+    case value_kind::date: return "a date";
+    case value_kind::date_time: return "a date-time";
+    case value_kind::string_array: return "an array of strings";
+  }
+  return "a value";
+}
+
+struct toml_value {
+  value_kind kind = value_kind::string;
+  std::string text;
+  std::int64_t integer = 0;
+  bool boolean = false;
+  date day{};
+  utc_time instant{};
+  std::vector<std::string> strings;
+};
+
+[[nodiscard]] inline bool is_bare_key_char(char c) noexcept {
+  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
+}
+
+/// Names a character for an error message.
+[[nodiscard]] inline std::string describe_char(char c) {
+  const auto byte = static_cast<unsigned char>(c);
+  if (c == '\t') return "a tab (tabs are not allowed)";
+  if (c == ' ') return "a space";
+  if (byte < 0x20 || byte == 0x7F) {
+    constexpr std::string_view upper_hex = "0123456789ABCDEF";  // U+ notation is uppercase
+    std::string out = "control character U+00";
+    out += upper_hex[byte >> 4];
+    out += upper_hex[byte & 15];
+    return out;
+  }
+  if (byte >= 0x80) return "a non-ASCII character";
+  return std::string("'") + c + "'";
+}
+
+/// Scans one line (without its LF). On failure message() says why and pos() is where.
+class line_scanner {
+ public:
+  explicit line_scanner(std::string_view line) noexcept : line_(line) {}
+
+  [[nodiscard]] std::size_t pos() const noexcept { return pos_; }
+  [[nodiscard]] const std::string& message() const noexcept { return message_; }
+  [[nodiscard]] bool at_end() const noexcept { return pos_ >= line_.size(); }
+  [[nodiscard]] char peek() const noexcept { return at_end() ? '\0' : line_[pos_]; }
+
+  bool fail(std::string message) {
+    message_ = std::move(message);
+    return false;
+  }
+
+  bool fail_at(std::size_t pos, std::string message) {
+    pos_ = pos;
+    return fail(std::move(message));
+  }
+
+  /// Fails with "expected <what>, found ..." at the current position.
+  bool fail_expected(std::string_view what) {
+    const std::string found = at_end() ? std::string("end of line") : describe_char(line_[pos_]);
+    return fail("expected " + std::string(what) + ", found " + found);
+  }
+
+  bool expect(std::string_view literal, std::string_view what) {
+    for (const char c : literal) {
+      if (peek() != c || at_end()) return fail_expected(what);
+      ++pos_;
+    }
+    return true;
+  }
+
+  /// The line must end here; trailing spaces get their own message because they are invisible.
+  bool expect_end() {
+    if (at_end()) return true;
+    if (line_.find_first_not_of(' ', pos_) == std::string_view::npos) return fail("trailing whitespace");
+    return fail_expected("end of line");
+  }
+
+  bool scan_bare_key(std::string& out) {
+    const std::size_t start = pos_;
+    while (!at_end() && is_bare_key_char(line_[pos_])) ++pos_;
+    if (pos_ == start) return fail_expected("a bare key");
+    if (pos_ - start > max_key_size) {
+      pos_ = start;
+      return fail("key longer than 64 characters");
+    }
+    out.assign(line_.substr(start, pos_ - start));
+    return true;
+  }
+
+  bool scan_value(toml_value& out) {
+    const char c = peek();
+    if (c == '"') {
+      out.kind = value_kind::string;
+      return scan_string(out.text);
+    }
+    if (c == '[') {
+      out.kind = value_kind::string_array;
+      return scan_string_array(out.strings);
+    }
+    if (c == '\'') return fail("literal strings are not allowed, use a basic string");
+    if (c == '{') return fail("inline tables are not allowed");
+    return scan_token(out);
+  }
+
+ private:
+  bool scan_string(std::string& out) {
+    if (line_.substr(pos_, 3) == "\"\"\"") return fail("multi-line strings are not allowed");
+    ++pos_;
+    out.clear();
+    while (true) {
+      if (at_end()) return fail("unterminated string");
+      const auto byte = static_cast<unsigned char>(line_[pos_]);
+      if (byte == '"') break;
+      if (byte == '\\') {
+        if (!scan_escape(out)) return false;
+      } else if (byte < 0x20 || byte == 0x7F) {
+        return fail(describe_char(line_[pos_]) + " must be escaped in a string");
+      } else {
+        const std::size_t length = utf8_sequence_length(line_, pos_);
+        if (length == 0) return fail("invalid UTF-8");
+        out.append(line_.substr(pos_, length));
+        pos_ += length;
+      }
+      if (out.size() > max_string_size) return fail("string longer than 1024 bytes");
+    }
+    ++pos_;
+    return true;
+  }
+
+  /// Exactly one escape per character: the short forms, and \u00XX (lowercase hex) only for the
+  /// other control characters. Anything else would give one string two spellings.
+  bool scan_escape(std::string& out) {
+    const std::string_view shorts = "\"\\btnfr";
+    const std::string_view decoded = "\"\\\b\t\n\f\r";
+    const char c = pos_ + 1 < line_.size() ? line_[pos_ + 1] : '\0';
+    const std::size_t index = shorts.find(c);
+    if (c != '\0' && index != std::string_view::npos) {
+      out += decoded[index];
+      pos_ += 2;
+      return true;
+    }
+    if (c != 'u') return fail("invalid escape sequence");
+    const std::string_view digits = line_.substr(pos_ + 2, 4);
+    const auto bytes = hex_decode(digits);
+    if (digits.size() != 4 || !bytes) return fail("\\u must be followed by four lowercase hex digits");
+    const int code = (*bytes)[0] * 256 + (*bytes)[1];
+    const bool has_short_form = code < 0x20 && decoded.find(static_cast<char>(code)) != std::string_view::npos;
+    if (!(code < 0x20 || code == 0x7F) || has_short_form) {
+      return fail("non-canonical escape: only control characters without a short escape use \\u");
+    }
+    out += static_cast<char>(code);
+    pos_ += 6;
+    return true;
+  }
+
+  bool scan_string_array(std::vector<std::string>& out) {
+    ++pos_;
+    out.clear();
+    if (peek() == ']') {
+      ++pos_;
+      return true;
+    }
+    while (true) {
+      if (peek() != '"') return fail_expected("a string (arrays hold strings only, on one line)");
+      if (out.size() == max_array_size) return fail("array has more than 1024 entries");
+      out.emplace_back();
+      if (!scan_string(out.back())) return false;
+      if (peek() == ']') break;
+      if (!expect(", ", "', ' or ']'")) return false;
+    }
+    ++pos_;
+    return true;
+  }
+
+  static bool is_token_char(char c) noexcept { return is_bare_key_char(c) || c == ':' || c == '+' || c == '.'; }
+
+  bool scan_token(toml_value& out) {
+    const std::size_t start = pos_;
+    while (!at_end() && is_token_char(line_[pos_])) ++pos_;
+    const std::string_view token = line_.substr(start, pos_ - start);
+    if (token.empty()) return fail_expected("a value");
+    const std::size_t end = pos_;
+    pos_ = start;
+    if (!classify_token(token, out)) return false;
+    pos_ = end;
+    return true;
+  }
+
+  bool classify_token(std::string_view token, toml_value& out) {
+    if (token == "true" || token == "false") {
+      out.kind = value_kind::boolean;
+      out.boolean = token == "true";
+      return true;
+    }
+    if (token.size() >= 10 && token[4] == '-' && token[7] == '-') return scan_date_token(token, out);
+    if (token == "inf" || token == "nan" || token.find_first_of(".eE") != std::string_view::npos) {
+      return fail("floats are not allowed");
+    }
+    return scan_integer_token(token, out);
+  }
+
+  bool scan_date_token(std::string_view token, toml_value& out) {
+    if (token.size() == 10) {
+      const auto day = parse_date(token);
+      if (!day) return fail("invalid date (expected a real date as YYYY-MM-DD)");
+      out.kind = value_kind::date;
+      out.day = *day;
+      return true;
+    }
+    const auto instant = parse_utc_time(token);
+    if (!instant) {
+      if (token.size() > 19 && token[19] == '.') return fail("fractional seconds are not allowed");
+      return fail("invalid date-time (expected YYYY-MM-DDTHH:MM:SSZ in UTC)");
+    }
+    out.kind = value_kind::date_time;
+    out.instant = *instant;
+    return true;
+  }
+
+  bool scan_integer_token(std::string_view token, toml_value& out) {
+    const bool negative = token[0] == '-';
+    const std::string_view digits = token.substr(negative ? 1 : 0);
+    if (token[0] == '+') return fail("a leading '+' is not allowed");
+    if (digits.empty() || digits.find_first_not_of("0123456789") != std::string_view::npos) {
+      if (digits.find('_') != std::string_view::npos) return fail("underscores in integers are not allowed");
+      return fail("expected a value (string, integer, boolean, date, date-time or array of strings)");
+    }
+    if (digits.size() > 1 && digits[0] == '0') return fail("leading zeros are not allowed");
+    if (negative && digits == "0") return fail("-0 is not allowed, write 0");
+    const std::uint64_t limit = negative ? std::uint64_t{1} << 63 : (std::uint64_t{1} << 63) - 1;
+    std::uint64_t value = 0;
+    for (const char c : digits) {
+      const auto digit = static_cast<std::uint64_t>(c - '0');
+      if (value > (limit - digit) / 10) return fail("integer out of range");
+      value = value * 10 + digit;
+    }
+    out.kind = value_kind::integer;
+    // -(value - 1) - 1 reaches INT64_MIN without overflowing.
+    out.integer = negative ? -static_cast<std::int64_t>(value - 1) - 1 : static_cast<std::int64_t>(value);
+    return true;
+  }
+
+  std::string_view line_;
+  std::size_t pos_ = 0;
+  std::string message_;
+};
+
+}  // namespace airlock::format::detail
+
+#endif  // AIRLOCK_FORMAT_DETAIL_TOML_LEXER_HPP
+
+namespace airlock::format::detail {
+
+struct toml_item {
+  enum class type { table, key_value, end };
+  type kind = type::end;
+  std::string name;  ///< table name (dotted) or key
+  toml_value value;
+  std::size_t line = 0;
+  std::size_t column = 1;        ///< where the name (or '[') starts
+  std::size_t value_column = 1;  ///< where the value starts
+};
+
+/// 1-based column of byte offset `pos` in `line`, counting code points (continuation bytes skipped).
+[[nodiscard]] inline std::size_t column_of(std::string_view line, std::size_t pos) noexcept {
+  std::size_t column = 1;
+  for (std::size_t i = 0; i < pos && i < line.size(); ++i) {
+    if ((static_cast<unsigned char>(line[i]) & 0xC0) != 0x80) ++column;
+  }
+  return column;
+}
+
+/// A pull parser: peek() yields the next header or key/value, skipping blank and comment lines.
+/// Reading stops at the first error, which stays available through error().
+class toml_cursor {
+ public:
+  explicit toml_cursor(std::string_view text) noexcept : text_(text) {}
+
+  /// The next item, or nullptr once an error has been recorded.
+  [[nodiscard]] const toml_item* peek() {
+    while (!error_ && !has_item_) read_item();
+    return error_ ? nullptr : &item_;
+  }
+
+  /// Moves the current item out and advances past it.
+  toml_item take() {
+    has_item_ = false;
+    return std::move(item_);
+  }
+
+  [[nodiscard]] bool failed() const noexcept { return error_.has_value(); }
+  [[nodiscard]] const std::optional<parse_error>& error() const noexcept { return error_; }
+
+  /// Records the first error only: later ones are consequences of it.
+  bool fail_at(std::size_t line, std::size_t column, std::string message, error_kind kind = error_kind::malformed) {
+    if (!error_) error_ = parse_error{kind, line, column, std::move(message)};
+    return false;
+  }
+
+ private:
+  void read_item() {
+    if (offset_ >= text_.size()) {
+      item_ = toml_item{};
+      item_.line = line_number_ + 1;
+      has_item_ = true;
+      return;
+    }
+    const std::size_t newline = text_.find('\n', offset_);
+    ++line_number_;
+    if (line_number_ > max_lines) {
+      fail_at(line_number_, 1, "more than 1024 lines");
+      return;
+    }
+    const std::size_t end = newline == std::string_view::npos ? text_.size() : newline;
+    const std::string_view line = text_.substr(offset_, end - offset_);
+    offset_ = end + 1;
+    if (newline == std::string_view::npos) {
+      fail_at(line_number_, column_of(line, line.size()), "missing line feed at end of input");
+      return;
+    }
+    parse_line(line);
+  }
+
+  /// Comments only before the first table; exactly one blank line before each later table
+  /// header and at most one at the end. Then every document has one layout, and turning a data
+  /// line into a comment or a blank line can never pass unnoticed.
+  void parse_line(std::string_view line) {
+    if (line.empty()) {
+      if (!seen_table_) {
+        fail_at(line_number_, 1, "blank lines are not allowed before the first table");
+      } else if (blank_lines_++ == 1) {
+        fail_at(line_number_, 1, "more than one blank line");
+      }
+      return;
+    }
+    line_scanner scan(line);
+    bool ok = true;
+    const char first = line[0];
+    if (first == '#' && seen_table_) {
+      ok = scan.fail("comments are allowed only before the first table");
+    } else if (first == '#') {
+      ok = scan_comment(line, scan);
+    } else if (first == '[') {
+      ok = scan_header(scan);
+    } else if (is_bare_key_char(first)) {
+      ok = scan_key_value(line, scan);
+    } else if (first == ' ' && line.find_first_not_of(' ') == std::string_view::npos) {
+      ok = scan.fail("trailing whitespace");
+    } else if (first == ' ') {
+      ok = scan.fail("indentation is not allowed");
+    } else if (first == '"') {
+      ok = scan.fail("quoted keys are not allowed");
+    } else {
+      ok = scan.fail_expected("a table header, a key or a comment");
+    }
+    if (!ok) {
+      fail_at(line_number_, column_of(line, scan.pos()), scan.message());
+    } else if (has_item_) {
+      check_layout();
+    }
+  }
+
+  void check_layout() {
+    const bool table = item_.kind == toml_item::type::table;
+    if (!table && blank_lines_ > 0) {
+      fail_at(line_number_ - 1, 1, "blank lines are allowed only before a table header");
+    } else if (table && seen_table_ && blank_lines_ == 0) {
+      fail_at(line_number_, 1, "expected one blank line before a table header");
+    }
+    seen_table_ = seen_table_ || table;
+    blank_lines_ = 0;
+  }
+
+  /// Comments may hold any UTF-8 text but, unlike TOML, no tab.
+  static bool scan_comment(std::string_view line, line_scanner& scan) {
+    for (std::size_t pos = 0; pos < line.size();) {
+      const auto byte = static_cast<unsigned char>(line[pos]);
+      const std::size_t length = utf8_sequence_length(line, pos);
+      if (length == 0) return scan.fail_at(pos, "invalid UTF-8");
+      if (byte < 0x20 || byte == 0x7F) return scan.fail_at(pos, describe_char(line[pos]) + " in a comment");
+      pos += length;
+    }
+    return true;
+  }
+
+  bool scan_header(line_scanner& scan) {
+    item_ = toml_item{};
+    item_.kind = toml_item::type::table;
+    item_.line = line_number_;
+    scan.expect("[", "'['");
+    if (scan.peek() == '[') return scan.fail("arrays of tables are not allowed");
+    std::string part;
+    while (true) {
+      if (!scan.scan_bare_key(part)) return false;
+      item_.name += part;
+      if (scan.peek() != '.') break;
+      item_.name += '.';
+      scan.expect(".", "'.'");
+    }
+    if (!scan.expect("]", "']'") || !scan.expect_end()) return false;
+    has_item_ = true;
+    return true;
+  }
+
+  bool scan_key_value(std::string_view line, line_scanner& scan) {
+    item_ = toml_item{};
+    item_.kind = toml_item::type::key_value;
+    item_.line = line_number_;
+    if (!scan.scan_bare_key(item_.name)) return false;
+    if (scan.peek() == '.') return scan.fail("dotted keys are not allowed");
+    if (!scan.expect(" = ", "' = ' (one space on each side)")) return false;
+    item_.value_column = column_of(line, scan.pos());
+    if (!scan.scan_value(item_.value) || !scan.expect_end()) return false;
+    has_item_ = true;
+    return true;
+  }
+
+  std::string_view text_;
+  std::size_t offset_ = 0;
+  std::size_t line_number_ = 0;
+  toml_item item_;
+  bool has_item_ = false;
+  bool seen_table_ = false;
+  std::size_t blank_lines_ = 0;  ///< blank lines since the last item
+  std::optional<parse_error> error_;
+};
+
+}  // namespace airlock::format::detail
+
+#endif  // AIRLOCK_FORMAT_DETAIL_TOML_CURSOR_HPP
+
+namespace airlock::format::detail {
+
+/// The only format version this reader knows.
+inline constexpr std::int64_t known_format = 1;
+
+/// Yields the lines of a text one by one, with their 1-based numbers.
+class line_walker {
+ public:
+  explicit line_walker(std::string_view text) noexcept : text_(text) {}
+
+  /// The next line without its LF, or false at the end of the text.
+  bool next(std::string_view& line) noexcept {
+    if (offset_ >= text_.size()) return false;
+    const std::size_t newline = text_.find('\n', offset_);
+    const std::size_t end = newline == std::string_view::npos ? text_.size() : newline;
+    line = text_.substr(offset_, end - offset_);
+    offset_ = end + 1;
+    ++number_;
+    return true;
+  }
+  [[nodiscard]] std::size_t number() const noexcept { return number_; }
+
+ private:
+  std::string_view text_;
+  std::size_t offset_ = 0;
+  std::size_t number_ = 0;
+};
+
+/// nullopt when `text` (normalized) declares format 1 in its first table, which must be `table`.
+/// A canonical integer other than 1 is unsupported_version; anything else is malformed.
+[[nodiscard]] inline std::optional<parse_error> check_declared_version(std::string_view text, std::string_view table) {
+  const std::string header = "[" + std::string(table) + "]";
+  line_walker lines(text);
+  std::string_view line;
+  bool more = lines.next(line);
+  while (more && !line.empty() && line[0] == '#') more = lines.next(line);
+  if (!more || line != header) {
+    return parse_error{error_kind::malformed, more ? lines.number() : lines.number() + 1, 1,
+                       "the first table must be " + header};
+  }
+  constexpr std::string_view key = "format = ";
+  const bool has_line = lines.next(line);
+  if (!has_line || line.substr(0, key.size()) != key) {
+    return parse_error{error_kind::malformed, has_line ? lines.number() : lines.number() + 1, 1,
+                       "the first key of " + header + " must be format"};
+  }
+  line_scanner scan(line.substr(key.size()));
+  toml_value value;
+  const std::size_t column = key.size() + 1;
+  if (!scan.scan_value(value) || !scan.expect_end()) {
+    return parse_error{error_kind::malformed, lines.number(),
+                       column + column_of(line.substr(key.size()), scan.pos()) - 1, scan.message()};
+  }
+  if (value.kind != value_kind::integer) {
+    return parse_error{error_kind::malformed, lines.number(), column, "format must be an integer"};
+  }
+  if (value.integer == known_format) return std::nullopt;
+  return parse_error{error_kind::unsupported_version, lines.number(), column,
+                     "unsupported format " + std::to_string(value.integer) + " (this reader knows format 1)"};
+}
+
+}  // namespace airlock::format::detail
+
+#endif  // AIRLOCK_FORMAT_DETAIL_DECLARED_VERSION_HPP
+// ----- formats/include/airlock/format/license_body.hpp -----
+// Reads the signed body of a license: [license], its limits and meta, and [machine].
+#ifndef AIRLOCK_FORMAT_LICENSE_BODY_HPP
+#define AIRLOCK_FORMAT_LICENSE_BODY_HPP
+
+#include <string>
+#include <string_view>
+
+// ----- formats/include/airlock/format/detail/toml_schema.hpp -----
+// Reads a canonical-TOML document against a fixed order of tables and keys, with exact errors.
+#ifndef AIRLOCK_FORMAT_DETAIL_TOML_SCHEMA_HPP
+#define AIRLOCK_FORMAT_DETAIL_TOML_SCHEMA_HPP
+
+#include <algorithm>
+#include <initializer_list>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+// ----- formats/include/airlock/format/detail/field_checks.hpp -----
+// Syntax rules for individual field values, shared by the license and the activation request.
+#ifndef AIRLOCK_FORMAT_DETAIL_FIELD_CHECKS_HPP
+#define AIRLOCK_FORMAT_DETAIL_FIELD_CHECKS_HPP
+
+#include <algorithm>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -359,200 +2283,1274 @@ inline constexpr std::string_view hash_salt_label = "airlock-hwid-salt-v1";
 }  // namespace airlock::format
 
 #endif  // AIRLOCK_FORMAT_MACHINE_HPP
-// ----- hwid/include/airlock/hwid/probes.hpp -----
-// What is asked of the kernel rather than read from files: CPUID, ETHTOOL_GPERMADDR, and the
-// file-system and namespace facts that tell a real identifier file from a shadowed one.
-#ifndef AIRLOCK_HWID_PROBES_HPP
-#define AIRLOCK_HWID_PROBES_HPP
 
+namespace airlock::format::detail {
+
+inline constexpr std::size_t max_features = 128;
+inline constexpr std::size_t max_table_entries = 64;
+
+/// A semantic problem found in a parsed value, named by its dotted path ("license.expires").
+struct problem {
+  std::string field;
+  std::string message;
+};
+
+[[nodiscard]] inline bool is_lower_alnum(char c) noexcept { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); }
+
+/// Each check returns the problem as text, or an empty string when the value is fine.
+[[nodiscard]] inline std::string check_license_id(std::string_view id) {
+  if (id.empty() || id.size() > 64) return "id must be 1 to 64 characters";
+  for (const char c : id) {
+    const bool ok = is_lower_alnum(c) || (c >= 'A' && c <= 'Z') || c == '.' || c == '_' || c == '-';
+    if (!ok) return "id may contain only letters, digits, '.', '_' and '-'";
+  }
+  return {};
+}
+
+inline constexpr std::size_t max_critical_names = 64;
+
+/// `critical` (FORMAT.md 8.1): a sorted set of 1-64 names. Whether each names a field present in
+/// the file is checked by the reader, which knows what it read.
+[[nodiscard]] inline std::string check_critical_names(const std::vector<std::string>& names) {
+  if (names.size() > max_critical_names) return "critical has more than 64 names";
+  for (std::size_t i = 1; i < names.size(); ++i) {
+    if (names[i - 1] == names[i]) return "critical names '" + names[i] + "' twice";
+    if (names[i - 1] > names[i]) return "critical names are not sorted ('" + names[i] + "')";
+  }
+  return {};
+}
+
+[[nodiscard]] inline std::string check_key_id(std::string_view field, std::string_view key_id) {
+  if (!is_lower_hex(key_id, 16)) return std::string(field) + " must be 16 lowercase hex digits";
+  return {};
+}
+
+/// True for a C1 control character (U+0080-U+009F), whose UTF-8 form is C2 80 .. C2 9F.
+[[nodiscard]] inline bool starts_c1_control(std::string_view text, std::size_t pos) noexcept {
+  return pos + 1 < text.size() && static_cast<unsigned char>(text[pos]) == 0xC2 &&
+         static_cast<unsigned char>(text[pos + 1]) <= 0x9F;
+}
+
+/// Human-readable text such as a product or licensee name: UTF-8 without control characters
+/// (C0, DEL and C1: a terminal would act on them).
+[[nodiscard]] inline std::string check_text(std::string_view field, std::string_view text, std::size_t max_size) {
+  const std::string name(field);
+  if (text.empty()) return name + " must not be empty";
+  if (text.size() > max_size) return name + " must be at most " + std::to_string(max_size) + " bytes";
+  if (!is_valid_utf8(text)) return name + " must be valid UTF-8";
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const auto byte = static_cast<unsigned char>(text[i]);
+    if (byte < 0x20 || byte == 0x7F || starts_c1_control(text, i)) return name + " must not contain control characters";
+  }
+  return {};
+}
+
+[[nodiscard]] inline std::string check_feature_name(std::string_view name) {
+  const std::string shown = "feature '" + std::string(name) + "'";
+  if (name.empty() || name.size() > 64) return shown + " must be 1 to 64 characters";
+  if (!is_lower_alnum(name[0])) return shown + " must start with a lowercase letter or digit";
+  for (const char c : name) {
+    if (!is_lower_alnum(c) && c != '.' && c != '_' && c != '-') {
+      return shown + " may contain only a-z, 0-9, '.', '_' and '-'";
+    }
+  }
+  return {};
+}
+
+[[nodiscard]] inline std::string check_features(const std::vector<std::string>& features) {
+  if (features.size() > max_features) return "more than 128 features";
+  for (std::size_t i = 0; i < features.size(); ++i) {
+    if (std::string problem = check_feature_name(features[i]); !problem.empty()) return problem;
+    if (i > 0 && features[i - 1] == features[i]) return "duplicate feature '" + features[i] + "'";
+    // One spelling per set of features, as for the keys of limits and meta.
+    if (i > 0 && features[i - 1] > features[i]) return "features must be sorted ('" + features[i] + "')";
+  }
+  return {};
+}
+
+/// A key of [license.limits] or [license.meta]: a TOML bare key.
+[[nodiscard]] inline std::string check_entry_name(std::string_view table, std::string_view name) {
+  if (name.empty() || name.size() > 64) return "keys of " + std::string(table) + " must be 1 to 64 characters";
+  for (const char c : name) {
+    const bool ok = is_lower_alnum(c) || (c >= 'A' && c <= 'Z') || c == '_' || c == '-';
+    if (!ok) return "key '" + std::string(name) + "' may contain only letters, digits, '_' and '-'";
+  }
+  return {};
+}
+
+/// Entries must be sorted and unique so that each set of entries has one spelling.
+template <class Entry>
+[[nodiscard]] std::string check_entry_order(std::string_view table, const std::vector<Entry>& entries) {
+  if (entries.size() > max_table_entries) return "more than 64 entries in " + std::string(table);
+  for (std::size_t i = 0; i < entries.size(); ++i) {
+    if (std::string problem = check_entry_name(table, entries[i].name); !problem.empty()) return problem;
+    if (i > 0 && entries[i - 1].name >= entries[i].name) {
+      return "keys of " + std::string(table) + " must be sorted and unique ('" + entries[i].name + "')";
+    }
+  }
+  return {};
+}
+
+/// One class of component hashes: 1 to 16 distinct 128-bit hashes as 32 lowercase hex digits.
+[[nodiscard]] inline std::string check_hash_list(std::string_view component, const std::vector<std::string>& hashes) {
+  const std::string name(component);
+  if (hashes.empty()) return name + " must hold at least one hash (omit the key instead)";
+  if (hashes.size() > max_hashes_per_class) return name + " holds more than 16 hashes";
+  for (std::size_t i = 0; i < hashes.size(); ++i) {
+    if (!is_lower_hex(hashes[i], 32)) return name + " hashes must be 32 lowercase hex digits";
+    for (std::size_t j = 0; j < i; ++j) {
+      if (hashes[j] == hashes[i]) return name + " holds the same hash twice";
+    }
+  }
+  return {};
+}
+
+/// Every recorded class of a license's or request's [machine]; absent classes are fine here.
+[[nodiscard]] inline std::optional<problem> find_hashes_problem(const component_hashes& hashes) {
+  for (const component_class c : all_component_classes) {
+    if (hashes[c].empty()) continue;
+    if (std::string text = check_hash_list(to_string(c), hashes[c]); !text.empty()) {
+      return problem{"machine." + std::string(to_string(c)), text};
+    }
+  }
+  if (hashes.evidence_only.empty()) return std::nullopt;
+  if (std::string text = check_hash_list("evidence_only", hashes.evidence_only); !text.empty()) {
+    return problem{"machine.evidence_only", text};
+  }
+  for (const std::string& h : hashes.evidence_only) {
+    if (std::find(hashes.nic.begin(), hashes.nic.end(), h) == hashes.nic.end()) {
+      return problem{"machine.evidence_only", "evidence_only names a hash that is not in nic"};
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace airlock::format::detail
+
+#endif  // AIRLOCK_FORMAT_DETAIL_FIELD_CHECKS_HPP
+
+namespace airlock::format::detail {
+
+/// Names in their one allowed order, with which of them have been read.
+struct name_order {
+  std::string_view context;  ///< the table the keys belong to; empty for the list of tables
+  std::vector<std::string_view> names;
+  std::vector<bool> seen;
+
+  [[nodiscard]] std::size_t index_of(std::string_view name) const noexcept {
+    return static_cast<std::size_t>(std::find(names.begin(), names.end(), name) - names.begin());
+  }
+};
+
+/// Why `found` is not the `expected` name (which may be empty: "nothing more expected here").
+[[nodiscard]] inline std::string unexpected_name(const name_order& order, std::string_view found,
+                                                 std::string_view expected) {
+  const bool tables = order.context.empty();
+  const std::string shown = tables ? "[" + std::string(found) + "]" : "'" + std::string(found) + "'";
+  const std::string noun = tables ? "table " : "key ";
+  const std::size_t index = order.index_of(found);
+  if (index == order.names.size()) {
+    return "unknown " + noun + shown + (tables ? "" : " in [" + std::string(order.context) + "]");
+  }
+  if (order.seen[index]) return "duplicate " + noun + shown;
+  if (!expected.empty() && index > order.index_of(expected)) {
+    const std::string wanted = tables ? "[" + std::string(expected) + "]" : "'" + std::string(expected) + "'";
+    return "expected " + noun + wanted + " before " + shown;
+  }
+  return noun + shown + " is out of order";
+}
+
+/// Walks a document whose tables and keys come in one fixed order, remembering where each value
+/// was so that semantic problems found later can still be reported at their line and column.
+class document_reader {
+ public:
+  explicit document_reader(std::string_view text) noexcept : cursor_(text) {}
+
+  [[nodiscard]] bool failed() const noexcept { return cursor_.failed(); }
+  [[nodiscard]] const parse_error& error() const noexcept { return *cursor_.error(); }
+
+  void expect_tables(std::initializer_list<std::string_view> names) {
+    tables_ = name_order{{}, names, std::vector<bool>(names.size(), false)};
+  }
+
+  /// Consumes the header [name] if it is next. A missing required table is an error.
+  bool take_table(std::string_view name, bool required) {
+    const toml_item* item = cursor_.peek();
+    if (item == nullptr) return false;
+    if (item->kind == toml_item::type::table && item->name == name) {
+      if (tables_.index_of(name) < tables_.seen.size()) tables_.seen[tables_.index_of(name)] = true;
+      record(std::string(name), item->line, item->column);
+      cursor_.take();
+      return true;
+    }
+    if (required) fail_unexpected(*item, tables_, name);
+    return false;
+  }
+
+  /// After the last table: the input must end here.
+  bool expect_end() {
+    const toml_item* item = cursor_.peek();
+    if (item == nullptr) return false;
+    if (item->kind == toml_item::type::end) return true;
+    return fail_unexpected(*item, tables_, {});
+  }
+
+  void expect_keys(std::string_view table, std::initializer_list<std::string_view> names) {
+    keys_ = name_order{table, names, std::vector<bool>(names.size(), false)};
+  }
+
+  /// The value of `key` if it is the next line and of the right kind. An absent optional key
+  /// gives nullopt without an error; check failed() to tell the two apart.
+  std::optional<toml_value> take(std::string_view key, value_kind kind, bool required) {
+    const toml_item* item = cursor_.peek();
+    if (item == nullptr) return std::nullopt;
+    if (item->kind != toml_item::type::key_value || item->name != key) {
+      if (required) fail_unexpected(*item, keys_, key);
+      return std::nullopt;
+    }
+    if (item->value.kind != kind) {
+      cursor_.fail_at(item->line, item->value_column,
+                      "'" + std::string(key) + "' must be " + std::string(kind_name(kind)));
+      return std::nullopt;
+    }
+    if (keys_.index_of(key) < keys_.seen.size()) keys_.seen[keys_.index_of(key)] = true;
+    record(std::string(keys_.context) + "." + std::string(key), item->line, item->value_column);
+    return cursor_.take().value;
+  }
+
+  /// After the last key of a table: the next line must start a table or end the input.
+  /// `message`, if given, replaces the generic text for a key found here.
+  bool end_keys(std::string_view message = {}) {
+    const toml_item* item = cursor_.peek();
+    if (item == nullptr) return false;
+    if (item->kind != toml_item::type::key_value) return true;
+    if (!message.empty()) return cursor_.fail_at(item->line, item->column, std::string(message));
+    return fail_unexpected(*item, keys_, {});
+  }
+
+  /// Extension keys (FORMAT.md 8.1) after the defined keys of the current table: sorted, unique,
+  /// of any kind, none of them a defined name. Appends "table.key" for each to `names`.
+  bool take_extension_keys(std::string_view table, std::vector<std::string>& names) {
+    return take_sorted_names(table, &keys_, [&](std::string name) { names.push_back(std::move(name)); });
+  }
+
+  /// Extension tables (FORMAT.md 8.1) after the last defined table: sorted, unique, non-empty,
+  /// each with sorted keys of any kind. Appends each table name to `names`.
+  bool take_extension_tables(std::vector<std::string>& names) {
+    std::string previous;
+    for (const toml_item* item = cursor_.peek(); item != nullptr && item->kind == toml_item::type::table;
+         item = cursor_.peek()) {
+      std::string message;
+      if (tables_.index_of(item->name) < tables_.names.size()) {
+        message = unexpected_name(tables_, item->name, {});
+      } else if (item->name == "signature" || names_defined_subtable(item->name)) {
+        message = "[" + item->name + "] is not an extension table (a defined table's name, or under one)";
+      } else if (!previous.empty() && item->name <= previous) {
+        message = item->name == previous ? "duplicate table [" + item->name + "]"
+                                         : "extension table [" + item->name + "] is out of order (they are sorted)";
+      }
+      if (!message.empty()) return cursor_.fail_at(item->line, item->column, std::move(message));
+      const std::size_t line = item->line;
+      const std::size_t column = item->column;
+      previous = item->name;
+      record(previous, line, column);
+      cursor_.take();
+      std::size_t keys = 0;
+      if (!take_sorted_names(previous, nullptr, [&](const std::string&) { ++keys; })) return false;
+      if (keys == 0) return cursor_.fail_at(line, column, "extension table [" + previous + "] is empty");
+      names.push_back(previous);
+    }
+    return !cursor_.failed();
+  }
+
+  /// `license.x`, `signature.x`: under a table this version defines, so never an extension table
+  /// (FORMAT.md 8.1), which keeps `machine.x` in `critical` a key.
+  [[nodiscard]] bool names_defined_subtable(std::string_view name) const noexcept {
+    for (std::string_view defined : tables_.names) {
+      const std::string_view root = defined.substr(0, defined.find('.'));
+      if (name.size() > root.size() && name.compare(0, root.size(), root) == 0 && name[root.size()] == '.') return true;
+    }
+    return name.rfind("signature.", 0) == 0;
+  }
+
+  /// True when the document held this field ("table.key") or table, as read so far.
+  [[nodiscard]] bool has_field(std::string_view field) const noexcept {
+    for (const field_position& known : positions_)
+      if (known.field == field) return true;
+    return false;
+  }
+
+  /// When the next key is one this table defines: fails with `message` (a defined key out of its
+  /// place); extension keys are left for take_extension_keys.
+  bool end_defined_keys(std::string_view message) {
+    const toml_item* item = cursor_.peek();
+    if (item == nullptr) return false;
+    if (item->kind != toml_item::type::key_value || keys_.index_of(item->name) == keys_.names.size()) return true;
+    return cursor_.fail_at(item->line, item->column, std::string(message));
+  }
+
+  /// Reads the key/value lines up to the next table as free-form entries of one kind, whose
+  /// keys must be sorted (bytewise) and unique: the one canonical order.
+  std::vector<toml_item> take_sorted_entries(std::string_view table, value_kind kind, std::size_t limit) {
+    std::vector<toml_item> entries;
+    for (const toml_item* item = cursor_.peek(); item != nullptr && item->kind == toml_item::type::key_value;
+         item = cursor_.peek()) {
+      if (!check_entry(*item, table, kind, entries, limit)) return {};
+      record(std::string(table) + "." + item->name, item->line, item->value_column);
+      entries.push_back(cursor_.take());
+    }
+    return entries;
+  }
+
+  /// Reports a semantic problem at the value it names (or at its table).
+  bool fail_problem(const problem& found, error_kind kind = error_kind::malformed) {
+    const field_position* best = nullptr;
+    for (const field_position& known : positions_) {
+      const bool prefix = found.field.compare(0, known.field.size(), known.field) == 0 &&
+                          (found.field.size() == known.field.size() || found.field[known.field.size()] == '.');
+      if (prefix && (best == nullptr || known.field.size() > best->field.size())) best = &known;
+    }
+    if (best == nullptr) return cursor_.fail_at(1, 1, found.message, kind);
+    return cursor_.fail_at(best->line, best->column, found.message, kind);
+  }
+
+  bool fail_at_value(std::string_view field, std::string message, error_kind kind) {
+    return fail_problem(problem{std::string(field), std::move(message)}, kind);
+  }
+
+ private:
+  struct field_position {
+    std::string field;
+    std::size_t line;
+    std::size_t column;
+  };
+
+  void record(std::string field, std::size_t line, std::size_t column) {
+    positions_.push_back(field_position{std::move(field), line, column});
+  }
+
+  bool fail_unexpected(const toml_item& item, const name_order& order, std::string_view expected) {
+    std::string message;
+    if (item.kind == toml_item::type::end || (item.kind == toml_item::type::table && !order.context.empty())) {
+      message = order.context.empty()
+                    ? "missing table [" + std::string(expected) + "]"
+                    : "missing key '" + std::string(expected) + "' in [" + std::string(order.context) + "]";
+    } else {
+      message = unexpected_name(order, item.name, expected);
+    }
+    return cursor_.fail_at(item.line, item.column, std::move(message));
+  }
+
+  /// Key lines up to the next table, sorted and unique, any kind; with `defined`, none of its names.
+  template <class Take>
+  bool take_sorted_names(std::string_view table, const name_order* defined, Take take) {
+    std::string previous;
+    for (const toml_item* item = cursor_.peek(); item != nullptr && item->kind == toml_item::type::key_value;
+         item = cursor_.peek()) {
+      std::string message;
+      if (defined != nullptr && defined->index_of(item->name) < defined->names.size()) {
+        message = unexpected_name(*defined, item->name, {});
+      } else if (!previous.empty() && item->name <= previous) {
+        message = item->name == previous ? "duplicate key '" + item->name + "'"
+                                         : "extension key '" + item->name + "' is out of order (they are sorted)";
+      }
+      if (!message.empty()) return cursor_.fail_at(item->line, item->column, std::move(message));
+      previous = item->name;
+      std::string field = std::string(table) + "." + previous;
+      record(field, item->line, item->value_column);
+      cursor_.take();
+      take(std::move(field));
+    }
+    return !cursor_.failed();
+  }
+
+  bool check_entry(const toml_item& item, std::string_view table, value_kind kind,
+                   const std::vector<toml_item>& entries, std::size_t limit) {
+    std::string message;
+    if (entries.size() == limit) {
+      message = "more than " + std::to_string(limit) + " entries in [" + std::string(table) + "]";
+    } else if (!entries.empty() && entries.back().name == item.name) {
+      message = "duplicate key '" + item.name + "'";
+    } else if (!entries.empty() && entries.back().name > item.name) {
+      message = "key '" + item.name + "' is out of order (keys are sorted)";
+    } else if (item.value.kind != kind) {
+      return cursor_.fail_at(item.line, item.value_column,
+                             "'" + item.name + "' must be " + std::string(kind_name(kind)));
+    } else {
+      return true;
+    }
+    return cursor_.fail_at(item.line, item.column, std::move(message));
+  }
+
+  toml_cursor cursor_;
+  name_order tables_;
+  name_order keys_;
+  std::vector<field_position> positions_;
+};
+
+// Typed reads of one required or optional key; false once the document has an error.
+
+inline bool read_key(document_reader& reader, std::string_view key, std::string& out) {
+  auto value = reader.take(key, value_kind::string, true);
+  if (value) out = std::move(value->text);
+  return value.has_value();
+}
+
+inline bool read_key(document_reader& reader, std::string_view key, std::int64_t& out) {
+  auto value = reader.take(key, value_kind::integer, true);
+  if (value) out = value->integer;
+  return value.has_value();
+}
+
+inline bool read_key(document_reader& reader, std::string_view key, bool& out) {
+  auto value = reader.take(key, value_kind::boolean, true);
+  if (value) out = value->boolean;
+  return value.has_value();
+}
+
+inline bool read_key(document_reader& reader, std::string_view key, date& out) {
+  auto value = reader.take(key, value_kind::date, true);
+  if (value) out = value->day;
+  return value.has_value();
+}
+
+inline bool read_key(document_reader& reader, std::string_view key, utc_time& out) {
+  auto value = reader.take(key, value_kind::date_time, true);
+  if (value) out = value->instant;
+  return value.has_value();
+}
+
+inline bool read_key(document_reader& reader, std::string_view key, std::vector<std::string>& out) {
+  auto value = reader.take(key, value_kind::string_array, true);
+  if (value) out = std::move(value->strings);
+  return value.has_value();
+}
+
+inline bool read_optional_key(document_reader& reader, std::string_view key, std::optional<std::string>& out) {
+  auto value = reader.take(key, value_kind::string, false);
+  if (value) out = std::move(value->text);
+  return !reader.failed();
+}
+
+inline bool read_optional_key(document_reader& reader, std::string_view key, std::optional<std::int64_t>& out) {
+  auto value = reader.take(key, value_kind::integer, false);
+  if (value) out = value->integer;
+  return !reader.failed();
+}
+
+inline bool read_optional_key(document_reader& reader, std::string_view key, std::optional<date>& out) {
+  auto value = reader.take(key, value_kind::date, false);
+  if (value) out = value->day;
+  return !reader.failed();
+}
+
+/// An absent array reads as empty; an explicit `[]` is left to the semantic checks to reject.
+inline bool read_optional_key(document_reader& reader, std::string_view key, std::vector<std::string>& out,
+                              bool& present) {
+  auto value = reader.take(key, value_kind::string_array, false);
+  present = value.has_value();
+  if (value) out = std::move(value->strings);
+  return !reader.failed();
+}
+
+}  // namespace airlock::format::detail
+
+#endif  // AIRLOCK_FORMAT_DETAIL_TOML_SCHEMA_HPP
+// ----- formats/include/airlock/format/license.hpp -----
+// The license as data (format 1) and the semantic rules every license must satisfy.
+#ifndef AIRLOCK_FORMAT_LICENSE_HPP
+#define AIRLOCK_FORMAT_LICENSE_HPP
+
+#include <array>
 #include <cstdint>
-#include <cstring>
-#include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
-#if defined(__x86_64__) || defined(__i386__)
-#include <cpuid.h>
-#endif
 
-#if defined(__linux__)
-#include <fcntl.h>
-#include <linux/ethtool.h>
-#include <linux/sockios.h>
-#include <net/if.h>
-#include <sys/ioctl.h>
-#include <sys/socket.h>
-#include <sys/stat.h>
-#include <sys/sysmacros.h>
-#include <sys/vfs.h>
-#include <unistd.h>
-#endif
+namespace airlock::format {
 
-namespace airlock::hwid {
-
-struct cpuid_regs {
-  std::uint32_t eax = 0, ebx = 0, ecx = 0, edx = 0;
+/// [machine] of a license. Unbound: only `unbound = true`. Bound: the policy, the container
+/// switch and the hashes recorded per class.
+struct machine_binding {
+  bool unbound = true;
+  std::string policy;  ///< a known policy (match_policy_v1 or _v2) when bound, empty when unbound
+  bool allow_container = false;
+  component_hashes hashes;
 };
 
-// Where the kernel says a file lives (statfs and statx on the path itself). Unlike files under /proc,
-// a user cannot shadow a system call's answer with a bind mount.
-struct file_origin {
-  std::uint64_t fs_magic = 0;  // statfs f_type: SYSFS_MAGIC, PROC_SUPER_MAGIC, EXT4_SUPER_MAGIC...
-  bool mount_root = false;     // the path is the root of a mount: something is bind-mounted on it
-  std::uint64_t device = 0;    // the file system's device (major << 32 | minor)
+/// One entry of [license.limits], such as seats = 5.
+struct limit_entry {
+  std::string name;
+  std::int64_t value = 0;
 };
 
-inline constexpr std::uint64_t sysfs_magic = 0x62656572;
-inline constexpr std::uint64_t procfs_magic = 0x9fa0;
-inline constexpr std::uint64_t nsfs_magic = 0x6e736673;
-
-// The inode numbers the kernel gives the initial user and PID namespaces (PROC_USER_INIT_INO,
-// PROC_PID_INIT_INO); every other namespace gets a different one.
-inline constexpr std::uint64_t initial_user_namespace = 0xEFFFFFFD;
-inline constexpr std::uint64_t initial_pid_namespace = 0xEFFFFFFC;
-
-// This process's namespaces, by inode number of /proc/self/ns/{user,pid}; nullopt when the files are
-// missing or are not the kernel's namespace files (shadowed), so the process cannot vouch for them.
-struct namespace_ids {
-  std::uint64_t user = 0, pid = 0;
+/// One entry of [license.meta]: the vendor's own fields, signed but not interpreted.
+struct meta_entry {
+  std::string name;
+  std::string value;
 };
 
-// Injectable sources. An empty std::function means "not available" (a test for a CPU without CPUID,
-// or a fake tree that the real file-system checks would misjudge).
-struct system_probes {
-  // Fills `out` for `leaf` (subleaf 0); false when the leaf does not exist.
-  std::function<bool(std::uint32_t leaf, cpuid_regs& out)> cpuid;
-  // The permanent hardware address of `interface_name`; empty when the driver reports none.
-  std::function<std::vector<std::uint8_t>(const std::string& interface_name)> permanent_mac;
-  // The origin of an existing path; nullopt when it does not exist.
-  std::function<std::optional<file_origin>(const std::string& path)> origin_of;
-  std::function<std::optional<namespace_ids>()> namespaces;
+struct license {
+  std::int64_t format = 1;
+  std::string id;      ///< 1-64 of [A-Za-z0-9._-]
+  std::string key_id;  ///< 16 lowercase hex digits; equals the signature's key_id
+  std::string product;
+  std::string licensee;
+  utc_time issued;
+  date not_before;
+  std::optional<date> expires;        ///< inclusive; absent = perpetual
+  std::optional<date> updates_until;  ///< builds released after this date are not covered
+  std::vector<std::string> features;
+  std::optional<std::string> supersedes;                ///< the id of the license this one replaces
+  std::optional<std::int64_t> min_revocation_sequence;  ///< the oldest revocation list accepted (>= 1)
+  std::vector<std::string> critical;                    ///< extensions that must be understood (8.1)
+  std::vector<limit_entry> limits;                      ///< sorted by name, unique
+  std::vector<meta_entry> meta;                         ///< sorted by name, unique
+  machine_binding machine;
+  /// Names of the extensions found and ignored (FORMAT.md 8.1): "license.KEY", "machine.KEY" or a
+  /// table. Read, never written.
+  std::vector<std::string> extensions;
 };
+
+[[nodiscard]] inline bool operator==(const machine_binding& a, const machine_binding& b) {
+  return a.unbound == b.unbound && a.policy == b.policy && a.allow_container == b.allow_container &&
+         a.hashes == b.hashes;
+}
+[[nodiscard]] inline bool operator==(const limit_entry& a, const limit_entry& b) {
+  return a.name == b.name && a.value == b.value;
+}
+[[nodiscard]] inline bool operator==(const meta_entry& a, const meta_entry& b) {
+  return a.name == b.name && a.value == b.value;
+}
+[[nodiscard]] inline bool operator==(const license& a, const license& b) {
+  return a.format == b.format && a.id == b.id && a.key_id == b.key_id && a.product == b.product &&
+         a.licensee == b.licensee && a.issued == b.issued && a.not_before == b.not_before && a.expires == b.expires &&
+         a.updates_until == b.updates_until && a.features == b.features && a.supersedes == b.supersedes &&
+         a.min_revocation_sequence == b.min_revocation_sequence && a.critical == b.critical && a.limits == b.limits &&
+         a.meta == b.meta && a.machine == b.machine && a.extensions == b.extensions;
+}
+[[nodiscard]] inline bool operator!=(const machine_binding& a, const machine_binding& b) { return !(a == b); }
+[[nodiscard]] inline bool operator!=(const limit_entry& a, const limit_entry& b) { return !(a == b); }
+[[nodiscard]] inline bool operator!=(const meta_entry& a, const meta_entry& b) { return !(a == b); }
+[[nodiscard]] inline bool operator!=(const license& a, const license& b) { return !(a == b); }
 
 namespace detail {
 
-inline bool hardware_cpuid(std::uint32_t leaf, cpuid_regs& out) noexcept {
-#if defined(__x86_64__) || defined(__i386__)
-  unsigned int a = 0, b = 0, c = 0, d = 0;
-  // The hypervisor range is not bounded by the basic maximum leaf, so __get_cpuid would refuse it;
-  // leaf 1 ECX bit 31 (checked by the caller) is what guarantees the range exists.
-  if (leaf >= 0x40000000u && leaf <= 0x4fffffffu) {
-    __cpuid(leaf, a, b, c, d);
-  } else if (__get_cpuid(leaf, &a, &b, &c, &d) == 0) {
-    return false;
-  }
-  out = {a, b, c, d};
-  return true;
-#else
-  (void)leaf;
-  (void)out;
-  return false;
-#endif
-}
-
-// ETHTOOL_GPERMADDR is allowed for unprivileged users. ethtool_perm_addr ends in a flexible array,
-// which C++ cannot embed in a struct, so the request lives in an aligned raw buffer.
-inline std::vector<std::uint8_t> ethtool_permanent_mac(const std::string& interface_name) noexcept {
-  std::vector<std::uint8_t> mac;
-#if defined(__linux__)
-  if (interface_name.empty() || interface_name.size() >= IFNAMSIZ) return mac;
-  const int sock = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-  if (sock < 0) return mac;
-  alignas(ethtool_perm_addr) unsigned char buffer[sizeof(ethtool_perm_addr) + 32] = {};
-  ethtool_perm_addr header{};
-  header.cmd = ETHTOOL_GPERMADDR;
-  header.size = 32;
-  std::memcpy(buffer, &header, sizeof header);
-  ifreq request{};
-  std::memcpy(request.ifr_name, interface_name.c_str(), interface_name.size());
-  request.ifr_data = reinterpret_cast<char*>(buffer);
-  if (::ioctl(sock, SIOCETHTOOL, &request) == 0) {
-    std::memcpy(&header, buffer, sizeof header);
-    if (header.size <= 32) {
-      try {
-        mac.assign(buffer + sizeof header, buffer + sizeof header + header.size);
-      } catch (...) {
-        mac.clear();
-      }
+[[nodiscard]] inline std::optional<problem> find_machine_problem(const machine_binding& m) {
+  if (m.unbound) {
+    if (!m.hashes.empty()) return problem{"machine", "an unbound license must not record components"};
+    if (!m.policy.empty() || m.allow_container) {
+      return problem{"machine", "an unbound license must not set policy or allow_container"};
     }
-  }
-  ::close(sock);
-#else
-  (void)interface_name;
-#endif
-  return mac;
-}
-
-// statx reports STATX_ATTR_MOUNT_ROOT from Linux 5.8 and glibc 2.28 / musl 1.2.5 declare it; with
-// older headers only statfs and the device are asked, and the mount table has to say the rest.
-inline std::optional<file_origin> kernel_file_origin(const std::string& path) noexcept {
-#if defined(__linux__)
-  struct statfs fs {};
-  if (::statfs(path.c_str(), &fs) != 0) return std::nullopt;
-  file_origin origin;
-  origin.fs_magic = static_cast<std::uint64_t>(fs.f_type);
-#if defined(STATX_TYPE) && defined(STATX_ATTR_MOUNT_ROOT)
-  struct statx sx {};
-  if (::statx(AT_FDCWD, path.c_str(), AT_STATX_SYNC_AS_STAT, STATX_TYPE, &sx) != 0) return std::nullopt;
-  origin.mount_root = (sx.stx_attributes_mask & STATX_ATTR_MOUNT_ROOT) && (sx.stx_attributes & STATX_ATTR_MOUNT_ROOT);
-  origin.device = (std::uint64_t{sx.stx_dev_major} << 32) | sx.stx_dev_minor;
-#else
-  struct stat st {};
-  if (::stat(path.c_str(), &st) != 0) return std::nullopt;
-  origin.device = (std::uint64_t{major(st.st_dev)} << 32) | minor(st.st_dev);
-#endif
-  return origin;
-#else
-  (void)path;
-  return std::nullopt;
-#endif
-}
-
-inline std::optional<std::uint64_t> namespace_inode(const std::string& path) noexcept {
-#if defined(__linux__)
-  const std::optional<file_origin> origin = kernel_file_origin(path);
-  struct stat st {};
-  if (!origin || origin->fs_magic != nsfs_magic || origin->mount_root || ::stat(path.c_str(), &st) != 0)
     return std::nullopt;
-  return static_cast<std::uint64_t>(st.st_ino);
-#else
-  (void)path;
+  }
+  if (!is_known_policy(m.policy)) return problem{"machine.policy", "unsupported machine policy '" + m.policy + "'"};
+  if (m.policy == match_policy_v1 && !m.hashes.evidence_only.empty()) {
+    return problem{"machine.evidence_only", "evidence_only needs policy " + std::string(match_policy_v2)};
+  }
+  if (m.hashes.platform.empty()) return problem{"machine", "a bound license must record platform"};
+  if (auto found = find_hashes_problem(m.hashes)) return found;
+  // The match needs at least one hardware class to agree, so without one the license could
+  // never match anything.
+  if (m.hashes.disk.empty() && m.hashes.nic.empty() && m.hashes.board.empty()) {
+    return problem{"machine", "a bound license must record disk, nic or board"};
+  }
   return std::nullopt;
-#endif
 }
 
-inline std::optional<namespace_ids> kernel_namespaces() noexcept {
-  const std::optional<std::uint64_t> user = namespace_inode("/proc/self/ns/user");
-  const std::optional<std::uint64_t> pid = namespace_inode("/proc/self/ns/pid");
-  if (!user || !pid) return std::nullopt;
-  return namespace_ids{*user, *pid};
+[[nodiscard]] inline std::optional<problem> find_date_problem(const license& lic) {
+  if (!is_representable(lic.issued)) return problem{"license.issued", "issued must lie in the years 0001 to 9999"};
+  if (!is_valid(lic.not_before)) return problem{"license.not_before", "not_before is not a valid date"};
+  if (lic.expires && !is_valid(*lic.expires)) return problem{"license.expires", "expires is not a valid date"};
+  if (lic.expires && *lic.expires < lic.not_before) {
+    return problem{"license.expires", "expires (" + to_string(*lic.expires) + ") is before not_before (" +
+                                          to_string(lic.not_before) + ")"};
+  }
+  if (lic.updates_until && !is_valid(*lic.updates_until)) {
+    return problem{"license.updates_until", "updates_until is not a valid date"};
+  }
+  // An update window that closes before the license starts is almost certainly a typo.
+  if (lic.updates_until && *lic.updates_until < lic.not_before) {
+    return problem{"license.updates_until", "updates_until (" + to_string(*lic.updates_until) +
+                                                ") is before not_before (" + to_string(lic.not_before) + ")"};
+  }
+  return std::nullopt;
+}
+
+[[nodiscard]] inline std::optional<problem> find_table_problem(const license& lic) {
+  if (std::string text = check_entry_order("[license.limits]", lic.limits); !text.empty()) {
+    return problem{"license.limits", text};
+  }
+  for (const limit_entry& entry : lic.limits) {
+    if (entry.value < 0)
+      return problem{"license.limits." + entry.name, "limit '" + entry.name + "' must not be negative"};
+  }
+  if (std::string text = check_entry_order("[license.meta]", lic.meta); !text.empty()) {
+    return problem{"license.meta", text};
+  }
+  for (const meta_entry& entry : lic.meta) {
+    const bool ok = entry.value.size() <= max_string_size && is_valid_utf8(entry.value) &&
+                    entry.value.find('\0') == std::string::npos;
+    if (!ok)
+      return problem{"license.meta." + entry.name, "meta value '" + entry.name +
+                                                       "' must be valid UTF-8 "
+                                                       "of at most 1024 bytes without NUL"};
+  }
+  return std::nullopt;
+}
+
+/// supersedes, min_revocation_sequence and the form of critical: what renewal, re-host and
+/// revocation add to a license.
+[[nodiscard]] inline std::optional<problem> find_lineage_problem(const license& lic) {
+  if (lic.supersedes) {
+    if (std::string text = check_license_id(*lic.supersedes); !text.empty()) {
+      return problem{"license.supersedes", "supersedes: " + text};
+    }
+    if (*lic.supersedes == lic.id) return problem{"license.supersedes", "a license cannot supersede itself"};
+  }
+  if (lic.min_revocation_sequence && *lic.min_revocation_sequence < 1) {
+    return problem{"license.min_revocation_sequence", "min_revocation_sequence must be at least 1"};
+  }
+  if (std::string text = check_critical_names(lic.critical); !text.empty()) return problem{"license.critical", text};
+  return std::nullopt;
+}
+
+/// The first rule `lic` breaks, naming the field so a parser can point at its line.
+[[nodiscard]] inline std::optional<problem> find_license_problem(const license& lic) {
+  if (lic.format != 1) return problem{"license.format", "format must be 1"};
+  const std::pair<const char*, std::string> text_checks[] = {
+      {"license.id", check_license_id(lic.id)},
+      {"license.key_id", check_key_id("key_id", lic.key_id)},
+      {"license.product", check_text("product", lic.product, 128)},
+      {"license.licensee", check_text("licensee", lic.licensee, 256)},
+  };
+  for (const auto& [field, text] : text_checks) {
+    if (!text.empty()) return problem{field, text};
+  }
+  if (auto found = find_date_problem(lic)) return found;
+  if (std::string text = check_features(lic.features); !text.empty()) return problem{"license.features", text};
+  if (auto found = find_lineage_problem(lic)) return found;
+  if (auto found = find_table_problem(lic)) return found;
+  return find_machine_problem(lic.machine);
 }
 
 }  // namespace detail
 
-// The real CPU, network stack and file systems.
-inline system_probes default_probes() {
-  system_probes probes;
-#if defined(__x86_64__) || defined(__i386__)
-  probes.cpuid = &detail::hardware_cpuid;
-#endif
-  probes.permanent_mac = &detail::ethtool_permanent_mac;
-  probes.origin_of = &detail::kernel_file_origin;
-  probes.namespaces = &detail::kernel_namespaces;
-  return probes;
+/// Why `name` cannot be a key of `table` ("[license.limits]" or "[license.meta]"), or an empty
+/// string when it can.
+[[nodiscard]] inline std::string entry_name_problem(std::string_view table, std::string_view name) {
+  return detail::check_entry_name(table, name);
 }
 
-}  // namespace airlock::hwid
+/// The first problem that keeps `lic` from being written as a license, or nullopt if none.
+[[nodiscard]] inline std::optional<std::string> validate(const license& lic) noexcept {
+  return detail::guarded(
+      [&]() -> std::optional<std::string> {
+        if (auto found = detail::find_license_problem(lic)) return std::move(found->message);
+        return std::nullopt;
+      },
+      []() -> std::optional<std::string> { return std::string("out of memory"); });
+}
 
-#endif  // AIRLOCK_HWID_PROBES_HPP
-// ----- hwid/include/airlock/hwid/snapshot.hpp -----
-// The data model of one hardware reading: per-class canonical values, reasons and the environment.
-#ifndef AIRLOCK_HWID_SNAPSHOT_HPP
-#define AIRLOCK_HWID_SNAPSHOT_HPP
+}  // namespace airlock::format
+
+#endif  // AIRLOCK_FORMAT_LICENSE_HPP
+
+namespace airlock::format {
+
+namespace detail {
+
+/// The size rules every parser applies before reading a single line.
+[[nodiscard]] inline std::optional<parse_error> check_input_size(std::string_view text) {
+  if (text.size() > max_input_size) return parse_error{error_kind::malformed, 1, 1, "input larger than 65536 bytes"};
+  if (text.empty()) return parse_error{error_kind::malformed, 1, 1, "empty input"};
+  return std::nullopt;
+}
+
+/// `format` comes first in its table so that any later format is recognised as such before the
+/// rest of it (which this reader may not understand) is read.
+inline bool read_format(document_reader& reader, std::string_view field, std::int64_t& out) {
+  if (!read_key(reader, "format", out)) return false;
+  if (out == 1) return true;
+  return reader.fail_at_value(field, "unsupported format " + std::to_string(out) + " (this reader knows format 1)",
+                              error_kind::unsupported_version);
+}
+
+/// `critical` (FORMAT.md 8.1), read where `table` defines it; `[]` has no canonical form.
+inline bool read_critical(document_reader& reader, std::string_view table, std::vector<std::string>& out) {
+  bool present = false;
+  if (!read_optional_key(reader, "critical", out, present)) return false;
+  if (present && out.empty()) {
+    return reader.fail_at_value(std::string(table) + ".critical", "critical must not be empty (omit the key instead)",
+                                error_kind::malformed);
+  }
+  return true;
+}
+
+/// After the body parses and before its field rules (FORMAT.md 8.1): every critical name is in the
+/// file, and none is an extension, since this reader implements no extension.
+inline bool check_critical(document_reader& reader, std::string_view table, const std::vector<std::string>& critical,
+                           const std::vector<std::string>& extensions) {
+  const std::string field = std::string(table) + ".critical";
+  if (std::string text = check_critical_names(critical); !text.empty()) {
+    return reader.fail_at_value(field, text, error_kind::malformed);
+  }
+  for (const std::string& name : critical) {
+    if (!reader.has_field(name)) {
+      return reader.fail_at_value(field, "critical names '" + name + "', which is not in the file",
+                                  error_kind::malformed);
+    }
+    if (std::find(extensions.begin(), extensions.end(), name) != extensions.end()) {
+      return reader.fail_at_value(name, "needs a newer verifier: '" + name + "' is critical and not known here",
+                                  error_kind::unsupported_version);
+    }
+  }
+  return true;
+}
+
+inline bool read_license_table(document_reader& reader, license& out) {
+  if (!reader.take_table("license", true)) return false;
+  reader.expect_keys("license", {"format", "id", "key_id", "product", "licensee", "issued", "not_before", "expires",
+                                 "updates_until", "features", "supersedes", "min_revocation_sequence", "critical"});
+  return read_format(reader, "license.format", out.format) && read_key(reader, "id", out.id) &&
+         read_key(reader, "key_id", out.key_id) && read_key(reader, "product", out.product) &&
+         read_key(reader, "licensee", out.licensee) && read_key(reader, "issued", out.issued) &&
+         read_key(reader, "not_before", out.not_before) && read_optional_key(reader, "expires", out.expires) &&
+         read_optional_key(reader, "updates_until", out.updates_until) && read_key(reader, "features", out.features) &&
+         read_optional_key(reader, "supersedes", out.supersedes) &&
+         read_optional_key(reader, "min_revocation_sequence", out.min_revocation_sequence) &&
+         read_critical(reader, "license", out.critical) && reader.take_extension_keys("license", out.extensions);
+}
+
+/// Reads [license.limits] or [license.meta] if present; an empty table has no canonical form.
+template <class Entry, class Convert>
+bool read_entry_table(document_reader& reader, std::string_view table, value_kind kind, std::vector<Entry>& out,
+                      Convert convert) {
+  if (!reader.take_table(table, false)) return !reader.failed();
+  auto entries = reader.take_sorted_entries(table, kind, max_table_entries);
+  if (reader.failed()) return false;
+  if (entries.empty()) {
+    return reader.fail_at_value(table, "table [" + std::string(table) + "] is empty (omit it instead)",
+                                error_kind::malformed);
+  }
+  for (toml_item& entry : entries) out.push_back(convert(entry));
+  return true;
+}
+
+/// The recorded classes of a [machine] table: each optional, never written as an empty array.
+inline bool read_component_hashes(document_reader& reader, component_hashes& out) {
+  for (const component_class c : all_component_classes) {
+    bool present = false;
+    const std::string name(to_string(c));
+    if (!read_optional_key(reader, name, out[c], present)) return false;
+    if (present && out[c].empty()) {
+      return reader.fail_at_value("machine." + name, name + " must not be empty (omit the key instead)",
+                                  error_kind::malformed);
+    }
+  }
+  bool present = false;
+  if (!read_optional_key(reader, "evidence_only", out.evidence_only, present)) return false;
+  if (present && out.evidence_only.empty()) {
+    return reader.fail_at_value("machine.evidence_only", "evidence_only must not be empty (omit the key instead)",
+                                error_kind::malformed);
+  }
+  return true;
+}
+
+inline bool read_machine_table(document_reader& reader, machine_binding& out, std::vector<std::string>& extensions) {
+  if (!reader.take_table("machine", true)) return false;
+  reader.expect_keys(
+      "machine", {"unbound", "policy", "allow_container", "platform", "disk", "nic", "os", "board", "evidence_only"});
+  if (!read_key(reader, "unbound", out.unbound)) return false;
+  if (out.unbound) {
+    return reader.end_defined_keys("an unbound license holds only 'unbound = true' in [machine]") &&
+           reader.take_extension_keys("machine", extensions);
+  }
+  if (!read_key(reader, "policy", out.policy)) return false;
+  if (!is_known_policy(out.policy)) {
+    return reader.fail_at_value("machine.policy", "unsupported machine policy '" + out.policy + "'",
+                                error_kind::unsupported_version);
+  }
+  return read_key(reader, "allow_container", out.allow_container) && read_component_hashes(reader, out.hashes) &&
+         reader.take_extension_keys("machine", extensions);
+}
+
+inline bool read_license_document(document_reader& reader, license& out) {
+  reader.expect_tables({"license", "license.limits", "license.meta", "machine"});
+  const bool syntax_ok = read_license_table(reader, out) &&
+                         read_entry_table(reader, "license.limits", value_kind::integer, out.limits,
+                                          [](toml_item& e) {
+                                            return limit_entry{std::move(e.name), e.value.integer};
+                                          }) &&
+                         read_entry_table(reader, "license.meta", value_kind::string, out.meta,
+                                          [](toml_item& e) {
+                                            return meta_entry{std::move(e.name), std::move(e.value.text)};
+                                          }) &&
+                         read_machine_table(reader, out.machine, out.extensions) &&
+                         reader.take_extension_tables(out.extensions) && reader.expect_end();
+  if (!syntax_ok || !check_critical(reader, "license", out.critical, out.extensions)) return false;
+  if (auto found = find_license_problem(out)) return reader.fail_problem(*found);
+  return true;
+}
+
+}  // namespace detail
+
+/// Parses a license body (the text before the [signature] line, already normalized) in the
+/// canonical subset, then checks every semantic rule. Never throws.
+[[nodiscard]] inline parse_result<license> parse_license_body(std::string_view body) noexcept {
+  return detail::guarded(
+      [&]() -> parse_result<license> {
+        parse_result<license> result;
+        if (auto early = detail::check_input_size(body)) {
+          result.error = std::move(*early);
+          return result;
+        }
+        detail::document_reader reader(body);
+        license out;
+        if (!detail::read_license_document(reader, out)) {
+          result.error = reader.error();
+          return result;
+        }
+        result.value = std::move(out);
+        return result;
+      },
+      [] { return detail::out_of_memory<license>(); });
+}
+
+}  // namespace airlock::format
+
+#endif  // AIRLOCK_FORMAT_LICENSE_BODY_HPP
+
+namespace airlock::format {
+
+/// Signed bytes = this prefix || body. The prefix keeps a license signature from ever being
+/// valid for another kind of object signed with the same key.
+inline constexpr std::string_view signed_message_prefix = "airlock-license-v1\n";
+
+/// What tells the signed files apart (FORMAT.md 3.1, 11.1): the first table, read before anything
+/// else, and the prefix of the signed message.
+struct signed_kind {
+  std::string_view first_table;
+  std::string_view message_prefix;
+};
+inline constexpr signed_kind license_kind{"license", signed_message_prefix};
+inline constexpr signed_kind revocations_kind{"revocations", "airlock-revocations-v1\n"};
+inline constexpr std::string_view signature_table_line = "[signature]";
+
+struct signature_block {
+  std::string algorithm = "ed25519";
+  std::string key_id;  ///< 16 lowercase hex digits
+  std::array<std::uint8_t, 64> value{};
+};
+
+[[nodiscard]] inline bool operator==(const signature_block& a, const signature_block& b) {
+  return a.algorithm == b.algorithm && a.key_id == b.key_id && a.value == b.value;
+}
+[[nodiscard]] inline bool operator!=(const signature_block& a, const signature_block& b) { return !(a == b); }
+
+/// A license file opened (FORMAT.md 3.2, steps 1-6): its body (every byte before the last
+/// `[signature]` line) and the signature table after it. Nothing of the body is parsed yet.
+struct license_envelope {
+  std::string body;
+  signature_block signature;
+};
+
+/// A license file read completely: the license, its signature, and the bytes that signature covers.
+struct license_file {
+  license content;
+  signature_block signature;
+  std::string message;  ///< signed_message(body): what to check the signature against
+};
+
+/// Drops a leading UTF-8 BOM and turns every CRLF into LF, so that a file that went through
+/// Windows tools still verifies. A lone CR is kept (and later rejected).
+[[nodiscard]] inline std::string normalize_line_endings(std::string_view text) {
+  if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (!(text[i] == '\r' && i + 1 < text.size() && text[i + 1] == '\n')) out += text[i];
+  }
+  return out;
+}
+
+/// The bytes an Ed25519 signature of a file of this kind covers.
+[[nodiscard]] inline std::string signed_message(const signed_kind& kind, std::string_view body) {
+  std::string out(kind.message_prefix);
+  out += body;
+  return out;
+}
+
+/// The bytes an Ed25519 signature of a license covers.
+[[nodiscard]] inline std::string signed_message(std::string_view body) { return signed_message(license_kind, body); }
+
+namespace detail {
+
+/// A future algorithm may have another table, so only its name is read before the three-line rule.
+[[nodiscard]] inline bool is_algorithm_name(std::string_view name) noexcept {
+  if (name.empty() || name.size() > 32) return false;
+  for (const char c : name) {
+    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-')) return false;
+  }
+  return true;
+}
+
+/// Matches `<key> = "<content>"` exactly and returns the content; on failure reports the column
+/// of the first byte that differs.
+inline bool match_signature_line(std::string_view line, std::size_t line_number, std::string_view key,
+                                 std::string_view& content, parse_error& error) {
+  const std::string head = std::string(key) + " = \"";
+  std::size_t same = 0;
+  while (same < head.size() && same < line.size() && line[same] == head[same]) ++same;
+  const bool closed = line.size() > head.size() && line.back() == '"';
+  if (same < head.size() || !closed) {
+    const std::size_t at = same < head.size() ? same : line.size();
+    error = parse_error{error_kind::malformed, line_number, column_of(line, at),
+                        "expected '" + head + "...\"' in the signature table"};
+    return false;
+  }
+  content = line.substr(head.size(), line.size() - head.size() - 1);
+  return true;
+}
+
+/// Offset of the start of the last line that is exactly [signature], or npos.
+[[nodiscard]] inline std::size_t find_signature_line(std::string_view text) noexcept {
+  std::size_t found = std::string_view::npos;
+  for (std::size_t start = 0; start < text.size();) {
+    const std::size_t newline = text.find('\n', start);
+    const std::size_t end = newline == std::string_view::npos ? text.size() : newline;
+    if (text.substr(start, end - start) == signature_table_line) found = start;
+    start = end + 1;
+  }
+  return found;
+}
+
+[[nodiscard]] inline std::size_t count_lines(std::string_view text) noexcept {
+  std::size_t lines = 0;
+  for (const char c : text) lines += c == '\n' ? 1 : 0;
+  return lines;
+}
+
+/// The algorithm line, then for ed25519 exactly the key_id and value lines and the end.
+inline bool read_signature_table(std::string_view table, std::size_t first_line, signature_block& out,
+                                 parse_error& error) {
+  if (!table.empty() && table.back() == '\n') table.remove_suffix(1);  // the optional final LF
+  line_walker lines(table);
+  std::string_view line;
+  std::string_view content;
+  const auto fail = [&](std::size_t index, std::string message, error_kind kind = error_kind::malformed) {
+    error = parse_error{kind, first_line + index, column_of(line, line.find('"') + 1), std::move(message)};
+    return false;
+  };
+  const auto incomplete = [&](std::size_t index) {
+    error = parse_error{error_kind::malformed, first_line + index, 1, "the signature table is incomplete"};
+    return false;
+  };
+  if (!lines.next(line)) return incomplete(0);
+  if (!match_signature_line(line, first_line, "algorithm", content, error)) return false;
+  if (!is_algorithm_name(content)) return fail(0, "the algorithm name must be 1 to 32 of a-z, 0-9 and '-'");
+  if (content != "ed25519") {
+    return fail(0, "unsupported signature algorithm '" + std::string(content) + "' (this reader knows ed25519)",
+                error_kind::unsupported_version);
+  }
+  if (!lines.next(line)) return incomplete(1);
+  if (!match_signature_line(line, first_line + 1, "key_id", content, error)) return false;
+  if (!is_lower_hex(content, 16)) return fail(1, "key_id must be 16 lowercase hex digits");
+  out.key_id.assign(content);
+  if (!lines.next(line)) return incomplete(2);
+  if (!match_signature_line(line, first_line + 2, "value", content, error)) return false;
+  const auto value = base64_decode_array<64>(content);
+  if (!value) return fail(2, "value must be the canonical base64 of 64 bytes");
+  out.value = *value;
+  // Anything after the third line, even a blank line, would be unsigned text in the file.
+  if (lines.next(line) || table.back() == '\n') {
+    error = parse_error{error_kind::malformed, first_line + 3, 1, "unexpected text after the signature table"};
+    return false;
+  }
+  return true;
+}
+
+inline bool open_normalized(std::string_view text, const signed_kind& kind, license_envelope& out, parse_error& error) {
+  if (auto version = check_declared_version(text, kind.first_table)) {
+    error = std::move(*version);
+    return false;
+  }
+  const std::size_t at = find_signature_line(text);
+  if (at == std::string_view::npos) {
+    error = parse_error{error_kind::malformed, count_lines(text) + 1, 1, "missing [signature] line"};
+    return false;
+  }
+  const std::string_view body = text.substr(0, at);
+  const std::size_t signature_line = count_lines(body) + 1;
+  const std::size_t table_start = std::min(at + signature_table_line.size() + 1, text.size());
+  if (!read_signature_table(text.substr(table_start), signature_line + 1, out.signature, error)) return false;
+  // The blank line before [signature] is part of the signed body: one signed spelling per license.
+  if (body.size() < 2 || body.substr(body.size() - 2) != "\n\n") {
+    error = parse_error{error_kind::malformed, signature_line, 1, "expected a blank line before [signature]"};
+    return false;
+  }
+  out.body.assign(body);
+  return true;
+}
+
+}  // namespace detail
+
+/// Opens a signed file as stored (FORMAT.md 3.2, steps 1-6): size, normalization, the declared
+/// version in the kind's first table, the split at the last `[signature]` line, the signature
+/// table, the blank line that ends the body. The body is parsed after the signature check.
+[[nodiscard]] inline parse_result<license_envelope> open_signed(std::string_view file_text,
+                                                                const signed_kind& kind) noexcept {
+  return detail::guarded(
+      [&]() -> parse_result<license_envelope> {
+        parse_result<license_envelope> result;
+        if (auto early = detail::check_input_size(file_text)) {
+          result.error = std::move(*early);
+          return result;
+        }
+        license_envelope out;
+        if (!detail::open_normalized(normalize_line_endings(file_text), kind, out, result.error)) return result;
+        result.value = std::move(out);
+        return result;
+      },
+      [] { return detail::out_of_memory<license_envelope>(); });
+}
+
+/// open_signed for a license file.
+[[nodiscard]] inline parse_result<license_envelope> open_license(std::string_view file_text) noexcept {
+  return open_signed(file_text, license_kind);
+}
+
+/// Steps 8-9: parses the body, then checks that it names the key that signed it
+/// (error_kind::key_id_mismatch otherwise, at the signature's key_id line).
+[[nodiscard]] inline parse_result<license> read_license_content(const license_envelope& envelope) noexcept {
+  return detail::guarded(
+      [&]() -> parse_result<license> {
+        auto body = parse_license_body(envelope.body);
+        if (body && body.value->key_id != envelope.signature.key_id) {
+          const std::size_t line = detail::count_lines(envelope.body) + 3;
+          body.error = parse_error{
+              error_kind::key_id_mismatch, line, 11,
+              "[license] names key " + body.value->key_id + " but the file is signed by " + envelope.signature.key_id};
+          body.value.reset();
+        }
+        return body;
+      },
+      [] { return detail::out_of_memory<license>(); });
+}
+
+/// Reads a whole license file without checking its signature: open_license, then
+/// read_license_content. Verify `signature.value` over `message` with the key named by
+/// `signature.key_id` (the verifier does, between the two steps).
+[[nodiscard]] inline parse_result<license_file> parse_license_file(std::string_view file_text) noexcept {
+  return detail::guarded(
+      [&]() -> parse_result<license_file> {
+        parse_result<license_file> result;
+        auto envelope = open_license(file_text);
+        if (!envelope) {
+          result.error = std::move(envelope.error);
+          return result;
+        }
+        auto content = read_license_content(*envelope.value);
+        if (!content) {
+          result.error = std::move(content.error);
+          return result;
+        }
+        result.value =
+            license_file{std::move(*content.value), envelope.value->signature, signed_message(envelope.value->body)};
+        return result;
+      },
+      [] { return detail::out_of_memory<license_file>(); });
+}
+
+}  // namespace airlock::format
+
+#endif  // AIRLOCK_FORMAT_ENVELOPE_HPP
+
+namespace airlock::format {
+
+inline constexpr std::string_view pem_public_key_begin = "-----BEGIN PUBLIC KEY-----";
+inline constexpr std::string_view pem_public_key_end = "-----END PUBLIC KEY-----";
+
+/// DER of SubjectPublicKeyInfo { AlgorithmIdentifier { id-Ed25519 (1.3.101.112) }, BIT STRING },
+/// everything but the 32 key bytes that follow it. Ed25519 has no parameters, so this prefix is
+/// the only valid one and the whole DER is a fixed 44 bytes.
+inline constexpr std::array<std::uint8_t, 12> ed25519_spki_prefix = {0x30, 0x2a, 0x30, 0x05, 0x06, 0x03,
+                                                                     0x2b, 0x65, 0x70, 0x03, 0x21, 0x00};
+
+namespace detail {
+
+/// The base64 between the armor lines: lines of 64 characters, the last one 1 to 64.
+[[nodiscard]] inline std::optional<std::string> pem_body(std::string_view text) {
+  if (text.substr(0, pem_public_key_begin.size()) != pem_public_key_begin) return std::nullopt;
+  text.remove_prefix(pem_public_key_begin.size());
+  if (text.empty() || text[0] != '\n') return std::nullopt;
+  text.remove_prefix(1);
+  if (!text.empty() && text.back() == '\n') text.remove_suffix(1);
+  if (text.size() < pem_public_key_end.size() + 1 ||
+      text.substr(text.size() - pem_public_key_end.size()) != pem_public_key_end) {
+    return std::nullopt;
+  }
+  text.remove_suffix(pem_public_key_end.size());
+  std::string base64;
+  bool last_line_seen = false;
+  while (!text.empty()) {
+    const std::size_t newline = text.find('\n');
+    if (newline == std::string_view::npos || newline == 0 || newline > 64 || last_line_seen) return std::nullopt;
+    last_line_seen = newline < 64;
+    base64.append(text.substr(0, newline));
+    text.remove_prefix(newline + 1);
+  }
+  return base64;
+}
+
+}  // namespace detail
+
+/// The raw 32-byte Ed25519 public key from a PEM "PUBLIC KEY" block as `openssl pkey -pubout`
+/// writes it. Strict: one block and nothing around it (a final LF, a BOM and CRLF line endings
+/// are accepted), canonical base64, and exactly the Ed25519 DER. Anything else gives nullopt.
+[[nodiscard]] inline std::optional<std::array<std::uint8_t, 32>> public_key_from_pem(std::string_view pem) noexcept {
+  return detail::guarded(
+      [&]() -> std::optional<std::array<std::uint8_t, 32>> {
+        if (pem.size() > 4096) return std::nullopt;
+        const auto base64 = detail::pem_body(normalize_line_endings(pem));
+        if (!base64) return std::nullopt;
+        const auto der = base64_decode_array<44>(*base64);
+        if (!der) return std::nullopt;
+        std::array<std::uint8_t, 32> key{};
+        for (std::size_t i = 0; i < ed25519_spki_prefix.size(); ++i) {
+          if ((*der)[i] != ed25519_spki_prefix[i]) return std::nullopt;
+        }
+        for (std::size_t i = 0; i < key.size(); ++i) key[i] = (*der)[ed25519_spki_prefix.size() + i];
+        return key;
+      },
+      []() -> std::optional<std::array<std::uint8_t, 32>> { return std::nullopt; });
+}
+
+/// The PEM text of a raw Ed25519 public key, as OpenSSL writes it.
+[[nodiscard]] inline std::string public_key_to_pem(const std::array<std::uint8_t, 32>& key) {
+  std::array<std::uint8_t, 44> der{};
+  for (std::size_t i = 0; i < ed25519_spki_prefix.size(); ++i) der[i] = ed25519_spki_prefix[i];
+  for (std::size_t i = 0; i < key.size(); ++i) der[ed25519_spki_prefix.size() + i] = key[i];
+  std::string out(pem_public_key_begin);
+  out += '\n';
+  out += base64_encode(der);
+  out += '\n';
+  out += pem_public_key_end;
+  out += '\n';
+  return out;
+}
+
+}  // namespace airlock::format
+
+#endif  // AIRLOCK_FORMAT_PEM_HPP
+
+namespace airlock {
+
+class trust_store {
+ public:
+  // Adds a key from its 32 raw bytes (the array `airlock pubkey --format
+  // cpp` prints). False when the bytes are not a valid Ed25519 key.
+  [[nodiscard]] bool add(const std::uint8_t* public_key, std::size_t size) noexcept {
+    const auto key = ed25519::public_key::decode(public_key, size);
+    if (!key) return false;
+    try {
+      if (find(key_id_of(key->bytes())) == nullptr) anchors_.push_back({key_id_of(key->bytes()), *key});
+      return true;
+    } catch (...) {
+      return false;
+    }
+  }
+
+  template <std::size_t N>
+  [[nodiscard]] bool add(const unsigned char (&public_key)[N]) noexcept {
+    static_assert(N == 32, "an Ed25519 public key is 32 bytes");
+    return add(public_key, N);
+  }
+
+  // Adds a key from SubjectPublicKeyInfo PEM text (the vendor.pub file).
+  [[nodiscard]] bool add_pem(std::string_view pem) noexcept {
+    const auto raw = format::public_key_from_pem(pem);
+    return raw && add(raw->data(), raw->size());
+  }
+
+  // The trusted key with this id, or nullptr.
+  [[nodiscard]] const ed25519::public_key* find(std::string_view key_id) const noexcept {
+    for (const anchor& a : anchors_)
+      if (a.key_id == key_id) return &a.key;
+    return nullptr;
+  }
+
+  [[nodiscard]] std::size_t size() const noexcept { return anchors_.size(); }
+
+ private:
+  struct anchor {
+    std::string key_id;
+    ed25519::public_key key;
+  };
+  std::vector<anchor> anchors_;
+};
+
+}  // namespace airlock
+
+#endif
+// ----- verifier/include/airlock/verify.hpp -----
+// The license check a product runs at start-up: read, verify the signature,
+// then the product, the clock, the dates, maintenance and the machine, and
+// say exactly why a license fails. Never throws, never touches the network,
+// and allocates a bounded amount on any input (files over 64 KiB are
+// refused before parsing).
+#ifndef AIRLOCK_VERIFY_HPP
+#define AIRLOCK_VERIFY_HPP
 
 #include <string>
 #include <string_view>
+
+// ----- verifier/include/airlock/detail/verify_steps.hpp -----
+// The steps of a license check, in the order FORMAT.md 3.2 gives them. Each step either passes or
+// sets the result's reason and message and stops the check, so a lower-level failure (reading,
+// version, signature) is never reported as a higher-level one (dates, machine). Nothing but the
+// declared version is looked at before the signature has been verified.
+#ifndef AIRLOCK_DETAIL_VERIFY_STEPS_HPP
+#define AIRLOCK_DETAIL_VERIFY_STEPS_HPP
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstdint>
+#include <cstdio>
+#include <limits>
+#include <string>
+#include <string_view>
+
+// ----- verifier/include/airlock/detail/bounded_read.hpp -----
+// Reading a file a product was given (a license, a revocation list): never blocking on a FIFO,
+// only a regular file, at most 64 KiB, with the failure as a verify_result.
+#ifndef AIRLOCK_DETAIL_BOUNDED_READ_HPP
+#define AIRLOCK_DETAIL_BOUNDED_READ_HPP
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <string>
+#include <string_view>
+
+// ----- verifier/include/airlock/verify_result.hpp -----
+// What a license check takes (verify_options) and gives back (verify_result).
+#ifndef AIRLOCK_VERIFY_RESULT_HPP
+#define AIRLOCK_VERIFY_RESULT_HPP
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 // ----- formats/include/airlock/format/match.hpp -----
@@ -861,6 +3859,15 @@ inline binding_strength strength_v1(const per_class<class_evidence>& evidence) {
 }  // namespace airlock::format
 
 #endif  // AIRLOCK_FORMAT_MATCH_HPP
+// ----- hwid/include/airlock/hwid/snapshot.hpp -----
+// The data model of one hardware reading: per-class canonical values, reasons and the environment.
+#ifndef AIRLOCK_HWID_SNAPSHOT_HPP
+#define AIRLOCK_HWID_SNAPSHOT_HPP
+
+#include <string>
+#include <string_view>
+#include <vector>
+
 
 namespace airlock::hwid {
 
@@ -914,6 +3921,915 @@ struct machine_snapshot : format::per_class<class_reading> {
 }  // namespace airlock::hwid
 
 #endif  // AIRLOCK_HWID_SNAPSHOT_HPP
+// ----- verifier/include/airlock/reason.hpp -----
+// Why a license check failed: one reason per distinct cause, each with a
+// stable token that the tools, the JSON output and the docs all use.
+#ifndef AIRLOCK_REASON_HPP
+#define AIRLOCK_REASON_HPP
+
+#include <string_view>
+
+namespace airlock {
+
+// Listed in the order the checks run: a lower-level failure (reading,
+// parsing, signature) is never reported as a higher-level one.
+enum class reason {
+  ok,
+  unreadable,               // the license file could not be read
+  malformed,                // not a license file of this format (line, column)
+  unsupported_version,      // a license format this verifier does not know
+  unknown_key,              // signed by a key that is not trusted here
+  bad_signature,            // the signature does not match the contents
+  key_id_mismatch,          // the body names another key than the signature
+  wrong_product,            // a license for another product
+  clock_rolled_back,        // the clock is earlier than time already seen
+  revocation_list_invalid,  // the revocation list given is not a trusted list for this product
+  revocation_list_stale,    // older than a list already seen, or than the license requires
+  revoked,                  // the vendor revoked this license
+  not_yet_valid,            // before not_before
+  expired,                  // after expires (and any grace period)
+  build_too_new,            // this build is newer than updates_until
+  unbindable_environment,   // a container, and the license does not allow it
+  machine_mismatch,         // bound to another machine
+};
+
+[[nodiscard]] constexpr std::string_view to_string(reason r) noexcept {
+  switch (r) {
+    case reason::ok: return "ok";
+    case reason::unreadable: return "unreadable";
+    case reason::malformed: return "malformed";
+    case reason::unsupported_version: return "unsupported_version";
+    case reason::unknown_key: return "unknown_key";
+    case reason::bad_signature: return "bad_signature";
+    case reason::key_id_mismatch: return "key_id_mismatch";
+    case reason::wrong_product: return "wrong_product";
+    case reason::clock_rolled_back: return "clock_rolled_back";
+    case reason::revocation_list_invalid: return "revocation_list_invalid";
+    case reason::revocation_list_stale: return "revocation_list_stale";
+    case reason::revoked: return "revoked";
+    case reason::not_yet_valid: return "not_yet_valid";
+    case reason::expired: return "expired";
+    case reason::build_too_new: return "build_too_new";
+    case reason::unbindable_environment: return "unbindable_environment";
+    case reason::machine_mismatch: return "machine_mismatch";
+  }
+  return "unknown";
+}
+
+}  // namespace airlock
+
+#endif
+
+namespace airlock {
+
+enum class warning_kind {
+  expires_soon,             // fewer than expiry_warning_days left
+  grace_period,             // expired, still accepted within grace_days
+  binding_drift,            // a bound part changed or is unreadable; the binding still holds
+  binding_fragile,          // one more hardware change will break the binding
+  machine_not_checked,      // the caller turned the machine check off
+  maintenance_not_checked,  // updates_until is set but the caller gave no build date
+};
+
+struct warning {
+  warning_kind kind;
+  std::string message;
+};
+
+[[nodiscard]] constexpr std::string_view to_string(warning_kind k) noexcept {
+  switch (k) {
+    case warning_kind::expires_soon: return "expires_soon";
+    case warning_kind::grace_period: return "grace_period";
+    case warning_kind::binding_drift: return "binding_drift";
+    case warning_kind::binding_fragile: return "binding_fragile";
+    case warning_kind::machine_not_checked: return "machine_not_checked";
+    case warning_kind::maintenance_not_checked: return "maintenance_not_checked";
+  }
+  return "unknown";
+}
+
+struct verify_options {
+  std::string product;                     // the product this build is
+  std::optional<format::date> build_date;  // this build's release date, for updates_until
+  std::optional<std::int64_t> now;         // Unix seconds; default: the system clock
+  // The machine to check against; default: read this machine.
+  std::optional<hwid::machine_snapshot> machine;
+  bool check_machine = true;  // false: signature and dates only (support desks)
+  int grace_days = 0;         // accept this many days after expiry, with a warning
+  int expiry_warning_days = 30;
+  std::int64_t clock_tolerance_seconds = 24 * 3600;
+  // Optional file where the latest time seen is kept (with a MAC), so a
+  // clock set back below it is noticed. One file per license id: a file of
+  // another license is altered (clock_rolled_back). Empty: not used. It
+  // also keeps the newest revocation list accepted, so an older one given
+  // again is refused (revocation_list_stale).
+  std::string clock_state_file;
+  // Instead of one file: a folder where the state of each license is kept
+  // as "<license id>.clock", so a renewal or a re-host starts its own state
+  // (and several licenses can be checked, verify_license_files). Used when
+  // clock_state_file is empty.
+  std::string clock_state_folder;
+  // The vendor's signed revocation list for this product (FORMAT.md 11), as
+  // text or as a path; at most one of the two. Both empty: no list, which
+  // fails a license that sets min_revocation_sequence.
+  std::string revocation_list;
+  std::string revocation_list_file;
+};
+
+struct verify_result {
+  reason why = reason::malformed;
+  std::string message;               // one line for people
+  std::size_t line = 0, column = 0;  // where a malformed license went wrong
+  bool signature_valid = false;      // the license was signed by a trusted key
+  bool license_read = false;         // `license` holds the file's fields (signed when signature_valid)
+  format::license license;
+  bool machine_checked = false;
+  format::match_report binding;          // valid when machine_checked
+  std::int64_t revocation_sequence = 0;  // the sequence of the list accepted; 0: none given
+  std::vector<warning> warnings;
+
+  [[nodiscard]] bool ok() const noexcept { return why == reason::ok; }
+  [[nodiscard]] bool has_feature(std::string_view name) const noexcept {
+    if (!ok()) return false;
+    for (const auto& f : license.features)
+      if (f == name) return true;
+    return false;
+  }
+  // The limit's value, or nullopt when the license sets none (or fails).
+  [[nodiscard]] std::optional<std::int64_t> limit(std::string_view name) const noexcept {
+    if (!ok()) return std::nullopt;
+    for (const auto& l : license.limits)
+      if (l.name == name) return l.value;
+    return std::nullopt;
+  }
+};
+
+}  // namespace airlock
+
+#endif
+
+namespace airlock::detail {
+
+inline bool fail(verify_result& r, reason why, std::string message) {
+  r.why = why;
+  r.message = std::move(message);
+  return false;
+}
+
+// Opens without blocking (a FIFO or a device would wait forever) and refuses anything but a
+// regular file.
+inline bool open_regular(const std::string& path, int& fd, verify_result& r, std::string_view what) {
+  fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+  if (fd < 0) return fail(r, reason::unreadable, path + ": cannot open the " + std::string(what) + " file");
+  struct stat st {};
+  if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) return true;
+  ::close(fd);
+  return fail(r, reason::unreadable, path + ": not a regular file, so not read as a " + std::string(what));
+}
+
+// Reads at most max_input_size bytes. A larger file is malformed, as the same text given to
+// verify_license would be; it is never read whole.
+inline bool read_capped(const std::string& path, std::string& out, verify_result& r,
+                        std::string_view what = "license") {
+  int fd = -1;
+  if (!open_regular(path, fd, r, what)) return false;
+  char buf[4096];
+  for (;;) {
+    const ssize_t n = ::read(fd, buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      ::close(fd);
+      return n == 0 || fail(r, reason::unreadable, path + ": cannot read the " + std::string(what) + " file");
+    }
+    if (out.size() + static_cast<std::size_t>(n) > format::max_input_size) {
+      ::close(fd);
+      return fail(r, reason::malformed, path + ": larger than 65536 bytes, so not a " + std::string(what));
+    }
+    out.append(buf, static_cast<std::size_t>(n));
+  }
+}
+
+// Reads `path` with read_capped and hands its text to `check`; nothing escapes (noexcept API).
+template <class Check>
+[[nodiscard]] verify_result check_file(const std::string& path, Check&& check) noexcept {
+  verify_result result;
+  try {
+    std::string text;
+    if (!read_capped(path, text, result)) return result;
+    return check(text);
+  } catch (...) {
+    result = verify_result{};
+    result.why = reason::unreadable;
+    result.message = "out of memory";
+    return result;
+  }
+}
+
+}  // namespace airlock::detail
+
+#endif
+// ----- verifier/include/airlock/detail/clock_state.hpp -----
+// The optional clock-state file: the latest time a product has seen and the
+// newest revocation list it accepted, with a MAC, so that a clock set back
+// below it, or an older list given again, is noticed on an offline machine.
+//
+// What it stops: a user who sets the clock back to before a time the product
+// already saw, a casual edit of the file, and a state file copied from another
+// license. What it cannot stop: deleting the file (the product then starts over
+// from the license's issue time), or a determined root user who copies an old state file back or rebuilds the
+// MAC, whose key is derived from the license's public signature.
+#ifndef AIRLOCK_DETAIL_CLOCK_STATE_HPP
+#define AIRLOCK_DETAIL_CLOCK_STATE_HPP
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <array>
+#include <cerrno>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+#include <string_view>
+
+
+namespace airlock::detail {
+
+inline constexpr std::string_view clock_state_tag = "airlock-clock-v2";
+inline constexpr std::string_view clock_state_tag_v1 = "airlock-clock-v1";  // still read
+
+// What the MAC covers after the tag: "id seconds" (v1) or "id seconds sequence" (v2).
+inline std::string clock_state_fields(std::string_view tag, std::string_view license_id, std::int64_t seconds,
+                                      std::int64_t sequence) {
+  std::string fields = std::string(license_id) + " " + std::to_string(seconds);
+  if (tag != clock_state_tag_v1) fields += " " + std::to_string(sequence);
+  return fields;
+}
+
+// MAC = HMAC-SHA-256(key = SHA-256(tag || signature), tag SP fields) (FORMAT.md 10).
+inline std::string clock_state_mac(std::string_view tag, const std::array<std::uint8_t, 64>& signature,
+                                   std::string_view license_id, std::int64_t seconds, std::int64_t sequence) {
+  sha256 key_hash;
+  key_hash.update(reinterpret_cast<const std::uint8_t*>(tag.data()), tag.size());
+  key_hash.update(signature.data(), signature.size());
+  const auto key = key_hash.finish();
+  const std::string message = std::string(tag) + " " + clock_state_fields(tag, license_id, seconds, sequence);
+  const auto mac =
+      hmac_sha256(key.data(), key.size(), reinterpret_cast<const std::uint8_t*>(message.data()), message.size());
+  return format::hex_encode(mac);
+}
+
+enum class clock_state_status { absent, valid, altered, not_regular };
+
+struct clock_state {
+  clock_state_status status = clock_state_status::absent;
+  std::int64_t latest_seen = 0;
+  std::int64_t revocation_sequence = 0;  // the highest revocation list accepted; 0: none
+};
+
+// Opens without blocking (a FIFO would wait for a writer) and without following a link; only a
+// regular file is read. Returns -1 with errno ENOENT when there is no file.
+inline int open_clock_state(const std::string& path, bool& regular) {
+  regular = false;
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK | O_NOFOLLOW);
+  if (fd < 0) return -1;
+  struct stat st {};
+  regular = ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
+  return fd;
+}
+
+// The one spelling of a number: decimal, no sign, no leading zero, at most 18 digits (no overflow).
+inline bool parse_clock_number(std::string_view text, std::int64_t& out) {
+  if (text.empty() || text.size() > 18 || (text[0] == '0' && text.size() > 1)) return false;
+  out = 0;
+  for (const char c : text) {
+    if (c < '0' || c > '9') return false;
+    out = out * 10 + (c - '0');
+  }
+  return true;
+}
+
+// Splits off the next space-separated word of `rest`.
+inline std::string_view next_word(std::string_view& rest) {
+  const std::size_t space = rest.find(' ');
+  const std::string_view word = rest.substr(0, space);
+  rest = space == std::string_view::npos ? std::string_view() : rest.substr(space + 1);
+  return word;
+}
+
+// The line is valid only for this license: another id, another license's MAC or any other
+// spelling is altered, so that editing or copying the file cannot reset the guard.
+inline bool clock_line_valid(std::string_view line, const std::array<std::uint8_t, 64>& signature,
+                             std::string_view license_id, clock_state& out) {
+  if (line.empty() || line.back() != '\n') return false;
+  line.remove_suffix(1);
+  const std::string_view tag = next_word(line);
+  if ((tag != clock_state_tag && tag != clock_state_tag_v1) || next_word(line) != license_id) return false;
+  if (!parse_clock_number(next_word(line), out.latest_seen)) return false;
+  out.revocation_sequence = 0;
+  if (tag == clock_state_tag && !parse_clock_number(next_word(line), out.revocation_sequence)) return false;
+  return line == clock_state_mac(tag, signature, license_id, out.latest_seen, out.revocation_sequence);
+}
+
+// The file is one line: "airlock-clock-v2 <license id> <seconds> <sequence> <mac>" (or the v1 line
+// without a sequence). Only a missing file is absent; a file that is there but not a regular file
+// is not_regular.
+inline clock_state read_clock_state(const std::string& path, const std::array<std::uint8_t, 64>& signature,
+                                    std::string_view license_id) {
+  clock_state state;
+  bool regular = false;
+  const int fd = open_clock_state(path, regular);
+  if (fd < 0) {
+    state.status = errno == ENOENT  ? clock_state_status::absent
+                   : errno == ELOOP ? clock_state_status::not_regular
+                                    : clock_state_status::altered;
+    return state;
+  }
+  char buf[256] = {};
+  ssize_t n = regular ? ::read(fd, buf, sizeof buf - 1) : 0;
+  ::close(fd);
+  if (!regular) return clock_state{clock_state_status::not_regular, 0, 0};
+  if (n < 0 || !clock_line_valid(std::string_view(buf, static_cast<std::size_t>(n)), signature, license_id, state)) {
+    return clock_state{clock_state_status::altered, 0, 0};
+  }
+  state.status = clock_state_status::valid;
+  return state;
+}
+
+inline std::string clock_state_folder(const std::string& path) {
+  const std::size_t slash = path.find_last_of('/');
+  return slash == std::string::npos ? "." : slash == 0 ? "/" : path.substr(0, slash);
+}
+
+inline bool write_fully(int fd, std::string_view data) {
+  while (!data.empty()) {
+    const ssize_t n = ::write(fd, data.data(), data.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return false;
+    data.remove_prefix(static_cast<std::size_t>(n));
+  }
+  return true;
+}
+
+// Best effort: a state file that cannot be written must not fail a license. The line goes to a
+// fresh, unique file in the same folder (mkstemp: O_EXCL, so nothing planted there is followed)
+// and is renamed over the state, which replaces a link rather than writing through it.
+inline void write_clock_state(const std::string& path, const std::array<std::uint8_t, 64>& signature,
+                              std::string_view license_id, std::int64_t seconds, std::int64_t sequence) {
+  if (seconds < 0 || sequence < 0) return;
+  const std::string line = std::string(clock_state_tag) + " " +
+                           clock_state_fields(clock_state_tag, license_id, seconds, sequence) + " " +
+                           clock_state_mac(clock_state_tag, signature, license_id, seconds, sequence) + "\n";
+  std::string tmp = clock_state_folder(path) + "/.airlock-clock-XXXXXX";
+  const int fd = ::mkstemp(tmp.data());
+  if (fd < 0) return;
+  const bool written = write_fully(fd, line);
+  if (::close(fd) != 0 || !written || std::rename(tmp.c_str(), path.c_str()) != 0) ::unlink(tmp.c_str());
+}
+
+}  // namespace airlock::detail
+
+#endif
+// ----- verifier/include/airlock/detail/revocation_check.hpp -----
+// A license against the vendor's revocation list (FORMAT.md 11.2): the list must be a trusted list
+// for this product, no older than one already accepted or than the license requires, and must not
+// name the license.
+#ifndef AIRLOCK_DETAIL_REVOCATION_CHECK_HPP
+#define AIRLOCK_DETAIL_REVOCATION_CHECK_HPP
+
+#include <cstdint>
+#include <string>
+
+// ----- formats/include/airlock/format/revocations.hpp -----
+// The signed revocation list (FORMAT.md 11): which license ids of a product the vendor revoked.
+#ifndef AIRLOCK_FORMAT_REVOCATIONS_HPP
+#define AIRLOCK_FORMAT_REVOCATIONS_HPP
+
+#include <algorithm>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+// ----- formats/include/airlock/format/detail/toml_writer.hpp -----
+// Writes values in the canonical TOML subset: the one spelling the parser accepts for each value.
+#ifndef AIRLOCK_FORMAT_DETAIL_TOML_WRITER_HPP
+#define AIRLOCK_FORMAT_DETAIL_TOML_WRITER_HPP
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+
+namespace airlock::format::detail {
+
+/// A basic string: short escapes where TOML has them, \u00xx for the other control characters,
+/// everything else (including non-ASCII UTF-8) verbatim. Precondition: text is valid UTF-8.
+inline void append_quoted(std::string& out, std::string_view text) {
+  out += '"';
+  for (const char c : text) {
+    const auto byte = static_cast<unsigned char>(c);
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\b': out += "\\b"; break;
+      case '\t': out += "\\t"; break;
+      case '\n': out += "\\n"; break;
+      case '\f': out += "\\f"; break;
+      case '\r': out += "\\r"; break;
+      default:
+        if (byte < 0x20 || byte == 0x7F) {
+          out += "\\u00";
+          out += hex_digits[byte >> 4];
+          out += hex_digits[byte & 15];
+        } else {
+          out += c;
+        }
+    }
+  }
+  out += '"';
+}
+
+/// Accumulates `key = value` lines.
+class toml_writer {
+ public:
+  void comment(std::string_view text) { ((out_ += "# ") += text) += '\n'; }
+  void blank_line() { out_ += '\n'; }
+  void table(std::string_view name) { ((out_ += '[') += name) += "]\n"; }
+
+  void key(std::string_view name, std::string_view value) {
+    append_quoted(key_start(name), value);
+    out_ += '\n';
+  }
+  void key(std::string_view name, const char* value) { key(name, std::string_view(value)); }
+  void key(std::string_view name, bool value) { key_start(name) += value ? "true\n" : "false\n"; }
+  void key(std::string_view name, std::int64_t value) { key_start(name) += std::to_string(value) + '\n'; }
+  void key(std::string_view name, const date& value) { key_start(name) += to_string(value) + '\n'; }
+  void key(std::string_view name, utc_time value) { key_start(name) += to_string(value) + '\n'; }
+
+  void key(std::string_view name, const std::vector<std::string>& values) {
+    key_start(name) += '[';
+    for (std::size_t i = 0; i < values.size(); ++i) {
+      if (i > 0) out_ += ", ";
+      append_quoted(out_, values[i]);
+    }
+    out_ += "]\n";
+  }
+
+  [[nodiscard]] std::string take() { return std::move(out_); }
+
+ private:
+  std::string& key_start(std::string_view name) { return (out_ += name) += " = "; }
+
+  std::string out_;
+};
+
+}  // namespace airlock::format::detail
+
+#endif  // AIRLOCK_FORMAT_DETAIL_TOML_WRITER_HPP
+
+namespace airlock::format {
+
+inline constexpr std::size_t max_revoked_ids = 1024;
+
+/// The first line of every revocation list body (without "# ").
+inline constexpr std::string_view revocations_comment =
+    "Airlock revocation list, format 1. It is signed: any edit, even of one byte, breaks the signature.";
+
+struct revocation_list {
+  std::int64_t format = 1;
+  std::string key_id;  ///< 16 lowercase hex digits; equals the signature's key_id
+  std::string product;
+  std::int64_t sequence = 1;         ///< higher for each list the vendor signs for the product
+  utc_time issued;                   ///< when the list was signed
+  std::vector<std::string> revoked;  ///< license ids, sorted, unique
+  std::vector<std::string> critical;
+  std::vector<std::string> extensions;  ///< read and ignored (FORMAT.md 8.1), never written
+
+  [[nodiscard]] bool lists(std::string_view license_id) const noexcept {
+    return std::binary_search(revoked.begin(), revoked.end(), license_id);
+  }
+};
+
+[[nodiscard]] inline bool operator==(const revocation_list& a, const revocation_list& b) {
+  return a.format == b.format && a.key_id == b.key_id && a.product == b.product && a.sequence == b.sequence &&
+         a.issued == b.issued && a.revoked == b.revoked && a.critical == b.critical && a.extensions == b.extensions;
+}
+[[nodiscard]] inline bool operator!=(const revocation_list& a, const revocation_list& b) { return !(a == b); }
+
+namespace detail {
+
+[[nodiscard]] inline std::string check_revoked_ids(const std::vector<std::string>& ids) {
+  if (ids.size() > max_revoked_ids) return "more than 1024 revoked ids";
+  for (std::size_t i = 0; i < ids.size(); ++i) {
+    if (std::string text = check_license_id(ids[i]); !text.empty()) return "revoked " + text;
+    if (i > 0 && ids[i - 1] == ids[i]) return "revoked lists '" + ids[i] + "' twice";
+    if (i > 0 && ids[i - 1] > ids[i]) return "revoked ids are not sorted ('" + ids[i] + "')";
+  }
+  return {};
+}
+
+[[nodiscard]] inline std::optional<problem> find_revocations_problem(const revocation_list& list) {
+  if (list.format != 1) return problem{"revocations.format", "format must be 1"};
+  if (std::string text = check_key_id("key_id", list.key_id); !text.empty()) return problem{"revocations.key_id", text};
+  if (std::string text = check_text("product", list.product, 128); !text.empty()) {
+    return problem{"revocations.product", text};
+  }
+  if (list.sequence < 1) return problem{"revocations.sequence", "sequence must be at least 1"};
+  if (!is_representable(list.issued)) {
+    return problem{"revocations.issued", "issued must lie in the years 0001 to 9999"};
+  }
+  if (std::string text = check_revoked_ids(list.revoked); !text.empty()) return problem{"revocations.revoked", text};
+  if (std::string text = check_critical_names(list.critical); !text.empty()) {
+    return problem{"revocations.critical", text};
+  }
+  return std::nullopt;
+}
+
+inline bool read_revocations_document(document_reader& reader, revocation_list& out) {
+  reader.expect_tables({"revocations"});
+  if (!reader.take_table("revocations", true)) return false;
+  reader.expect_keys("revocations", {"format", "key_id", "product", "sequence", "issued", "revoked", "critical"});
+  const bool syntax_ok =
+      read_format(reader, "revocations.format", out.format) && read_key(reader, "key_id", out.key_id) &&
+      read_key(reader, "product", out.product) && read_key(reader, "sequence", out.sequence) &&
+      read_key(reader, "issued", out.issued) && read_key(reader, "revoked", out.revoked) &&
+      read_critical(reader, "revocations", out.critical) && reader.take_extension_keys("revocations", out.extensions) &&
+      reader.take_extension_tables(out.extensions) && reader.expect_end();
+  if (!syntax_ok || !check_critical(reader, "revocations", out.critical, out.extensions)) return false;
+  if (auto found = find_revocations_problem(out)) return reader.fail_problem(*found);
+  return true;
+}
+
+inline std::string write_revocations_text(const revocation_list& list) {
+  toml_writer writer;
+  writer.comment(revocations_comment);
+  writer.table("revocations");
+  writer.key("format", list.format);
+  writer.key("key_id", list.key_id);
+  writer.key("product", list.product);
+  writer.key("sequence", list.sequence);
+  writer.key("issued", list.issued);
+  writer.key("revoked", list.revoked);
+  writer.blank_line();
+  return writer.take();
+}
+
+}  // namespace detail
+
+/// Opens a revocation list file (FORMAT.md 11.1: the steps 1-6 of 3.2 with [revocations]).
+[[nodiscard]] inline parse_result<license_envelope> open_revocation_list(std::string_view file_text) noexcept {
+  return open_signed(file_text, revocations_kind);
+}
+
+/// Parses the body of an opened list and checks that it names the key that signed it.
+[[nodiscard]] inline parse_result<revocation_list> read_revocations_content(const license_envelope& envelope) noexcept {
+  return detail::guarded(
+      [&]() -> parse_result<revocation_list> {
+        parse_result<revocation_list> result;
+        if (auto early = detail::check_input_size(envelope.body)) {
+          result.error = std::move(*early);
+          return result;
+        }
+        detail::document_reader reader(envelope.body);
+        revocation_list out;
+        if (!detail::read_revocations_document(reader, out)) {
+          result.error = reader.error();
+          return result;
+        }
+        if (out.key_id != envelope.signature.key_id) {
+          result.error = parse_error{error_kind::key_id_mismatch, detail::count_lines(envelope.body) + 3, 11,
+                                     "[revocations] names key " + out.key_id + " but the file is signed by " +
+                                         envelope.signature.key_id};
+          return result;
+        }
+        result.value = std::move(out);
+        return result;
+      },
+      [] { return detail::out_of_memory<revocation_list>(); });
+}
+
+/// The canonical body of `list`, comment and final blank line included. Refuses an invalid list,
+/// and one over the bounds every reader applies (FORMAT.md 2).
+[[nodiscard]] inline write_result write_revocations_body(const revocation_list& list) noexcept {
+  return detail::guarded(
+      [&]() -> write_result {
+        if (auto found = detail::find_revocations_problem(list)) return write_result{{}, std::move(found->message)};
+        if (!list.critical.empty() || !list.extensions.empty()) {
+          return write_result{{}, "this writer writes no extensions, so no critical names"};
+        }
+        std::string body = detail::write_revocations_text(list);
+        // The signature table adds four lines of at most 110 bytes.
+        if (body.size() + 512 > max_input_size) return write_result{{}, "the list would be larger than 65536 bytes"};
+        return write_result{std::move(body), {}};
+      },
+      []() -> write_result {
+        return write_result{{}, "out of memory"};
+      });
+}
+
+}  // namespace airlock::format
+
+#endif  // AIRLOCK_FORMAT_REVOCATIONS_HPP
+
+namespace airlock::detail {
+
+struct revocation_verdict {
+  reason why = reason::ok;
+  std::string message;
+  std::int64_t accepted_sequence = 0;  // the list's sequence once it is trusted; 0: none
+};
+
+[[nodiscard]] inline revocation_verdict revocation_failure(reason why, std::string message) {
+  return revocation_verdict{why, std::move(message), 0};
+}
+
+[[nodiscard]] inline revocation_verdict invalid_list(std::string_view cause, const std::string& detail) {
+  return revocation_failure(reason::revocation_list_invalid, "revocation list: " + std::string(cause) + ": " + detail);
+}
+
+// Steps 1-9 of FORMAT.md 3.2 for a list, then its product: everything that makes it trusted.
+[[nodiscard]] inline revocation_verdict read_trusted_list(std::string_view text, const trust_store& trusted,
+                                                          const std::string& product, format::revocation_list& out) {
+  const auto located = [](const format::parse_error& e) {
+    return "line " + std::to_string(e.line) + ", column " + std::to_string(e.column) + ": " + e.message;
+  };
+  auto opened = format::open_revocation_list(text);
+  if (!opened.ok()) return invalid_list(format::to_string(opened.error.kind), located(opened.error));
+  const format::license_envelope& envelope = *opened.value;
+  const ed25519::public_key* key = trusted.find(envelope.signature.key_id);
+  if (key == nullptr) {
+    return invalid_list("unknown_key", "signed by key " + envelope.signature.key_id + ", which is not trusted here");
+  }
+  const std::string message = format::signed_message(format::revocations_kind, envelope.body);
+  if (!key->verify(reinterpret_cast<const std::uint8_t*>(message.data()), message.size(),
+                   envelope.signature.value.data(), envelope.signature.value.size())) {
+    return invalid_list("bad_signature", "the signature does not match the list (was it edited?)");
+  }
+  auto content = format::read_revocations_content(envelope);
+  if (!content.ok()) return invalid_list(format::to_string(content.error.kind), located(content.error));
+  out = std::move(*content.value);
+  if (out.product != product) {
+    return invalid_list("wrong_product", "the list is for '" + out.product + "', not '" + product + "'");
+  }
+  return {};
+}
+
+[[nodiscard]] inline bool read_list_text(const verify_options& options, std::string& text, revocation_verdict& v) {
+  if (!options.revocation_list.empty() && !options.revocation_list_file.empty()) {
+    v = invalid_list("usage", "give the list as text or as a file, not both");
+    return false;
+  }
+  if (options.revocation_list_file.empty()) {
+    text = options.revocation_list;
+    return true;
+  }
+  verify_result io;
+  if (read_capped(options.revocation_list_file, text, io, "revocation list")) return true;
+  v = invalid_list(to_string(io.why), io.message);
+  return false;
+}
+
+// `seen` is the sequence kept in the clock-state file (0: none). Never throws past its caller's
+// guard; allocates no more than the 64 KiB list.
+[[nodiscard]] inline revocation_verdict check_revocations(const trust_store& trusted, const verify_options& options,
+                                                          std::int64_t seen, const format::license& lic) {
+  const bool given = !options.revocation_list.empty() || !options.revocation_list_file.empty();
+  const std::int64_t required = lic.min_revocation_sequence.value_or(0);
+  if (!given) {
+    if (required == 0) return {};
+    return revocation_failure(reason::revocation_list_stale, "the license needs revocation list " +
+                                                                 std::to_string(required) +
+                                                                 " or newer, and none was given");
+  }
+  revocation_verdict verdict;
+  std::string text;
+  if (!read_list_text(options, text, verdict)) return verdict;
+  format::revocation_list list;
+  verdict = read_trusted_list(text, trusted, options.product, list);
+  if (verdict.why != reason::ok) return verdict;
+  const std::string number = "revocation list " + std::to_string(list.sequence);
+  if (list.sequence < seen) {
+    return revocation_failure(reason::revocation_list_stale,
+                              number + " is older than list " + std::to_string(seen) + ", already seen here");
+  }
+  if (list.sequence < required) {
+    return revocation_failure(reason::revocation_list_stale,
+                              number + " is older than list " + std::to_string(required) + ", which the license needs");
+  }
+  verdict.accepted_sequence = list.sequence;
+  if (list.lists(lic.id)) {
+    verdict.why = reason::revoked;
+    verdict.message = "the vendor revoked license " + lic.id + " (" + number + " of " +
+                      format::to_string(list.issued) + ")";
+  }
+  return verdict;
+}
+
+}  // namespace airlock::detail
+
+#endif
+// ----- hwid/include/airlock/hwid/collect.hpp -----
+// collect(): one noexcept pass over every identifier source, through an injectable root and probes.
+#ifndef AIRLOCK_HWID_COLLECT_HPP
+#define AIRLOCK_HWID_COLLECT_HPP
+
+#include <array>
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+// ----- hwid/include/airlock/hwid/probes.hpp -----
+// What is asked of the kernel rather than read from files: CPUID, ETHTOOL_GPERMADDR, and the
+// file-system and namespace facts that tell a real identifier file from a shadowed one.
+#ifndef AIRLOCK_HWID_PROBES_HPP
+#define AIRLOCK_HWID_PROBES_HPP
+
+#include <cstdint>
+#include <cstring>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#if defined(__x86_64__) || defined(__i386__)
+#include <cpuid.h>
+#endif
+
+#if defined(__linux__)
+#include <fcntl.h>
+#include <linux/ethtool.h>
+#include <linux/sockios.h>
+#include <net/if.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <sys/vfs.h>
+#include <unistd.h>
+#endif
+
+namespace airlock::hwid {
+
+struct cpuid_regs {
+  std::uint32_t eax = 0, ebx = 0, ecx = 0, edx = 0;
+};
+
+// Where the kernel says a file lives (statfs and statx on the path itself). Unlike files under /proc,
+// a user cannot shadow a system call's answer with a bind mount.
+struct file_origin {
+  std::uint64_t fs_magic = 0;  // statfs f_type: SYSFS_MAGIC, PROC_SUPER_MAGIC, EXT4_SUPER_MAGIC...
+  bool mount_root = false;     // the path is the root of a mount: something is bind-mounted on it
+  std::uint64_t device = 0;    // the file system's device (major << 32 | minor)
+};
+
+inline constexpr std::uint64_t sysfs_magic = 0x62656572;
+inline constexpr std::uint64_t procfs_magic = 0x9fa0;
+inline constexpr std::uint64_t nsfs_magic = 0x6e736673;
+
+// The inode numbers the kernel gives the initial user and PID namespaces (PROC_USER_INIT_INO,
+// PROC_PID_INIT_INO); every other namespace gets a different one.
+inline constexpr std::uint64_t initial_user_namespace = 0xEFFFFFFD;
+inline constexpr std::uint64_t initial_pid_namespace = 0xEFFFFFFC;
+
+// This process's namespaces, by inode number of /proc/self/ns/{user,pid}; nullopt when the files are
+// missing or are not the kernel's namespace files (shadowed), so the process cannot vouch for them.
+struct namespace_ids {
+  std::uint64_t user = 0, pid = 0;
+};
+
+// Injectable sources. An empty std::function means "not available" (a test for a CPU without CPUID,
+// or a fake tree that the real file-system checks would misjudge).
+struct system_probes {
+  // Fills `out` for `leaf` (subleaf 0); false when the leaf does not exist.
+  std::function<bool(std::uint32_t leaf, cpuid_regs& out)> cpuid;
+  // The permanent hardware address of `interface_name`; empty when the driver reports none.
+  std::function<std::vector<std::uint8_t>(const std::string& interface_name)> permanent_mac;
+  // The origin of an existing path; nullopt when it does not exist.
+  std::function<std::optional<file_origin>(const std::string& path)> origin_of;
+  std::function<std::optional<namespace_ids>()> namespaces;
+};
+
+namespace detail {
+
+inline bool hardware_cpuid(std::uint32_t leaf, cpuid_regs& out) noexcept {
+#if defined(__x86_64__) || defined(__i386__)
+  unsigned int a = 0, b = 0, c = 0, d = 0;
+  // The hypervisor range is not bounded by the basic maximum leaf, so __get_cpuid would refuse it;
+  // leaf 1 ECX bit 31 (checked by the caller) is what guarantees the range exists.
+  if (leaf >= 0x40000000u && leaf <= 0x4fffffffu) {
+    __cpuid(leaf, a, b, c, d);
+  } else if (__get_cpuid(leaf, &a, &b, &c, &d) == 0) {
+    return false;
+  }
+  out = {a, b, c, d};
+  return true;
+#else
+  (void)leaf;
+  (void)out;
+  return false;
+#endif
+}
+
+// ETHTOOL_GPERMADDR is allowed for unprivileged users. ethtool_perm_addr ends in a flexible array,
+// which C++ cannot embed in a struct, so the request lives in an aligned raw buffer.
+inline std::vector<std::uint8_t> ethtool_permanent_mac(const std::string& interface_name) noexcept {
+  std::vector<std::uint8_t> mac;
+#if defined(__linux__)
+  if (interface_name.empty() || interface_name.size() >= IFNAMSIZ) return mac;
+  const int sock = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  if (sock < 0) return mac;
+  alignas(ethtool_perm_addr) unsigned char buffer[sizeof(ethtool_perm_addr) + 32] = {};
+  ethtool_perm_addr header{};
+  header.cmd = ETHTOOL_GPERMADDR;
+  header.size = 32;
+  std::memcpy(buffer, &header, sizeof header);
+  ifreq request{};
+  std::memcpy(request.ifr_name, interface_name.c_str(), interface_name.size());
+  request.ifr_data = reinterpret_cast<char*>(buffer);
+  if (::ioctl(sock, SIOCETHTOOL, &request) == 0) {
+    std::memcpy(&header, buffer, sizeof header);
+    if (header.size <= 32) {
+      try {
+        mac.assign(buffer + sizeof header, buffer + sizeof header + header.size);
+      } catch (...) {
+        mac.clear();
+      }
+    }
+  }
+  ::close(sock);
+#else
+  (void)interface_name;
+#endif
+  return mac;
+}
+
+// statx reports STATX_ATTR_MOUNT_ROOT from Linux 5.8 and glibc 2.28 / musl 1.2.5 declare it; with
+// older headers only statfs and the device are asked, and the mount table has to say the rest.
+inline std::optional<file_origin> kernel_file_origin(const std::string& path) noexcept {
+#if defined(__linux__)
+  struct statfs fs {};
+  if (::statfs(path.c_str(), &fs) != 0) return std::nullopt;
+  file_origin origin;
+  origin.fs_magic = static_cast<std::uint64_t>(fs.f_type);
+#if defined(STATX_TYPE) && defined(STATX_ATTR_MOUNT_ROOT)
+  struct statx sx {};
+  if (::statx(AT_FDCWD, path.c_str(), AT_STATX_SYNC_AS_STAT, STATX_TYPE, &sx) != 0) return std::nullopt;
+  origin.mount_root = (sx.stx_attributes_mask & STATX_ATTR_MOUNT_ROOT) && (sx.stx_attributes & STATX_ATTR_MOUNT_ROOT);
+  origin.device = (std::uint64_t{sx.stx_dev_major} << 32) | sx.stx_dev_minor;
+#else
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) return std::nullopt;
+  origin.device = (std::uint64_t{major(st.st_dev)} << 32) | minor(st.st_dev);
+#endif
+  return origin;
+#else
+  (void)path;
+  return std::nullopt;
+#endif
+}
+
+inline std::optional<std::uint64_t> namespace_inode(const std::string& path) noexcept {
+#if defined(__linux__)
+  const std::optional<file_origin> origin = kernel_file_origin(path);
+  struct stat st {};
+  if (!origin || origin->fs_magic != nsfs_magic || origin->mount_root || ::stat(path.c_str(), &st) != 0)
+    return std::nullopt;
+  return static_cast<std::uint64_t>(st.st_ino);
+#else
+  (void)path;
+  return std::nullopt;
+#endif
+}
+
+inline std::optional<namespace_ids> kernel_namespaces() noexcept {
+  const std::optional<std::uint64_t> user = namespace_inode("/proc/self/ns/user");
+  const std::optional<std::uint64_t> pid = namespace_inode("/proc/self/ns/pid");
+  if (!user || !pid) return std::nullopt;
+  return namespace_ids{*user, *pid};
+}
+
+}  // namespace detail
+
+// The real CPU, network stack and file systems.
+inline system_probes default_probes() {
+  system_probes probes;
+#if defined(__x86_64__) || defined(__i386__)
+  probes.cpuid = &detail::hardware_cpuid;
+#endif
+  probes.permanent_mac = &detail::ethtool_permanent_mac;
+  probes.origin_of = &detail::kernel_file_origin;
+  probes.namespaces = &detail::kernel_namespaces;
+  return probes;
+}
+
+}  // namespace airlock::hwid
+
+#endif  // AIRLOCK_HWID_PROBES_HPP
 
 #if defined(__linux__)
 // ----- hwid/include/airlock/hwid/disk.hpp -----
@@ -930,6 +4846,183 @@ struct machine_snapshot : format::per_class<class_reading> {
 #include <string_view>
 #include <vector>
 
+// ----- hwid/include/airlock/hwid/canonical.hpp -----
+// Canonical form v1 of identifier values and the placeholder filter that drops firmware filler.
+#ifndef AIRLOCK_HWID_CANONICAL_HPP
+#define AIRLOCK_HWID_CANONICAL_HPP
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace airlock::hwid {
+
+// Canonical form v1, per class (changing any of it invalidates issued licenses, hence the version):
+//   platform  "cpuid <vendor> family <f> model <m> stepping <s> brand <brand>" or "cpuinfo <k>=<v>;..."
+//   disk      serial or WWID, trimmed, whitespace runs collapsed, ASCII upper case
+//   nic       permanent MAC, lower-case colon form "aa:bb:cc:dd:ee:ff"
+//   os        machine-id, 32 lower-case hex digits exactly as stored
+//   board     DMI UUID in lower case; DMI serials and device-tree serial upper case
+// Values are printable ASCII of at most max_value_length bytes; anything else is garbage and dropped.
+inline constexpr std::size_t max_value_length = 256;
+
+namespace detail {
+
+inline constexpr bool is_blank(char c) noexcept {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f' || c == '\0';
+}
+
+inline constexpr char upper_ascii(char c) noexcept { return c >= 'a' && c <= 'z' ? char(c - 'a' + 'A') : c; }
+inline constexpr char lower_ascii(char c) noexcept { return c >= 'A' && c <= 'Z' ? char(c - 'A' + 'a') : c; }
+
+// Trims blanks and NULs (device-tree strings end in one), collapses internal blank runs to one space.
+// nullopt when a control byte, a non-ASCII byte or an internal NUL remains, or when too long.
+inline std::optional<std::string> clean_text(std::string_view raw) {
+  std::size_t begin = 0, end = raw.size();
+  while (begin < end && is_blank(raw[begin])) ++begin;
+  while (end > begin && is_blank(raw[end - 1])) --end;
+  std::string out;
+  bool in_blank = false;
+  for (std::size_t i = begin; i < end; ++i) {
+    const unsigned char c = static_cast<unsigned char>(raw[i]);
+    if (c == '\0' || c >= 0x7f) return std::nullopt;
+    if (is_blank(char(c))) {
+      in_blank = true;
+      continue;
+    }
+    if (c < 0x20) return std::nullopt;
+    if (in_blank) out += ' ';
+    in_blank = false;
+    out += char(c);
+    if (out.size() > max_value_length) return std::nullopt;
+  }
+  return out;
+}
+
+inline std::string upper(std::string s) {
+  for (char& c : s) c = upper_ascii(c);
+  return s;
+}
+
+inline std::string lower(std::string s) {
+  for (char& c : s) c = lower_ascii(c);
+  return s;
+}
+
+inline constexpr std::array<std::string_view, 24> placeholder_values = {"to be filled by o.e.m.",
+                                                                        "to be filled by o.e.m",
+                                                                        "default string",
+                                                                        "not specified",
+                                                                        "not applicable",
+                                                                        "not available",
+                                                                        "none",
+                                                                        "n/a",
+                                                                        "na",
+                                                                        "unknown",
+                                                                        "invalid",
+                                                                        "empty",
+                                                                        "oem",
+                                                                        "o.e.m.",
+                                                                        "system serial number",
+                                                                        "chassis serial number",
+                                                                        "base board serial number",
+                                                                        "serial number",
+                                                                        "system product name",
+                                                                        "0123456789",
+                                                                        "123456789",
+                                                                        "1234567890",
+                                                                        "123456789abcdef",
+                                                                        "03000200-0400-0500-0006-000700080009"};
+
+// One character repeated ("0000", "FFFF-FFFF", "XXXXXXXX") once separators are ignored.
+inline bool is_one_repeated_char(std::string_view v) noexcept {
+  char first = 0;
+  for (char c : v) {
+    if (c == '-' || c == ':' || c == ' ' || c == '.') continue;
+    if (first == 0)
+      first = lower_ascii(c);
+    else if (lower_ascii(c) != first)
+      return false;
+  }
+  return true;
+}
+
+// QEMU's default IDE/SCSI serials QM00001..QM00009.
+inline bool is_qemu_default_serial(std::string_view v) noexcept {
+  return v.size() == 7 && lower(std::string(v.substr(0, 6))) == "qm0000" && v[6] >= '0' && v[6] <= '9';
+}
+
+}  // namespace detail
+
+// Firmware and hypervisor filler that many machines share; such a value identifies nothing.
+[[nodiscard]] inline bool is_placeholder(std::string_view canonical) {
+  if (detail::is_one_repeated_char(canonical) || detail::is_qemu_default_serial(canonical)) return true;
+  const std::string folded = detail::lower(std::string(canonical));
+  for (std::string_view p : detail::placeholder_values) {
+    if (folded == p) return true;
+  }
+  return false;
+}
+
+[[nodiscard]] inline std::optional<std::string> canonical_serial(std::string_view raw) {
+  std::optional<std::string> text = detail::clean_text(raw);
+  if (!text || is_placeholder(*text)) return std::nullopt;
+  return detail::upper(std::move(*text));
+}
+
+[[nodiscard]] inline std::optional<std::string> canonical_uuid(std::string_view raw) {
+  std::optional<std::string> text = detail::clean_text(raw);
+  if (!text || is_placeholder(*text)) return std::nullopt;
+  return detail::lower(std::move(*text));
+}
+
+// A MAC that names one interface: six bytes, not all zero, not broadcast, multicast bit clear.
+// Locally administered MACs are kept: clouds and virtio NICs use them as their permanent address.
+[[nodiscard]] inline std::optional<std::string> canonical_mac(const std::vector<std::uint8_t>& bytes) {
+  if (bytes.size() != 6 || (bytes[0] & 0x01) != 0) return std::nullopt;
+  bool all_zero = true;
+  for (std::uint8_t b : bytes) all_zero = all_zero && b == 0;
+  if (all_zero) return std::nullopt;
+  static constexpr char hex[] = "0123456789abcdef";
+  std::string out;
+  for (std::uint8_t b : bytes) {
+    if (!out.empty()) out += ':';
+    out += hex[b >> 4];
+    out += hex[b & 0x0f];
+  }
+  return out;
+}
+
+namespace detail {
+
+inline int hex_digit(char c) noexcept {
+  if (c >= '0' && c <= '9') return c - '0';
+  c = lower_ascii(c);
+  return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+// "aa:bb:cc:dd:ee:ff" (sysfs address and perm_hwaddr), optionally followed by a newline.
+inline std::vector<std::uint8_t> parse_mac(std::string_view text) {
+  std::optional<std::string> clean = clean_text(text);
+  std::vector<std::uint8_t> bytes;
+  if (!clean || clean->size() != 17) return bytes;
+  for (std::size_t i = 0; i < 17; i += 3) {
+    const int hi = hex_digit((*clean)[i]), lo = hex_digit((*clean)[i + 1]);
+    if (hi < 0 || lo < 0 || (i + 2 < 17 && (*clean)[i + 2] != ':')) return {};
+    bytes.push_back(std::uint8_t(hi * 16 + lo));
+  }
+  return bytes;
+}
+
+}  // namespace detail
+
+}  // namespace airlock::hwid
+
+#endif  // AIRLOCK_HWID_CANONICAL_HPP
 // ----- hwid/include/airlock/hwid/rooted_fs.hpp -----
 // File access under an injectable root: in-root symlink resolution, capped reads, errors as data.
 #ifndef AIRLOCK_HWID_ROOTED_FS_HPP
@@ -2375,251 +6468,6 @@ inline void collect_linux(const collect_options& options, machine_snapshot& snap
 #include <string>
 #include <string_view>
 
-// ----- crypto/include/airlock/crypto/sha2.hpp -----
-// SHA-256, SHA-512 (FIPS 180-4) and HMAC-SHA-256 (RFC 2104): standard library only.
-#ifndef AIRLOCK_SHA2_HPP
-#define AIRLOCK_SHA2_HPP
-
-#include <algorithm>
-#include <array>
-#include <cstddef>
-#include <cstdint>
-
-namespace airlock {
-namespace detail {
-
-// The two hash families differ only in word size, round count, rotation
-// amounts and constants (FIPS 180-4 sections 4.1.2, 4.1.3, 4.2.2, 4.2.3).
-template <class Word>
-struct sha2_traits;
-
-template <>
-struct sha2_traits<std::uint32_t> {
-  static constexpr std::size_t rounds = 64;
-  static constexpr int big0[3] = {2, 13, 22}, big1[3] = {6, 11, 25};
-  static constexpr int small0[3] = {7, 18, 3}, small1[3] = {17, 19, 10};
-  static constexpr std::uint32_t k[64] = {
-      0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
-      0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
-      0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
-      0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967,
-      0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,
-      0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
-      0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
-      0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
-  };
-};
-
-template <>
-struct sha2_traits<std::uint64_t> {
-  static constexpr std::size_t rounds = 80;
-  static constexpr int big0[3] = {28, 34, 39}, big1[3] = {14, 18, 41};
-  static constexpr int small0[3] = {1, 8, 7}, small1[3] = {19, 61, 6};
-  static constexpr std::uint64_t k[80] = {
-      0x428a2f98d728ae22, 0x7137449123ef65cd, 0xb5c0fbcfec4d3b2f, 0xe9b5dba58189dbbc, 0x3956c25bf348b538,
-      0x59f111f1b605d019, 0x923f82a4af194f9b, 0xab1c5ed5da6d8118, 0xd807aa98a3030242, 0x12835b0145706fbe,
-      0x243185be4ee4b28c, 0x550c7dc3d5ffb4e2, 0x72be5d74f27b896f, 0x80deb1fe3b1696b1, 0x9bdc06a725c71235,
-      0xc19bf174cf692694, 0xe49b69c19ef14ad2, 0xefbe4786384f25e3, 0x0fc19dc68b8cd5b5, 0x240ca1cc77ac9c65,
-      0x2de92c6f592b0275, 0x4a7484aa6ea6e483, 0x5cb0a9dcbd41fbd4, 0x76f988da831153b5, 0x983e5152ee66dfab,
-      0xa831c66d2db43210, 0xb00327c898fb213f, 0xbf597fc7beef0ee4, 0xc6e00bf33da88fc2, 0xd5a79147930aa725,
-      0x06ca6351e003826f, 0x142929670a0e6e70, 0x27b70a8546d22ffc, 0x2e1b21385c26c926, 0x4d2c6dfc5ac42aed,
-      0x53380d139d95b3df, 0x650a73548baf63de, 0x766a0abb3c77b2a8, 0x81c2c92e47edaee6, 0x92722c851482353b,
-      0xa2bfe8a14cf10364, 0xa81a664bbc423001, 0xc24b8b70d0f89791, 0xc76c51a30654be30, 0xd192e819d6ef5218,
-      0xd69906245565a910, 0xf40e35855771202a, 0x106aa07032bbd1b8, 0x19a4c116b8d2d0c8, 0x1e376c085141ab53,
-      0x2748774cdf8eeb99, 0x34b0bcb5e19b48a8, 0x391c0cb3c5c95a63, 0x4ed8aa4ae3418acb, 0x5b9cca4f7763e373,
-      0x682e6ff3d6b2b8a3, 0x748f82ee5defb2fc, 0x78a5636f43172f60, 0x84c87814a1f0ab72, 0x8cc702081a6439ec,
-      0x90befffa23631e28, 0xa4506cebde82bde9, 0xbef9a3f7b2c67915, 0xc67178f2e372532b, 0xca273eceea26619c,
-      0xd186b8c721c0c207, 0xeada7dd6cde0eb1e, 0xf57d4f7fee6ed178, 0x06f067aa72176fba, 0x0a637dc5a2c898a6,
-      0x113f9804bef90dae, 0x1b710b35131c471b, 0x28db77f523047d84, 0x32caab7b40c72493, 0x3c9ebe0a15c9bebc,
-      0x431d67c49c100d4c, 0x4cc5d4becb3e42b6, 0x597f299cfc657e2a, 0x5fcb6fab3ad6faec, 0x6c44198c4a475817,
-  };
-};
-
-template <class Word>
-constexpr Word sha2_rotr(Word x, int n) noexcept {
-  return static_cast<Word>((x >> n) | (x << (8 * sizeof(Word) - static_cast<unsigned>(n))));
-}
-
-// Sigma (upper case) rotates three times; sigma (lower case) shifts last.
-template <class Word>
-constexpr Word sha2_big_sigma(Word x, const int (&r)[3]) noexcept {
-  return sha2_rotr(x, r[0]) ^ sha2_rotr(x, r[1]) ^ sha2_rotr(x, r[2]);
-}
-template <class Word>
-constexpr Word sha2_small_sigma(Word x, const int (&r)[3]) noexcept {
-  return sha2_rotr(x, r[0]) ^ sha2_rotr(x, r[1]) ^ static_cast<Word>(x >> r[2]);
-}
-
-template <class Word>
-constexpr Word sha2_load_be(const std::uint8_t* p) noexcept {
-  Word w = 0;
-  for (std::size_t i = 0; i < sizeof(Word); ++i) w = static_cast<Word>((w << 8) | p[i]);
-  return w;
-}
-
-template <class Word>
-constexpr void sha2_store_be(Word w, std::uint8_t* p) noexcept {
-  for (std::size_t i = sizeof(Word); i-- > 0; w = static_cast<Word>(w >> 8)) {
-    p[i] = static_cast<std::uint8_t>(w & 0xff);
-  }
-}
-
-// Buffering, padding (FIPS 180-4 section 5.1) and the compression function
-// (sections 6.2.2 and 6.4.2), shared by SHA-256 and SHA-512.
-template <class Word, std::size_t DigestSize>
-class sha2_engine {
- public:
-  static constexpr std::size_t block_size = 16 * sizeof(Word);
-
-  explicit sha2_engine(const std::array<Word, 8>& initial) noexcept : state_(initial) {}
-
-  void update(const std::uint8_t* data, std::size_t size) noexcept {
-    total_bytes_ += size;
-    if (buffered_ > 0) {
-      const std::size_t take = std::min(block_size - buffered_, size);
-      for (std::size_t i = 0; i < take; ++i) buffer_[buffered_ + i] = data[i];
-      buffered_ += take;
-      data += take;
-      size -= take;
-      if (buffered_ < block_size) return;
-      compress(buffer_.data());
-      buffered_ = 0;
-    }
-    for (; size >= block_size; data += block_size, size -= block_size) compress(data);
-    for (std::size_t i = 0; i < size; ++i) buffer_[i] = data[i];
-    buffered_ = size;
-  }
-
-  std::array<std::uint8_t, DigestSize> finish() noexcept {
-    // The length field is 64 bits (SHA-256) or 128 bits (SHA-512) of the
-    // message length in bits; its bits above 2^64 stay zero.
-    const std::uint64_t total_bits = total_bytes_ * 8;
-    const std::size_t length_field = 2 * sizeof(Word);
-    std::uint8_t pad = 0x80;
-    update(&pad, 1);
-    pad = 0;
-    while (buffered_ != block_size - length_field) update(&pad, 1);
-    for (std::size_t i = 0; i < length_field; ++i) {
-      const std::size_t shift = 8 * (length_field - 1 - i);
-      buffer_[buffered_ + i] = shift < 64 ? static_cast<std::uint8_t>(total_bits >> shift) : 0;
-    }
-    compress(buffer_.data());
-    std::array<std::uint8_t, DigestSize> digest{};
-    for (std::size_t i = 0; i < DigestSize / sizeof(Word); ++i) {
-      sha2_store_be(state_[i], digest.data() + i * sizeof(Word));
-    }
-    return digest;
-  }
-
- private:
-  using traits = sha2_traits<Word>;
-
-  void compress(const std::uint8_t* block) noexcept {
-    Word w[traits::rounds];
-    for (std::size_t t = 0; t < 16; ++t) w[t] = sha2_load_be<Word>(block + t * sizeof(Word));
-    for (std::size_t t = 16; t < traits::rounds; ++t) {
-      w[t] = static_cast<Word>(sha2_small_sigma(w[t - 2], traits::small1) + w[t - 7] +
-                               sha2_small_sigma(w[t - 15], traits::small0) + w[t - 16]);
-    }
-    std::array<Word, 8> v = state_;  // a, b, c, d, e, f, g, h
-    for (std::size_t t = 0; t < traits::rounds; ++t) {
-      const Word choose = static_cast<Word>((v[4] & v[5]) ^ (~v[4] & v[6]));
-      const Word majority = static_cast<Word>((v[0] & v[1]) ^ (v[0] & v[2]) ^ (v[1] & v[2]));
-      const Word t1 = static_cast<Word>(v[7] + sha2_big_sigma(v[4], traits::big1) + choose + traits::k[t] + w[t]);
-      const Word t2 = static_cast<Word>(sha2_big_sigma(v[0], traits::big0) + majority);
-      for (std::size_t i = 7; i > 0; --i) v[i] = v[i - 1];
-      v[4] = static_cast<Word>(v[4] + t1);
-      v[0] = static_cast<Word>(t1 + t2);
-    }
-    for (std::size_t i = 0; i < 8; ++i) state_[i] = static_cast<Word>(state_[i] + v[i]);
-  }
-
-  std::array<Word, 8> state_;
-  std::array<std::uint8_t, block_size> buffer_{};
-  std::size_t buffered_ = 0;
-  std::uint64_t total_bytes_ = 0;
-};
-
-// Initial hash values, FIPS 180-4 sections 5.3.3 and 5.3.5.
-inline constexpr std::array<std::uint32_t, 8> sha256_initial = {
-    0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19,
-};
-inline constexpr std::array<std::uint64_t, 8> sha512_initial = {
-    0x6a09e667f3bcc908, 0xbb67ae8584caa73b, 0x3c6ef372fe94f82b, 0xa54ff53a5f1d36f1,
-    0x510e527fade682d1, 0x9b05688c2b3e6c1f, 0x1f83d9abfb41bd6b, 0x5be0cd19137e2179,
-};
-
-}  // namespace detail
-
-// Streaming SHA-256. finish() returns the digest and starts a new message.
-class sha256 {
- public:
-  sha256() noexcept : engine_(detail::sha256_initial) {}
-  void update(const std::uint8_t* data, std::size_t size) noexcept { engine_.update(data, size); }
-  std::array<std::uint8_t, 32> finish() noexcept {
-    const auto digest = engine_.finish();
-    engine_ = engine_type(detail::sha256_initial);
-    return digest;
-  }
-
- private:
-  using engine_type = detail::sha2_engine<std::uint32_t, 32>;
-  engine_type engine_;
-};
-
-// Streaming SHA-512. finish() returns the digest and starts a new message.
-class sha512 {
- public:
-  sha512() noexcept : engine_(detail::sha512_initial) {}
-  void update(const std::uint8_t* data, std::size_t size) noexcept { engine_.update(data, size); }
-  std::array<std::uint8_t, 64> finish() noexcept {
-    const auto digest = engine_.finish();
-    engine_ = engine_type(detail::sha512_initial);
-    return digest;
-  }
-
- private:
-  using engine_type = detail::sha2_engine<std::uint64_t, 64>;
-  engine_type engine_;
-};
-
-inline std::array<std::uint8_t, 32> sha256_digest(const std::uint8_t* data, std::size_t size) noexcept {
-  sha256 h;
-  h.update(data, size);
-  return h.finish();
-}
-
-inline std::array<std::uint8_t, 64> sha512_digest(const std::uint8_t* data, std::size_t size) noexcept {
-  sha512 h;
-  h.update(data, size);
-  return h.finish();
-}
-
-// HMAC (RFC 2104) with SHA-256: block size 64, keys longer than that are hashed first.
-inline std::array<std::uint8_t, 32> hmac_sha256(const std::uint8_t* key, std::size_t key_size,
-                                                const std::uint8_t* message, std::size_t message_size) noexcept {
-  std::array<std::uint8_t, 64> block{};
-  if (key_size > block.size()) {
-    const auto key_digest = sha256_digest(key, key_size);
-    for (std::size_t i = 0; i < key_digest.size(); ++i) block[i] = key_digest[i];
-  } else {
-    for (std::size_t i = 0; i < key_size; ++i) block[i] = key[i];
-  }
-  for (auto& b : block) b ^= 0x36;
-  sha256 inner;
-  inner.update(block.data(), block.size());
-  inner.update(message, message_size);
-  const auto inner_digest = inner.finish();
-  for (auto& b : block) b ^= 0x36 ^ 0x5c;
-  sha256 outer;
-  outer.update(block.data(), block.size());
-  outer.update(inner_digest.data(), inner_digest.size());
-  return outer.finish();
-}
-
-}  // namespace airlock
-
-#endif  // AIRLOCK_SHA2_HPP
 
 namespace airlock::hwid {
 
@@ -2679,3271 +6527,7 @@ namespace airlock::hwid {
 
 #endif  // AIRLOCK_HWID_HASH_HPP
 
-#endif  // AIRLOCK_HWID_HPP
-// ----- verifier/include/airlock/reason.hpp -----
-// Why a license check failed: one reason per distinct cause, each with a
-// stable token that the tools, the JSON output and the docs all use.
-#ifndef AIRLOCK_REASON_HPP
-#define AIRLOCK_REASON_HPP
-
-#include <string_view>
-
-namespace airlock {
-
-// Listed in the order the checks run: a lower-level failure (reading,
-// parsing, signature) is never reported as a higher-level one.
-enum class reason {
-  ok,
-  unreadable,              // the license file could not be read
-  malformed,               // not a license file of this format (line, column)
-  unsupported_version,     // a license format this verifier does not know
-  unknown_key,             // signed by a key that is not trusted here
-  bad_signature,           // the signature does not match the contents
-  key_id_mismatch,         // the body names another key than the signature
-  wrong_product,           // a license for another product
-  clock_rolled_back,       // the clock is earlier than time already seen
-  not_yet_valid,           // before not_before
-  expired,                 // after expires (and any grace period)
-  build_too_new,           // this build is newer than updates_until
-  unbindable_environment,  // a container, and the license does not allow it
-  machine_mismatch,        // bound to another machine
-};
-
-[[nodiscard]] constexpr std::string_view to_string(reason r) noexcept {
-  switch (r) {
-    case reason::ok: return "ok";
-    case reason::unreadable: return "unreadable";
-    case reason::malformed: return "malformed";
-    case reason::unsupported_version: return "unsupported_version";
-    case reason::unknown_key: return "unknown_key";
-    case reason::bad_signature: return "bad_signature";
-    case reason::key_id_mismatch: return "key_id_mismatch";
-    case reason::wrong_product: return "wrong_product";
-    case reason::clock_rolled_back: return "clock_rolled_back";
-    case reason::not_yet_valid: return "not_yet_valid";
-    case reason::expired: return "expired";
-    case reason::build_too_new: return "build_too_new";
-    case reason::unbindable_environment: return "unbindable_environment";
-    case reason::machine_mismatch: return "machine_mismatch";
-  }
-  return "unknown";
-}
-
-}  // namespace airlock
-
-#endif
-// ----- verifier/include/airlock/trust_store.hpp -----
-// The vendor public keys a product trusts, each known by its key id, so a
-// vendor can rotate keys: licenses signed by any trusted key verify.
-#ifndef AIRLOCK_TRUST_STORE_HPP
-#define AIRLOCK_TRUST_STORE_HPP
-
-#include <array>
-#include <cstddef>
-#include <cstdint>
-#include <string>
-#include <string_view>
-#include <vector>
-
-// ----- crypto/include/airlock/crypto/ed25519.hpp -----
-// Ed25519 signature verification (RFC 8032 section 5.1.7, pure Ed25519), strict policy.
-//
-// Policy ("strict"; equals libsodium 1.0.18 on every public test vector):
-//   1. The public key is exactly 32 bytes and the signature exactly 64
-//      bytes (R || S); other lengths are rejected, never truncated or padded.
-//   2. S < L, by a full 256-bit comparison (L = 2^252 + 2774...8493).
-//   3. A is rejected if its y is not canonical (y >= p), if x = 0 while the
-//      sign bit is set, if it is not on the curve, or if it has small order
-//      ([8]A is the identity).
-//   4. k = SHA-512(R || A || M) mod L over the received bytes of R and A.
-//   5. Cofactorless equation: the canonical encoding of R' = [S]B - [k]A must
-//      equal the 32 received R bytes. This rejects every non-canonical R
-//      (including x = 0 with the sign bit set). R' of small order is also
-//      rejected: honest signers never produce one.
-// Every input of verification is public, so the code is variable-time.
-//
-// Configuration: the field uses radix 2^51 with unsigned __int128 where the
-// compiler provides it (__SIZEOF_INT128__), and radix 2^25.5 with 64-bit
-// products otherwise. Defining AIRLOCK_ED25519_PORTABLE=1 forces the latter;
-// every translation unit of a program must make the same choice.
-#ifndef AIRLOCK_ED25519_HPP
-#define AIRLOCK_ED25519_HPP
-
-#include <array>
-#include <cstddef>
-#include <cstdint>
-#include <optional>
-
-// ----- crypto/include/airlock/crypto/detail/ed25519_point.hpp -----
-// The edwards25519 group -x^2 + y^2 = 1 + d x^2 y^2: decoding, encoding, addition, [s]B + [k]P.
-#ifndef AIRLOCK_DETAIL_ED25519_POINT_HPP
-#define AIRLOCK_DETAIL_ED25519_POINT_HPP
-
-#include <array>
-#include <cstddef>
-#include <cstdint>
-
-// ----- crypto/include/airlock/crypto/detail/ed25519_scalar.hpp -----
-// Integers modulo the Ed25519 group order L: range check, reduction, signed-window recoding.
-#ifndef AIRLOCK_DETAIL_ED25519_SCALAR_HPP
-#define AIRLOCK_DETAIL_ED25519_SCALAR_HPP
-
-#include <array>
-#include <cstddef>
-#include <cstdint>
-
-namespace airlock::ed25519::detail {
-
-// L = 2^252 + 27742317777372353535851937790883648493 (RFC 8032 section 5.1),
-// little-endian, as bytes and as 32-bit words.
-inline constexpr std::uint8_t group_order_bytes[32] = {0xed, 0xd3, 0xf5, 0x5c, 0x1a, 0x63, 0x12, 0x58, 0xd6, 0x9c, 0xf7,
-                                                       0xa2, 0xde, 0xf9, 0xde, 0x14, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
-                                                       0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x10};
-inline constexpr std::uint32_t group_order_words[8] = {0x5cf5d3ed, 0x5812631a, 0xa2f79cd6, 0x14def9de,
-                                                       0,          0,          0,          0x10000000};
-
-// S < L, compared as 256-bit little-endian integers (RFC 8032 section 5.1.7 step 1).
-inline bool scalar_is_canonical(const std::uint8_t* s) noexcept {
-  for (int i = 31; i >= 0; --i) {
-    if (s[i] != group_order_bytes[i]) return s[i] < group_order_bytes[i];
-  }
-  return false;  // S == L
-}
-
-// r -= m * L over nine 32-bit words; returns true if the result went negative.
-inline bool scalar_sub_multiple_of_order(std::uint32_t (&r)[9], std::uint32_t m) noexcept {
-  std::uint64_t product_carry = 0, borrow = 0;
-  for (int i = 0; i < 9; ++i) {
-    const std::uint64_t product = std::uint64_t{m} * (i < 8 ? group_order_words[i] : 0) + product_carry;
-    product_carry = product >> 32;
-    const std::uint64_t diff = std::uint64_t{r[i]} - (product & 0xffffffff) - borrow;
-    r[i] = static_cast<std::uint32_t>(diff);
-    borrow = diff >> 63;
-  }
-  return borrow != 0;
-}
-
-// A 512-bit little-endian integer (a SHA-512 digest) modulo L, by Horner's
-// rule on 16-bit digits from the top: r = r * 2^16 + digit stays below
-// 2^269; with q = floor(r / 2^252), r - (q - 1) L lies in [0, 2L) because
-// q * (L - 2^252) < 2^142 is far below L; one trial subtraction finishes.
-inline std::array<std::uint8_t, 32> scalar_reduce(const std::array<std::uint8_t, 64>& wide) noexcept {
-  std::uint32_t r[9] = {};
-  for (std::size_t i = 64; i >= 2; i -= 2) {
-    std::uint32_t carry = static_cast<std::uint32_t>(wide[i - 2] | (wide[i - 1] << 8));
-    for (auto& word : r) {
-      const std::uint64_t shifted = (std::uint64_t{word} << 16) | carry;
-      word = static_cast<std::uint32_t>(shifted);
-      carry = static_cast<std::uint32_t>(shifted >> 32);
-    }
-    const std::uint32_t q = (r[7] >> 28) | (r[8] << 4);
-    if (q > 1) scalar_sub_multiple_of_order(r, q - 1);
-    std::uint32_t trial[9] = {};
-    for (int j = 0; j < 9; ++j) trial[j] = r[j];
-    if (!scalar_sub_multiple_of_order(trial, 1)) {
-      for (int j = 0; j < 9; ++j) r[j] = trial[j];
-    }
-  }
-  std::array<std::uint8_t, 32> out{};
-  for (std::size_t i = 0; i < 32; ++i) out[i] = static_cast<std::uint8_t>(r[i / 4] >> (8 * (i % 4)));
-  return out;
-}
-
-// Width-w non-adjacent form: s = sum digits[i] 2^i, every non-zero digit odd
-// with |digit| < 2^(w-1), and at least w - 1 zeros after each one. The
-// last carry lands at most two bits above the top bit of s, so s < 2^254
-// keeps every digit inside the array (scalars here are below L < 2^253).
-inline void scalar_to_naf(const std::uint8_t* s, int width, std::int8_t (&digits)[256]) noexcept {
-  for (auto& d : digits) d = 0;
-  auto bit = [s](int i) { return i < 256 ? (s[i / 8] >> (i % 8)) & 1 : 0; };
-  const int window = 1 << width;
-  int carry = 0;
-  for (int pos = 0; pos < 256;) {
-    if (bit(pos) == carry) {  // this position is 0 (carry absorbed or none)
-      ++pos;
-      continue;
-    }
-    int value = carry;
-    for (int j = 0; j < width; ++j) value += bit(pos + j) << j;
-    carry = value >= window / 2 ? 1 : 0;
-    digits[pos] = static_cast<std::int8_t>(value - carry * window);
-    pos += width;
-  }
-}
-
-}  // namespace airlock::ed25519::detail
-
-#endif  // AIRLOCK_DETAIL_ED25519_SCALAR_HPP
-// ----- crypto/include/airlock/crypto/detail/field.hpp -----
-// GF(2^255 - 19) operations shared by both limb representations (field51, field25).
-#ifndef AIRLOCK_DETAIL_FIELD_HPP
-#define AIRLOCK_DETAIL_FIELD_HPP
-
-#include <array>
-#include <cstddef>
-#include <cstdint>
-
-// ----- crypto/include/airlock/crypto/detail/field25.hpp -----
-// GF(2^255 - 19) in radix 2^25.5 (ten 32-bit limbs, 64-bit products): the portable path.
-#ifndef AIRLOCK_DETAIL_FIELD25_HPP
-#define AIRLOCK_DETAIL_FIELD25_HPP
-
-#include <cstddef>
-#include <cstdint>
-
 namespace airlock::detail {
-
-// An element is sum v[i] 2^ceil(25.5 i): even limbs hold 26 bits, odd limbs 25.
-// Every operation ends with a carry pass, so limbs stay below 2^26 + 2^13
-// and no bound has to be tracked across operations. Unsigned throughout.
-struct fe25 {
-  using limb = std::uint32_t;
-  static constexpr std::size_t limb_count = 10;
-  static constexpr int limb_bits(std::size_t i) noexcept { return i % 2 == 0 ? 26 : 25; }
-  limb v[10];
-};
-
-// Carries 64-bit column sums into 26/25-bit limbs; 2^255 = 19 folds the top
-// carry back into limb 0. Two interleaved chains (from limbs 0 and 4) keep
-// the dependency chain short; afterwards limbs 1 and 5 may exceed their
-// width by at most 2^13.
-constexpr fe25 fe25_carry(std::uint64_t (&t)[10]) noexcept {
-  auto carry = [&t](std::size_t from, std::size_t to, std::uint64_t factor) {
-    const int bits = fe25::limb_bits(from);
-    t[to] += factor * (t[from] >> bits);
-    t[from] &= (std::uint64_t{1} << bits) - 1;
-  };
-  carry(0, 1, 1);
-  carry(4, 5, 1);
-  carry(1, 2, 1);
-  carry(5, 6, 1);
-  carry(2, 3, 1);
-  carry(6, 7, 1);
-  carry(3, 4, 1);
-  carry(7, 8, 1);
-  carry(4, 5, 1);
-  carry(8, 9, 1);
-  carry(9, 0, 19);
-  carry(0, 1, 1);
-  return {{static_cast<std::uint32_t>(t[0]), static_cast<std::uint32_t>(t[1]), static_cast<std::uint32_t>(t[2]),
-           static_cast<std::uint32_t>(t[3]), static_cast<std::uint32_t>(t[4]), static_cast<std::uint32_t>(t[5]),
-           static_cast<std::uint32_t>(t[6]), static_cast<std::uint32_t>(t[7]), static_cast<std::uint32_t>(t[8]),
-           static_cast<std::uint32_t>(t[9])}};
-}
-
-constexpr fe25 fe_add(const fe25& a, const fe25& b) noexcept {
-  std::uint64_t t[10] = {};
-  for (std::size_t i = 0; i < 10; ++i) t[i] = std::uint64_t{a.v[i]} + b.v[i];
-  return fe25_carry(t);
-}
-
-// a + 2p - b: each limb of 2p exceeds the largest carried limb, so no underflow.
-constexpr fe25 fe_sub(const fe25& a, const fe25& b) noexcept {
-  constexpr std::uint64_t two_p_even = 2 * ((std::uint64_t{1} << 26) - 1),
-                          two_p_odd = 2 * ((std::uint64_t{1} << 25) - 1);
-  std::uint64_t t[10] = {};
-  for (std::size_t i = 0; i < 10; ++i) t[i] = std::uint64_t{a.v[i]} + (i % 2 == 0 ? two_p_even : two_p_odd) - b.v[i];
-  t[0] -= 36;  // limb 0 of 2p is 2 (2^26 - 19)
-  return fe25_carry(t);
-}
-
-// Schoolbook product, written out. Limb positions round up, so a product
-// of two odd limbs lands one bit above its column (factor 2: x2), and
-// columns past 9 wrap with 2^255 = 19 (y19, x19). Each column is at
-// most 10 terms below 2^27 * 2^30.3, so the sums stay below 2^61.
-constexpr fe25 fe_mul(const fe25& a, const fe25& b) noexcept {
-  auto x = [&a](std::size_t i) { return std::uint64_t{a.v[i]}; };
-  auto x2 = [&a](std::size_t i) { return 2 * std::uint64_t{a.v[i]}; };
-  auto y = [&b](std::size_t i) { return std::uint64_t{b.v[i]}; };
-  auto y19 = [&b](std::size_t i) { return 19 * std::uint64_t{b.v[i]}; };
-  auto m = [](std::uint64_t p, std::uint64_t q) { return p * q; };
-  std::uint64_t t[10] = {
-      m(x(0), y(0)) + m(x2(1), y19(9)) + m(x(2), y19(8)) + m(x2(3), y19(7)) + m(x(4), y19(6)) + m(x2(5), y19(5)) +
-          m(x(6), y19(4)) + m(x2(7), y19(3)) + m(x(8), y19(2)) + m(x2(9), y19(1)),
-      m(x(0), y(1)) + m(x(1), y(0)) + m(x(2), y19(9)) + m(x(3), y19(8)) + m(x(4), y19(7)) + m(x(5), y19(6)) +
-          m(x(6), y19(5)) + m(x(7), y19(4)) + m(x(8), y19(3)) + m(x(9), y19(2)),
-      m(x(0), y(2)) + m(x2(1), y(1)) + m(x(2), y(0)) + m(x2(3), y19(9)) + m(x(4), y19(8)) + m(x2(5), y19(7)) +
-          m(x(6), y19(6)) + m(x2(7), y19(5)) + m(x(8), y19(4)) + m(x2(9), y19(3)),
-      m(x(0), y(3)) + m(x(1), y(2)) + m(x(2), y(1)) + m(x(3), y(0)) + m(x(4), y19(9)) + m(x(5), y19(8)) +
-          m(x(6), y19(7)) + m(x(7), y19(6)) + m(x(8), y19(5)) + m(x(9), y19(4)),
-      m(x(0), y(4)) + m(x2(1), y(3)) + m(x(2), y(2)) + m(x2(3), y(1)) + m(x(4), y(0)) + m(x2(5), y19(9)) +
-          m(x(6), y19(8)) + m(x2(7), y19(7)) + m(x(8), y19(6)) + m(x2(9), y19(5)),
-      m(x(0), y(5)) + m(x(1), y(4)) + m(x(2), y(3)) + m(x(3), y(2)) + m(x(4), y(1)) + m(x(5), y(0)) + m(x(6), y19(9)) +
-          m(x(7), y19(8)) + m(x(8), y19(7)) + m(x(9), y19(6)),
-      m(x(0), y(6)) + m(x2(1), y(5)) + m(x(2), y(4)) + m(x2(3), y(3)) + m(x(4), y(2)) + m(x2(5), y(1)) + m(x(6), y(0)) +
-          m(x2(7), y19(9)) + m(x(8), y19(8)) + m(x2(9), y19(7)),
-      m(x(0), y(7)) + m(x(1), y(6)) + m(x(2), y(5)) + m(x(3), y(4)) + m(x(4), y(3)) + m(x(5), y(2)) + m(x(6), y(1)) +
-          m(x(7), y(0)) + m(x(8), y19(9)) + m(x(9), y19(8)),
-      m(x(0), y(8)) + m(x2(1), y(7)) + m(x(2), y(6)) + m(x2(3), y(5)) + m(x(4), y(4)) + m(x2(5), y(3)) + m(x(6), y(2)) +
-          m(x2(7), y(1)) + m(x(8), y(0)) + m(x2(9), y19(9)),
-      m(x(0), y(9)) + m(x(1), y(8)) + m(x(2), y(7)) + m(x(3), y(6)) + m(x(4), y(5)) + m(x(5), y(4)) + m(x(6), y(3)) +
-          m(x(7), y(2)) + m(x(8), y(1)) + m(x(9), y(0)),
-  };
-  return fe25_carry(t);
-}
-
-// Squaring: each cross product a_i a_j (i < j) appears twice, hence x2 and x4.
-constexpr fe25 fe_sq(const fe25& a) noexcept {
-  auto x = [&a](std::size_t i) { return std::uint64_t{a.v[i]}; };
-  auto x2 = [&a](std::size_t i) { return 2 * std::uint64_t{a.v[i]}; };
-  auto x4 = [&a](std::size_t i) { return 4 * std::uint64_t{a.v[i]}; };
-  auto x19 = [&a](std::size_t i) { return 19 * std::uint64_t{a.v[i]}; };
-  auto m = [](std::uint64_t p, std::uint64_t q) { return p * q; };
-  std::uint64_t t[10] = {
-      m(x(0), x(0)) + m(x4(1), x19(9)) + m(x2(2), x19(8)) + m(x4(3), x19(7)) + m(x2(4), x19(6)) + m(x2(5), x19(5)),
-      m(x2(0), x(1)) + m(x2(2), x19(9)) + m(x2(3), x19(8)) + m(x2(4), x19(7)) + m(x2(5), x19(6)),
-      m(x2(0), x(2)) + m(x2(1), x(1)) + m(x4(3), x19(9)) + m(x2(4), x19(8)) + m(x4(5), x19(7)) + m(x(6), x19(6)),
-      m(x2(0), x(3)) + m(x2(1), x(2)) + m(x2(4), x19(9)) + m(x2(5), x19(8)) + m(x2(6), x19(7)),
-      m(x2(0), x(4)) + m(x4(1), x(3)) + m(x(2), x(2)) + m(x4(5), x19(9)) + m(x2(6), x19(8)) + m(x2(7), x19(7)),
-      m(x2(0), x(5)) + m(x2(1), x(4)) + m(x2(2), x(3)) + m(x2(6), x19(9)) + m(x2(7), x19(8)),
-      m(x2(0), x(6)) + m(x4(1), x(5)) + m(x2(2), x(4)) + m(x2(3), x(3)) + m(x4(7), x19(9)) + m(x(8), x19(8)),
-      m(x2(0), x(7)) + m(x2(1), x(6)) + m(x2(2), x(5)) + m(x2(3), x(4)) + m(x2(8), x19(9)),
-      m(x2(0), x(8)) + m(x4(1), x(7)) + m(x2(2), x(6)) + m(x4(3), x(5)) + m(x(4), x(4)) + m(x2(9), x19(9)),
-      m(x2(0), x(9)) + m(x2(1), x(8)) + m(x2(2), x(7)) + m(x2(3), x(6)) + m(x2(4), x(5)),
-  };
-  return fe25_carry(t);
-}
-
-}  // namespace airlock::detail
-
-#endif  // AIRLOCK_DETAIL_FIELD25_HPP
-// ----- crypto/include/airlock/crypto/detail/field51.hpp -----
-// GF(2^255 - 19) in radix 2^51 (five 64-bit limbs, 128-bit products): the fast path.
-#ifndef AIRLOCK_DETAIL_FIELD51_HPP
-#define AIRLOCK_DETAIL_FIELD51_HPP
-
-#include <cstddef>
-#include <cstdint>
-
-#if defined(__SIZEOF_INT128__)
-
-namespace airlock::detail {
-
-// unsigned __int128 is a GCC/Clang extension; __extension__ keeps -pedantic quiet.
-__extension__ typedef unsigned __int128 fe51_wide;
-
-// An element is v[0] + v[1] 2^51 + ... + v[4] 2^204. Limbs may exceed 51 bits:
-// mul/sq leave them below 2^52, add and sub below 2^54, and mul/sq accept
-// inputs up to 2^58 (19 * 2^58 still fits 64 bits; five products fit 128).
-struct fe51 {
-  using limb = std::uint64_t;
-  static constexpr std::size_t limb_count = 5;
-  static constexpr int limb_bits(std::size_t) noexcept { return 51; }
-  limb v[5];
-};
-
-inline constexpr std::uint64_t fe51_mask = (std::uint64_t{1} << 51) - 1;
-
-constexpr fe51 fe_add(const fe51& a, const fe51& b) noexcept {
-  return {{a.v[0] + b.v[0], a.v[1] + b.v[1], a.v[2] + b.v[2], a.v[3] + b.v[3], a.v[4] + b.v[4]}};
-}
-
-// a + 4p - b: no underflow while b's limbs are at most 4 (2^51 - 19), which
-// holds for mul/sq results, sums of two of them and fe_sub(0, x) of those;
-// never pass a difference as b.
-constexpr fe51 fe_sub(const fe51& a, const fe51& b) noexcept {
-  constexpr std::uint64_t four_p0 = 4 * ((std::uint64_t{1} << 51) - 19);
-  constexpr std::uint64_t four_pi = 4 * ((std::uint64_t{1} << 51) - 1);
-  return {{a.v[0] + four_p0 - b.v[0], a.v[1] + four_pi - b.v[1], a.v[2] + four_pi - b.v[2], a.v[3] + four_pi - b.v[3],
-           a.v[4] + four_pi - b.v[4]}};
-}
-
-// Carries 128-bit column sums into 51-bit limbs; 2^255 = 19 folds the top carry.
-constexpr fe51 fe51_carry(fe51_wide (&t)[5]) noexcept {
-  for (int i = 0; i < 4; ++i) {
-    t[i + 1] += t[i] >> 51;
-    t[i] &= fe51_mask;
-  }
-  const fe51_wide low = (t[4] >> 51) * 19 + t[0];
-  t[4] &= fe51_mask;
-  const auto r0 = static_cast<std::uint64_t>(low) & fe51_mask;
-  const auto r1 = static_cast<std::uint64_t>(t[1] + (low >> 51));
-  return {
-      {r0, r1, static_cast<std::uint64_t>(t[2]), static_cast<std::uint64_t>(t[3]), static_cast<std::uint64_t>(t[4])}};
-}
-
-// Schoolbook product; column k gathers a_i b_j with i + j = k or k + 5 (times 19).
-constexpr fe51 fe_mul(const fe51& a, const fe51& b) noexcept {
-  const std::uint64_t* x = a.v;
-  const std::uint64_t* y = b.v;
-  const std::uint64_t y1 = 19 * y[1], y2 = 19 * y[2], y3 = 19 * y[3], y4 = 19 * y[4];
-  auto m = [](std::uint64_t p, std::uint64_t q) { return static_cast<fe51_wide>(p) * q; };
-  fe51_wide t[5] = {m(x[0], y[0]) + m(x[1], y4) + m(x[2], y3) + m(x[3], y2) + m(x[4], y1),
-                    m(x[0], y[1]) + m(x[1], y[0]) + m(x[2], y4) + m(x[3], y3) + m(x[4], y2),
-                    m(x[0], y[2]) + m(x[1], y[1]) + m(x[2], y[0]) + m(x[3], y4) + m(x[4], y3),
-                    m(x[0], y[3]) + m(x[1], y[2]) + m(x[2], y[1]) + m(x[3], y[0]) + m(x[4], y4),
-                    m(x[0], y[4]) + m(x[1], y[3]) + m(x[2], y[2]) + m(x[3], y[1]) + m(x[4], y[0])};
-  return fe51_carry(t);
-}
-
-// Squaring: the cross products appear twice, so 15 multiplications instead of 25.
-constexpr fe51 fe_sq(const fe51& a) noexcept {
-  const std::uint64_t* x = a.v;
-  const std::uint64_t d0 = 2 * x[0], d1 = 2 * x[1], d2 = 2 * x[2], d3 = 2 * x[3];
-  const std::uint64_t n3 = 19 * x[3], n4 = 19 * x[4];
-  auto m = [](std::uint64_t p, std::uint64_t q) { return static_cast<fe51_wide>(p) * q; };
-  fe51_wide t[5] = {m(x[0], x[0]) + m(d1, n4) + m(d2, n3), m(d0, x[1]) + m(d2, n4) + m(x[3], n3),
-                    m(d0, x[2]) + m(x[1], x[1]) + m(d3, n4), m(d0, x[3]) + m(d1, x[2]) + m(x[4], n4),
-                    m(d0, x[4]) + m(d1, x[3]) + m(x[2], x[2])};
-  return fe51_carry(t);
-}
-
-}  // namespace airlock::detail
-
-#endif  // __SIZEOF_INT128__
-#endif  // AIRLOCK_DETAIL_FIELD51_HPP
-
-namespace airlock::detail {
-
-template <class Fe>
-constexpr std::uint64_t fe_limb_mask(std::size_t i) noexcept {
-  return (std::uint64_t{1} << Fe::limb_bits(i)) - 1;
-}
-
-// Little-endian 255-bit integer; bit 255 (the sign bit of a point) is ignored.
-// Values p..2^255-1 are accepted here: canonicity is checked on the bytes.
-template <class Fe>
-constexpr Fe fe_from_bytes(const std::uint8_t* s) noexcept {
-  Fe r{};
-  std::uint64_t acc = 0;
-  int acc_bits = 0;
-  std::size_t next = 0;
-  for (std::size_t i = 0; i < Fe::limb_count; ++i) {
-    while (acc_bits < Fe::limb_bits(i)) {
-      acc |= std::uint64_t{s[next++]} << acc_bits;
-      acc_bits += 8;
-    }
-    r.v[i] = static_cast<typename Fe::limb>(acc & fe_limb_mask<Fe>(i));
-    acc >>= Fe::limb_bits(i);
-    acc_bits -= Fe::limb_bits(i);
-  }
-  return r;
-}
-
-// The unique representative in [0, p): two carry passes bring every limb
-// under its width and the value under 2^255; then p is subtracted once if
-// the value is at least p, detected by whether value + 19 reaches 2^255.
-template <class Fe>
-constexpr Fe fe_canonical(const Fe& a) noexcept {
-  constexpr std::size_t n = Fe::limb_count;
-  std::uint64_t h[n] = {};
-  for (std::size_t i = 0; i < n; ++i) h[i] = a.v[i];
-  for (int pass = 0; pass < 2; ++pass) {
-    for (std::size_t i = 0; i < n; ++i) {
-      const std::uint64_t carry = h[i] >> Fe::limb_bits(i);
-      h[i] &= fe_limb_mask<Fe>(i);
-      h[(i + 1) % n] += i + 1 < n ? carry : 19 * carry;  // 2^255 = 19 (mod p)
-    }
-  }
-  std::uint64_t at_least_p = 19;
-  for (std::size_t i = 0; i < n; ++i) at_least_p = (h[i] + at_least_p) >> Fe::limb_bits(i);
-  h[0] += 19 * at_least_p;  // with the 2^255 dropped below, this subtracts p
-  Fe r{};
-  for (std::size_t i = 0; i < n; ++i) {
-    if (i + 1 < n) h[i + 1] += h[i] >> Fe::limb_bits(i);
-    r.v[i] = static_cast<typename Fe::limb>(h[i] & fe_limb_mask<Fe>(i));
-  }
-  return r;
-}
-
-template <class Fe>
-constexpr std::array<std::uint8_t, 32> fe_to_bytes(const Fe& a) noexcept {
-  const Fe c = fe_canonical(a);
-  std::array<std::uint8_t, 32> out{};
-  std::uint64_t acc = 0;
-  int acc_bits = 0;
-  std::size_t next = 0;
-  for (std::size_t i = 0; i < Fe::limb_count; ++i) {
-    acc |= std::uint64_t{c.v[i]} << acc_bits;
-    for (acc_bits += Fe::limb_bits(i); acc_bits >= 8; acc_bits -= 8, acc >>= 8) {
-      out[next++] = static_cast<std::uint8_t>(acc & 0xff);
-    }
-  }
-  out[31] = static_cast<std::uint8_t>(acc);
-  return out;
-}
-
-// True iff s (bit 255 ignored) encodes an integer y >= p = 2^255 - 19.
-constexpr bool fe_bytes_exceed_p(const std::uint8_t* s) noexcept {
-  if ((s[31] & 0x7f) != 0x7f || s[0] < 0xed) return false;
-  for (int i = 1; i < 31; ++i) {
-    if (s[i] != 0xff) return false;
-  }
-  return true;
-}
-
-template <class Fe>
-constexpr Fe fe_one() noexcept {
-  Fe r{};
-  r.v[0] = 1;
-  return r;
-}
-
-template <class Fe>
-constexpr Fe fe_neg(const Fe& a) noexcept {
-  return fe_sub(Fe{}, a);
-}
-
-template <class Fe>
-constexpr bool fe_is_zero(const Fe& a) noexcept {
-  const auto bytes = fe_to_bytes(a);
-  std::uint8_t any = 0;
-  for (auto b : bytes) any |= b;
-  return any == 0;
-}
-
-template <class Fe>
-constexpr bool fe_equal(const Fe& a, const Fe& b) noexcept {
-  return fe_to_bytes(a) == fe_to_bytes(b);
-}
-
-// "Negative" in RFC 8032 section 5.1.2: the canonical value is odd.
-template <class Fe>
-constexpr bool fe_is_odd(const Fe& a) noexcept {
-  return (fe_to_bytes(a)[0] & 1) != 0;
-}
-
-template <class Fe>
-constexpr Fe fe_sq_times(Fe a, int times) noexcept {
-  for (int i = 0; i < times; ++i) a = fe_sq(a);
-  return a;
-}
-
-// z^(2^250 - 1), and z^11 on the side: the common prefix of the addition
-// chains for z^(p - 2) and z^((p - 5) / 8). Exponents in the comments.
-template <class Fe>
-constexpr Fe fe_pow_2_250_minus_1(const Fe& z, Fe& z11) noexcept {
-  const Fe z2 = fe_sq(z);
-  const Fe z9 = fe_mul(fe_sq_times(z2, 2), z);
-  z11 = fe_mul(z9, z2);
-  const Fe e5 = fe_mul(fe_sq(z11), z9);                  // 2^5 - 1
-  const Fe e10 = fe_mul(fe_sq_times(e5, 5), e5);         // 2^10 - 1
-  const Fe e20 = fe_mul(fe_sq_times(e10, 10), e10);      // 2^20 - 1
-  const Fe e40 = fe_mul(fe_sq_times(e20, 20), e20);      // 2^40 - 1
-  const Fe e50 = fe_mul(fe_sq_times(e40, 10), e10);      // 2^50 - 1
-  const Fe e100 = fe_mul(fe_sq_times(e50, 50), e50);     // 2^100 - 1
-  const Fe e200 = fe_mul(fe_sq_times(e100, 100), e100);  // 2^200 - 1
-  return fe_mul(fe_sq_times(e200, 50), e50);             // 2^250 - 1
-}
-
-// z^(p - 2) = z^(2^255 - 21) = 1 / z for z != 0 (Fermat).
-template <class Fe>
-constexpr Fe fe_invert(const Fe& z) noexcept {
-  Fe z11{};
-  const Fe e250 = fe_pow_2_250_minus_1(z, z11);
-  return fe_mul(fe_sq_times(e250, 5), z11);
-}
-
-// z^((p - 5) / 8) = z^(2^252 - 3), the exponent of RFC 8032 section 5.1.3 step 2.
-template <class Fe>
-constexpr Fe fe_pow_p58(const Fe& z) noexcept {
-  Fe z11{};
-  const Fe e250 = fe_pow_2_250_minus_1(z, z11);
-  return fe_mul(fe_sq_times(e250, 2), z);
-}
-
-}  // namespace airlock::detail
-
-#endif  // AIRLOCK_DETAIL_FIELD_HPP
-
-namespace airlock::ed25519::detail {
-
-using airlock::detail::fe_add;
-using airlock::detail::fe_bytes_exceed_p;
-using airlock::detail::fe_equal;
-using airlock::detail::fe_from_bytes;
-using airlock::detail::fe_invert;
-using airlock::detail::fe_is_odd;
-using airlock::detail::fe_is_zero;
-using airlock::detail::fe_mul;
-using airlock::detail::fe_neg;
-using airlock::detail::fe_one;
-using airlock::detail::fe_pow_p58;
-using airlock::detail::fe_sq;
-using airlock::detail::fe_sub;
-using airlock::detail::fe_to_bytes;
-
-// Constants of RFC 8032 section 5.1, little-endian: d = -121665/121666,
-// sqrt(-1) = 2^((p-1)/4), and the base point B = (x, 4/5) with x even.
-inline constexpr std::uint8_t curve_d_bytes[32] = {0xa3, 0x78, 0x59, 0x13, 0xca, 0x4d, 0xeb, 0x75, 0xab, 0xd8, 0x41,
-                                                   0x41, 0x4d, 0x0a, 0x70, 0x00, 0x98, 0xe8, 0x79, 0x77, 0x79, 0x40,
-                                                   0xc7, 0x8c, 0x73, 0xfe, 0x6f, 0x2b, 0xee, 0x6c, 0x03, 0x52};
-inline constexpr std::uint8_t sqrt_minus_one_bytes[32] = {
-    0xb0, 0xa0, 0x0e, 0x4a, 0x27, 0x1b, 0xee, 0xc4, 0x78, 0xe4, 0x2f, 0xad, 0x06, 0x18, 0x43, 0x2f,
-    0xa7, 0xd7, 0xfb, 0x3d, 0x99, 0x00, 0x4d, 0x2b, 0x0b, 0xdf, 0xc1, 0x4f, 0x80, 0x24, 0x83, 0x2b};
-inline constexpr std::uint8_t base_x_bytes[32] = {0x1a, 0xd5, 0x25, 0x8f, 0x60, 0x2d, 0x56, 0xc9, 0xb2, 0xa7, 0x25,
-                                                  0x95, 0x60, 0xc7, 0x2c, 0x69, 0x5c, 0xdc, 0xd6, 0xfd, 0x31, 0xe2,
-                                                  0xa4, 0xc0, 0xfe, 0x53, 0x6e, 0xcd, 0xd3, 0x36, 0x69, 0x21};
-inline constexpr std::uint8_t base_y_bytes[32] = {0x58, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66,
-                                                  0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66,
-                                                  0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66};
-
-template <class Fe>
-inline constexpr Fe curve_d = fe_from_bytes<Fe>(curve_d_bytes);
-template <class Fe>
-inline constexpr Fe curve_2d = fe_add(curve_d<Fe>, curve_d<Fe>);
-template <class Fe>
-inline constexpr Fe sqrt_minus_one = fe_from_bytes<Fe>(sqrt_minus_one_bytes);
-
-// Extended coordinates (Hisil, Wong, Carter, Dawson, "Twisted Edwards Curves
-// Revisited", 2008, section 3): x = X/Z, y = Y/Z, x y = T/Z.
-template <class Fe>
-struct ge_point {
-  Fe x, y, z, t;
-};
-// The point (E F : G H : F G : E H), the shared tail of addition and doubling.
-template <class Fe>
-struct ge_completed {
-  Fe e, f, g, h;
-};
-// An addend prepared once for many additions: (Y - X, Y + X, 2 Z, 2 d T).
-template <class Fe>
-struct ge_cached {
-  Fe y_minus_x, y_plus_x, z2, t2d;
-};
-
-template <class Fe>
-constexpr ge_point<Fe> ge_identity() noexcept {
-  return {Fe{}, fe_one<Fe>(), fe_one<Fe>(), Fe{}};
-}
-
-// T costs a multiplication and only additions read it, so callers whose
-// next step is a doubling skip it (with_t = false leaves T zero, unused).
-template <class Fe>
-constexpr ge_point<Fe> ge_from_completed(const ge_completed<Fe>& c, bool with_t) noexcept {
-  return {fe_mul(c.e, c.f), fe_mul(c.g, c.h), fe_mul(c.f, c.g), with_t ? fe_mul(c.e, c.h) : Fe{}};
-}
-
-template <class Fe>
-constexpr ge_cached<Fe> ge_to_cached(const ge_point<Fe>& p) noexcept {
-  return {fe_sub(p.y, p.x), fe_add(p.y, p.x), fe_add(p.z, p.z), fe_mul(p.t, curve_2d<Fe>)};
-}
-
-// P + Q or P - Q: "add-2008-hwcd-3" of the paper above with a = -1, k = 2d.
-// Negating Q swaps Y - X with Y + X and negates 2dT, which swaps F and G.
-template <class Fe>
-constexpr ge_completed<Fe> ge_add(const ge_point<Fe>& p, const ge_cached<Fe>& q, bool subtract) noexcept {
-  const Fe a = fe_mul(fe_sub(p.y, p.x), subtract ? q.y_plus_x : q.y_minus_x);
-  const Fe b = fe_mul(fe_add(p.y, p.x), subtract ? q.y_minus_x : q.y_plus_x);
-  const Fe c = fe_mul(p.t, q.t2d);
-  const Fe d = fe_mul(p.z, q.z2);
-  const Fe d_minus_c = fe_sub(d, c), d_plus_c = fe_add(d, c);
-  return {fe_sub(b, a), subtract ? d_plus_c : d_minus_c, subtract ? d_minus_c : d_plus_c, fe_add(b, a)};
-}
-
-// 2P: "dbl-2008-hwcd" with a = -1; E, F, G, H are all negated, which the
-// products E F, G H, F G, E H do not see. Reads X, Y, Z only.
-template <class Fe>
-constexpr ge_completed<Fe> ge_double(const ge_point<Fe>& p) noexcept {
-  const Fe xx = fe_sq(p.x), yy = fe_sq(p.y), zz = fe_sq(p.z);
-  const Fe h = fe_add(xx, yy), g = fe_sub(xx, yy);
-  return {fe_sub(h, fe_sq(fe_add(p.x, p.y))), fe_add(fe_add(zz, zz), g), g, h};
-}
-
-template <class Fe>
-constexpr ge_point<Fe> ge_negate(const ge_point<Fe>& p) noexcept {
-  return {fe_neg(p.x), p.y, p.z, fe_neg(p.t)};
-}
-
-// RFC 8032 section 5.1.3. Rejects y >= p, x = 0 with the sign bit set, and
-// every y for which no x exists (the point is not on the curve).
-template <class Fe>
-constexpr bool ge_decode(const std::uint8_t* s, ge_point<Fe>& out) noexcept {
-  if (fe_bytes_exceed_p(s)) return false;
-  const Fe one = fe_one<Fe>();
-  const Fe y = fe_from_bytes<Fe>(s);
-  const Fe yy = fe_sq(y);
-  const Fe u = fe_sub(yy, one);  // x^2 = u / v
-  const Fe v = fe_add(fe_mul(yy, curve_d<Fe>), one);
-  const Fe v3 = fe_mul(fe_sq(v), v);
-  const Fe uv7 = fe_mul(u, fe_mul(fe_sq(v3), v));
-  Fe x = fe_mul(fe_mul(u, v3), fe_pow_p58(uv7));  // x = u v^3 (u v^7)^((p-5)/8)
-  const Fe vxx = fe_mul(v, fe_sq(x));
-  if (!fe_equal(vxx, u)) {
-    if (!fe_is_zero(fe_add(vxx, u))) return false;  // v x^2 = -u: x needs a factor sqrt(-1)
-    x = fe_mul(x, sqrt_minus_one<Fe>);
-  }
-  const bool x_odd = (s[31] & 0x80) != 0;
-  if (x_odd && fe_is_zero(x)) return false;
-  if (fe_is_odd(x) != x_odd) x = fe_neg(x);
-  out = {x, y, one, fe_mul(x, y)};
-  return true;
-}
-
-// RFC 8032 section 5.1.2: y with the parity of x in bit 255.
-template <class Fe>
-constexpr std::array<std::uint8_t, 32> ge_encode(const ge_point<Fe>& p) noexcept {
-  const Fe z_inverse = fe_invert(p.z);
-  auto out = fe_to_bytes(fe_mul(p.y, z_inverse));
-  if (fe_is_odd(fe_mul(p.x, z_inverse))) out[31] |= 0x80;
-  return out;
-}
-
-// [8]P is the identity iff P lies in the torsion subgroup (order 1, 2, 4 or
-// 8). The group has no element of order 16, so [8]P = (0, -1) cannot occur
-// and X = 0 identifies the identity.
-template <class Fe>
-constexpr bool ge_has_small_order(const ge_point<Fe>& p) noexcept {
-  ge_point<Fe> q = p;
-  for (int i = 0; i < 3; ++i) q = ge_from_completed(ge_double(q), false);
-  return fe_is_zero(q.x);
-}
-
-// P, 3P, 5P, ..., (2 Count - 1) P: the addends of a signed-window chain.
-template <class Fe, std::size_t Count>
-constexpr std::array<ge_cached<Fe>, Count> ge_odd_multiples(const ge_point<Fe>& p) noexcept {
-  std::array<ge_cached<Fe>, Count> table{};
-  const ge_cached<Fe> twice = ge_to_cached(ge_from_completed(ge_double(p), true));
-  ge_point<Fe> current = p;
-  table[0] = ge_to_cached(p);
-  for (std::size_t i = 1; i < Count; ++i) {
-    current = ge_from_completed(ge_add(current, twice, false), true);
-    table[i] = ge_to_cached(current);
-  }
-  return table;
-}
-
-template <class Fe>
-constexpr ge_point<Fe> ge_base_point() noexcept {
-  const Fe x = fe_from_bytes<Fe>(base_x_bytes), y = fe_from_bytes<Fe>(base_y_bytes);
-  return {x, y, fe_one<Fe>(), fe_mul(x, y)};
-}
-
-// NAF widths: B's table is computed at compile time, so it can be larger.
-inline constexpr int base_naf_width = 7;
-inline constexpr int point_naf_width = 5;
-template <class Fe>
-inline constexpr auto base_odd_multiples = ge_odd_multiples<Fe, 1 << (base_naf_width - 2)>(ge_base_point<Fe>());
-
-// Odd digit +-(2 j + 1) selects entry j of a table of odd multiples.
-constexpr std::size_t table_index(int digit) noexcept {
-  return static_cast<std::size_t>(digit < 0 ? -digit : digit) / 2;
-}
-
-// [s]B + [k]P with one shared chain of doublings over both NAFs (Straus).
-template <class Fe>
-inline ge_point<Fe> ge_double_scalar_mul(const std::uint8_t* s, const std::uint8_t* k, const ge_point<Fe>& p) noexcept {
-  std::int8_t s_naf[256], k_naf[256];
-  scalar_to_naf(s, base_naf_width, s_naf);
-  scalar_to_naf(k, point_naf_width, k_naf);
-  const auto p_table = ge_odd_multiples<Fe, 1 << (point_naf_width - 2)>(p);
-  const auto& b_table = base_odd_multiples<Fe>;
-  int top = 255;
-  while (top >= 0 && s_naf[top] == 0 && k_naf[top] == 0) --top;
-  ge_point<Fe> r = ge_identity<Fe>();
-  for (int i = top; i >= 0; --i) {
-    const int sd = s_naf[i], kd = k_naf[i];
-    r = ge_from_completed(ge_double(r), sd != 0 || kd != 0);
-    if (sd != 0) r = ge_from_completed(ge_add(r, b_table[table_index(sd)], sd < 0), kd != 0);
-    if (kd != 0) r = ge_from_completed(ge_add(r, p_table[table_index(kd)], kd < 0), false);
-  }
-  return r;
-}
-
-}  // namespace airlock::ed25519::detail
-
-#endif  // AIRLOCK_DETAIL_ED25519_POINT_HPP
-
-namespace airlock::ed25519 {
-namespace detail {
-
-#if defined(__SIZEOF_INT128__) && !(defined(AIRLOCK_ED25519_PORTABLE) && AIRLOCK_ED25519_PORTABLE)
-using field = airlock::detail::fe51;
-#else
-using field = airlock::detail::fe25;
-#endif
-
-// Policy item 3; on success stores -A, the form the equation uses.
-template <class Fe>
-bool decode_key(const std::uint8_t* bytes, ge_point<Fe>& minus_a) noexcept {
-  ge_point<Fe> a{};
-  if (!ge_decode(bytes, a) || ge_has_small_order(a)) return false;
-  minus_a = ge_negate(a);
-  return true;
-}
-
-// Policy items 1, 2, 4 and 5, for a key that passed decode_key.
-template <class Fe>
-bool verify_decoded(const ge_point<Fe>& minus_a, const std::uint8_t* key_bytes, const std::uint8_t* message,
-                    std::size_t message_size, const std::uint8_t* signature, std::size_t signature_size) noexcept {
-  if (signature == nullptr || signature_size != 64 || (message == nullptr && message_size != 0)) return false;
-  const std::uint8_t* r = signature;
-  const std::uint8_t* s = signature + 32;
-  if (!scalar_is_canonical(s)) return false;
-  sha512 hash;
-  hash.update(r, 32);
-  hash.update(key_bytes, 32);
-  hash.update(message, message_size);
-  const auto k = scalar_reduce(hash.finish());
-  const ge_point<Fe> r_check = ge_double_scalar_mul(s, k.data(), minus_a);
-  if (ge_has_small_order(r_check)) return false;
-  const auto encoded = ge_encode(r_check);
-  for (std::size_t i = 0; i < 32; ++i) {
-    if (encoded[i] != r[i]) return false;
-  }
-  return true;
-}
-
-}  // namespace detail
-
-// A public key that passed the checks of policy item 3, decoded once for
-// callers that verify many signatures with it.
-class public_key {
- public:
-  // nullopt: wrong size, non-canonical, not on the curve, or small order.
-  [[nodiscard]] static std::optional<public_key> decode(const std::uint8_t* bytes, std::size_t size) noexcept {
-    if (bytes == nullptr || size != 32) return std::nullopt;
-    public_key key;
-    if (!detail::decode_key(bytes, key.minus_a_)) return std::nullopt;
-    for (std::size_t i = 0; i < 32; ++i) key.bytes_[i] = bytes[i];
-    return key;
-  }
-
-  const std::array<std::uint8_t, 32>& bytes() const noexcept { return bytes_; }
-
-  [[nodiscard]] bool verify(const std::uint8_t* message, std::size_t message_size, const std::uint8_t* signature,
-                            std::size_t signature_size) const noexcept {
-    return detail::verify_decoded(minus_a_, bytes_.data(), message, message_size, signature, signature_size);
-  }
-
- private:
-  public_key() noexcept = default;
-
-  std::array<std::uint8_t, 32> bytes_{};
-  detail::ge_point<detail::field> minus_a_{};
-};
-
-[[nodiscard]] inline bool verify(const std::uint8_t* public_key_bytes, std::size_t public_key_size,
-                                 const std::uint8_t* message, std::size_t message_size, const std::uint8_t* signature,
-                                 std::size_t signature_size) noexcept {
-  const auto key = public_key::decode(public_key_bytes, public_key_size);
-  return key.has_value() && key->verify(message, message_size, signature, signature_size);
-}
-
-}  // namespace airlock::ed25519
-
-#endif  // AIRLOCK_ED25519_HPP
-// ----- crypto/include/airlock/crypto/key_id.hpp -----
-// Key ids: the short, stable name of a vendor public key.
-#ifndef AIRLOCK_KEY_ID_HPP
-#define AIRLOCK_KEY_ID_HPP
-
-#include <array>
-#include <cstdint>
-#include <string>
-
-
-namespace airlock {
-
-// The first 8 bytes of SHA-256 over the 32 raw public-key bytes, as 16
-// lowercase hex digits. Not noexcept: the 16-character string exceeds the
-// small-string buffer of common libraries, so it allocates, and the only
-// exception it can throw is std::bad_alloc.
-[[nodiscard]] inline std::string key_id_of(const std::array<std::uint8_t, 32>& public_key) {
-  static constexpr char hex_digits[] = "0123456789abcdef";
-  const auto digest = sha256_digest(public_key.data(), public_key.size());
-  std::string id(16, '0');
-  for (std::size_t i = 0; i < 8; ++i) {
-    id[2 * i] = hex_digits[digest[i] >> 4];
-    id[2 * i + 1] = hex_digits[digest[i] & 0x0f];
-  }
-  return id;
-}
-
-}  // namespace airlock
-
-#endif  // AIRLOCK_KEY_ID_HPP
-// ----- formats/include/airlock/format/pem.hpp -----
-// The vendor's public key as a PEM file: an Ed25519 SubjectPublicKeyInfo (RFC 8410, RFC 7468).
-#ifndef AIRLOCK_FORMAT_PEM_HPP
-#define AIRLOCK_FORMAT_PEM_HPP
-
-#include <array>
-#include <cstdint>
-#include <optional>
-#include <string>
-#include <string_view>
-
-// ----- formats/include/airlock/format/encoding.hpp -----
-// Canonical base64 (RFC 4648), lowercase hex and UTF-8 validation used by every airlock format.
-#ifndef AIRLOCK_FORMAT_ENCODING_HPP
-#define AIRLOCK_FORMAT_ENCODING_HPP
-
-#include <array>
-#include <cstddef>
-#include <cstdint>
-#include <optional>
-#include <string>
-#include <string_view>
-#include <vector>
-
-namespace airlock::format {
-namespace detail {
-
-inline constexpr std::string_view base64_alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-inline constexpr std::string_view hex_digits = "0123456789abcdef";
-
-/// Value of one base64 character, or -1.
-[[nodiscard]] inline int base64_value(char c) noexcept {
-  if (c >= 'A' && c <= 'Z') return c - 'A';
-  if (c >= 'a' && c <= 'z') return c - 'a' + 26;
-  if (c >= '0' && c <= '9') return c - '0' + 52;
-  if (c == '+') return 62;
-  if (c == '/') return 63;
-  return -1;
-}
-
-/// Value of one lowercase hex digit, or -1 (uppercase is rejected: one spelling per value).
-[[nodiscard]] inline int hex_value(char c) noexcept {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  return -1;
-}
-
-/// Length of the well-formed UTF-8 sequence starting at text[pos], or 0 if it is not one.
-/// Rejects overlong forms, surrogates and code points above U+10FFFF (RFC 3629).
-[[nodiscard]] inline std::size_t utf8_sequence_length(std::string_view text, std::size_t pos) noexcept {
-  const auto byte = [&](std::size_t i) { return static_cast<unsigned char>(text[i]); };
-  const unsigned char lead = byte(pos);
-  if (lead < 0x80) return 1;
-  std::size_t length = 0;
-  unsigned char low = 0x80;
-  unsigned char high = 0xBF;
-  if (lead >= 0xC2 && lead <= 0xDF) {
-    length = 2;
-  } else if (lead >= 0xE0 && lead <= 0xEF) {
-    length = 3;
-    if (lead == 0xE0) low = 0xA0;   // overlong
-    if (lead == 0xED) high = 0x9F;  // surrogates
-  } else if (lead >= 0xF0 && lead <= 0xF4) {
-    length = 4;
-    if (lead == 0xF0) low = 0x90;   // overlong
-    if (lead == 0xF4) high = 0x8F;  // above U+10FFFF
-  } else {
-    return 0;
-  }
-  if (text.size() - pos < length) return 0;
-  if (byte(pos + 1) < low || byte(pos + 1) > high) return 0;
-  for (std::size_t i = 2; i < length; ++i) {
-    if (byte(pos + i) < 0x80 || byte(pos + i) > 0xBF) return 0;
-  }
-  return length;
-}
-
-}  // namespace detail
-
-/// True if text is well-formed UTF-8.
-[[nodiscard]] inline bool is_valid_utf8(std::string_view text) noexcept {
-  for (std::size_t pos = 0; pos < text.size();) {
-    const std::size_t length = detail::utf8_sequence_length(text, pos);
-    if (length == 0) return false;
-    pos += length;
-  }
-  return true;
-}
-
-/// Padded base64 with the standard alphabet, no line breaks.
-[[nodiscard]] inline std::string base64_encode(const std::uint8_t* data, std::size_t size) {
-  std::string out;
-  out.reserve((size + 2) / 3 * 4);
-  for (std::size_t i = 0; i < size; i += 3) {
-    const std::size_t left = size - i;
-    std::uint32_t group = static_cast<std::uint32_t>(data[i]) << 16;
-    if (left > 1) group |= static_cast<std::uint32_t>(data[i + 1]) << 8;
-    if (left > 2) group |= data[i + 2];
-    out += detail::base64_alphabet[(group >> 18) & 63];
-    out += detail::base64_alphabet[(group >> 12) & 63];
-    out += left > 1 ? detail::base64_alphabet[(group >> 6) & 63] : '=';
-    out += left > 2 ? detail::base64_alphabet[group & 63] : '=';
-  }
-  return out;
-}
-
-template <std::size_t N>
-[[nodiscard]] std::string base64_encode(const std::array<std::uint8_t, N>& bytes) {
-  return base64_encode(bytes.data(), bytes.size());
-}
-
-/// Decodes canonical base64 only: padded to a multiple of 4, standard alphabet, no whitespace,
-/// unused low bits zero. Every other spelling of the same bytes is rejected, so a signature or
-/// key has exactly one text form.
-[[nodiscard]] inline std::optional<std::vector<std::uint8_t>> base64_decode(std::string_view text) noexcept {
-  if (text.size() % 4 != 0) return std::nullopt;
-  std::size_t padding = 0;
-  while (padding < 2 && padding < text.size() && text[text.size() - 1 - padding] == '=') ++padding;
-  std::vector<std::uint8_t> out;
-  out.reserve(text.size() / 4 * 3);
-  std::uint32_t bits = 0;
-  int bit_count = 0;
-  for (std::size_t i = 0; i < text.size() - padding; ++i) {
-    const int value = detail::base64_value(text[i]);
-    if (value < 0) return std::nullopt;
-    bits = (bits << 6) | static_cast<std::uint32_t>(value);
-    bit_count += 6;
-    if (bit_count >= 8) {
-      bit_count -= 8;
-      out.push_back(static_cast<std::uint8_t>(bits >> bit_count));
-      bits &= (1u << bit_count) - 1;
-    }
-  }
-  if (bits != 0) return std::nullopt;  // non-zero padding bits
-  return out;
-}
-
-/// Decodes canonical base64 of exactly N bytes.
-template <std::size_t N>
-[[nodiscard]] std::optional<std::array<std::uint8_t, N>> base64_decode_array(std::string_view text) noexcept {
-  const auto bytes = base64_decode(text);
-  if (!bytes || bytes->size() != N) return std::nullopt;
-  std::array<std::uint8_t, N> out{};
-  for (std::size_t i = 0; i < N; ++i) out[i] = (*bytes)[i];
-  return out;
-}
-
-/// Lowercase hex.
-[[nodiscard]] inline std::string hex_encode(const std::uint8_t* data, std::size_t size) {
-  std::string out;
-  out.reserve(size * 2);
-  for (std::size_t i = 0; i < size; ++i) {
-    out += detail::hex_digits[data[i] >> 4];
-    out += detail::hex_digits[data[i] & 15];
-  }
-  return out;
-}
-
-template <std::size_t N>
-[[nodiscard]] std::string hex_encode(const std::array<std::uint8_t, N>& bytes) {
-  return hex_encode(bytes.data(), bytes.size());
-}
-
-/// Decodes lowercase hex of even length; uppercase and any other character are rejected.
-[[nodiscard]] inline std::optional<std::vector<std::uint8_t>> hex_decode(std::string_view text) noexcept {
-  if (text.size() % 2 != 0) return std::nullopt;
-  std::vector<std::uint8_t> out;
-  out.reserve(text.size() / 2);
-  for (std::size_t i = 0; i < text.size(); i += 2) {
-    const int high = detail::hex_value(text[i]);
-    const int low = detail::hex_value(text[i + 1]);
-    if (high < 0 || low < 0) return std::nullopt;
-    out.push_back(static_cast<std::uint8_t>(high * 16 + low));
-  }
-  return out;
-}
-
-/// True if text is exactly `digits` lowercase hex digits.
-[[nodiscard]] inline bool is_lower_hex(std::string_view text, std::size_t digits) noexcept {
-  if (text.size() != digits) return false;
-  for (const char c : text) {
-    if (detail::hex_value(c) < 0) return false;
-  }
-  return true;
-}
-
-}  // namespace airlock::format
-
-#endif  // AIRLOCK_FORMAT_ENCODING_HPP
-// ----- formats/include/airlock/format/envelope.hpp -----
-// The signed license file: line-ending normalization, the body/signature split, the signed bytes.
-#ifndef AIRLOCK_FORMAT_ENVELOPE_HPP
-#define AIRLOCK_FORMAT_ENVELOPE_HPP
-
-#include <algorithm>
-#include <array>
-#include <cstdint>
-#include <string>
-#include <string_view>
-
-// ----- formats/include/airlock/format/detail/declared_version.hpp -----
-// The version rule of FORMAT.md 8: the first table and its first key, `format`, are read before
-// anything else, so a file of a later version is recognised even when nothing else of it parses.
-#ifndef AIRLOCK_FORMAT_DETAIL_DECLARED_VERSION_HPP
-#define AIRLOCK_FORMAT_DETAIL_DECLARED_VERSION_HPP
-
-#include <cstddef>
-#include <optional>
-#include <string>
-#include <string_view>
-
-// ----- formats/include/airlock/format/detail/toml_cursor.hpp -----
-// Splits a canonical-TOML document into lines and yields its table headers and key/value pairs.
-#ifndef AIRLOCK_FORMAT_DETAIL_TOML_CURSOR_HPP
-#define AIRLOCK_FORMAT_DETAIL_TOML_CURSOR_HPP
-
-#include <optional>
-#include <string>
-#include <string_view>
-#include <utility>
-
-// ----- formats/include/airlock/format/detail/toml_lexer.hpp -----
-// Scans the values of the canonical TOML subset within one line (see FORMAT.md, "Grammar").
-#ifndef AIRLOCK_FORMAT_DETAIL_TOML_LEXER_HPP
-#define AIRLOCK_FORMAT_DETAIL_TOML_LEXER_HPP
-
-#include <cstdint>
-#include <string>
-#include <string_view>
-#include <vector>
-
-// ----- formats/include/airlock/format/result.hpp -----
-// Result and error types shared by the parsers and writers of airlock/format.
-#ifndef AIRLOCK_FORMAT_RESULT_HPP
-#define AIRLOCK_FORMAT_RESULT_HPP
-
-#include <cstddef>
-#include <optional>
-#include <string>
-#include <string_view>
-
-namespace airlock::format {
-
-/// Largest file any parser accepts; checked before any other work so hostile input costs nothing.
-inline constexpr std::size_t max_input_size = 65536;
-/// Further bounds on hostile input (a real license uses a small fraction of each).
-inline constexpr std::size_t max_lines = 1024;
-inline constexpr std::size_t max_string_size = 1024;
-inline constexpr std::size_t max_array_size = 128;
-
-/// Why a file was rejected. unsupported_version is kept apart from malformed so a verifier
-/// can say "this file is newer than this program" instead of "this file is broken";
-/// key_id_mismatch is a well-formed license whose [license] names another key than its signature.
-enum class error_kind { malformed, unsupported_version, key_id_mismatch };
-
-[[nodiscard]] inline std::string_view to_string(error_kind kind) noexcept {
-  switch (kind) {
-    case error_kind::malformed: break;
-    case error_kind::unsupported_version: return "unsupported_version";
-    case error_kind::key_id_mismatch: return "key_id_mismatch";
-  }
-  return "malformed";
-}
-
-/// A rejection: 1-based line and column (the column counts code points), and a lower-case
-/// message without a final period.
-struct parse_error {
-  error_kind kind = error_kind::malformed;
-  std::size_t line = 0;
-  std::size_t column = 0;
-  std::string message;
-};
-
-/// What a parser returns: a value, or the first error found.
-template <class T>
-struct parse_result {
-  std::optional<T> value;  ///< engaged on success
-  parse_error error;       ///< meaningful only when value is empty
-
-  [[nodiscard]] bool ok() const noexcept { return value.has_value(); }
-  explicit operator bool() const noexcept { return ok(); }
-};
-
-/// What a writer returns: the text, or the first problem with its input.
-struct write_result {
-  std::string text;   ///< the canonical text, when ok
-  std::string error;  ///< the first problem found, when not ok
-
-  [[nodiscard]] bool ok() const noexcept { return error.empty(); }
-  explicit operator bool() const noexcept { return ok(); }
-};
-
-namespace detail {
-
-/// Runs `work` and returns its result. If it throws (only std::bad_alloc can), returns
-/// `on_failure()` instead, so that nothing escapes the noexcept API. A build without exceptions
-/// (-fno-exceptions) has nothing to catch.
-template <class Work, class Failure>
-auto guarded(Work&& work, Failure&& on_failure) noexcept -> decltype(work()) {
-#if defined(__cpp_exceptions) || defined(__EXCEPTIONS)
-  try {
-    return work();
-  } catch (...) {
-    return on_failure();
-  }
-#else
-  static_cast<void>(on_failure);
-  return work();
-#endif
-}
-
-/// The result of a parser that ran out of memory ("out of memory" fits the small-string buffer).
-template <class T>
-[[nodiscard]] parse_result<T> out_of_memory() {
-  parse_result<T> result;
-  result.error.message = "out of memory";
-  return result;
-}
-
-}  // namespace detail
-
-}  // namespace airlock::format
-
-#endif  // AIRLOCK_FORMAT_RESULT_HPP
-// ----- formats/include/airlock/format/time.hpp -----
-// Calendar dates and UTC instants as the license format writes them (RFC 3339 subsets).
-#ifndef AIRLOCK_FORMAT_TIME_HPP
-#define AIRLOCK_FORMAT_TIME_HPP
-
-#include <cstdint>
-#include <optional>
-#include <string>
-#include <string_view>
-
-namespace airlock::format {
-
-inline constexpr std::int64_t seconds_per_day = 86400;
-
-/// A proleptic Gregorian calendar date. Only years 0001-9999 can be written as text (year 0000 is
-/// valid RFC 3339 but not TOML as Python's tomllib reads it, so no file may hold it).
-struct date {
-  int year = 1970;
-  int month = 1;  ///< 1-12
-  int day = 1;    ///< 1-31
-};
-
-/// An instant: seconds since 1970-01-01T00:00:00Z, leap seconds not counted (POSIX time).
-struct utc_time {
-  std::int64_t seconds = 0;
-};
-
-[[nodiscard]] inline bool is_leap_year(int year) noexcept {
-  return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-}
-
-[[nodiscard]] inline int days_in_month(int year, int month) noexcept {
-  constexpr int days[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  if (month < 1 || month > 12) return 0;
-  return month == 2 && is_leap_year(year) ? 29 : days[month - 1];
-}
-
-/// True for a real date with a four-digit year from 0001 to 9999.
-[[nodiscard]] inline bool is_valid(const date& d) noexcept {
-  return d.year >= 1 && d.year <= 9999 && d.month >= 1 && d.month <= 12 && d.day >= 1 &&
-         d.day <= days_in_month(d.year, d.month);
-}
-
-/// Days since 1970-01-01 (negative before). Precondition: is_valid(d).
-/// Counts whole 400-year eras (146097 days each) so that no table of years is needed.
-[[nodiscard]] inline std::int64_t days_from_civil(const date& d) noexcept {
-  const std::int64_t year = static_cast<std::int64_t>(d.year) - (d.month <= 2 ? 1 : 0);
-  const std::int64_t era = (year >= 0 ? year : year - 399) / 400;
-  const std::int64_t year_of_era = year - era * 400;
-  const std::int64_t month_from_march = d.month > 2 ? d.month - 3 : d.month + 9;
-  const std::int64_t day_of_year = (153 * month_from_march + 2) / 5 + d.day - 1;
-  const std::int64_t day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
-  return era * 146097 + day_of_era - 719468;
-}
-
-/// The date `days` days after 1970-01-01. Inputs beyond about +-5 million years are clamped.
-[[nodiscard]] inline date civil_from_days(std::int64_t days) noexcept {
-  constexpr std::int64_t limit = std::int64_t{1} << 31;
-  days = days < -limit ? -limit : (days > limit ? limit : days);
-  const std::int64_t shifted = days + 719468;
-  const std::int64_t era = (shifted >= 0 ? shifted : shifted - 146096) / 146097;
-  const std::int64_t day_of_era = shifted - era * 146097;
-  const std::int64_t year_of_era = (day_of_era - day_of_era / 1460 + day_of_era / 36524 - day_of_era / 146096) / 365;
-  const std::int64_t day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
-  const std::int64_t month_from_march = (5 * day_of_year + 2) / 153;
-  const std::int64_t month = month_from_march < 10 ? month_from_march + 3 : month_from_march - 9;
-  const std::int64_t day = day_of_year - (153 * month_from_march + 2) / 5 + 1;
-  const std::int64_t year = year_of_era + era * 400 + (month <= 2 ? 1 : 0);
-  return date{static_cast<int>(year), static_cast<int>(month), static_cast<int>(day)};
-}
-
-[[nodiscard]] inline bool operator==(const date& a, const date& b) noexcept {
-  return a.year == b.year && a.month == b.month && a.day == b.day;
-}
-[[nodiscard]] inline bool operator!=(const date& a, const date& b) noexcept { return !(a == b); }
-[[nodiscard]] inline bool operator<(const date& a, const date& b) noexcept {
-  if (a.year != b.year) return a.year < b.year;
-  if (a.month != b.month) return a.month < b.month;
-  return a.day < b.day;
-}
-[[nodiscard]] inline bool operator>(const date& a, const date& b) noexcept { return b < a; }
-[[nodiscard]] inline bool operator<=(const date& a, const date& b) noexcept { return !(b < a); }
-[[nodiscard]] inline bool operator>=(const date& a, const date& b) noexcept { return !(a < b); }
-
-[[nodiscard]] inline bool operator==(utc_time a, utc_time b) noexcept { return a.seconds == b.seconds; }
-[[nodiscard]] inline bool operator!=(utc_time a, utc_time b) noexcept { return a.seconds != b.seconds; }
-[[nodiscard]] inline bool operator<(utc_time a, utc_time b) noexcept { return a.seconds < b.seconds; }
-[[nodiscard]] inline bool operator>(utc_time a, utc_time b) noexcept { return a.seconds > b.seconds; }
-[[nodiscard]] inline bool operator<=(utc_time a, utc_time b) noexcept { return a.seconds <= b.seconds; }
-[[nodiscard]] inline bool operator>=(utc_time a, utc_time b) noexcept { return a.seconds >= b.seconds; }
-
-/// The UTC calendar day containing t. A license date such as `expires` is compared with this:
-/// "valid through 2026-02-28" means utc_date(now) <= 2026-02-28.
-[[nodiscard]] inline date utc_date(utc_time t) noexcept {
-  const std::int64_t days = t.seconds / seconds_per_day - (t.seconds % seconds_per_day < 0 ? 1 : 0);
-  return civil_from_days(days);
-}
-
-/// 00:00:00Z on day d. Precondition: is_valid(d).
-[[nodiscard]] inline utc_time start_of_day(const date& d) noexcept {
-  return utc_time{days_from_civil(d) * seconds_per_day};
-}
-
-/// True if t falls within 0001-01-01T00:00:00Z .. 9999-12-31T23:59:59Z and so has a text form.
-[[nodiscard]] inline bool is_representable(utc_time t) noexcept {
-  return t >= start_of_day(date{1, 1, 1}) && t < start_of_day(date{10000, 1, 1});
-}
-
-namespace detail {
-
-/// Reads exactly `width` ASCII digits at text[pos]; -1 if any is not a digit.
-[[nodiscard]] inline int read_digits(std::string_view text, std::size_t pos, std::size_t width) noexcept {
-  int value = 0;
-  for (std::size_t i = 0; i < width; ++i) {
-    const char c = text[pos + i];
-    if (c < '0' || c > '9') return -1;
-    value = value * 10 + (c - '0');
-  }
-  return value;
-}
-
-inline void append_digits(std::string& out, std::int64_t value, int width) {
-  char buffer[24];
-  int length = 0;
-  do {
-    buffer[length++] = static_cast<char>('0' + value % 10);
-    value /= 10;
-  } while (value > 0 && length < 20);
-  for (int i = length; i < width; ++i) out += '0';
-  while (length > 0) out += buffer[--length];
-}
-
-}  // namespace detail
-
-/// Parses `YYYY-MM-DD` (RFC 3339 full-date); rejects impossible dates such as 2023-02-29.
-[[nodiscard]] inline std::optional<date> parse_date(std::string_view text) noexcept {
-  if (text.size() != 10 || text[4] != '-' || text[7] != '-') return std::nullopt;
-  const date d{detail::read_digits(text, 0, 4), detail::read_digits(text, 5, 2), detail::read_digits(text, 8, 2)};
-  if (!is_valid(d)) return std::nullopt;
-  return d;
-}
-
-/// `YYYY-MM-DD`. Precondition: is_valid(d).
-[[nodiscard]] inline std::string to_string(const date& d) {
-  std::string out;
-  detail::append_digits(out, d.year, 4);
-  out += '-';
-  detail::append_digits(out, d.month, 2);
-  out += '-';
-  detail::append_digits(out, d.day, 2);
-  return out;
-}
-
-/// Parses `YYYY-MM-DDTHH:MM:SSZ` exactly: uppercase T and Z, no fraction, no other offset,
-/// no leap second.
-[[nodiscard]] inline std::optional<utc_time> parse_utc_time(std::string_view text) noexcept {
-  if (text.size() != 20 || text[10] != 'T' || text[13] != ':' || text[16] != ':' || text[19] != 'Z') {
-    return std::nullopt;
-  }
-  const auto day = parse_date(text.substr(0, 10));
-  const int hour = detail::read_digits(text, 11, 2);
-  const int minute = detail::read_digits(text, 14, 2);
-  const int second = detail::read_digits(text, 17, 2);
-  if (!day || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59) {
-    return std::nullopt;
-  }
-  return utc_time{start_of_day(*day).seconds + hour * 3600 + minute * 60 + second};
-}
-
-/// `YYYY-MM-DDTHH:MM:SSZ`. Precondition: is_representable(t).
-[[nodiscard]] inline std::string to_string(utc_time t) {
-  const std::int64_t in_day = t.seconds - start_of_day(utc_date(t)).seconds;
-  std::string out = to_string(utc_date(t));
-  out += 'T';
-  detail::append_digits(out, in_day / 3600, 2);
-  out += ':';
-  detail::append_digits(out, in_day / 60 % 60, 2);
-  out += ':';
-  detail::append_digits(out, in_day % 60, 2);
-  out += 'Z';
-  return out;
-}
-
-}  // namespace airlock::format
-
-#endif  // AIRLOCK_FORMAT_TIME_HPP
-
-namespace airlock::format::detail {
-
-inline constexpr std::size_t max_key_size = 64;
-
-enum class value_kind { string, integer, boolean, date, date_time, string_array };
-
-[[nodiscard]] inline std::string_view kind_name(value_kind kind) noexcept {
-  switch (kind) {
-    case value_kind::string: return "a string";
-    case value_kind::integer: return "an integer";
-    case value_kind::boolean: return "a boolean";
-    case value_kind::date: return "a date";
-    case value_kind::date_time: return "a date-time";
-    case value_kind::string_array: return "an array of strings";
-  }
-  return "a value";
-}
-
-struct toml_value {
-  value_kind kind = value_kind::string;
-  std::string text;
-  std::int64_t integer = 0;
-  bool boolean = false;
-  date day{};
-  utc_time instant{};
-  std::vector<std::string> strings;
-};
-
-[[nodiscard]] inline bool is_bare_key_char(char c) noexcept {
-  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
-}
-
-/// Names a character for an error message.
-[[nodiscard]] inline std::string describe_char(char c) {
-  const auto byte = static_cast<unsigned char>(c);
-  if (c == '\t') return "a tab (tabs are not allowed)";
-  if (c == ' ') return "a space";
-  if (byte < 0x20 || byte == 0x7F) {
-    constexpr std::string_view upper_hex = "0123456789ABCDEF";  // U+ notation is uppercase
-    std::string out = "control character U+00";
-    out += upper_hex[byte >> 4];
-    out += upper_hex[byte & 15];
-    return out;
-  }
-  if (byte >= 0x80) return "a non-ASCII character";
-  return std::string("'") + c + "'";
-}
-
-/// Scans one line (without its LF). On failure message() says why and pos() is where.
-class line_scanner {
- public:
-  explicit line_scanner(std::string_view line) noexcept : line_(line) {}
-
-  [[nodiscard]] std::size_t pos() const noexcept { return pos_; }
-  [[nodiscard]] const std::string& message() const noexcept { return message_; }
-  [[nodiscard]] bool at_end() const noexcept { return pos_ >= line_.size(); }
-  [[nodiscard]] char peek() const noexcept { return at_end() ? '\0' : line_[pos_]; }
-
-  bool fail(std::string message) {
-    message_ = std::move(message);
-    return false;
-  }
-
-  bool fail_at(std::size_t pos, std::string message) {
-    pos_ = pos;
-    return fail(std::move(message));
-  }
-
-  /// Fails with "expected <what>, found ..." at the current position.
-  bool fail_expected(std::string_view what) {
-    const std::string found = at_end() ? std::string("end of line") : describe_char(line_[pos_]);
-    return fail("expected " + std::string(what) + ", found " + found);
-  }
-
-  bool expect(std::string_view literal, std::string_view what) {
-    for (const char c : literal) {
-      if (peek() != c || at_end()) return fail_expected(what);
-      ++pos_;
-    }
-    return true;
-  }
-
-  /// The line must end here; trailing spaces get their own message because they are invisible.
-  bool expect_end() {
-    if (at_end()) return true;
-    if (line_.find_first_not_of(' ', pos_) == std::string_view::npos) return fail("trailing whitespace");
-    return fail_expected("end of line");
-  }
-
-  bool scan_bare_key(std::string& out) {
-    const std::size_t start = pos_;
-    while (!at_end() && is_bare_key_char(line_[pos_])) ++pos_;
-    if (pos_ == start) return fail_expected("a bare key");
-    if (pos_ - start > max_key_size) {
-      pos_ = start;
-      return fail("key longer than 64 characters");
-    }
-    out.assign(line_.substr(start, pos_ - start));
-    return true;
-  }
-
-  bool scan_value(toml_value& out) {
-    const char c = peek();
-    if (c == '"') {
-      out.kind = value_kind::string;
-      return scan_string(out.text);
-    }
-    if (c == '[') {
-      out.kind = value_kind::string_array;
-      return scan_string_array(out.strings);
-    }
-    if (c == '\'') return fail("literal strings are not allowed, use a basic string");
-    if (c == '{') return fail("inline tables are not allowed");
-    return scan_token(out);
-  }
-
- private:
-  bool scan_string(std::string& out) {
-    if (line_.substr(pos_, 3) == "\"\"\"") return fail("multi-line strings are not allowed");
-    ++pos_;
-    out.clear();
-    while (true) {
-      if (at_end()) return fail("unterminated string");
-      const auto byte = static_cast<unsigned char>(line_[pos_]);
-      if (byte == '"') break;
-      if (byte == '\\') {
-        if (!scan_escape(out)) return false;
-      } else if (byte < 0x20 || byte == 0x7F) {
-        return fail(describe_char(line_[pos_]) + " must be escaped in a string");
-      } else {
-        const std::size_t length = utf8_sequence_length(line_, pos_);
-        if (length == 0) return fail("invalid UTF-8");
-        out.append(line_.substr(pos_, length));
-        pos_ += length;
-      }
-      if (out.size() > max_string_size) return fail("string longer than 1024 bytes");
-    }
-    ++pos_;
-    return true;
-  }
-
-  /// Exactly one escape per character: the short forms, and \u00XX (lowercase hex) only for the
-  /// other control characters. Anything else would give one string two spellings.
-  bool scan_escape(std::string& out) {
-    const std::string_view shorts = "\"\\btnfr";
-    const std::string_view decoded = "\"\\\b\t\n\f\r";
-    const char c = pos_ + 1 < line_.size() ? line_[pos_ + 1] : '\0';
-    const std::size_t index = shorts.find(c);
-    if (c != '\0' && index != std::string_view::npos) {
-      out += decoded[index];
-      pos_ += 2;
-      return true;
-    }
-    if (c != 'u') return fail("invalid escape sequence");
-    const std::string_view digits = line_.substr(pos_ + 2, 4);
-    const auto bytes = hex_decode(digits);
-    if (digits.size() != 4 || !bytes) return fail("\\u must be followed by four lowercase hex digits");
-    const int code = (*bytes)[0] * 256 + (*bytes)[1];
-    const bool has_short_form = code < 0x20 && decoded.find(static_cast<char>(code)) != std::string_view::npos;
-    if (!(code < 0x20 || code == 0x7F) || has_short_form) {
-      return fail("non-canonical escape: only control characters without a short escape use \\u");
-    }
-    out += static_cast<char>(code);
-    pos_ += 6;
-    return true;
-  }
-
-  bool scan_string_array(std::vector<std::string>& out) {
-    ++pos_;
-    out.clear();
-    if (peek() == ']') {
-      ++pos_;
-      return true;
-    }
-    while (true) {
-      if (peek() != '"') return fail_expected("a string (arrays hold strings only, on one line)");
-      if (out.size() == max_array_size) return fail("array has more than 128 entries");
-      out.emplace_back();
-      if (!scan_string(out.back())) return false;
-      if (peek() == ']') break;
-      if (!expect(", ", "', ' or ']'")) return false;
-    }
-    ++pos_;
-    return true;
-  }
-
-  static bool is_token_char(char c) noexcept { return is_bare_key_char(c) || c == ':' || c == '+' || c == '.'; }
-
-  bool scan_token(toml_value& out) {
-    const std::size_t start = pos_;
-    while (!at_end() && is_token_char(line_[pos_])) ++pos_;
-    const std::string_view token = line_.substr(start, pos_ - start);
-    if (token.empty()) return fail_expected("a value");
-    const std::size_t end = pos_;
-    pos_ = start;
-    if (!classify_token(token, out)) return false;
-    pos_ = end;
-    return true;
-  }
-
-  bool classify_token(std::string_view token, toml_value& out) {
-    if (token == "true" || token == "false") {
-      out.kind = value_kind::boolean;
-      out.boolean = token == "true";
-      return true;
-    }
-    if (token.size() >= 10 && token[4] == '-' && token[7] == '-') return scan_date_token(token, out);
-    if (token == "inf" || token == "nan" || token.find_first_of(".eE") != std::string_view::npos) {
-      return fail("floats are not allowed");
-    }
-    return scan_integer_token(token, out);
-  }
-
-  bool scan_date_token(std::string_view token, toml_value& out) {
-    if (token.size() == 10) {
-      const auto day = parse_date(token);
-      if (!day) return fail("invalid date (expected a real date as YYYY-MM-DD)");
-      out.kind = value_kind::date;
-      out.day = *day;
-      return true;
-    }
-    const auto instant = parse_utc_time(token);
-    if (!instant) {
-      if (token.size() > 19 && token[19] == '.') return fail("fractional seconds are not allowed");
-      return fail("invalid date-time (expected YYYY-MM-DDTHH:MM:SSZ in UTC)");
-    }
-    out.kind = value_kind::date_time;
-    out.instant = *instant;
-    return true;
-  }
-
-  bool scan_integer_token(std::string_view token, toml_value& out) {
-    const bool negative = token[0] == '-';
-    const std::string_view digits = token.substr(negative ? 1 : 0);
-    if (token[0] == '+') return fail("a leading '+' is not allowed");
-    if (digits.empty() || digits.find_first_not_of("0123456789") != std::string_view::npos) {
-      if (digits.find('_') != std::string_view::npos) return fail("underscores in integers are not allowed");
-      return fail("expected a value (string, integer, boolean, date, date-time or array of strings)");
-    }
-    if (digits.size() > 1 && digits[0] == '0') return fail("leading zeros are not allowed");
-    if (negative && digits == "0") return fail("-0 is not allowed, write 0");
-    const std::uint64_t limit = negative ? std::uint64_t{1} << 63 : (std::uint64_t{1} << 63) - 1;
-    std::uint64_t value = 0;
-    for (const char c : digits) {
-      const auto digit = static_cast<std::uint64_t>(c - '0');
-      if (value > (limit - digit) / 10) return fail("integer out of range");
-      value = value * 10 + digit;
-    }
-    out.kind = value_kind::integer;
-    // -(value - 1) - 1 reaches INT64_MIN without overflowing.
-    out.integer = negative ? -static_cast<std::int64_t>(value - 1) - 1 : static_cast<std::int64_t>(value);
-    return true;
-  }
-
-  std::string_view line_;
-  std::size_t pos_ = 0;
-  std::string message_;
-};
-
-}  // namespace airlock::format::detail
-
-#endif  // AIRLOCK_FORMAT_DETAIL_TOML_LEXER_HPP
-
-namespace airlock::format::detail {
-
-struct toml_item {
-  enum class type { table, key_value, end };
-  type kind = type::end;
-  std::string name;  ///< table name (dotted) or key
-  toml_value value;
-  std::size_t line = 0;
-  std::size_t column = 1;        ///< where the name (or '[') starts
-  std::size_t value_column = 1;  ///< where the value starts
-};
-
-/// 1-based column of byte offset `pos` in `line`, counting code points (continuation bytes skipped).
-[[nodiscard]] inline std::size_t column_of(std::string_view line, std::size_t pos) noexcept {
-  std::size_t column = 1;
-  for (std::size_t i = 0; i < pos && i < line.size(); ++i) {
-    if ((static_cast<unsigned char>(line[i]) & 0xC0) != 0x80) ++column;
-  }
-  return column;
-}
-
-/// A pull parser: peek() yields the next header or key/value, skipping blank and comment lines.
-/// Reading stops at the first error, which stays available through error().
-class toml_cursor {
- public:
-  explicit toml_cursor(std::string_view text) noexcept : text_(text) {}
-
-  /// The next item, or nullptr once an error has been recorded.
-  [[nodiscard]] const toml_item* peek() {
-    while (!error_ && !has_item_) read_item();
-    return error_ ? nullptr : &item_;
-  }
-
-  /// Moves the current item out and advances past it.
-  toml_item take() {
-    has_item_ = false;
-    return std::move(item_);
-  }
-
-  [[nodiscard]] bool failed() const noexcept { return error_.has_value(); }
-  [[nodiscard]] const std::optional<parse_error>& error() const noexcept { return error_; }
-
-  /// Records the first error only: later ones are consequences of it.
-  bool fail_at(std::size_t line, std::size_t column, std::string message, error_kind kind = error_kind::malformed) {
-    if (!error_) error_ = parse_error{kind, line, column, std::move(message)};
-    return false;
-  }
-
- private:
-  void read_item() {
-    if (offset_ >= text_.size()) {
-      item_ = toml_item{};
-      item_.line = line_number_ + 1;
-      has_item_ = true;
-      return;
-    }
-    const std::size_t newline = text_.find('\n', offset_);
-    ++line_number_;
-    if (line_number_ > max_lines) {
-      fail_at(line_number_, 1, "more than 1024 lines");
-      return;
-    }
-    const std::size_t end = newline == std::string_view::npos ? text_.size() : newline;
-    const std::string_view line = text_.substr(offset_, end - offset_);
-    offset_ = end + 1;
-    if (newline == std::string_view::npos) {
-      fail_at(line_number_, column_of(line, line.size()), "missing line feed at end of input");
-      return;
-    }
-    parse_line(line);
-  }
-
-  /// Comments only before the first table; exactly one blank line before each later table
-  /// header and at most one at the end. Then every document has one layout, and turning a data
-  /// line into a comment or a blank line can never pass unnoticed.
-  void parse_line(std::string_view line) {
-    if (line.empty()) {
-      if (!seen_table_) {
-        fail_at(line_number_, 1, "blank lines are not allowed before the first table");
-      } else if (blank_lines_++ == 1) {
-        fail_at(line_number_, 1, "more than one blank line");
-      }
-      return;
-    }
-    line_scanner scan(line);
-    bool ok = true;
-    const char first = line[0];
-    if (first == '#' && seen_table_) {
-      ok = scan.fail("comments are allowed only before the first table");
-    } else if (first == '#') {
-      ok = scan_comment(line, scan);
-    } else if (first == '[') {
-      ok = scan_header(scan);
-    } else if (is_bare_key_char(first)) {
-      ok = scan_key_value(line, scan);
-    } else if (first == ' ' && line.find_first_not_of(' ') == std::string_view::npos) {
-      ok = scan.fail("trailing whitespace");
-    } else if (first == ' ') {
-      ok = scan.fail("indentation is not allowed");
-    } else if (first == '"') {
-      ok = scan.fail("quoted keys are not allowed");
-    } else {
-      ok = scan.fail_expected("a table header, a key or a comment");
-    }
-    if (!ok) {
-      fail_at(line_number_, column_of(line, scan.pos()), scan.message());
-    } else if (has_item_) {
-      check_layout();
-    }
-  }
-
-  void check_layout() {
-    const bool table = item_.kind == toml_item::type::table;
-    if (!table && blank_lines_ > 0) {
-      fail_at(line_number_ - 1, 1, "blank lines are allowed only before a table header");
-    } else if (table && seen_table_ && blank_lines_ == 0) {
-      fail_at(line_number_, 1, "expected one blank line before a table header");
-    }
-    seen_table_ = seen_table_ || table;
-    blank_lines_ = 0;
-  }
-
-  /// Comments may hold any UTF-8 text but, unlike TOML, no tab.
-  static bool scan_comment(std::string_view line, line_scanner& scan) {
-    for (std::size_t pos = 0; pos < line.size();) {
-      const auto byte = static_cast<unsigned char>(line[pos]);
-      const std::size_t length = utf8_sequence_length(line, pos);
-      if (length == 0) return scan.fail_at(pos, "invalid UTF-8");
-      if (byte < 0x20 || byte == 0x7F) return scan.fail_at(pos, describe_char(line[pos]) + " in a comment");
-      pos += length;
-    }
-    return true;
-  }
-
-  bool scan_header(line_scanner& scan) {
-    item_ = toml_item{};
-    item_.kind = toml_item::type::table;
-    item_.line = line_number_;
-    scan.expect("[", "'['");
-    if (scan.peek() == '[') return scan.fail("arrays of tables are not allowed");
-    std::string part;
-    while (true) {
-      if (!scan.scan_bare_key(part)) return false;
-      item_.name += part;
-      if (scan.peek() != '.') break;
-      item_.name += '.';
-      scan.expect(".", "'.'");
-    }
-    if (!scan.expect("]", "']'") || !scan.expect_end()) return false;
-    has_item_ = true;
-    return true;
-  }
-
-  bool scan_key_value(std::string_view line, line_scanner& scan) {
-    item_ = toml_item{};
-    item_.kind = toml_item::type::key_value;
-    item_.line = line_number_;
-    if (!scan.scan_bare_key(item_.name)) return false;
-    if (scan.peek() == '.') return scan.fail("dotted keys are not allowed");
-    if (!scan.expect(" = ", "' = ' (one space on each side)")) return false;
-    item_.value_column = column_of(line, scan.pos());
-    if (!scan.scan_value(item_.value) || !scan.expect_end()) return false;
-    has_item_ = true;
-    return true;
-  }
-
-  std::string_view text_;
-  std::size_t offset_ = 0;
-  std::size_t line_number_ = 0;
-  toml_item item_;
-  bool has_item_ = false;
-  bool seen_table_ = false;
-  std::size_t blank_lines_ = 0;  ///< blank lines since the last item
-  std::optional<parse_error> error_;
-};
-
-}  // namespace airlock::format::detail
-
-#endif  // AIRLOCK_FORMAT_DETAIL_TOML_CURSOR_HPP
-
-namespace airlock::format::detail {
-
-/// The only format version this reader knows.
-inline constexpr std::int64_t known_format = 1;
-
-/// Yields the lines of a text one by one, with their 1-based numbers.
-class line_walker {
- public:
-  explicit line_walker(std::string_view text) noexcept : text_(text) {}
-
-  /// The next line without its LF, or false at the end of the text.
-  bool next(std::string_view& line) noexcept {
-    if (offset_ >= text_.size()) return false;
-    const std::size_t newline = text_.find('\n', offset_);
-    const std::size_t end = newline == std::string_view::npos ? text_.size() : newline;
-    line = text_.substr(offset_, end - offset_);
-    offset_ = end + 1;
-    ++number_;
-    return true;
-  }
-  [[nodiscard]] std::size_t number() const noexcept { return number_; }
-
- private:
-  std::string_view text_;
-  std::size_t offset_ = 0;
-  std::size_t number_ = 0;
-};
-
-/// nullopt when `text` (normalized) declares format 1 in its first table, which must be `table`.
-/// A canonical integer other than 1 is unsupported_version; anything else is malformed.
-[[nodiscard]] inline std::optional<parse_error> check_declared_version(std::string_view text, std::string_view table) {
-  const std::string header = "[" + std::string(table) + "]";
-  line_walker lines(text);
-  std::string_view line;
-  bool more = lines.next(line);
-  while (more && !line.empty() && line[0] == '#') more = lines.next(line);
-  if (!more || line != header) {
-    return parse_error{error_kind::malformed, more ? lines.number() : lines.number() + 1, 1,
-                       "the first table must be " + header};
-  }
-  constexpr std::string_view key = "format = ";
-  const bool has_line = lines.next(line);
-  if (!has_line || line.substr(0, key.size()) != key) {
-    return parse_error{error_kind::malformed, has_line ? lines.number() : lines.number() + 1, 1,
-                       "the first key of " + header + " must be format"};
-  }
-  line_scanner scan(line.substr(key.size()));
-  toml_value value;
-  const std::size_t column = key.size() + 1;
-  if (!scan.scan_value(value) || !scan.expect_end()) {
-    return parse_error{error_kind::malformed, lines.number(),
-                       column + column_of(line.substr(key.size()), scan.pos()) - 1, scan.message()};
-  }
-  if (value.kind != value_kind::integer) {
-    return parse_error{error_kind::malformed, lines.number(), column, "format must be an integer"};
-  }
-  if (value.integer == known_format) return std::nullopt;
-  return parse_error{error_kind::unsupported_version, lines.number(), column,
-                     "unsupported format " + std::to_string(value.integer) + " (this reader knows format 1)"};
-}
-
-}  // namespace airlock::format::detail
-
-#endif  // AIRLOCK_FORMAT_DETAIL_DECLARED_VERSION_HPP
-// ----- formats/include/airlock/format/license_body.hpp -----
-// Reads the signed body of a license: [license], its limits and meta, and [machine].
-#ifndef AIRLOCK_FORMAT_LICENSE_BODY_HPP
-#define AIRLOCK_FORMAT_LICENSE_BODY_HPP
-
-#include <string>
-#include <string_view>
-
-// ----- formats/include/airlock/format/detail/toml_schema.hpp -----
-// Reads a canonical-TOML document against a fixed order of tables and keys, with exact errors.
-#ifndef AIRLOCK_FORMAT_DETAIL_TOML_SCHEMA_HPP
-#define AIRLOCK_FORMAT_DETAIL_TOML_SCHEMA_HPP
-
-#include <algorithm>
-#include <initializer_list>
-#include <optional>
-#include <string>
-#include <string_view>
-#include <vector>
-
-// ----- formats/include/airlock/format/detail/field_checks.hpp -----
-// Syntax rules for individual field values, shared by the license and the activation request.
-#ifndef AIRLOCK_FORMAT_DETAIL_FIELD_CHECKS_HPP
-#define AIRLOCK_FORMAT_DETAIL_FIELD_CHECKS_HPP
-
-#include <algorithm>
-#include <optional>
-#include <string>
-#include <string_view>
-#include <vector>
-
-
-namespace airlock::format::detail {
-
-inline constexpr std::size_t max_features = 128;
-inline constexpr std::size_t max_table_entries = 64;
-
-/// A semantic problem found in a parsed value, named by its dotted path ("license.expires").
-struct problem {
-  std::string field;
-  std::string message;
-};
-
-[[nodiscard]] inline bool is_lower_alnum(char c) noexcept { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); }
-
-/// Each check returns the problem as text, or an empty string when the value is fine.
-[[nodiscard]] inline std::string check_license_id(std::string_view id) {
-  if (id.empty() || id.size() > 64) return "id must be 1 to 64 characters";
-  for (const char c : id) {
-    const bool ok = is_lower_alnum(c) || (c >= 'A' && c <= 'Z') || c == '.' || c == '_' || c == '-';
-    if (!ok) return "id may contain only letters, digits, '.', '_' and '-'";
-  }
-  return {};
-}
-
-[[nodiscard]] inline std::string check_key_id(std::string_view field, std::string_view key_id) {
-  if (!is_lower_hex(key_id, 16)) return std::string(field) + " must be 16 lowercase hex digits";
-  return {};
-}
-
-/// True for a C1 control character (U+0080-U+009F), whose UTF-8 form is C2 80 .. C2 9F.
-[[nodiscard]] inline bool starts_c1_control(std::string_view text, std::size_t pos) noexcept {
-  return pos + 1 < text.size() && static_cast<unsigned char>(text[pos]) == 0xC2 &&
-         static_cast<unsigned char>(text[pos + 1]) <= 0x9F;
-}
-
-/// Human-readable text such as a product or licensee name: UTF-8 without control characters
-/// (C0, DEL and C1: a terminal would act on them).
-[[nodiscard]] inline std::string check_text(std::string_view field, std::string_view text, std::size_t max_size) {
-  const std::string name(field);
-  if (text.empty()) return name + " must not be empty";
-  if (text.size() > max_size) return name + " must be at most " + std::to_string(max_size) + " bytes";
-  if (!is_valid_utf8(text)) return name + " must be valid UTF-8";
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    const auto byte = static_cast<unsigned char>(text[i]);
-    if (byte < 0x20 || byte == 0x7F || starts_c1_control(text, i)) return name + " must not contain control characters";
-  }
-  return {};
-}
-
-[[nodiscard]] inline std::string check_feature_name(std::string_view name) {
-  const std::string shown = "feature '" + std::string(name) + "'";
-  if (name.empty() || name.size() > 64) return shown + " must be 1 to 64 characters";
-  if (!is_lower_alnum(name[0])) return shown + " must start with a lowercase letter or digit";
-  for (const char c : name) {
-    if (!is_lower_alnum(c) && c != '.' && c != '_' && c != '-') {
-      return shown + " may contain only a-z, 0-9, '.', '_' and '-'";
-    }
-  }
-  return {};
-}
-
-[[nodiscard]] inline std::string check_features(const std::vector<std::string>& features) {
-  if (features.size() > max_features) return "more than 128 features";
-  for (std::size_t i = 0; i < features.size(); ++i) {
-    if (std::string problem = check_feature_name(features[i]); !problem.empty()) return problem;
-    if (i > 0 && features[i - 1] == features[i]) return "duplicate feature '" + features[i] + "'";
-    // One spelling per set of features, as for the keys of limits and meta.
-    if (i > 0 && features[i - 1] > features[i]) return "features must be sorted ('" + features[i] + "')";
-  }
-  return {};
-}
-
-/// A key of [license.limits] or [license.meta]: a TOML bare key.
-[[nodiscard]] inline std::string check_entry_name(std::string_view table, std::string_view name) {
-  if (name.empty() || name.size() > 64) return "keys of " + std::string(table) + " must be 1 to 64 characters";
-  for (const char c : name) {
-    const bool ok = is_lower_alnum(c) || (c >= 'A' && c <= 'Z') || c == '_' || c == '-';
-    if (!ok) return "key '" + std::string(name) + "' may contain only letters, digits, '_' and '-'";
-  }
-  return {};
-}
-
-/// Entries must be sorted and unique so that each set of entries has one spelling.
-template <class Entry>
-[[nodiscard]] std::string check_entry_order(std::string_view table, const std::vector<Entry>& entries) {
-  if (entries.size() > max_table_entries) return "more than 64 entries in " + std::string(table);
-  for (std::size_t i = 0; i < entries.size(); ++i) {
-    if (std::string problem = check_entry_name(table, entries[i].name); !problem.empty()) return problem;
-    if (i > 0 && entries[i - 1].name >= entries[i].name) {
-      return "keys of " + std::string(table) + " must be sorted and unique ('" + entries[i].name + "')";
-    }
-  }
-  return {};
-}
-
-/// One class of component hashes: 1 to 16 distinct 128-bit hashes as 32 lowercase hex digits.
-[[nodiscard]] inline std::string check_hash_list(std::string_view component, const std::vector<std::string>& hashes) {
-  const std::string name(component);
-  if (hashes.empty()) return name + " must hold at least one hash (omit the key instead)";
-  if (hashes.size() > max_hashes_per_class) return name + " holds more than 16 hashes";
-  for (std::size_t i = 0; i < hashes.size(); ++i) {
-    if (!is_lower_hex(hashes[i], 32)) return name + " hashes must be 32 lowercase hex digits";
-    for (std::size_t j = 0; j < i; ++j) {
-      if (hashes[j] == hashes[i]) return name + " holds the same hash twice";
-    }
-  }
-  return {};
-}
-
-/// Every recorded class of a license's or request's [machine]; absent classes are fine here.
-[[nodiscard]] inline std::optional<problem> find_hashes_problem(const component_hashes& hashes) {
-  for (const component_class c : all_component_classes) {
-    if (hashes[c].empty()) continue;
-    if (std::string text = check_hash_list(to_string(c), hashes[c]); !text.empty()) {
-      return problem{"machine." + std::string(to_string(c)), text};
-    }
-  }
-  if (hashes.evidence_only.empty()) return std::nullopt;
-  if (std::string text = check_hash_list("evidence_only", hashes.evidence_only); !text.empty()) {
-    return problem{"machine.evidence_only", text};
-  }
-  for (const std::string& h : hashes.evidence_only) {
-    if (std::find(hashes.nic.begin(), hashes.nic.end(), h) == hashes.nic.end()) {
-      return problem{"machine.evidence_only", "evidence_only names a hash that is not in nic"};
-    }
-  }
-  return std::nullopt;
-}
-
-}  // namespace airlock::format::detail
-
-#endif  // AIRLOCK_FORMAT_DETAIL_FIELD_CHECKS_HPP
-
-namespace airlock::format::detail {
-
-/// Names in their one allowed order, with which of them have been read.
-struct name_order {
-  std::string_view context;  ///< the table the keys belong to; empty for the list of tables
-  std::vector<std::string_view> names;
-  std::vector<bool> seen;
-
-  [[nodiscard]] std::size_t index_of(std::string_view name) const noexcept {
-    return static_cast<std::size_t>(std::find(names.begin(), names.end(), name) - names.begin());
-  }
-};
-
-/// Why `found` is not the `expected` name (which may be empty: "nothing more expected here").
-[[nodiscard]] inline std::string unexpected_name(const name_order& order, std::string_view found,
-                                                 std::string_view expected) {
-  const bool tables = order.context.empty();
-  const std::string shown = tables ? "[" + std::string(found) + "]" : "'" + std::string(found) + "'";
-  const std::string noun = tables ? "table " : "key ";
-  const std::size_t index = order.index_of(found);
-  if (index == order.names.size()) {
-    return "unknown " + noun + shown + (tables ? "" : " in [" + std::string(order.context) + "]");
-  }
-  if (order.seen[index]) return "duplicate " + noun + shown;
-  if (!expected.empty() && index > order.index_of(expected)) {
-    const std::string wanted = tables ? "[" + std::string(expected) + "]" : "'" + std::string(expected) + "'";
-    return "expected " + noun + wanted + " before " + shown;
-  }
-  return noun + shown + " is out of order";
-}
-
-/// Walks a document whose tables and keys come in one fixed order, remembering where each value
-/// was so that semantic problems found later can still be reported at their line and column.
-class document_reader {
- public:
-  explicit document_reader(std::string_view text) noexcept : cursor_(text) {}
-
-  [[nodiscard]] bool failed() const noexcept { return cursor_.failed(); }
-  [[nodiscard]] const parse_error& error() const noexcept { return *cursor_.error(); }
-
-  void expect_tables(std::initializer_list<std::string_view> names) {
-    tables_ = name_order{{}, names, std::vector<bool>(names.size(), false)};
-  }
-
-  /// Consumes the header [name] if it is next. A missing required table is an error.
-  bool take_table(std::string_view name, bool required) {
-    const toml_item* item = cursor_.peek();
-    if (item == nullptr) return false;
-    if (item->kind == toml_item::type::table && item->name == name) {
-      if (tables_.index_of(name) < tables_.seen.size()) tables_.seen[tables_.index_of(name)] = true;
-      record(std::string(name), item->line, item->column);
-      cursor_.take();
-      return true;
-    }
-    if (required) fail_unexpected(*item, tables_, name);
-    return false;
-  }
-
-  /// After the last table: the input must end here.
-  bool expect_end() {
-    const toml_item* item = cursor_.peek();
-    if (item == nullptr) return false;
-    if (item->kind == toml_item::type::end) return true;
-    return fail_unexpected(*item, tables_, {});
-  }
-
-  void expect_keys(std::string_view table, std::initializer_list<std::string_view> names) {
-    keys_ = name_order{table, names, std::vector<bool>(names.size(), false)};
-  }
-
-  /// The value of `key` if it is the next line and of the right kind. An absent optional key
-  /// gives nullopt without an error; check failed() to tell the two apart.
-  std::optional<toml_value> take(std::string_view key, value_kind kind, bool required) {
-    const toml_item* item = cursor_.peek();
-    if (item == nullptr) return std::nullopt;
-    if (item->kind != toml_item::type::key_value || item->name != key) {
-      if (required) fail_unexpected(*item, keys_, key);
-      return std::nullopt;
-    }
-    if (item->value.kind != kind) {
-      cursor_.fail_at(item->line, item->value_column,
-                      "'" + std::string(key) + "' must be " + std::string(kind_name(kind)));
-      return std::nullopt;
-    }
-    if (keys_.index_of(key) < keys_.seen.size()) keys_.seen[keys_.index_of(key)] = true;
-    record(std::string(keys_.context) + "." + std::string(key), item->line, item->value_column);
-    return cursor_.take().value;
-  }
-
-  /// After the last key of a table: the next line must start a table or end the input.
-  /// `message`, if given, replaces the generic text for a key found here.
-  bool end_keys(std::string_view message = {}) {
-    const toml_item* item = cursor_.peek();
-    if (item == nullptr) return false;
-    if (item->kind != toml_item::type::key_value) return true;
-    if (!message.empty()) return cursor_.fail_at(item->line, item->column, std::string(message));
-    return fail_unexpected(*item, keys_, {});
-  }
-
-  /// Reads the key/value lines up to the next table as free-form entries of one kind, whose
-  /// keys must be sorted (bytewise) and unique: the one canonical order.
-  std::vector<toml_item> take_sorted_entries(std::string_view table, value_kind kind, std::size_t limit) {
-    std::vector<toml_item> entries;
-    for (const toml_item* item = cursor_.peek(); item != nullptr && item->kind == toml_item::type::key_value;
-         item = cursor_.peek()) {
-      if (!check_entry(*item, table, kind, entries, limit)) return {};
-      record(std::string(table) + "." + item->name, item->line, item->value_column);
-      entries.push_back(cursor_.take());
-    }
-    return entries;
-  }
-
-  /// Reports a semantic problem at the value it names (or at its table).
-  bool fail_problem(const problem& found, error_kind kind = error_kind::malformed) {
-    const field_position* best = nullptr;
-    for (const field_position& known : positions_) {
-      const bool prefix = found.field.compare(0, known.field.size(), known.field) == 0 &&
-                          (found.field.size() == known.field.size() || found.field[known.field.size()] == '.');
-      if (prefix && (best == nullptr || known.field.size() > best->field.size())) best = &known;
-    }
-    if (best == nullptr) return cursor_.fail_at(1, 1, found.message, kind);
-    return cursor_.fail_at(best->line, best->column, found.message, kind);
-  }
-
-  bool fail_at_value(std::string_view field, std::string message, error_kind kind) {
-    return fail_problem(problem{std::string(field), std::move(message)}, kind);
-  }
-
- private:
-  struct field_position {
-    std::string field;
-    std::size_t line;
-    std::size_t column;
-  };
-
-  void record(std::string field, std::size_t line, std::size_t column) {
-    positions_.push_back(field_position{std::move(field), line, column});
-  }
-
-  bool fail_unexpected(const toml_item& item, const name_order& order, std::string_view expected) {
-    std::string message;
-    if (item.kind == toml_item::type::end || (item.kind == toml_item::type::table && !order.context.empty())) {
-      message = order.context.empty()
-                    ? "missing table [" + std::string(expected) + "]"
-                    : "missing key '" + std::string(expected) + "' in [" + std::string(order.context) + "]";
-    } else {
-      message = unexpected_name(order, item.name, expected);
-    }
-    return cursor_.fail_at(item.line, item.column, std::move(message));
-  }
-
-  bool check_entry(const toml_item& item, std::string_view table, value_kind kind,
-                   const std::vector<toml_item>& entries, std::size_t limit) {
-    std::string message;
-    if (entries.size() == limit) {
-      message = "more than " + std::to_string(limit) + " entries in [" + std::string(table) + "]";
-    } else if (!entries.empty() && entries.back().name == item.name) {
-      message = "duplicate key '" + item.name + "'";
-    } else if (!entries.empty() && entries.back().name > item.name) {
-      message = "key '" + item.name + "' is out of order (keys are sorted)";
-    } else if (item.value.kind != kind) {
-      return cursor_.fail_at(item.line, item.value_column,
-                             "'" + item.name + "' must be " + std::string(kind_name(kind)));
-    } else {
-      return true;
-    }
-    return cursor_.fail_at(item.line, item.column, std::move(message));
-  }
-
-  toml_cursor cursor_;
-  name_order tables_;
-  name_order keys_;
-  std::vector<field_position> positions_;
-};
-
-// Typed reads of one required or optional key; false once the document has an error.
-
-inline bool read_key(document_reader& reader, std::string_view key, std::string& out) {
-  auto value = reader.take(key, value_kind::string, true);
-  if (value) out = std::move(value->text);
-  return value.has_value();
-}
-
-inline bool read_key(document_reader& reader, std::string_view key, std::int64_t& out) {
-  auto value = reader.take(key, value_kind::integer, true);
-  if (value) out = value->integer;
-  return value.has_value();
-}
-
-inline bool read_key(document_reader& reader, std::string_view key, bool& out) {
-  auto value = reader.take(key, value_kind::boolean, true);
-  if (value) out = value->boolean;
-  return value.has_value();
-}
-
-inline bool read_key(document_reader& reader, std::string_view key, date& out) {
-  auto value = reader.take(key, value_kind::date, true);
-  if (value) out = value->day;
-  return value.has_value();
-}
-
-inline bool read_key(document_reader& reader, std::string_view key, utc_time& out) {
-  auto value = reader.take(key, value_kind::date_time, true);
-  if (value) out = value->instant;
-  return value.has_value();
-}
-
-inline bool read_key(document_reader& reader, std::string_view key, std::vector<std::string>& out) {
-  auto value = reader.take(key, value_kind::string_array, true);
-  if (value) out = std::move(value->strings);
-  return value.has_value();
-}
-
-inline bool read_optional_key(document_reader& reader, std::string_view key, std::optional<date>& out) {
-  auto value = reader.take(key, value_kind::date, false);
-  if (value) out = value->day;
-  return !reader.failed();
-}
-
-/// An absent array reads as empty; an explicit `[]` is left to the semantic checks to reject.
-inline bool read_optional_key(document_reader& reader, std::string_view key, std::vector<std::string>& out,
-                              bool& present) {
-  auto value = reader.take(key, value_kind::string_array, false);
-  present = value.has_value();
-  if (value) out = std::move(value->strings);
-  return !reader.failed();
-}
-
-}  // namespace airlock::format::detail
-
-#endif  // AIRLOCK_FORMAT_DETAIL_TOML_SCHEMA_HPP
-// ----- formats/include/airlock/format/license.hpp -----
-// The license as data (format 1) and the semantic rules every license must satisfy.
-#ifndef AIRLOCK_FORMAT_LICENSE_HPP
-#define AIRLOCK_FORMAT_LICENSE_HPP
-
-#include <array>
-#include <cstdint>
-#include <optional>
-#include <string>
-#include <string_view>
-#include <vector>
-
-
-namespace airlock::format {
-
-/// [machine] of a license. Unbound: only `unbound = true`. Bound: the policy, the container
-/// switch and the hashes recorded per class.
-struct machine_binding {
-  bool unbound = true;
-  std::string policy;  ///< a known policy (match_policy_v1 or _v2) when bound, empty when unbound
-  bool allow_container = false;
-  component_hashes hashes;
-};
-
-/// One entry of [license.limits], such as seats = 5.
-struct limit_entry {
-  std::string name;
-  std::int64_t value = 0;
-};
-
-/// One entry of [license.meta]: the vendor's own fields, signed but not interpreted.
-struct meta_entry {
-  std::string name;
-  std::string value;
-};
-
-struct license {
-  std::int64_t format = 1;
-  std::string id;      ///< 1-64 of [A-Za-z0-9._-]
-  std::string key_id;  ///< 16 lowercase hex digits; equals the signature's key_id
-  std::string product;
-  std::string licensee;
-  utc_time issued;
-  date not_before;
-  std::optional<date> expires;        ///< inclusive; absent = perpetual
-  std::optional<date> updates_until;  ///< builds released after this date are not covered
-  std::vector<std::string> features;
-  std::vector<limit_entry> limits;  ///< sorted by name, unique
-  std::vector<meta_entry> meta;     ///< sorted by name, unique
-  machine_binding machine;
-};
-
-[[nodiscard]] inline bool operator==(const machine_binding& a, const machine_binding& b) {
-  return a.unbound == b.unbound && a.policy == b.policy && a.allow_container == b.allow_container &&
-         a.hashes == b.hashes;
-}
-[[nodiscard]] inline bool operator==(const limit_entry& a, const limit_entry& b) {
-  return a.name == b.name && a.value == b.value;
-}
-[[nodiscard]] inline bool operator==(const meta_entry& a, const meta_entry& b) {
-  return a.name == b.name && a.value == b.value;
-}
-[[nodiscard]] inline bool operator==(const license& a, const license& b) {
-  return a.format == b.format && a.id == b.id && a.key_id == b.key_id && a.product == b.product &&
-         a.licensee == b.licensee && a.issued == b.issued && a.not_before == b.not_before && a.expires == b.expires &&
-         a.updates_until == b.updates_until && a.features == b.features && a.limits == b.limits && a.meta == b.meta &&
-         a.machine == b.machine;
-}
-[[nodiscard]] inline bool operator!=(const machine_binding& a, const machine_binding& b) { return !(a == b); }
-[[nodiscard]] inline bool operator!=(const limit_entry& a, const limit_entry& b) { return !(a == b); }
-[[nodiscard]] inline bool operator!=(const meta_entry& a, const meta_entry& b) { return !(a == b); }
-[[nodiscard]] inline bool operator!=(const license& a, const license& b) { return !(a == b); }
-
-namespace detail {
-
-[[nodiscard]] inline std::optional<problem> find_machine_problem(const machine_binding& m) {
-  if (m.unbound) {
-    if (!m.hashes.empty()) return problem{"machine", "an unbound license must not record components"};
-    if (!m.policy.empty() || m.allow_container) {
-      return problem{"machine", "an unbound license must not set policy or allow_container"};
-    }
-    return std::nullopt;
-  }
-  if (!is_known_policy(m.policy)) return problem{"machine.policy", "unsupported machine policy '" + m.policy + "'"};
-  if (m.policy == match_policy_v1 && !m.hashes.evidence_only.empty()) {
-    return problem{"machine.evidence_only", "evidence_only needs policy " + std::string(match_policy_v2)};
-  }
-  if (m.hashes.platform.empty()) return problem{"machine", "a bound license must record platform"};
-  if (auto found = find_hashes_problem(m.hashes)) return found;
-  // The match needs at least one hardware class to agree, so without one the license could
-  // never match anything.
-  if (m.hashes.disk.empty() && m.hashes.nic.empty() && m.hashes.board.empty()) {
-    return problem{"machine", "a bound license must record disk, nic or board"};
-  }
-  return std::nullopt;
-}
-
-[[nodiscard]] inline std::optional<problem> find_date_problem(const license& lic) {
-  if (!is_representable(lic.issued)) return problem{"license.issued", "issued must lie in the years 0001 to 9999"};
-  if (!is_valid(lic.not_before)) return problem{"license.not_before", "not_before is not a valid date"};
-  if (lic.expires && !is_valid(*lic.expires)) return problem{"license.expires", "expires is not a valid date"};
-  if (lic.expires && *lic.expires < lic.not_before) {
-    return problem{"license.expires", "expires (" + to_string(*lic.expires) + ") is before not_before (" +
-                                          to_string(lic.not_before) + ")"};
-  }
-  if (lic.updates_until && !is_valid(*lic.updates_until)) {
-    return problem{"license.updates_until", "updates_until is not a valid date"};
-  }
-  // An update window that closes before the license starts is almost certainly a typo.
-  if (lic.updates_until && *lic.updates_until < lic.not_before) {
-    return problem{"license.updates_until", "updates_until (" + to_string(*lic.updates_until) +
-                                                ") is before not_before (" + to_string(lic.not_before) + ")"};
-  }
-  return std::nullopt;
-}
-
-[[nodiscard]] inline std::optional<problem> find_table_problem(const license& lic) {
-  if (std::string text = check_entry_order("[license.limits]", lic.limits); !text.empty()) {
-    return problem{"license.limits", text};
-  }
-  for (const limit_entry& entry : lic.limits) {
-    if (entry.value < 0)
-      return problem{"license.limits." + entry.name, "limit '" + entry.name + "' must not be negative"};
-  }
-  if (std::string text = check_entry_order("[license.meta]", lic.meta); !text.empty()) {
-    return problem{"license.meta", text};
-  }
-  for (const meta_entry& entry : lic.meta) {
-    const bool ok = entry.value.size() <= max_string_size && is_valid_utf8(entry.value) &&
-                    entry.value.find('\0') == std::string::npos;
-    if (!ok)
-      return problem{"license.meta." + entry.name, "meta value '" + entry.name +
-                                                       "' must be valid UTF-8 "
-                                                       "of at most 1024 bytes without NUL"};
-  }
-  return std::nullopt;
-}
-
-/// The first rule `lic` breaks, naming the field so a parser can point at its line.
-[[nodiscard]] inline std::optional<problem> find_license_problem(const license& lic) {
-  if (lic.format != 1) return problem{"license.format", "format must be 1"};
-  const std::pair<const char*, std::string> text_checks[] = {
-      {"license.id", check_license_id(lic.id)},
-      {"license.key_id", check_key_id("key_id", lic.key_id)},
-      {"license.product", check_text("product", lic.product, 128)},
-      {"license.licensee", check_text("licensee", lic.licensee, 256)},
-  };
-  for (const auto& [field, text] : text_checks) {
-    if (!text.empty()) return problem{field, text};
-  }
-  if (auto found = find_date_problem(lic)) return found;
-  if (std::string text = check_features(lic.features); !text.empty()) return problem{"license.features", text};
-  if (auto found = find_table_problem(lic)) return found;
-  return find_machine_problem(lic.machine);
-}
-
-}  // namespace detail
-
-/// Why `name` cannot be a key of `table` ("[license.limits]" or "[license.meta]"), or an empty
-/// string when it can.
-[[nodiscard]] inline std::string entry_name_problem(std::string_view table, std::string_view name) {
-  return detail::check_entry_name(table, name);
-}
-
-/// The first problem that keeps `lic` from being written as a license, or nullopt if none.
-[[nodiscard]] inline std::optional<std::string> validate(const license& lic) noexcept {
-  return detail::guarded(
-      [&]() -> std::optional<std::string> {
-        if (auto found = detail::find_license_problem(lic)) return std::move(found->message);
-        return std::nullopt;
-      },
-      []() -> std::optional<std::string> { return std::string("out of memory"); });
-}
-
-}  // namespace airlock::format
-
-#endif  // AIRLOCK_FORMAT_LICENSE_HPP
-
-namespace airlock::format {
-
-namespace detail {
-
-/// The size rules every parser applies before reading a single line.
-[[nodiscard]] inline std::optional<parse_error> check_input_size(std::string_view text) {
-  if (text.size() > max_input_size) return parse_error{error_kind::malformed, 1, 1, "input larger than 65536 bytes"};
-  if (text.empty()) return parse_error{error_kind::malformed, 1, 1, "empty input"};
-  return std::nullopt;
-}
-
-/// `format` comes first in its table so that any later format is recognised as such before the
-/// rest of it (which this reader may not understand) is read.
-inline bool read_format(document_reader& reader, std::string_view field, std::int64_t& out) {
-  if (!read_key(reader, "format", out)) return false;
-  if (out == 1) return true;
-  return reader.fail_at_value(field, "unsupported format " + std::to_string(out) + " (this reader knows format 1)",
-                              error_kind::unsupported_version);
-}
-
-inline bool read_license_table(document_reader& reader, license& out) {
-  if (!reader.take_table("license", true)) return false;
-  reader.expect_keys("license", {"format", "id", "key_id", "product", "licensee", "issued", "not_before", "expires",
-                                 "updates_until", "features"});
-  return read_format(reader, "license.format", out.format) && read_key(reader, "id", out.id) &&
-         read_key(reader, "key_id", out.key_id) && read_key(reader, "product", out.product) &&
-         read_key(reader, "licensee", out.licensee) && read_key(reader, "issued", out.issued) &&
-         read_key(reader, "not_before", out.not_before) && read_optional_key(reader, "expires", out.expires) &&
-         read_optional_key(reader, "updates_until", out.updates_until) && read_key(reader, "features", out.features) &&
-         reader.end_keys();
-}
-
-/// Reads [license.limits] or [license.meta] if present; an empty table has no canonical form.
-template <class Entry, class Convert>
-bool read_entry_table(document_reader& reader, std::string_view table, value_kind kind, std::vector<Entry>& out,
-                      Convert convert) {
-  if (!reader.take_table(table, false)) return !reader.failed();
-  auto entries = reader.take_sorted_entries(table, kind, max_table_entries);
-  if (reader.failed()) return false;
-  if (entries.empty()) {
-    return reader.fail_at_value(table, "table [" + std::string(table) + "] is empty (omit it instead)",
-                                error_kind::malformed);
-  }
-  for (toml_item& entry : entries) out.push_back(convert(entry));
-  return true;
-}
-
-/// The recorded classes of a [machine] table: each optional, never written as an empty array.
-inline bool read_component_hashes(document_reader& reader, component_hashes& out) {
-  for (const component_class c : all_component_classes) {
-    bool present = false;
-    const std::string name(to_string(c));
-    if (!read_optional_key(reader, name, out[c], present)) return false;
-    if (present && out[c].empty()) {
-      return reader.fail_at_value("machine." + name, name + " must not be empty (omit the key instead)",
-                                  error_kind::malformed);
-    }
-  }
-  bool present = false;
-  if (!read_optional_key(reader, "evidence_only", out.evidence_only, present)) return false;
-  if (present && out.evidence_only.empty()) {
-    return reader.fail_at_value("machine.evidence_only", "evidence_only must not be empty (omit the key instead)",
-                                error_kind::malformed);
-  }
-  return true;
-}
-
-inline bool read_machine_table(document_reader& reader, machine_binding& out) {
-  if (!reader.take_table("machine", true)) return false;
-  reader.expect_keys(
-      "machine", {"unbound", "policy", "allow_container", "platform", "disk", "nic", "os", "board", "evidence_only"});
-  if (!read_key(reader, "unbound", out.unbound)) return false;
-  if (out.unbound) return reader.end_keys("an unbound license holds only 'unbound = true' in [machine]");
-  if (!read_key(reader, "policy", out.policy)) return false;
-  if (!is_known_policy(out.policy)) {
-    return reader.fail_at_value("machine.policy", "unsupported machine policy '" + out.policy + "'",
-                                error_kind::unsupported_version);
-  }
-  return read_key(reader, "allow_container", out.allow_container) && read_component_hashes(reader, out.hashes) &&
-         reader.end_keys();
-}
-
-inline bool read_license_document(document_reader& reader, license& out) {
-  reader.expect_tables({"license", "license.limits", "license.meta", "machine"});
-  const bool syntax_ok = read_license_table(reader, out) &&
-                         read_entry_table(reader, "license.limits", value_kind::integer, out.limits,
-                                          [](toml_item& e) {
-                                            return limit_entry{std::move(e.name), e.value.integer};
-                                          }) &&
-                         read_entry_table(reader, "license.meta", value_kind::string, out.meta,
-                                          [](toml_item& e) {
-                                            return meta_entry{std::move(e.name), std::move(e.value.text)};
-                                          }) &&
-                         read_machine_table(reader, out.machine) && reader.expect_end();
-  if (!syntax_ok) return false;
-  if (auto found = find_license_problem(out)) return reader.fail_problem(*found);
-  return true;
-}
-
-}  // namespace detail
-
-/// Parses a license body (the text before the [signature] line, already normalized) in the
-/// canonical subset, then checks every semantic rule. Never throws.
-[[nodiscard]] inline parse_result<license> parse_license_body(std::string_view body) noexcept {
-  return detail::guarded(
-      [&]() -> parse_result<license> {
-        parse_result<license> result;
-        if (auto early = detail::check_input_size(body)) {
-          result.error = std::move(*early);
-          return result;
-        }
-        detail::document_reader reader(body);
-        license out;
-        if (!detail::read_license_document(reader, out)) {
-          result.error = reader.error();
-          return result;
-        }
-        result.value = std::move(out);
-        return result;
-      },
-      [] { return detail::out_of_memory<license>(); });
-}
-
-}  // namespace airlock::format
-
-#endif  // AIRLOCK_FORMAT_LICENSE_BODY_HPP
-
-namespace airlock::format {
-
-/// Signed bytes = this prefix || body. The prefix keeps a license signature from ever being
-/// valid for another kind of object signed with the same key.
-inline constexpr std::string_view signed_message_prefix = "airlock-license-v1\n";
-inline constexpr std::string_view signature_table_line = "[signature]";
-
-struct signature_block {
-  std::string algorithm = "ed25519";
-  std::string key_id;  ///< 16 lowercase hex digits
-  std::array<std::uint8_t, 64> value{};
-};
-
-[[nodiscard]] inline bool operator==(const signature_block& a, const signature_block& b) {
-  return a.algorithm == b.algorithm && a.key_id == b.key_id && a.value == b.value;
-}
-[[nodiscard]] inline bool operator!=(const signature_block& a, const signature_block& b) { return !(a == b); }
-
-/// A license file opened (FORMAT.md 3.2, steps 1-6): its body (every byte before the last
-/// `[signature]` line) and the signature table after it. Nothing of the body is parsed yet.
-struct license_envelope {
-  std::string body;
-  signature_block signature;
-};
-
-/// A license file read completely: the license, its signature, and the bytes that signature covers.
-struct license_file {
-  license content;
-  signature_block signature;
-  std::string message;  ///< signed_message(body): what to check the signature against
-};
-
-/// Drops a leading UTF-8 BOM and turns every CRLF into LF, so that a file that went through
-/// Windows tools still verifies. A lone CR is kept (and later rejected).
-[[nodiscard]] inline std::string normalize_line_endings(std::string_view text) {
-  if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
-  std::string out;
-  out.reserve(text.size());
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    if (!(text[i] == '\r' && i + 1 < text.size() && text[i + 1] == '\n')) out += text[i];
-  }
-  return out;
-}
-
-/// The bytes an Ed25519 signature of a license covers.
-[[nodiscard]] inline std::string signed_message(std::string_view body) {
-  std::string out(signed_message_prefix);
-  out += body;
-  return out;
-}
-
-namespace detail {
-
-/// A future algorithm may have another table, so only its name is read before the three-line rule.
-[[nodiscard]] inline bool is_algorithm_name(std::string_view name) noexcept {
-  if (name.empty() || name.size() > 32) return false;
-  for (const char c : name) {
-    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-')) return false;
-  }
-  return true;
-}
-
-/// Matches `<key> = "<content>"` exactly and returns the content; on failure reports the column
-/// of the first byte that differs.
-inline bool match_signature_line(std::string_view line, std::size_t line_number, std::string_view key,
-                                 std::string_view& content, parse_error& error) {
-  const std::string head = std::string(key) + " = \"";
-  std::size_t same = 0;
-  while (same < head.size() && same < line.size() && line[same] == head[same]) ++same;
-  const bool closed = line.size() > head.size() && line.back() == '"';
-  if (same < head.size() || !closed) {
-    const std::size_t at = same < head.size() ? same : line.size();
-    error = parse_error{error_kind::malformed, line_number, column_of(line, at),
-                        "expected '" + head + "...\"' in the signature table"};
-    return false;
-  }
-  content = line.substr(head.size(), line.size() - head.size() - 1);
-  return true;
-}
-
-/// Offset of the start of the last line that is exactly [signature], or npos.
-[[nodiscard]] inline std::size_t find_signature_line(std::string_view text) noexcept {
-  std::size_t found = std::string_view::npos;
-  for (std::size_t start = 0; start < text.size();) {
-    const std::size_t newline = text.find('\n', start);
-    const std::size_t end = newline == std::string_view::npos ? text.size() : newline;
-    if (text.substr(start, end - start) == signature_table_line) found = start;
-    start = end + 1;
-  }
-  return found;
-}
-
-[[nodiscard]] inline std::size_t count_lines(std::string_view text) noexcept {
-  std::size_t lines = 0;
-  for (const char c : text) lines += c == '\n' ? 1 : 0;
-  return lines;
-}
-
-/// The algorithm line, then for ed25519 exactly the key_id and value lines and the end.
-inline bool read_signature_table(std::string_view table, std::size_t first_line, signature_block& out,
-                                 parse_error& error) {
-  if (!table.empty() && table.back() == '\n') table.remove_suffix(1);  // the optional final LF
-  line_walker lines(table);
-  std::string_view line;
-  std::string_view content;
-  const auto fail = [&](std::size_t index, std::string message, error_kind kind = error_kind::malformed) {
-    error = parse_error{kind, first_line + index, column_of(line, line.find('"') + 1), std::move(message)};
-    return false;
-  };
-  const auto incomplete = [&](std::size_t index) {
-    error = parse_error{error_kind::malformed, first_line + index, 1, "the signature table is incomplete"};
-    return false;
-  };
-  if (!lines.next(line)) return incomplete(0);
-  if (!match_signature_line(line, first_line, "algorithm", content, error)) return false;
-  if (!is_algorithm_name(content)) return fail(0, "the algorithm name must be 1 to 32 of a-z, 0-9 and '-'");
-  if (content != "ed25519") {
-    return fail(0, "unsupported signature algorithm '" + std::string(content) + "' (this reader knows ed25519)",
-                error_kind::unsupported_version);
-  }
-  if (!lines.next(line)) return incomplete(1);
-  if (!match_signature_line(line, first_line + 1, "key_id", content, error)) return false;
-  if (!is_lower_hex(content, 16)) return fail(1, "key_id must be 16 lowercase hex digits");
-  out.key_id.assign(content);
-  if (!lines.next(line)) return incomplete(2);
-  if (!match_signature_line(line, first_line + 2, "value", content, error)) return false;
-  const auto value = base64_decode_array<64>(content);
-  if (!value) return fail(2, "value must be the canonical base64 of 64 bytes");
-  out.value = *value;
-  // Anything after the third line, even a blank line, would be unsigned text in the file.
-  if (lines.next(line) || table.back() == '\n') {
-    error = parse_error{error_kind::malformed, first_line + 3, 1, "unexpected text after the signature table"};
-    return false;
-  }
-  return true;
-}
-
-inline bool open_normalized(std::string_view text, license_envelope& out, parse_error& error) {
-  if (auto version = check_declared_version(text, "license")) {
-    error = std::move(*version);
-    return false;
-  }
-  const std::size_t at = find_signature_line(text);
-  if (at == std::string_view::npos) {
-    error = parse_error{error_kind::malformed, count_lines(text) + 1, 1, "missing [signature] line"};
-    return false;
-  }
-  const std::string_view body = text.substr(0, at);
-  const std::size_t signature_line = count_lines(body) + 1;
-  const std::size_t table_start = std::min(at + signature_table_line.size() + 1, text.size());
-  if (!read_signature_table(text.substr(table_start), signature_line + 1, out.signature, error)) return false;
-  // The blank line before [signature] is part of the signed body: one signed spelling per license.
-  if (body.size() < 2 || body.substr(body.size() - 2) != "\n\n") {
-    error = parse_error{error_kind::malformed, signature_line, 1, "expected a blank line before [signature]"};
-    return false;
-  }
-  out.body.assign(body);
-  return true;
-}
-
-}  // namespace detail
-
-/// Opens a license file as stored (FORMAT.md 3.2, steps 1-6): size, normalization, the declared
-/// version, the split at the last `[signature]` line, the signature table, the blank line that
-/// ends the body. The body itself is parsed by read_license_content, after the signature check.
-[[nodiscard]] inline parse_result<license_envelope> open_license(std::string_view file_text) noexcept {
-  return detail::guarded(
-      [&]() -> parse_result<license_envelope> {
-        parse_result<license_envelope> result;
-        if (auto early = detail::check_input_size(file_text)) {
-          result.error = std::move(*early);
-          return result;
-        }
-        license_envelope out;
-        if (!detail::open_normalized(normalize_line_endings(file_text), out, result.error)) return result;
-        result.value = std::move(out);
-        return result;
-      },
-      [] { return detail::out_of_memory<license_envelope>(); });
-}
-
-/// Steps 8-9: parses the body, then checks that it names the key that signed it
-/// (error_kind::key_id_mismatch otherwise, at the signature's key_id line).
-[[nodiscard]] inline parse_result<license> read_license_content(const license_envelope& envelope) noexcept {
-  return detail::guarded(
-      [&]() -> parse_result<license> {
-        auto body = parse_license_body(envelope.body);
-        if (body && body.value->key_id != envelope.signature.key_id) {
-          const std::size_t line = detail::count_lines(envelope.body) + 3;
-          body.error = parse_error{
-              error_kind::key_id_mismatch, line, 11,
-              "[license] names key " + body.value->key_id + " but the file is signed by " + envelope.signature.key_id};
-          body.value.reset();
-        }
-        return body;
-      },
-      [] { return detail::out_of_memory<license>(); });
-}
-
-/// Reads a whole license file without checking its signature: open_license, then
-/// read_license_content. Verify `signature.value` over `message` with the key named by
-/// `signature.key_id` (the verifier does, between the two steps).
-[[nodiscard]] inline parse_result<license_file> parse_license_file(std::string_view file_text) noexcept {
-  return detail::guarded(
-      [&]() -> parse_result<license_file> {
-        parse_result<license_file> result;
-        auto envelope = open_license(file_text);
-        if (!envelope) {
-          result.error = std::move(envelope.error);
-          return result;
-        }
-        auto content = read_license_content(*envelope.value);
-        if (!content) {
-          result.error = std::move(content.error);
-          return result;
-        }
-        result.value =
-            license_file{std::move(*content.value), envelope.value->signature, signed_message(envelope.value->body)};
-        return result;
-      },
-      [] { return detail::out_of_memory<license_file>(); });
-}
-
-}  // namespace airlock::format
-
-#endif  // AIRLOCK_FORMAT_ENVELOPE_HPP
-
-namespace airlock::format {
-
-inline constexpr std::string_view pem_public_key_begin = "-----BEGIN PUBLIC KEY-----";
-inline constexpr std::string_view pem_public_key_end = "-----END PUBLIC KEY-----";
-
-/// DER of SubjectPublicKeyInfo { AlgorithmIdentifier { id-Ed25519 (1.3.101.112) }, BIT STRING },
-/// everything but the 32 key bytes that follow it. Ed25519 has no parameters, so this prefix is
-/// the only valid one and the whole DER is a fixed 44 bytes.
-inline constexpr std::array<std::uint8_t, 12> ed25519_spki_prefix = {0x30, 0x2a, 0x30, 0x05, 0x06, 0x03,
-                                                                     0x2b, 0x65, 0x70, 0x03, 0x21, 0x00};
-
-namespace detail {
-
-/// The base64 between the armor lines: lines of 64 characters, the last one 1 to 64.
-[[nodiscard]] inline std::optional<std::string> pem_body(std::string_view text) {
-  if (text.substr(0, pem_public_key_begin.size()) != pem_public_key_begin) return std::nullopt;
-  text.remove_prefix(pem_public_key_begin.size());
-  if (text.empty() || text[0] != '\n') return std::nullopt;
-  text.remove_prefix(1);
-  if (!text.empty() && text.back() == '\n') text.remove_suffix(1);
-  if (text.size() < pem_public_key_end.size() + 1 ||
-      text.substr(text.size() - pem_public_key_end.size()) != pem_public_key_end) {
-    return std::nullopt;
-  }
-  text.remove_suffix(pem_public_key_end.size());
-  std::string base64;
-  bool last_line_seen = false;
-  while (!text.empty()) {
-    const std::size_t newline = text.find('\n');
-    if (newline == std::string_view::npos || newline == 0 || newline > 64 || last_line_seen) return std::nullopt;
-    last_line_seen = newline < 64;
-    base64.append(text.substr(0, newline));
-    text.remove_prefix(newline + 1);
-  }
-  return base64;
-}
-
-}  // namespace detail
-
-/// The raw 32-byte Ed25519 public key from a PEM "PUBLIC KEY" block as `openssl pkey -pubout`
-/// writes it. Strict: one block and nothing around it (a final LF, a BOM and CRLF line endings
-/// are accepted), canonical base64, and exactly the Ed25519 DER. Anything else gives nullopt.
-[[nodiscard]] inline std::optional<std::array<std::uint8_t, 32>> public_key_from_pem(std::string_view pem) noexcept {
-  return detail::guarded(
-      [&]() -> std::optional<std::array<std::uint8_t, 32>> {
-        if (pem.size() > 4096) return std::nullopt;
-        const auto base64 = detail::pem_body(normalize_line_endings(pem));
-        if (!base64) return std::nullopt;
-        const auto der = base64_decode_array<44>(*base64);
-        if (!der) return std::nullopt;
-        std::array<std::uint8_t, 32> key{};
-        for (std::size_t i = 0; i < ed25519_spki_prefix.size(); ++i) {
-          if ((*der)[i] != ed25519_spki_prefix[i]) return std::nullopt;
-        }
-        for (std::size_t i = 0; i < key.size(); ++i) key[i] = (*der)[ed25519_spki_prefix.size() + i];
-        return key;
-      },
-      []() -> std::optional<std::array<std::uint8_t, 32>> { return std::nullopt; });
-}
-
-/// The PEM text of a raw Ed25519 public key, as OpenSSL writes it.
-[[nodiscard]] inline std::string public_key_to_pem(const std::array<std::uint8_t, 32>& key) {
-  std::array<std::uint8_t, 44> der{};
-  for (std::size_t i = 0; i < ed25519_spki_prefix.size(); ++i) der[i] = ed25519_spki_prefix[i];
-  for (std::size_t i = 0; i < key.size(); ++i) der[ed25519_spki_prefix.size() + i] = key[i];
-  std::string out(pem_public_key_begin);
-  out += '\n';
-  out += base64_encode(der);
-  out += '\n';
-  out += pem_public_key_end;
-  out += '\n';
-  return out;
-}
-
-}  // namespace airlock::format
-
-#endif  // AIRLOCK_FORMAT_PEM_HPP
-
-namespace airlock {
-
-class trust_store {
- public:
-  // Adds a key from its 32 raw bytes (the array `airlock pubkey --format
-  // cpp` prints). False when the bytes are not a valid Ed25519 key.
-  [[nodiscard]] bool add(const std::uint8_t* public_key, std::size_t size) noexcept {
-    const auto key = ed25519::public_key::decode(public_key, size);
-    if (!key) return false;
-    try {
-      if (find(key_id_of(key->bytes())) == nullptr) anchors_.push_back({key_id_of(key->bytes()), *key});
-      return true;
-    } catch (...) {
-      return false;
-    }
-  }
-
-  template <std::size_t N>
-  [[nodiscard]] bool add(const unsigned char (&public_key)[N]) noexcept {
-    static_assert(N == 32, "an Ed25519 public key is 32 bytes");
-    return add(public_key, N);
-  }
-
-  // Adds a key from SubjectPublicKeyInfo PEM text (the vendor.pub file).
-  [[nodiscard]] bool add_pem(std::string_view pem) noexcept {
-    const auto raw = format::public_key_from_pem(pem);
-    return raw && add(raw->data(), raw->size());
-  }
-
-  // The trusted key with this id, or nullptr.
-  [[nodiscard]] const ed25519::public_key* find(std::string_view key_id) const noexcept {
-    for (const anchor& a : anchors_)
-      if (a.key_id == key_id) return &a.key;
-    return nullptr;
-  }
-
-  [[nodiscard]] std::size_t size() const noexcept { return anchors_.size(); }
-
- private:
-  struct anchor {
-    std::string key_id;
-    ed25519::public_key key;
-  };
-  std::vector<anchor> anchors_;
-};
-
-}  // namespace airlock
-
-#endif
-// ----- verifier/include/airlock/verify.hpp -----
-// The license check a product runs at start-up: read, verify the signature,
-// then the product, the clock, the dates, maintenance and the machine, and
-// say exactly why a license fails. Never throws, never touches the network,
-// and allocates a bounded amount on any input (files over 64 KiB are
-// refused before parsing).
-#ifndef AIRLOCK_VERIFY_HPP
-#define AIRLOCK_VERIFY_HPP
-
-#include <string>
-#include <string_view>
-
-// ----- verifier/include/airlock/detail/verify_steps.hpp -----
-// The steps of a license check, in the order FORMAT.md 3.2 gives them. Each step either passes or
-// sets the result's reason and message and stops the check, so a lower-level failure (reading,
-// version, signature) is never reported as a higher-level one (dates, machine). Nothing but the
-// declared version is looked at before the signature has been verified.
-#ifndef AIRLOCK_DETAIL_VERIFY_STEPS_HPP
-#define AIRLOCK_DETAIL_VERIFY_STEPS_HPP
-
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
-#include <cerrno>
-#include <chrono>
-#include <cstdint>
-#include <cstdio>
-#include <limits>
-#include <string>
-#include <string_view>
-
-// ----- verifier/include/airlock/detail/clock_state.hpp -----
-// The optional clock-state file: the latest time a product has seen, with a
-// MAC, so that a clock set back below it is noticed on an offline machine.
-//
-// What it stops: a user who sets the clock back to before a time the product
-// already saw, a casual edit of the file, and a state file copied from another
-// license. What it cannot stop: deleting the file (the product then starts over
-// from the license's issue time), or a determined root user who copies an old state file back or rebuilds the
-// MAC, whose key is derived from the license's public signature.
-#ifndef AIRLOCK_DETAIL_CLOCK_STATE_HPP
-#define AIRLOCK_DETAIL_CLOCK_STATE_HPP
-
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
-#include <array>
-#include <cerrno>
-#include <cstdint>
-#include <cstdio>
-#include <cstdlib>
-#include <string>
-#include <string_view>
-
-
-namespace airlock::detail {
-
-inline constexpr std::string_view clock_state_tag = "airlock-clock-v1";
-
-// MAC = HMAC-SHA-256(key = SHA-256(tag || signature), tag SP id SP seconds).
-inline std::string clock_state_mac(const std::array<std::uint8_t, 64>& signature, std::string_view license_id,
-                                   std::int64_t seconds) {
-  sha256 key_hash;
-  key_hash.update(reinterpret_cast<const std::uint8_t*>(clock_state_tag.data()), clock_state_tag.size());
-  key_hash.update(signature.data(), signature.size());
-  const auto key = key_hash.finish();
-  const std::string message =
-      std::string(clock_state_tag) + " " + std::string(license_id) + " " + std::to_string(seconds);
-  const auto mac =
-      hmac_sha256(key.data(), key.size(), reinterpret_cast<const std::uint8_t*>(message.data()), message.size());
-  return format::hex_encode(mac);
-}
-
-enum class clock_state_status { absent, valid, altered, not_regular };
-
-struct clock_state {
-  clock_state_status status = clock_state_status::absent;
-  std::int64_t latest_seen = 0;
-};
-
-// Opens without blocking (a FIFO would wait for a writer) and without following a link; only a
-// regular file is read. Returns -1 with errno ENOENT when there is no file.
-inline int open_clock_state(const std::string& path, bool& regular) {
-  regular = false;
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK | O_NOFOLLOW);
-  if (fd < 0) return -1;
-  struct stat st {};
-  regular = ::fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
-  return fd;
-}
-
-// The one spelling of a time: decimal, no sign, no leading zero, at most 18 digits (no overflow).
-inline bool parse_clock_seconds(std::string_view text, std::int64_t& seconds) {
-  if (text.empty() || text.size() > 18 || (text[0] == '0' && text.size() > 1)) return false;
-  seconds = 0;
-  for (const char c : text) {
-    if (c < '0' || c > '9') return false;
-    seconds = seconds * 10 + (c - '0');
-  }
-  return true;
-}
-
-// The line is valid only for this license: another id, another license's MAC or any other
-// spelling is altered, so that editing or copying the file cannot reset the guard.
-inline bool clock_line_valid(std::string_view line, const std::array<std::uint8_t, 64>& signature,
-                             std::string_view license_id, std::int64_t& seconds) {
-  const std::string prefix = std::string(clock_state_tag) + " " + std::string(license_id) + " ";
-  if (line.substr(0, prefix.size()) != prefix) return false;
-  const std::size_t space = line.find(' ', prefix.size());
-  if (space == std::string_view::npos ||
-      !parse_clock_seconds(line.substr(prefix.size(), space - prefix.size()), seconds))
-    return false;
-  return line.substr(space + 1) == clock_state_mac(signature, license_id, seconds) + "\n";
-}
-
-// The file is one line: "airlock-clock-v1 <license id> <seconds> <mac>". Only a missing file is
-// absent; a file that is there but not a regular file is not_regular.
-inline clock_state read_clock_state(const std::string& path, const std::array<std::uint8_t, 64>& signature,
-                                    std::string_view license_id) {
-  clock_state state;
-  bool regular = false;
-  const int fd = open_clock_state(path, regular);
-  if (fd < 0) {
-    state.status = errno == ENOENT  ? clock_state_status::absent
-                   : errno == ELOOP ? clock_state_status::not_regular
-                                    : clock_state_status::altered;
-    return state;
-  }
-  char buf[256] = {};
-  ssize_t n = regular ? ::read(fd, buf, sizeof buf - 1) : 0;
-  ::close(fd);
-  if (!regular) return clock_state{clock_state_status::not_regular, 0};
-  state.status = clock_state_status::altered;
-  std::int64_t seconds = 0;
-  if (n < 0 || !clock_line_valid(std::string_view(buf, static_cast<std::size_t>(n)), signature, license_id, seconds))
-    return state;
-  state.status = clock_state_status::valid;
-  state.latest_seen = seconds;
-  return state;
-}
-
-inline std::string clock_state_folder(const std::string& path) {
-  const std::size_t slash = path.find_last_of('/');
-  return slash == std::string::npos ? "." : slash == 0 ? "/" : path.substr(0, slash);
-}
-
-inline bool write_fully(int fd, std::string_view data) {
-  while (!data.empty()) {
-    const ssize_t n = ::write(fd, data.data(), data.size());
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return false;
-    data.remove_prefix(static_cast<std::size_t>(n));
-  }
-  return true;
-}
-
-// Best effort: a state file that cannot be written must not fail a license. The line goes to a
-// fresh, unique file in the same folder (mkstemp: O_EXCL, so nothing planted there is followed)
-// and is renamed over the state, which replaces a link rather than writing through it.
-inline void write_clock_state(const std::string& path, const std::array<std::uint8_t, 64>& signature,
-                              std::string_view license_id, std::int64_t seconds) {
-  if (seconds < 0) return;
-  const std::string line = std::string(clock_state_tag) + " " + std::string(license_id) + " " +
-                           std::to_string(seconds) + " " + clock_state_mac(signature, license_id, seconds) + "\n";
-  std::string tmp = clock_state_folder(path) + "/.airlock-clock-XXXXXX";
-  const int fd = ::mkstemp(tmp.data());
-  if (fd < 0) return;
-  const bool written = write_fully(fd, line);
-  if (::close(fd) != 0 || !written || std::rename(tmp.c_str(), path.c_str()) != 0) ::unlink(tmp.c_str());
-}
-
-}  // namespace airlock::detail
-
-#endif
-// ----- verifier/include/airlock/verify_result.hpp -----
-// What a license check takes (verify_options) and gives back (verify_result).
-#ifndef AIRLOCK_VERIFY_RESULT_HPP
-#define AIRLOCK_VERIFY_RESULT_HPP
-
-#include <cstdint>
-#include <optional>
-#include <string>
-#include <string_view>
-#include <utility>
-#include <vector>
-
-
-namespace airlock {
-
-enum class warning_kind {
-  expires_soon,             // fewer than expiry_warning_days left
-  grace_period,             // expired, still accepted within grace_days
-  binding_drift,            // a bound part changed or is unreadable; the binding still holds
-  binding_fragile,          // one more hardware change will break the binding
-  machine_not_checked,      // the caller turned the machine check off
-  maintenance_not_checked,  // updates_until is set but the caller gave no build date
-};
-
-struct warning {
-  warning_kind kind;
-  std::string message;
-};
-
-[[nodiscard]] constexpr std::string_view to_string(warning_kind k) noexcept {
-  switch (k) {
-    case warning_kind::expires_soon: return "expires_soon";
-    case warning_kind::grace_period: return "grace_period";
-    case warning_kind::binding_drift: return "binding_drift";
-    case warning_kind::binding_fragile: return "binding_fragile";
-    case warning_kind::machine_not_checked: return "machine_not_checked";
-    case warning_kind::maintenance_not_checked: return "maintenance_not_checked";
-  }
-  return "unknown";
-}
-
-struct verify_options {
-  std::string product;                     // the product this build is
-  std::optional<format::date> build_date;  // this build's release date, for updates_until
-  std::optional<std::int64_t> now;         // Unix seconds; default: the system clock
-  // The machine to check against; default: read this machine.
-  std::optional<hwid::machine_snapshot> machine;
-  bool check_machine = true;  // false: signature and dates only (support desks)
-  int grace_days = 0;         // accept this many days after expiry, with a warning
-  int expiry_warning_days = 30;
-  std::int64_t clock_tolerance_seconds = 24 * 3600;
-  // Optional file where the latest time seen is kept (with a MAC), so a
-  // clock set back below it is noticed. One file per license id: a file of
-  // another license is altered (clock_rolled_back). Empty: not used.
-  std::string clock_state_file;
-};
-
-struct verify_result {
-  reason why = reason::malformed;
-  std::string message;               // one line for people
-  std::size_t line = 0, column = 0;  // where a malformed license went wrong
-  bool signature_valid = false;      // the license was signed by a trusted key
-  bool license_read = false;         // `license` holds the file's fields (signed when signature_valid)
-  format::license license;
-  bool machine_checked = false;
-  format::match_report binding;  // valid when machine_checked
-  std::vector<warning> warnings;
-
-  [[nodiscard]] bool ok() const noexcept { return why == reason::ok; }
-  [[nodiscard]] bool has_feature(std::string_view name) const noexcept {
-    if (!ok()) return false;
-    for (const auto& f : license.features)
-      if (f == name) return true;
-    return false;
-  }
-  // The limit's value, or nullopt when the license sets none (or fails).
-  [[nodiscard]] std::optional<std::int64_t> limit(std::string_view name) const noexcept {
-    if (!ok()) return std::nullopt;
-    for (const auto& l : license.limits)
-      if (l.name == name) return l.value;
-    return std::nullopt;
-  }
-};
-
-}  // namespace airlock
-
-#endif
-
-namespace airlock::detail {
-
-inline bool fail(verify_result& r, reason why, std::string message) {
-  r.why = why;
-  r.message = std::move(message);
-  return false;
-}
-
-// Opens without blocking (a FIFO or a device would wait forever) and refuses anything but a
-// regular file.
-inline bool open_regular(const std::string& path, int& fd, verify_result& r) {
-  fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-  if (fd < 0) return fail(r, reason::unreadable, path + ": cannot open the license file");
-  struct stat st {};
-  if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) return true;
-  ::close(fd);
-  return fail(r, reason::unreadable, path + ": not a regular file, so not read as a license");
-}
-
-// Reads at most max_input_size bytes. A larger file is malformed, as the same text given to
-// verify_license would be; it is never read whole.
-inline bool read_capped(const std::string& path, std::string& out, verify_result& r) {
-  int fd = -1;
-  if (!open_regular(path, fd, r)) return false;
-  char buf[4096];
-  for (;;) {
-    const ssize_t n = ::read(fd, buf, sizeof buf);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) {
-      ::close(fd);
-      return n == 0 || fail(r, reason::unreadable, path + ": cannot read the license file");
-    }
-    if (out.size() + static_cast<std::size_t>(n) > format::max_input_size) {
-      ::close(fd);
-      return fail(r, reason::malformed, path + ": larger than 65536 bytes, so not a license");
-    }
-    out.append(buf, static_cast<std::size_t>(n));
-  }
-}
-
-// Reads `path` with read_capped and hands its text to `check`; nothing escapes (noexcept API).
-template <class Check>
-[[nodiscard]] verify_result check_file(const std::string& path, Check&& check) noexcept {
-  verify_result result;
-  try {
-    std::string text;
-    if (!read_capped(path, text, result)) return result;
-    return check(text);
-  } catch (...) {
-    result = verify_result{};
-    result.why = reason::unreadable;
-    result.message = "out of memory";
-    return result;
-  }
-}
 
 inline std::int64_t system_now() {
   using namespace std::chrono;
@@ -5977,12 +6561,13 @@ inline bool open_envelope(std::string_view raw, format::license_envelope& out, v
 }
 
 // Step 7: the trusted key named by the signature, and the signature over the signed message.
-inline bool check_signature(const format::license_envelope& envelope, const trust_store& trusted, verify_result& r) {
+inline bool check_signature(const format::license_envelope& envelope, const trust_store& trusted, verify_result& r,
+                            const format::signed_kind& kind = format::license_kind) {
   const ed25519::public_key* key = trusted.find(envelope.signature.key_id);
   if (!key) {
     return fail(r, reason::unknown_key, "signed by key " + envelope.signature.key_id + ", which is not trusted here");
   }
-  const std::string message = format::signed_message(envelope.body);
+  const std::string message = format::signed_message(kind, envelope.body);
   if (!key->verify(reinterpret_cast<const std::uint8_t*>(message.data()), message.size(),
                    envelope.signature.value.data(), envelope.signature.value.size())) {
     return fail(r, reason::bad_signature, "the signature does not match the license (was it edited?)");
@@ -6018,9 +6603,16 @@ inline bool check_product(const verify_options& options, verify_result& r) {
   return a + b;
 }
 
-// A clock earlier than the issue time, or than a time already seen.
+// The state file of this license: the one named, or its own in the state folder.
+inline std::string clock_state_path(const verify_options& options, const std::string& license_id) {
+  if (!options.clock_state_file.empty() || options.clock_state_folder.empty()) return options.clock_state_file;
+  return options.clock_state_folder + "/" + license_id + ".clock";
+}
+
+// A clock earlier than the issue time, or than a time already seen. Reads the state file into
+// `state`; writing it back is save_clock_state's, once the revocation list is known.
 inline bool check_clock(const format::signature_block& signature, std::int64_t now, const verify_options& options,
-                        verify_result& r) {
+                        clock_state& state, verify_result& r) {
   const std::int64_t issued = r.license.issued.seconds;
   const std::int64_t latest_allowed = saturating_add(now, options.clock_tolerance_seconds);
   if (latest_allowed < issued) {
@@ -6028,24 +6620,34 @@ inline bool check_clock(const format::signature_block& signature, std::int64_t n
                 "the clock says " + format::to_string(format::utc_time{now}) + ", before the license was issued (" +
                     format::to_string(r.license.issued) + ")");
   }
-  if (options.clock_state_file.empty()) return true;
-  const auto state = read_clock_state(options.clock_state_file, signature.value, r.license.id);
+  const std::string path = clock_state_path(options, r.license.id);
+  if (path.empty()) return true;
+  state = read_clock_state(path, signature.value, r.license.id);
   if (state.status == clock_state_status::not_regular) {
-    return fail(r, reason::unreadable, options.clock_state_file + ": the clock state file is not a regular file");
+    return fail(r, reason::unreadable, path + ": the clock state file is not a regular file");
   }
   if (state.status == clock_state_status::altered) {
     return fail(r, reason::clock_rolled_back,
-                options.clock_state_file + ": the clock state file was altered or does not belong to this license");
+                path + ": the clock state file was altered or does not belong to this license");
   }
   if (state.status == clock_state_status::valid && latest_allowed < state.latest_seen) {
     return fail(r, reason::clock_rolled_back,
                 "the clock was set back: it says " + format::to_string(format::utc_time{now}) + " but " +
                     format::to_string(format::utc_time{state.latest_seen}) + " was already seen");
   }
-  const std::int64_t latest =
-      state.status == clock_state_status::valid && state.latest_seen > now ? state.latest_seen : now;
-  write_clock_state(options.clock_state_file, signature.value, r.license.id, latest);
   return true;
+}
+
+// The later time and the newer list seen, for the next check of this license.
+inline void save_clock_state(const format::signature_block& signature, std::int64_t now, const verify_options& options,
+                             const clock_state& state, std::int64_t accepted_sequence, const verify_result& r) {
+  const std::string path = clock_state_path(options, r.license.id);
+  if (path.empty()) return;
+  const bool known = state.status == clock_state_status::valid;
+  const std::int64_t latest = known && state.latest_seen > now ? state.latest_seen : now;
+  const std::int64_t sequence =
+      known && state.revocation_sequence > accepted_sequence ? state.revocation_sequence : accepted_sequence;
+  write_clock_state(path, signature.value, r.license.id, latest, sequence);
 }
 
 // Validity window (whole UTC days) and maintenance.
@@ -6168,10 +6770,16 @@ inline void run_checks(std::string_view text, const trust_store& trusted, const 
   format::license_envelope envelope;
   if (!read_license_steps(text, &trusted, envelope, r) || !check_product(options, r)) return;
   const std::int64_t now = options.now ? *options.now : system_now();
-  if (!check_clock(envelope.signature, now, options, r) || !check_dates(now, options, r) ||
-      !check_machine(options, r)) {
+  clock_state state;
+  if (!check_clock(envelope.signature, now, options, state, r)) return;
+  const revocation_verdict revocation = check_revocations(trusted, options, state.revocation_sequence, r.license);
+  r.revocation_sequence = revocation.accepted_sequence;
+  save_clock_state(envelope.signature, now, options, state, revocation.accepted_sequence, r);
+  if (revocation.why != reason::ok) {
+    fail(r, revocation.why, revocation.message);
     return;
   }
+  if (!check_dates(now, options, r) || !check_machine(options, r)) return;
   r.why = reason::ok;
   r.message = "valid license " + r.license.id + " for " + r.license.licensee;
 }
@@ -6205,5 +6813,154 @@ namespace airlock {
 }  // namespace airlock
 
 #endif
+
+namespace airlock {
+
+inline constexpr std::size_t max_license_files = 64;
+
+struct license_file_verdict {
+  std::string path;
+  verify_result result;
+  bool superseded = false;  // another given license names it in supersedes: ignored
+};
+
+struct license_choice {
+  verify_result result;  // the license used, or the verdict that explains why none is usable
+  std::string path;      // the file `result` is about; empty when no file was given
+  std::vector<license_file_verdict> files;  // every file, in the order given
+  [[nodiscard]] bool ok() const noexcept { return result.ok(); }
+};
+
+namespace detail {
+
+// Signed by a trusted key, well formed and for this product: the files whose fields count.
+[[nodiscard]] inline bool is_authentic(const verify_result& r, const verify_options& options) noexcept {
+  return r.signature_valid && r.license_read && r.license.product == options.product;
+}
+
+// Later `issued` first; on a tie the smaller id, so the choice never depends on file order.
+[[nodiscard]] inline bool is_newer(const verify_result& a, const verify_result& b) noexcept {
+  if (a.license.issued != b.license.issued) return b.license.issued < a.license.issued;
+  return a.license.id < b.license.id;
+}
+
+inline void mark_superseded(std::vector<license_file_verdict>& files, const verify_options& options) {
+  std::set<std::string> named;
+  for (const auto& f : files)
+    if (is_authentic(f.result, options) && f.result.license.supersedes) named.insert(*f.result.license.supersedes);
+  for (auto& f : files) f.superseded = is_authentic(f.result, options) && named.count(f.result.license.id) > 0;
+}
+
+// Index of the newest file that passes `wanted` and is not superseded, or files.size().
+template <class Wanted>
+[[nodiscard]] std::size_t newest(const std::vector<license_file_verdict>& files, Wanted wanted) {
+  std::size_t best = files.size();
+  for (std::size_t i = 0; i < files.size(); ++i) {
+    if (files[i].superseded || !wanted(files[i].result)) continue;
+    if (best == files.size() || is_newer(files[i].result, files[best].result)) best = i;
+  }
+  return best;
+}
+
+inline void choose(license_choice& choice, const verify_options& options) {
+  mark_superseded(choice.files, options);
+  std::size_t used = newest(choice.files, [](const verify_result& r) { return r.ok(); });
+  if (used == choice.files.size())
+    used = newest(choice.files, [&](const verify_result& r) { return is_authentic(r, options); });
+  if (used == choice.files.size()) used = 0;
+  choice.result = choice.files[used].result;
+  choice.path = choice.files[used].path;
+}
+
+[[nodiscard]] inline bool has_toml_suffix(const std::string& name) noexcept {
+  return name.size() > 5 && name.compare(name.size() - 5, 5, ".toml") == 0;
+}
+
+}  // namespace detail
+
+// Checks every file and chooses (FORMAT.md 12). At most max_license_files; none or more is
+// `unreadable`. With a clock state, use options.clock_state_folder: one state per license.
+[[nodiscard]] inline license_choice verify_license_files(const std::vector<std::string>& paths,
+                                                         const trust_store& trusted,
+                                                         const verify_options& options) noexcept {
+  license_choice choice;
+  choice.result.why = reason::unreadable;
+  try {
+    if (paths.empty() || paths.size() > max_license_files) {
+      choice.result.message = paths.empty() ? "no license file given" : "more than 64 license files given";
+      return choice;
+    }
+    for (const std::string& path : paths)
+      choice.files.push_back(license_file_verdict{path, verify_license_file(path, trusted, options), false});
+    detail::choose(choice, options);
+  } catch (...) {
+    choice = license_choice{};
+    choice.result.why = reason::unreadable;
+    choice.result.message = "out of memory";
+  }
+  return choice;
+}
+
+// verify_license_files over the *.toml files of `folder` (not its subfolders), in byte order of
+// their names.
+[[nodiscard]] inline license_choice verify_license_folder(const std::string& folder, const trust_store& trusted,
+                                                          const verify_options& options) noexcept {
+  license_choice choice;
+  choice.result.why = reason::unreadable;
+  try {
+    const std::unique_ptr<DIR, int (*)(DIR*)> dir(::opendir(folder.c_str()), ::closedir);
+    if (!dir) {
+      choice.result.message = folder + ": cannot open the license folder";
+      return choice;
+    }
+    std::vector<std::string> names;
+    bool too_many = false;
+    for (const dirent* e = ::readdir(dir.get()); e != nullptr && !too_many; e = ::readdir(dir.get())) {
+      const std::string name = e->d_name;
+      if (name[0] == '.' || !detail::has_toml_suffix(name)) continue;
+      too_many = names.size() == max_license_files;
+      if (!too_many) names.push_back(name);
+    }
+    if (too_many) {
+      choice.result.message = folder + ": more than 64 license files";
+      return choice;
+    }
+    if (names.empty()) {
+      choice.result.message = folder + ": no *.toml license file in the folder";
+      return choice;
+    }
+    std::sort(names.begin(), names.end());
+    for (std::string& name : names) name = folder + "/" + name;
+    return verify_license_files(names, trusted, options);
+  } catch (...) {
+    choice = license_choice{};
+    choice.result.why = reason::unreadable;
+    choice.result.message = "out of memory";
+    return choice;
+  }
+}
+
+}  // namespace airlock
+
+#endif
+// ----- formats/include/airlock/format/version.hpp -----
+// The one place that says which Airlock release this is.
+#ifndef AIRLOCK_VERSION_HPP
+#define AIRLOCK_VERSION_HPP
+
+namespace airlock {
+
+inline constexpr const char* version_string = "0.1.0";
+
+}  // namespace airlock
+
+#endif
+// ----- hwid/include/airlock/hwid.hpp -----
+// Umbrella header of the hardware fingerprint: collection, environment and the data model.
+#ifndef AIRLOCK_HWID_HPP
+#define AIRLOCK_HWID_HPP
+
+
+#endif  // AIRLOCK_HWID_HPP
 
 #endif

@@ -11,6 +11,7 @@
 #error "airlock requires C++17 or later"
 #endif
 
+#include "airlock/choose.hpp"
 #include "airlock/format/version.hpp"
 #include "airlock/hwid.hpp"
 #include "airlock/reason.hpp"

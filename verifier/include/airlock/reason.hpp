@@ -12,19 +12,22 @@ namespace airlock {
 // parsing, signature) is never reported as a higher-level one.
 enum class reason {
   ok,
-  unreadable,              // the license file could not be read
-  malformed,               // not a license file of this format (line, column)
-  unsupported_version,     // a license format this verifier does not know
-  unknown_key,             // signed by a key that is not trusted here
-  bad_signature,           // the signature does not match the contents
-  key_id_mismatch,         // the body names another key than the signature
-  wrong_product,           // a license for another product
-  clock_rolled_back,       // the clock is earlier than time already seen
-  not_yet_valid,           // before not_before
-  expired,                 // after expires (and any grace period)
-  build_too_new,           // this build is newer than updates_until
-  unbindable_environment,  // a container, and the license does not allow it
-  machine_mismatch,        // bound to another machine
+  unreadable,               // the license file could not be read
+  malformed,                // not a license file of this format (line, column)
+  unsupported_version,      // a license format this verifier does not know
+  unknown_key,              // signed by a key that is not trusted here
+  bad_signature,            // the signature does not match the contents
+  key_id_mismatch,          // the body names another key than the signature
+  wrong_product,            // a license for another product
+  clock_rolled_back,        // the clock is earlier than time already seen
+  revocation_list_invalid,  // the revocation list given is not a trusted list for this product
+  revocation_list_stale,    // older than a list already seen, or than the license requires
+  revoked,                  // the vendor revoked this license
+  not_yet_valid,            // before not_before
+  expired,                  // after expires (and any grace period)
+  build_too_new,            // this build is newer than updates_until
+  unbindable_environment,   // a container, and the license does not allow it
+  machine_mismatch,         // bound to another machine
 };
 
 [[nodiscard]] constexpr std::string_view to_string(reason r) noexcept {
@@ -38,6 +41,9 @@ enum class reason {
     case reason::key_id_mismatch: return "key_id_mismatch";
     case reason::wrong_product: return "wrong_product";
     case reason::clock_rolled_back: return "clock_rolled_back";
+    case reason::revocation_list_invalid: return "revocation_list_invalid";
+    case reason::revocation_list_stale: return "revocation_list_stale";
+    case reason::revoked: return "revoked";
     case reason::not_yet_valid: return "not_yet_valid";
     case reason::expired: return "expired";
     case reason::build_too_new: return "build_too_new";

@@ -56,8 +56,20 @@ struct verify_options {
   std::int64_t clock_tolerance_seconds = 24 * 3600;
   // Optional file where the latest time seen is kept (with a MAC), so a
   // clock set back below it is noticed. One file per license id: a file of
-  // another license is altered (clock_rolled_back). Empty: not used.
+  // another license is altered (clock_rolled_back). Empty: not used. It
+  // also keeps the newest revocation list accepted, so an older one given
+  // again is refused (revocation_list_stale).
   std::string clock_state_file;
+  // Instead of one file: a folder where the state of each license is kept
+  // as "<license id>.clock", so a renewal or a re-host starts its own state
+  // (and several licenses can be checked, verify_license_files). Used when
+  // clock_state_file is empty.
+  std::string clock_state_folder;
+  // The vendor's signed revocation list for this product (FORMAT.md 11), as
+  // text or as a path; at most one of the two. Both empty: no list, which
+  // fails a license that sets min_revocation_sequence.
+  std::string revocation_list;
+  std::string revocation_list_file;
 };
 
 struct verify_result {
@@ -68,7 +80,8 @@ struct verify_result {
   bool license_read = false;         // `license` holds the file's fields (signed when signature_valid)
   format::license license;
   bool machine_checked = false;
-  format::match_report binding;  // valid when machine_checked
+  format::match_report binding;          // valid when machine_checked
+  std::int64_t revocation_sequence = 0;  // the sequence of the list accepted; 0: none given
   std::vector<warning> warnings;
 
   [[nodiscard]] bool ok() const noexcept { return why == reason::ok; }

@@ -20,6 +20,15 @@ namespace airlock::format {
 /// Signed bytes = this prefix || body. The prefix keeps a license signature from ever being
 /// valid for another kind of object signed with the same key.
 inline constexpr std::string_view signed_message_prefix = "airlock-license-v1\n";
+
+/// What tells the signed files apart (FORMAT.md 3.1, 11.1): the first table, read before anything
+/// else, and the prefix of the signed message.
+struct signed_kind {
+  std::string_view first_table;
+  std::string_view message_prefix;
+};
+inline constexpr signed_kind license_kind{"license", signed_message_prefix};
+inline constexpr signed_kind revocations_kind{"revocations", "airlock-revocations-v1\n"};
 inline constexpr std::string_view signature_table_line = "[signature]";
 
 struct signature_block {
@@ -59,12 +68,15 @@ struct license_file {
   return out;
 }
 
-/// The bytes an Ed25519 signature of a license covers.
-[[nodiscard]] inline std::string signed_message(std::string_view body) {
-  std::string out(signed_message_prefix);
+/// The bytes an Ed25519 signature of a file of this kind covers.
+[[nodiscard]] inline std::string signed_message(const signed_kind& kind, std::string_view body) {
+  std::string out(kind.message_prefix);
   out += body;
   return out;
 }
+
+/// The bytes an Ed25519 signature of a license covers.
+[[nodiscard]] inline std::string signed_message(std::string_view body) { return signed_message(license_kind, body); }
 
 namespace detail {
 
@@ -152,8 +164,8 @@ inline bool read_signature_table(std::string_view table, std::size_t first_line,
   return true;
 }
 
-inline bool open_normalized(std::string_view text, license_envelope& out, parse_error& error) {
-  if (auto version = check_declared_version(text, "license")) {
+inline bool open_normalized(std::string_view text, const signed_kind& kind, license_envelope& out, parse_error& error) {
+  if (auto version = check_declared_version(text, kind.first_table)) {
     error = std::move(*version);
     return false;
   }
@@ -177,10 +189,11 @@ inline bool open_normalized(std::string_view text, license_envelope& out, parse_
 
 }  // namespace detail
 
-/// Opens a license file as stored (FORMAT.md 3.2, steps 1-6): size, normalization, the declared
-/// version, the split at the last `[signature]` line, the signature table, the blank line that
-/// ends the body. The body itself is parsed by read_license_content, after the signature check.
-[[nodiscard]] inline parse_result<license_envelope> open_license(std::string_view file_text) noexcept {
+/// Opens a signed file as stored (FORMAT.md 3.2, steps 1-6): size, normalization, the declared
+/// version in the kind's first table, the split at the last `[signature]` line, the signature
+/// table, the blank line that ends the body. The body is parsed after the signature check.
+[[nodiscard]] inline parse_result<license_envelope> open_signed(std::string_view file_text,
+                                                                const signed_kind& kind) noexcept {
   return detail::guarded(
       [&]() -> parse_result<license_envelope> {
         parse_result<license_envelope> result;
@@ -189,11 +202,16 @@ inline bool open_normalized(std::string_view text, license_envelope& out, parse_
           return result;
         }
         license_envelope out;
-        if (!detail::open_normalized(normalize_line_endings(file_text), out, result.error)) return result;
+        if (!detail::open_normalized(normalize_line_endings(file_text), kind, out, result.error)) return result;
         result.value = std::move(out);
         return result;
       },
       [] { return detail::out_of_memory<license_envelope>(); });
+}
+
+/// open_signed for a license file.
+[[nodiscard]] inline parse_result<license_envelope> open_license(std::string_view file_text) noexcept {
+  return open_signed(file_text, license_kind);
 }
 
 /// Steps 8-9: parses the body, then checks that it names the key that signed it

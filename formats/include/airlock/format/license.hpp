@@ -50,9 +50,15 @@ struct license {
   std::optional<date> expires;        ///< inclusive; absent = perpetual
   std::optional<date> updates_until;  ///< builds released after this date are not covered
   std::vector<std::string> features;
-  std::vector<limit_entry> limits;  ///< sorted by name, unique
-  std::vector<meta_entry> meta;     ///< sorted by name, unique
+  std::optional<std::string> supersedes;                ///< the id of the license this one replaces
+  std::optional<std::int64_t> min_revocation_sequence;  ///< the oldest revocation list accepted (>= 1)
+  std::vector<std::string> critical;                    ///< extensions that must be understood (8.1)
+  std::vector<limit_entry> limits;                      ///< sorted by name, unique
+  std::vector<meta_entry> meta;                         ///< sorted by name, unique
   machine_binding machine;
+  /// Names of the extensions found and ignored (FORMAT.md 8.1): "license.KEY", "machine.KEY" or a
+  /// table. Read, never written.
+  std::vector<std::string> extensions;
 };
 
 [[nodiscard]] inline bool operator==(const machine_binding& a, const machine_binding& b) {
@@ -68,8 +74,9 @@ struct license {
 [[nodiscard]] inline bool operator==(const license& a, const license& b) {
   return a.format == b.format && a.id == b.id && a.key_id == b.key_id && a.product == b.product &&
          a.licensee == b.licensee && a.issued == b.issued && a.not_before == b.not_before && a.expires == b.expires &&
-         a.updates_until == b.updates_until && a.features == b.features && a.limits == b.limits && a.meta == b.meta &&
-         a.machine == b.machine;
+         a.updates_until == b.updates_until && a.features == b.features && a.supersedes == b.supersedes &&
+         a.min_revocation_sequence == b.min_revocation_sequence && a.critical == b.critical && a.limits == b.limits &&
+         a.meta == b.meta && a.machine == b.machine && a.extensions == b.extensions;
 }
 [[nodiscard]] inline bool operator!=(const machine_binding& a, const machine_binding& b) { return !(a == b); }
 [[nodiscard]] inline bool operator!=(const limit_entry& a, const limit_entry& b) { return !(a == b); }
@@ -141,6 +148,22 @@ namespace detail {
   return std::nullopt;
 }
 
+/// supersedes, min_revocation_sequence and the form of critical: what renewal, re-host and
+/// revocation add to a license.
+[[nodiscard]] inline std::optional<problem> find_lineage_problem(const license& lic) {
+  if (lic.supersedes) {
+    if (std::string text = check_license_id(*lic.supersedes); !text.empty()) {
+      return problem{"license.supersedes", "supersedes: " + text};
+    }
+    if (*lic.supersedes == lic.id) return problem{"license.supersedes", "a license cannot supersede itself"};
+  }
+  if (lic.min_revocation_sequence && *lic.min_revocation_sequence < 1) {
+    return problem{"license.min_revocation_sequence", "min_revocation_sequence must be at least 1"};
+  }
+  if (std::string text = check_critical_names(lic.critical); !text.empty()) return problem{"license.critical", text};
+  return std::nullopt;
+}
+
 /// The first rule `lic` breaks, naming the field so a parser can point at its line.
 [[nodiscard]] inline std::optional<problem> find_license_problem(const license& lic) {
   if (lic.format != 1) return problem{"license.format", "format must be 1"};
@@ -155,6 +178,7 @@ namespace detail {
   }
   if (auto found = find_date_problem(lic)) return found;
   if (std::string text = check_features(lic.features); !text.empty()) return problem{"license.features", text};
+  if (auto found = find_lineage_problem(lic)) return found;
   if (auto found = find_table_problem(lic)) return found;
   return find_machine_problem(lic.machine);
 }

@@ -30,16 +30,50 @@ inline bool read_format(document_reader& reader, std::string_view field, std::in
                               error_kind::unsupported_version);
 }
 
+/// `critical` (FORMAT.md 8.1), read where `table` defines it; `[]` has no canonical form.
+inline bool read_critical(document_reader& reader, std::string_view table, std::vector<std::string>& out) {
+  bool present = false;
+  if (!read_optional_key(reader, "critical", out, present)) return false;
+  if (present && out.empty()) {
+    return reader.fail_at_value(std::string(table) + ".critical", "critical must not be empty (omit the key instead)",
+                                error_kind::malformed);
+  }
+  return true;
+}
+
+/// After the body parses and before its field rules (FORMAT.md 8.1): every critical name is in the
+/// file, and none is an extension, since this reader implements no extension.
+inline bool check_critical(document_reader& reader, std::string_view table, const std::vector<std::string>& critical,
+                           const std::vector<std::string>& extensions) {
+  const std::string field = std::string(table) + ".critical";
+  if (std::string text = check_critical_names(critical); !text.empty()) {
+    return reader.fail_at_value(field, text, error_kind::malformed);
+  }
+  for (const std::string& name : critical) {
+    if (!reader.has_field(name)) {
+      return reader.fail_at_value(field, "critical names '" + name + "', which is not in the file",
+                                  error_kind::malformed);
+    }
+    if (std::find(extensions.begin(), extensions.end(), name) != extensions.end()) {
+      return reader.fail_at_value(name, "needs a newer verifier: '" + name + "' is critical and not known here",
+                                  error_kind::unsupported_version);
+    }
+  }
+  return true;
+}
+
 inline bool read_license_table(document_reader& reader, license& out) {
   if (!reader.take_table("license", true)) return false;
   reader.expect_keys("license", {"format", "id", "key_id", "product", "licensee", "issued", "not_before", "expires",
-                                 "updates_until", "features"});
+                                 "updates_until", "features", "supersedes", "min_revocation_sequence", "critical"});
   return read_format(reader, "license.format", out.format) && read_key(reader, "id", out.id) &&
          read_key(reader, "key_id", out.key_id) && read_key(reader, "product", out.product) &&
          read_key(reader, "licensee", out.licensee) && read_key(reader, "issued", out.issued) &&
          read_key(reader, "not_before", out.not_before) && read_optional_key(reader, "expires", out.expires) &&
          read_optional_key(reader, "updates_until", out.updates_until) && read_key(reader, "features", out.features) &&
-         reader.end_keys();
+         read_optional_key(reader, "supersedes", out.supersedes) &&
+         read_optional_key(reader, "min_revocation_sequence", out.min_revocation_sequence) &&
+         read_critical(reader, "license", out.critical) && reader.take_extension_keys("license", out.extensions);
 }
 
 /// Reads [license.limits] or [license.meta] if present; an empty table has no canonical form.
@@ -77,19 +111,22 @@ inline bool read_component_hashes(document_reader& reader, component_hashes& out
   return true;
 }
 
-inline bool read_machine_table(document_reader& reader, machine_binding& out) {
+inline bool read_machine_table(document_reader& reader, machine_binding& out, std::vector<std::string>& extensions) {
   if (!reader.take_table("machine", true)) return false;
   reader.expect_keys(
       "machine", {"unbound", "policy", "allow_container", "platform", "disk", "nic", "os", "board", "evidence_only"});
   if (!read_key(reader, "unbound", out.unbound)) return false;
-  if (out.unbound) return reader.end_keys("an unbound license holds only 'unbound = true' in [machine]");
+  if (out.unbound) {
+    return reader.end_defined_keys("an unbound license holds only 'unbound = true' in [machine]") &&
+           reader.take_extension_keys("machine", extensions);
+  }
   if (!read_key(reader, "policy", out.policy)) return false;
   if (!is_known_policy(out.policy)) {
     return reader.fail_at_value("machine.policy", "unsupported machine policy '" + out.policy + "'",
                                 error_kind::unsupported_version);
   }
   return read_key(reader, "allow_container", out.allow_container) && read_component_hashes(reader, out.hashes) &&
-         reader.end_keys();
+         reader.take_extension_keys("machine", extensions);
 }
 
 inline bool read_license_document(document_reader& reader, license& out) {
@@ -103,8 +140,9 @@ inline bool read_license_document(document_reader& reader, license& out) {
                                           [](toml_item& e) {
                                             return meta_entry{std::move(e.name), std::move(e.value.text)};
                                           }) &&
-                         read_machine_table(reader, out.machine) && reader.expect_end();
-  if (!syntax_ok) return false;
+                         read_machine_table(reader, out.machine, out.extensions) &&
+                         reader.take_extension_tables(out.extensions) && reader.expect_end();
+  if (!syntax_ok || !check_critical(reader, "license", out.critical, out.extensions)) return false;
   if (auto found = find_license_problem(out)) return reader.fail_problem(*found);
   return true;
 }

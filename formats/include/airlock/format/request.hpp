@@ -24,12 +24,13 @@ struct request {
   utc_time created;
   std::string tool;  ///< name and version of the tool that wrote it, e.g. "airlock-hwid 0.1.0"
   runtime_environment environment = runtime_environment::unknown;
+  std::optional<std::string> replaces;  ///< a re-host request: the id of the license it replaces
   component_hashes machine;
 };
 
 [[nodiscard]] inline bool operator==(const request& a, const request& b) {
   return a.format == b.format && a.product == b.product && a.key_id == b.key_id && a.created == b.created &&
-         a.tool == b.tool && a.environment == b.environment && a.machine == b.machine;
+         a.tool == b.tool && a.environment == b.environment && a.replaces == b.replaces && a.machine == b.machine;
 }
 [[nodiscard]] inline bool operator!=(const request& a, const request& b) { return !(a == b); }
 
@@ -45,12 +46,17 @@ namespace detail {
   if (!parse_runtime_environment(to_string(req.environment))) {
     return problem{"request.environment", "environment is not a known value"};
   }
+  if (req.replaces) {
+    if (std::string text = check_license_id(*req.replaces); !text.empty()) {
+      return problem{"request.replaces", "replaces: " + text};
+    }
+  }
   return find_hashes_problem(req.machine);
 }
 
 inline bool read_request_table(document_reader& reader, request& out) {
   if (!reader.take_table("request", true)) return false;
-  reader.expect_keys("request", {"format", "product", "key_id", "created", "tool", "environment"});
+  reader.expect_keys("request", {"format", "product", "key_id", "created", "tool", "environment", "replaces"});
   std::string environment;
   const bool ok = read_format(reader, "request.format", out.format) && read_key(reader, "product", out.product) &&
                   read_key(reader, "key_id", out.key_id) && read_key(reader, "created", out.created) &&
@@ -62,7 +68,7 @@ inline bool read_request_table(document_reader& reader, request& out) {
                                 error_kind::malformed);
   }
   out.environment = *env;
-  return reader.end_keys();
+  return read_optional_key(reader, "replaces", out.replaces) && reader.end_keys();
 }
 
 /// Every class is optional in a request: a machine reports what it has.

@@ -15,7 +15,7 @@ inline constexpr std::size_t max_input_size = 65536;
 /// Further bounds on hostile input (a real license uses a small fraction of each).
 inline constexpr std::size_t max_lines = 1024;
 inline constexpr std::size_t max_string_size = 1024;
-inline constexpr std::size_t max_array_size = 128;
+inline constexpr std::size_t max_array_size = 1024;
 
 /// Why a file was rejected. unsupported_version is kept apart from malformed so a verifier
 /// can say "this file is newer than this program" instead of "this file is broken";

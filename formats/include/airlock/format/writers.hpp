@@ -59,6 +59,8 @@ inline std::string write_license_text(const license& lic) {
   if (lic.expires) writer.key("expires", *lic.expires);
   if (lic.updates_until) writer.key("updates_until", *lic.updates_until);
   writer.key("features", lic.features);
+  if (lic.supersedes) writer.key("supersedes", *lic.supersedes);
+  if (lic.min_revocation_sequence) writer.key("min_revocation_sequence", *lic.min_revocation_sequence);
   if (!lic.limits.empty()) {
     writer.blank_line();
     writer.table("license.limits");
@@ -86,6 +88,7 @@ inline std::string write_request_text(const request& req) {
   writer.key("created", req.created);
   writer.key("tool", req.tool);
   writer.key("environment", to_string(req.environment));
+  if (req.replaces) writer.key("replaces", *req.replaces);
   writer.blank_line();
   writer.table("machine");
   write_component_hashes(writer, req.machine);
@@ -100,6 +103,10 @@ inline std::string write_request_text(const request& req) {
   return detail::guarded(
       [&]() -> write_result {
         if (auto found = detail::find_license_problem(lic)) return write_result{{}, std::move(found->message)};
+        // This writer writes no extension (FORMAT.md 8.1), so nothing it writes can be critical.
+        if (!lic.critical.empty() || !lic.extensions.empty()) {
+          return write_result{{}, "this writer writes no extensions, so no critical names"};
+        }
         return write_result{detail::write_license_text(lic), {}};
       },
       []() -> write_result {

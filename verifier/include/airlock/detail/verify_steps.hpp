@@ -18,7 +18,9 @@
 #include <string>
 #include <string_view>
 
+#include "airlock/detail/bounded_read.hpp"
 #include "airlock/detail/clock_state.hpp"
+#include "airlock/detail/revocation_check.hpp"
 #include "airlock/format/envelope.hpp"
 #include "airlock/format/license.hpp"
 #include "airlock/format/match.hpp"
@@ -29,60 +31,6 @@
 #include "airlock/verify_result.hpp"
 
 namespace airlock::detail {
-
-inline bool fail(verify_result& r, reason why, std::string message) {
-  r.why = why;
-  r.message = std::move(message);
-  return false;
-}
-
-// Opens without blocking (a FIFO or a device would wait forever) and refuses anything but a
-// regular file.
-inline bool open_regular(const std::string& path, int& fd, verify_result& r) {
-  fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-  if (fd < 0) return fail(r, reason::unreadable, path + ": cannot open the license file");
-  struct stat st {};
-  if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) return true;
-  ::close(fd);
-  return fail(r, reason::unreadable, path + ": not a regular file, so not read as a license");
-}
-
-// Reads at most max_input_size bytes. A larger file is malformed, as the same text given to
-// verify_license would be; it is never read whole.
-inline bool read_capped(const std::string& path, std::string& out, verify_result& r) {
-  int fd = -1;
-  if (!open_regular(path, fd, r)) return false;
-  char buf[4096];
-  for (;;) {
-    const ssize_t n = ::read(fd, buf, sizeof buf);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) {
-      ::close(fd);
-      return n == 0 || fail(r, reason::unreadable, path + ": cannot read the license file");
-    }
-    if (out.size() + static_cast<std::size_t>(n) > format::max_input_size) {
-      ::close(fd);
-      return fail(r, reason::malformed, path + ": larger than 65536 bytes, so not a license");
-    }
-    out.append(buf, static_cast<std::size_t>(n));
-  }
-}
-
-// Reads `path` with read_capped and hands its text to `check`; nothing escapes (noexcept API).
-template <class Check>
-[[nodiscard]] verify_result check_file(const std::string& path, Check&& check) noexcept {
-  verify_result result;
-  try {
-    std::string text;
-    if (!read_capped(path, text, result)) return result;
-    return check(text);
-  } catch (...) {
-    result = verify_result{};
-    result.why = reason::unreadable;
-    result.message = "out of memory";
-    return result;
-  }
-}
 
 inline std::int64_t system_now() {
   using namespace std::chrono;
@@ -116,12 +64,13 @@ inline bool open_envelope(std::string_view raw, format::license_envelope& out, v
 }
 
 // Step 7: the trusted key named by the signature, and the signature over the signed message.
-inline bool check_signature(const format::license_envelope& envelope, const trust_store& trusted, verify_result& r) {
+inline bool check_signature(const format::license_envelope& envelope, const trust_store& trusted, verify_result& r,
+                            const format::signed_kind& kind = format::license_kind) {
   const ed25519::public_key* key = trusted.find(envelope.signature.key_id);
   if (!key) {
     return fail(r, reason::unknown_key, "signed by key " + envelope.signature.key_id + ", which is not trusted here");
   }
-  const std::string message = format::signed_message(envelope.body);
+  const std::string message = format::signed_message(kind, envelope.body);
   if (!key->verify(reinterpret_cast<const std::uint8_t*>(message.data()), message.size(),
                    envelope.signature.value.data(), envelope.signature.value.size())) {
     return fail(r, reason::bad_signature, "the signature does not match the license (was it edited?)");
@@ -157,9 +106,16 @@ inline bool check_product(const verify_options& options, verify_result& r) {
   return a + b;
 }
 
-// A clock earlier than the issue time, or than a time already seen.
+// The state file of this license: the one named, or its own in the state folder.
+inline std::string clock_state_path(const verify_options& options, const std::string& license_id) {
+  if (!options.clock_state_file.empty() || options.clock_state_folder.empty()) return options.clock_state_file;
+  return options.clock_state_folder + "/" + license_id + ".clock";
+}
+
+// A clock earlier than the issue time, or than a time already seen. Reads the state file into
+// `state`; writing it back is save_clock_state's, once the revocation list is known.
 inline bool check_clock(const format::signature_block& signature, std::int64_t now, const verify_options& options,
-                        verify_result& r) {
+                        clock_state& state, verify_result& r) {
   const std::int64_t issued = r.license.issued.seconds;
   const std::int64_t latest_allowed = saturating_add(now, options.clock_tolerance_seconds);
   if (latest_allowed < issued) {
@@ -167,24 +123,34 @@ inline bool check_clock(const format::signature_block& signature, std::int64_t n
                 "the clock says " + format::to_string(format::utc_time{now}) + ", before the license was issued (" +
                     format::to_string(r.license.issued) + ")");
   }
-  if (options.clock_state_file.empty()) return true;
-  const auto state = read_clock_state(options.clock_state_file, signature.value, r.license.id);
+  const std::string path = clock_state_path(options, r.license.id);
+  if (path.empty()) return true;
+  state = read_clock_state(path, signature.value, r.license.id);
   if (state.status == clock_state_status::not_regular) {
-    return fail(r, reason::unreadable, options.clock_state_file + ": the clock state file is not a regular file");
+    return fail(r, reason::unreadable, path + ": the clock state file is not a regular file");
   }
   if (state.status == clock_state_status::altered) {
     return fail(r, reason::clock_rolled_back,
-                options.clock_state_file + ": the clock state file was altered or does not belong to this license");
+                path + ": the clock state file was altered or does not belong to this license");
   }
   if (state.status == clock_state_status::valid && latest_allowed < state.latest_seen) {
     return fail(r, reason::clock_rolled_back,
                 "the clock was set back: it says " + format::to_string(format::utc_time{now}) + " but " +
                     format::to_string(format::utc_time{state.latest_seen}) + " was already seen");
   }
-  const std::int64_t latest =
-      state.status == clock_state_status::valid && state.latest_seen > now ? state.latest_seen : now;
-  write_clock_state(options.clock_state_file, signature.value, r.license.id, latest);
   return true;
+}
+
+// The later time and the newer list seen, for the next check of this license.
+inline void save_clock_state(const format::signature_block& signature, std::int64_t now, const verify_options& options,
+                             const clock_state& state, std::int64_t accepted_sequence, const verify_result& r) {
+  const std::string path = clock_state_path(options, r.license.id);
+  if (path.empty()) return;
+  const bool known = state.status == clock_state_status::valid;
+  const std::int64_t latest = known && state.latest_seen > now ? state.latest_seen : now;
+  const std::int64_t sequence =
+      known && state.revocation_sequence > accepted_sequence ? state.revocation_sequence : accepted_sequence;
+  write_clock_state(path, signature.value, r.license.id, latest, sequence);
 }
 
 // Validity window (whole UTC days) and maintenance.
@@ -307,10 +273,16 @@ inline void run_checks(std::string_view text, const trust_store& trusted, const 
   format::license_envelope envelope;
   if (!read_license_steps(text, &trusted, envelope, r) || !check_product(options, r)) return;
   const std::int64_t now = options.now ? *options.now : system_now();
-  if (!check_clock(envelope.signature, now, options, r) || !check_dates(now, options, r) ||
-      !check_machine(options, r)) {
+  clock_state state;
+  if (!check_clock(envelope.signature, now, options, state, r)) return;
+  const revocation_verdict revocation = check_revocations(trusted, options, state.revocation_sequence, r.license);
+  r.revocation_sequence = revocation.accepted_sequence;
+  save_clock_state(envelope.signature, now, options, state, revocation.accepted_sequence, r);
+  if (revocation.why != reason::ok) {
+    fail(r, revocation.why, revocation.message);
     return;
   }
+  if (!check_dates(now, options, r) || !check_machine(options, r)) return;
   r.why = reason::ok;
   r.message = "valid license " + r.license.id + " for " + r.license.licensee;
 }

@@ -35,6 +35,19 @@ struct problem {
   return {};
 }
 
+inline constexpr std::size_t max_critical_names = 64;
+
+/// `critical` (FORMAT.md 8.1): a sorted set of 1-64 names. Whether each names a field present in
+/// the file is checked by the reader, which knows what it read.
+[[nodiscard]] inline std::string check_critical_names(const std::vector<std::string>& names) {
+  if (names.size() > max_critical_names) return "critical has more than 64 names";
+  for (std::size_t i = 1; i < names.size(); ++i) {
+    if (names[i - 1] == names[i]) return "critical names '" + names[i] + "' twice";
+    if (names[i - 1] > names[i]) return "critical names are not sorted ('" + names[i] + "')";
+  }
+  return {};
+}
+
 [[nodiscard]] inline std::string check_key_id(std::string_view field, std::string_view key_id) {
   if (!is_lower_hex(key_id, 16)) return std::string(field) + " must be 16 lowercase hex digits";
   return {};

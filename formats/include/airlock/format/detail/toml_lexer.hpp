@@ -188,7 +188,7 @@ class line_scanner {
     }
     while (true) {
       if (peek() != '"') return fail_expected("a string (arrays hold strings only, on one line)");
-      if (out.size() == max_array_size) return fail("array has more than 128 entries");
+      if (out.size() == max_array_size) return fail("array has more than 1024 entries");
       out.emplace_back();
       if (!scan_string(out.back())) return false;
       if (peek() == ']') break;

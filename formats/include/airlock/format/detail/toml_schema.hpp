@@ -112,6 +112,67 @@ class document_reader {
     return fail_unexpected(*item, keys_, {});
   }
 
+  /// Extension keys (FORMAT.md 8.1) after the defined keys of the current table: sorted, unique,
+  /// of any kind, none of them a defined name. Appends "table.key" for each to `names`.
+  bool take_extension_keys(std::string_view table, std::vector<std::string>& names) {
+    return take_sorted_names(table, &keys_, [&](std::string name) { names.push_back(std::move(name)); });
+  }
+
+  /// Extension tables (FORMAT.md 8.1) after the last defined table: sorted, unique, non-empty,
+  /// each with sorted keys of any kind. Appends each table name to `names`.
+  bool take_extension_tables(std::vector<std::string>& names) {
+    std::string previous;
+    for (const toml_item* item = cursor_.peek(); item != nullptr && item->kind == toml_item::type::table;
+         item = cursor_.peek()) {
+      std::string message;
+      if (tables_.index_of(item->name) < tables_.names.size()) {
+        message = unexpected_name(tables_, item->name, {});
+      } else if (item->name == "signature" || names_defined_subtable(item->name)) {
+        message = "[" + item->name + "] is not an extension table (a defined table's name, or under one)";
+      } else if (!previous.empty() && item->name <= previous) {
+        message = item->name == previous ? "duplicate table [" + item->name + "]"
+                                         : "extension table [" + item->name + "] is out of order (they are sorted)";
+      }
+      if (!message.empty()) return cursor_.fail_at(item->line, item->column, std::move(message));
+      const std::size_t line = item->line;
+      const std::size_t column = item->column;
+      previous = item->name;
+      record(previous, line, column);
+      cursor_.take();
+      std::size_t keys = 0;
+      if (!take_sorted_names(previous, nullptr, [&](const std::string&) { ++keys; })) return false;
+      if (keys == 0) return cursor_.fail_at(line, column, "extension table [" + previous + "] is empty");
+      names.push_back(previous);
+    }
+    return !cursor_.failed();
+  }
+
+  /// `license.x`, `signature.x`: under a table this version defines, so never an extension table
+  /// (FORMAT.md 8.1), which keeps `machine.x` in `critical` a key.
+  [[nodiscard]] bool names_defined_subtable(std::string_view name) const noexcept {
+    for (std::string_view defined : tables_.names) {
+      const std::string_view root = defined.substr(0, defined.find('.'));
+      if (name.size() > root.size() && name.compare(0, root.size(), root) == 0 && name[root.size()] == '.') return true;
+    }
+    return name.rfind("signature.", 0) == 0;
+  }
+
+  /// True when the document held this field ("table.key") or table, as read so far.
+  [[nodiscard]] bool has_field(std::string_view field) const noexcept {
+    for (const field_position& known : positions_)
+      if (known.field == field) return true;
+    return false;
+  }
+
+  /// When the next key is one this table defines: fails with `message` (a defined key out of its
+  /// place); extension keys are left for take_extension_keys.
+  bool end_defined_keys(std::string_view message) {
+    const toml_item* item = cursor_.peek();
+    if (item == nullptr) return false;
+    if (item->kind != toml_item::type::key_value || keys_.index_of(item->name) == keys_.names.size()) return true;
+    return cursor_.fail_at(item->line, item->column, std::string(message));
+  }
+
   /// Reads the key/value lines up to the next table as free-form entries of one kind, whose
   /// keys must be sorted (bytewise) and unique: the one canonical order.
   std::vector<toml_item> take_sorted_entries(std::string_view table, value_kind kind, std::size_t limit) {
@@ -162,6 +223,29 @@ class document_reader {
       message = unexpected_name(order, item.name, expected);
     }
     return cursor_.fail_at(item.line, item.column, std::move(message));
+  }
+
+  /// Key lines up to the next table, sorted and unique, any kind; with `defined`, none of its names.
+  template <class Take>
+  bool take_sorted_names(std::string_view table, const name_order* defined, Take take) {
+    std::string previous;
+    for (const toml_item* item = cursor_.peek(); item != nullptr && item->kind == toml_item::type::key_value;
+         item = cursor_.peek()) {
+      std::string message;
+      if (defined != nullptr && defined->index_of(item->name) < defined->names.size()) {
+        message = unexpected_name(*defined, item->name, {});
+      } else if (!previous.empty() && item->name <= previous) {
+        message = item->name == previous ? "duplicate key '" + item->name + "'"
+                                         : "extension key '" + item->name + "' is out of order (they are sorted)";
+      }
+      if (!message.empty()) return cursor_.fail_at(item->line, item->column, std::move(message));
+      previous = item->name;
+      std::string field = std::string(table) + "." + previous;
+      record(field, item->line, item->value_column);
+      cursor_.take();
+      take(std::move(field));
+    }
+    return !cursor_.failed();
   }
 
   bool check_entry(const toml_item& item, std::string_view table, value_kind kind,
@@ -224,6 +308,18 @@ inline bool read_key(document_reader& reader, std::string_view key, std::vector<
   auto value = reader.take(key, value_kind::string_array, true);
   if (value) out = std::move(value->strings);
   return value.has_value();
+}
+
+inline bool read_optional_key(document_reader& reader, std::string_view key, std::optional<std::string>& out) {
+  auto value = reader.take(key, value_kind::string, false);
+  if (value) out = std::move(value->text);
+  return !reader.failed();
+}
+
+inline bool read_optional_key(document_reader& reader, std::string_view key, std::optional<std::int64_t>& out) {
+  auto value = reader.take(key, value_kind::integer, false);
+  if (value) out = value->integer;
+  return !reader.failed();
 }
 
 inline bool read_optional_key(document_reader& reader, std::string_view key, std::optional<date>& out) {
