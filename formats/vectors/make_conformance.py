@@ -2648,19 +2648,26 @@ MANIFEST_HEAD = """\
 # Airlock conformance vectors, format 1. Written by make_conformance.py; do not edit by hand.
 # SPDX-License-Identifier: CC0-1.0
 #
-# Each [[license]] entry is one license file to check; each [[request]] one request file to read.
+# Each [[license]] entry is one license file to check; each [[request]] one request file to read;
+# each [[revocation_list]] one revocation list (FORMAT.md section 11) to read.
 #
 # [[license]]
 #   file        path of the license file, relative to this manifest
 #   group       the behaviour group (a test may run one group at a time)
 #   expect      the reason an implementation must give, one of: ok, malformed, unsupported_version,
 #               unknown_key, bad_signature, key_id_mismatch, wrong_product, clock_rolled_back,
-#               not_yet_valid, expired, build_too_new, unbindable_environment, machine_mismatch
+#               revocation_list_invalid, revocation_list_stale, revoked, not_yet_valid, expired,
+#               build_too_new, unbindable_environment, machine_mismatch
 #   why         one line: what the case tests
 #   product     the product name the checking program passes
 #   now         the current time (UTC)
 #   build_date  (optional) the checking program's release date; absent: none given
 #   grace_days  (optional) days accepted after expires; absent: 0
+#   revocations (optional) path of the revocation list the product gives (a file under revocations/ with
+#               its own [[revocation_list]] entry); absent: the product gives no list
+#   seen_sequence (optional) the product keeps a clock-state file (FORMAT.md section 10) for this license:
+#               a valid version-2 line with the license's id, the Unix time of `now` as its time and this
+#               sequence (the highest revocation-list sequence accepted so far). Absent: no clock-state file.
 #   matching    (optional, bound licenses) classes whose recorded hashes share at least one hash with
 #               the hashes of [license.machine]; a statement about the vector, not an input
 #   proof       (policy airlock-match-v2 with a [license.machine]) the recorded classes that are
@@ -2673,18 +2680,30 @@ MANIFEST_HEAD = """\
 #               could not be read. Hash each value with the license's key_id and product (FORMAT.md
 #               section 4). Host hardware is visible when a disk, nic or board the license records has a value.
 #   [license.values]  (when the body is well formed and signed: expect = ok, key_id_mismatch and the
-#               product/clock/date/machine reasons) what a reader must return: id, key_id, product,
+#               product/clock/revocation/date/machine reasons) what a reader must return: id, key_id, product,
 #               licensee, issued, not_before, expires and updates_until (only when present), features,
-#               unbound; for bound licenses also policy, allow_container and the hash arrays present
-#               (in file order), evidence_only among them; [license.values.limits] and
-#               [license.values.meta] hold the entries (empty tables when the license has none).
+#               supersedes, min_revocation_sequence and critical (only when present), unbound; for bound
+#               licenses also policy, allow_container and the hash arrays present (in file order),
+#               evidence_only among them; extensions (always present, possibly []): the extensions of
+#               FORMAT.md 8.1 the file holds, in file order, each named as in `critical`: license.KEY,
+#               machine.KEY or the TABLE name; [license.values.limits] and [license.values.meta] hold
+#               the entries (empty tables when the license has none).
 #   Trust exactly one key: test_vendor_key.pub (key id 55946e28fb11b7ee). other_key.pem signs the
-#   unknown_key cases and is never trusted. The clock tolerance is 24 hours; no clock-state file.
+#   unknown_key cases and is never trusted. The clock tolerance is 24 hours; no clock-state file
+#   unless seen_sequence says so.
 #
 # [[request]]
 #   file, group, expect (ok, malformed, unsupported_version), why as above
-#   [request.values]  (expect = ok) product, key_id, created, tool, environment and the hash arrays
-#               present (in file order), evidence_only among them
+#   [request.values]  (expect = ok) product, key_id, created, tool, environment, replaces (only when
+#               present) and the hash arrays present (in file order), evidence_only among them
+#
+# [[revocation_list]]
+#   file, group, why as above; read with steps 1-9 of FORMAT.md 3.2 as 11.2 says (first table
+#               [revocations], message "airlock-revocations-v1" LF || body), trusting test_vendor_key.pub
+#   expect      one of: ok, malformed, unsupported_version, unknown_key, bad_signature, key_id_mismatch
+#   [revocation_list.values]  (expect = ok and key_id_mismatch) key_id, product, sequence, issued,
+#               revoked, critical (only when present) and extensions (always present, possibly []):
+#               revocations.KEY or the TABLE name of each extension, in file order
 """
 
 
