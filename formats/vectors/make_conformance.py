@@ -6,8 +6,9 @@ Every file is written here as text in the canonical layout (no Airlock code is u
 vectors are an independent statement of FORMAT.md. License bodies are
 signed with `openssl pkeyutl` (Ed25519 is deterministic, so the output is byte-for-byte stable).
 
-    python3 formats/vectors/make_conformance.py            # rewrites formats/vectors/{licenses,requests,manifest.toml}
+    python3 formats/vectors/make_conformance.py            # rewrites formats/vectors/{licenses,requests,revocations,manifest.toml}
     python3 formats/vectors/make_conformance.py --out DIR  # writes the same tree under DIR
+    python3 formats/vectors/make_conformance.py --check    # exits 1 when the files here are not what it writes
 
 Needs Python 3.8+ and the `openssl` command line (OpenSSL 3). See README.md for the manifest.
 """
@@ -2865,12 +2866,36 @@ def write(out_dir: Path):
     return n_lic, n_req, n_rev
 
 
+def differences(fresh: Path, folder: Path) -> List[str]:
+    """The files under `folder` that differ from those just written under `fresh`."""
+    out = []
+    if (fresh / "manifest.toml").read_bytes() != ((folder / "manifest.toml").read_bytes()
+                                                  if (folder / "manifest.toml").exists() else None):
+        out.append("manifest.toml differs")
+    for sub in ("licenses", "requests", "revocations"):
+        a = {p.name for p in (fresh / sub).glob("*")}
+        b = {p.name for p in (folder / sub).glob("*")} if (folder / sub).exists() else set()
+        out += ["%s/%s is %s" % (sub, n, "missing" if n in a else "not written by this script") for n in sorted(a ^ b)]
+        out += ["%s/%s differs" % (sub, n) for n in sorted(a & b)
+                if (fresh / sub / n).read_bytes() != (folder / sub / n).read_bytes()]
+    return out
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=HERE, help="folder to write into (default: this folder)")
+    parser.add_argument("--check", action="store_true", help="write into a temporary folder and compare with --out")
     args = parser.parse_args()
     if shutil.which("openssl") is None:
         sys.exit("make_conformance.py needs the openssl command line")
+    if args.check:
+        with tempfile.TemporaryDirectory() as tmp:
+            write(Path(tmp))
+            stale = differences(Path(tmp), args.out)
+        for line in stale:
+            print(line)
+        print("%s is %s" % (args.out, "stale" if stale else "up to date"))
+        sys.exit(1 if stale else 0)
     n_lic, n_req, n_rev = write(args.out)
     print("wrote %d license files, %d request files and %d revocation lists to %s" % (n_lic, n_req, n_rev, args.out))
 
