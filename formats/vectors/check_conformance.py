@@ -2,10 +2,11 @@
 # SPDX-License-Identifier: CC0-1.0
 """Checks the Airlock conformance vectors without any C++: every entry of manifest.toml.
 
-For each license and request this runs an independent Python model of the reading pipeline of
-FORMAT.md (size, normalization, version first, split, signature table,
+For each license, request and revocation list this runs an independent Python model of the reading
+pipeline of FORMAT.md (size, normalization, version first, split, signature table,
 blank line, key lookup, Ed25519 through `openssl pkeyutl -verify`, the body in the canonical subset
-and its field rules, key id match, product, clock, dates, maintenance, environment and machine)
+with the extensions and `critical` of 8.1 and its field rules, key id match, product, clock, the
+revocation list of 11.2, dates, maintenance, environment and machine)
 and compares the reason it reaches with the manifest's `expect`. For entries with values it
 compares what tomllib reads from the file with the manifest; for bound licenses it recomputes the
 machine hashes from the manifest's raw values and checks the declared `matching` classes (and, for
@@ -214,12 +215,6 @@ def load_subset(data: bytes):
     return doc, rest
 
 
-def check_keys(table, allowed, where):
-    need(isinstance(table, dict), "%s is not a table" % where)
-    unknown = [k for k in table if k not in allowed]
-    need(not unknown, "unknown keys %s in %s" % (unknown, where))
-
-
 def text_field(v, name, limit):
     need(is_str(v), "%s is not a string" % name)
     raw = v.encode("utf-8")
@@ -256,13 +251,161 @@ def sorted_unique(keys):
     return all(a < b for a, b in zip(raw, raw[1:]))
 
 
+MAX_ARRAY = 1024
+HEADER = re.compile(r"\[([A-Za-z0-9_-]{1,64}(?:\.[A-Za-z0-9_-]{1,64})*)\]")
+KEY_LINE = re.compile(r"([A-Za-z0-9_-]{1,64}) = (.*)")
+
+
+def r_value(v):
+    """The one spelling of a value of section 2, or Reject for anything outside the subset."""
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if is_int(v):
+        return str(v)
+    if is_instant(v):
+        return r_instant(v)
+    if is_date(v):
+        return r_date(v)
+    if is_str(v):
+        string_limit(v, "a string")
+        return q(v)
+    if isinstance(v, list):
+        need(len(v) <= MAX_ARRAY, "an array of more than 1024 entries")
+        for x in v:
+            need(is_str(x), "an array of something else than strings")
+            string_limit(x, "a string in an array")
+        return r_array(v)
+    raise malformed("body", "a value outside the subset: %r" % (v,))
+
+
+def sections_of(rest: str, final_blank: str):
+    """The tables of a document after its comment lines, in file order: [(name, [(key, value)])].
+
+    Checks the layout of section 2 line by line (one header or `key = value` per line, one blank line
+    before every later header) and that every value is written in its one canonical spelling.
+    final_blank: "required" (a license or list body), "optional" (a request)."""
+    need(rest.endswith("\n"), "the last line does not end with LF")
+    lines = rest[:-1].split("\n")
+    if lines and lines[-1] == "":
+        need(final_blank != "never", "a blank line at the end")
+        lines = lines[:-1]
+    else:
+        need(final_blank != "required", "the body does not end with a blank line")
+    out = []
+    blank = False
+    for line in lines:
+        if line == "":
+            need(out and not blank, "a blank line out of place")
+            blank = True
+            continue
+        header = HEADER.fullmatch(line)
+        if header:
+            need(blank == bool(out), "a table header without exactly one blank line before it (none before the first)")
+            out.append((header.group(1), []))
+        else:
+            need(out and not blank, "a line that is neither a table header nor in a table")
+            kv = KEY_LINE.fullmatch(line)
+            need(kv, "not a canonical key = value line: %r" % line[:40])
+            try:
+                value = tomllib.loads("v = " + kv.group(2))["v"]
+            except tomllib.TOMLDecodeError as e:
+                raise malformed("body", "not a TOML value: %s" % e)
+            need(r_value(value) == kv.group(2), "not the canonical spelling of a value: %r" % kv.group(2)[:40])
+            out[-1][1].append((kv.group(1), value))
+        blank = False
+    need(not blank, "more than one blank line at the end")
+    return out
+
+
+def same_as_tomllib(doc: dict, sections):
+    """tomllib, reading the whole document, finds exactly the tables and values read line by line."""
+    def tables(node, prefix):
+        for k, v in node.items():
+            if isinstance(v, dict):
+                yield prefix + k, v
+                yield from tables(v, prefix + k + ".")
+    found = {name: {k: v for k, v in t.items() if not isinstance(v, dict)} for name, t in tables(doc, "")}
+    mine = {name: dict(keys) for name, keys in sections}
+    # A table that only holds sub-tables ([a] of [a.b]) has no header of its own.
+    found = {name: t for name, t in found.items() if t or name in mine}
+    need(found == mine, "tomllib reads the document otherwise than line by line")
+
+
+def split_keys(keys, defined, where):
+    """FORMAT.md 8.1: the defined keys in their order, then extension keys, sorted and unique, none of
+    them a defined name. Returns (dict of defined keys, [(extension key, value)])."""
+    got, ext, last = {}, [], -1
+    for k, v in keys:
+        if not ext and k in defined and defined.index(k) > last:
+            got[k] = v
+            last = defined.index(k)
+            continue
+        need(k not in defined, "%s: the defined key %s out of order or repeated" % (where, k))
+        need(not ext or ext[-1][0].encode() < k.encode(), "%s: extension keys unsorted or repeated" % where)
+        ext.append((k, v))
+    return got, ext
+
+
+def split_tables(sections, defined, where):
+    """The defined tables in their order, then extension tables after the last defined one (8.1)."""
+    got, ext, last = {}, [], -1
+    for name, keys in sections:
+        if not ext and name in defined and defined.index(name) > last:
+            got[name] = keys
+            last = defined.index(name)
+            continue
+        need(name not in defined, "the table [%s] out of order or repeated" % name)
+        need(last == len(defined) - 1, "the table [%s] before [%s]" % (name, defined[-1]))
+        need(name != "signature", "an extension table named signature")
+        need(not ext or ext[-1][0].encode() < name.encode(), "extension tables unsorted or repeated")
+        need(keys, "an empty extension table [%s]" % name)
+        need(sorted_unique([k for k, _ in keys]), "keys of [%s] unsorted or repeated" % name)
+        ext.append((name, keys))
+    return got, ext
+
+
+def check_critical(critical, present: set, extensions: set):
+    """FORMAT.md 8.1, right after the body parses and before the field rules."""
+    if critical is None:
+        return
+    need(isinstance(critical, list) and all(is_str(x) for x in critical), "critical is not an array of strings")
+    need(1 <= len(critical) <= 64, "critical must hold 1-64 names")
+    need(sorted_unique(critical), "critical unsorted or repeated")
+    for name in critical:
+        need(name in present, "critical names %s, which the file does not have" % name)
+        if name in extensions:
+            raise Reject("unsupported_version", "critical", "needs a newer verifier: " + name)
+
+
+LICENSE_KEYS = ["format", "id", "key_id", "product", "licensee", "issued", "not_before", "expires", "updates_until",
+                "features", "supersedes", "min_revocation_sequence", "critical"]
+MACHINE_KEYS = ["unbound", "policy", "allow_container"] + CLASSES + ["evidence_only"]
+LICENSE_TABLES = ["license", "license.limits", "license.meta", "machine"]
+
+
+def place_names(place, keys):
+    return {"%s.%s" % (place, k) for k, _ in keys}
+
+
 def parse_license_body(body: bytes) -> dict:
     doc, rest = load_subset(body)
-    check_keys(doc, {"license", "machine"}, "the document")
-    need("license" in doc and "machine" in doc, "[license] or [machine] missing")
-    lic, mach = doc["license"], doc["machine"]
-    check_keys(lic, {"format", "id", "key_id", "product", "licensee", "issued", "not_before", "expires",
-                     "updates_until", "features", "limits", "meta"}, "[license]")
+    sections = sections_of(rest, "required")
+    same_as_tomllib(doc, sections)
+    tables, ext_tables = split_tables(sections, LICENSE_TABLES, "license")
+    need("license" in tables and "machine" in tables, "[license] or [machine] missing")
+    lic, lic_ext = split_keys(tables["license"], LICENSE_KEYS, "[license]")
+    mach, mach_ext = split_keys(tables["machine"], MACHINE_KEYS, "[machine]")
+    limits = dict(tables["license.limits"]) if "license.limits" in tables else None
+    meta = dict(tables["license.meta"]) if "license.meta" in tables else None
+    for name in ("license.limits", "license.meta"):
+        if name in tables:
+            need(len(dict(tables[name])) == len(tables[name]), "a key of [%s] twice" % name)
+    extensions = (["license." + k for k, _ in lic_ext] + ["machine." + k for k, _ in mach_ext]
+                  + [n for n, _ in ext_tables])
+    present = (place_names("license", tables["license"]) | place_names("machine", tables["machine"])
+               | {n for n, _ in sections})
+    check_critical(lic.get("critical"), present, set(extensions))
+
     for k in ("format", "id", "key_id", "product", "licensee", "issued", "not_before", "features"):
         need(k in lic, "missing key %s" % k)
     need(is_int(lic["format"]) and lic["format"] == 1, "format is not 1")
@@ -271,36 +414,15 @@ def parse_license_body(body: bytes) -> dict:
     need(is_instant(lic["issued"]), "issued is not a UTC date-time")
     for k in ("not_before", "expires", "updates_until"):
         need(k not in lic or is_date(lic[k]), "%s is not a date" % k)
-    limits, meta = lic.get("limits"), lic.get("meta")
-    need(limits is None or (isinstance(limits, dict) and all(is_int(v) for v in limits.values())),
-         "limits must be integers")
-    need(meta is None or (isinstance(meta, dict) and all(is_str(v) for v in meta.values())), "meta must be strings")
-    check_keys(mach, {"unbound", "policy", "allow_container", "evidence_only"} | set(CLASSES), "[machine]")
+    need(isinstance(lic["features"], list), "features is not an array")
+    need(limits is None or all(is_int(v) for v in limits.values()), "limits must be integers")
+    need(meta is None or all(is_str(v) for v in meta.values()), "meta must be strings")
     need(isinstance(mach.get("unbound"), bool), "unbound is not a boolean")
     if not mach["unbound"]:
         need(is_str(mach.get("policy")), "policy is not a string")
         need(isinstance(mach.get("allow_container"), bool), "allow_container is not a boolean")
-
-    # The one canonical spelling of these values.
-    lines = ["[license]", "format = 1"]
-    lines += ["%s = %s" % (k, q(lic[k])) for k in ("id", "key_id", "product", "licensee")]
-    lines += ["issued = " + r_instant(lic["issued"]), "not_before = " + r_date(lic["not_before"])]
-    lines += ["%s = %s" % (k, r_date(lic[k])) for k in ("expires", "updates_until") if k in lic]
-    lines.append("features = " + r_array(lic["features"]))
-    if limits:
-        lines += ["", "[license.limits]"] + ["%s = %d" % (k, v) for k, v in limits.items()]
-    if meta:
-        lines += ["", "[license.meta]"] + ["%s = %s" % (k, q(v)) for k, v in meta.items()]
-    lines += ["", "[machine]", "unbound = " + ("true" if mach["unbound"] else "false")]
-    if not mach["unbound"]:
-        lines += ["policy = " + q(mach["policy"]), "allow_container = " + ("true" if mach["allow_container"]
-                                                                             else "false")]
-        lines += ["%s = %s" % (c, r_array(mach[c])) for c in CLASSES + ["evidence_only"] if c in mach]
-    canonical = "\n".join(lines) + "\n\n"
-    need(rest == canonical, "not the canonical spelling of its values")
-
-    if not mach["unbound"] and mach["policy"] not in POLICIES:
-        raise Reject("unsupported_version", "body", "policy %r" % mach["policy"])
+        if mach["policy"] not in POLICIES:
+            raise Reject("unsupported_version", "body", "policy %r" % mach["policy"])
 
     # Field rules.
     need(LICENSE_ID.fullmatch(lic["id"]), "id")
@@ -313,19 +435,27 @@ def parse_license_body(body: bytes) -> dict:
     need(len(feats) <= 128, "more than 128 features")
     need(all(FEATURE.fullmatch(f) for f in feats), "a feature name")
     need(sorted_unique(feats), "features unsorted or duplicate")
+    if "supersedes" in lic:
+        need(is_str(lic["supersedes"]) and LICENSE_ID.fullmatch(lic["supersedes"]), "supersedes is not a license id")
+        need(lic["supersedes"] != lic["id"], "supersedes equals id")
+    if "min_revocation_sequence" in lic:
+        need(is_int(lic["min_revocation_sequence"]) and lic["min_revocation_sequence"] >= 1,
+             "min_revocation_sequence must be an integer >= 1")
     for name, table in (("limits", limits), ("meta", meta)):
         if table is None:
             continue
         need(1 <= len(table) <= 64, "[license.%s] must hold 1-64 entries" % name)
         need(all(ENTRY_KEY.fullmatch(k) for k in table), "a key of [license.%s]" % name)
-        need(sorted_unique(list(table)), "keys of [license.%s] unsorted or duplicate" % name)
+        need(sorted_unique([k for k, _ in tables["license." + name]]), "keys of [license.%s] unsorted or duplicate"
+             % name)
     for v in (limits or {}).values():
         need(0 <= v <= INT64_MAX, "a limit out of range")
     for v in (meta or {}).values():
         string_limit(v, "a meta value")
         need("\0" not in v, "NUL in a meta value")
     if mach["unbound"]:
-        need(list(mach) == ["unbound"], "an unbound [machine] holds only unbound = true")
+        need(list(mach) == ["unbound"], "an unbound [machine] holds no other defined key")
+        need(mach["unbound"] is True, "unbound = false needs the keys of a bound [machine]")
     else:
         need("platform" in mach, "a bound license must record platform")
         for c in CLASSES:
@@ -336,8 +466,17 @@ def parse_license_body(body: bytes) -> dict:
             need(mach["policy"] == POLICY_V2, "evidence_only is allowed only with policy airlock-match-v2")
             evidence_only_list(mach)
     out = dict(lic)
+    if limits is not None:
+        out["limits"] = limits
+    if meta is not None:
+        out["meta"] = meta
     out["machine"] = mach
+    out["extensions"] = extensions
+    out["top_tables"] = {n.split(".")[0] for n, _ in sections}
     return out
+
+
+REQUEST_KEYS = ["format", "product", "key_id", "created", "tool", "environment", "replaces"]
 
 
 def parse_request(raw: bytes) -> dict:
@@ -346,26 +485,25 @@ def parse_request(raw: bytes) -> dict:
     text = normalize(raw)
     version_first(text, b"[request]")
     doc, rest = load_subset(text)
-    check_keys(doc, {"request", "machine"}, "the document")
-    need("request" in doc and "machine" in doc, "[request] or [machine] missing")
-    req, mach = doc["request"], doc["machine"]
-    check_keys(req, {"format", "product", "key_id", "created", "tool", "environment"}, "[request]")
-    check_keys(mach, set(CLASSES) | {"evidence_only"}, "[machine]")
-    for k in ("format", "product", "key_id", "created", "tool", "environment"):
+    sections = sections_of(rest, "optional")
+    same_as_tomllib(doc, sections)
+    need([n for n, _ in sections] == ["request", "machine"], "the tables are not [request] and [machine]")
+    req, ext = split_keys(sections[0][1], REQUEST_KEYS, "[request]")
+    need(not ext, "an unknown key in [request] (a request has no extensions)")
+    mach, ext = split_keys(sections[1][1], CLASSES + ["evidence_only"], "[machine]")
+    need(not ext, "an unknown key in [machine] (a request has no extensions)")
+    for k in REQUEST_KEYS[:-1]:
         need(k in req, "missing key %s" % k)
+    need(is_int(req["format"]) and req["format"] == 1, "format is not 1")
     for k in ("product", "key_id", "tool", "environment"):
         need(is_str(req[k]), "%s is not a string" % k)
     need(is_instant(req["created"]), "created is not a UTC date-time")
-    lines = ["[request]", "format = 1", "product = " + q(req["product"]), "key_id = " + q(req["key_id"]),
-             "created = " + r_instant(req["created"]), "tool = " + q(req["tool"]),
-             "environment = " + q(req["environment"]), "", "[machine]"]
-    lines += ["%s = %s" % (c, r_array(mach[c])) for c in CLASSES + ["evidence_only"] if c in mach]
-    canonical = "\n".join(lines) + "\n"
-    need(rest in (canonical, canonical + "\n"), "not the canonical spelling of its values")
     text_field(req["product"], "product", 128)
     need(HEX16.fullmatch(req["key_id"]), "key_id")
     text_field(req["tool"], "tool", 128)
     need(req["environment"] in ("bare-metal", "vm", "container", "unknown"), "environment")
+    if "replaces" in req:
+        need(is_str(req["replaces"]) and LICENSE_ID.fullmatch(req["replaces"]), "replaces is not a license id")
     for c in CLASSES:
         if c in mach:
             hash_list(mach[c], c)
@@ -374,6 +512,60 @@ def parse_request(raw: bytes) -> dict:
     out = dict(req)
     out["machine"] = mach
     return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Revocation lists (FORMAT.md 11.1): the envelope of a license with its own first table and prefix.
+
+REV_PREFIX = b"airlock-revocations-v1\n"
+REVOCATION_KEYS = ["format", "key_id", "product", "sequence", "issued", "revoked", "critical"]
+
+
+def parse_revocation_body(body: bytes) -> dict:
+    doc, rest = load_subset(body)
+    sections = sections_of(rest, "required")
+    same_as_tomllib(doc, sections)
+    tables, ext_tables = split_tables(sections, ["revocations"], "revocation list")
+    need("revocations" in tables, "[revocations] missing")
+    rev, ext = split_keys(tables["revocations"], REVOCATION_KEYS, "[revocations]")
+    extensions = ["revocations." + k for k, _ in ext] + [n for n, _ in ext_tables]
+    present = place_names("revocations", tables["revocations"]) | {n for n, _ in sections}
+    check_critical(rev.get("critical"), present, set(extensions))
+    for k in REVOCATION_KEYS[:-1]:
+        need(k in rev, "missing key %s" % k)
+    need(is_int(rev["format"]) and rev["format"] == 1, "format is not 1")
+    need(is_str(rev["key_id"]) and HEX16.fullmatch(rev["key_id"]), "key_id")
+    text_field(rev["product"], "product", 128)
+    need(is_int(rev["sequence"]) and rev["sequence"] >= 1, "sequence must be an integer >= 1")
+    need(is_instant(rev["issued"]), "issued is not a UTC date-time")
+    revoked = rev["revoked"]
+    need(isinstance(revoked, list) and len(revoked) <= 1024, "revoked must be an array of at most 1024 ids")
+    need(all(is_str(x) and LICENSE_ID.fullmatch(x) for x in revoked), "a revoked id is not a license id")
+    need(sorted_unique(revoked), "revoked unsorted or repeated")
+    out = dict(rev)
+    out["extensions"] = extensions
+    out["top_tables"] = {n.split(".")[0] for n, _ in sections}
+    return out
+
+
+def read_revocation_list(raw: bytes, verified_hook=None) -> dict:
+    """FORMAT.md 11.2: steps 1-9 of 3.2 for a list. Returns the list or raises Reject."""
+    if len(raw) > MAX_SIZE:
+        raise malformed("size", "larger than 65536 bytes")
+    text = normalize(raw)
+    version_first(text, b"[revocations]")
+    body, sig_key_id, sig = split_license(text)
+    if sig_key_id != TRUSTED_ID:
+        raise Reject("unknown_key", "key", sig_key_id)
+    verified = openssl_verify(REV_PREFIX + body, sig)
+    if verified_hook:
+        verified_hook(verified)
+    if not verified:
+        raise Reject("bad_signature", "signature", "")
+    rev = parse_revocation_body(body)
+    if rev["key_id"] != sig_key_id:
+        raise Reject("key_id_mismatch", "key id", "")
+    return rev
 
 
 # ---------------------------------------------------------------------------------------------
@@ -488,13 +680,36 @@ def match_v2(lic: dict, current: dict):
     return "the license records no hardware proof"
 
 
-def check_license(lic: dict, entry: dict, problems: list):
+def check_revocations(lic: dict, entry: dict, folder: Path):
+    """FORMAT.md 11.2 (3.2 step 10, after the clock): the list the product gives, the clock-state
+    file's sequence (seen_sequence) and the license's min_revocation_sequence."""
+    if "revocations" not in entry and "min_revocation_sequence" not in lic:
+        return
+    rev = None
+    if "revocations" in entry:
+        try:
+            rev = read_revocation_list((folder / entry["revocations"]).read_bytes())
+        except Reject as r:
+            raise Reject("revocation_list_invalid", "revocations", "revocation list: %s: %s" % (r.reason, r.detail))
+        if rev["product"] != entry["product"]:
+            raise Reject("revocation_list_invalid", "revocations", "revocation list: for another product")
+    if rev is not None and rev["sequence"] < entry.get("seen_sequence", 0):
+        raise Reject("revocation_list_stale", "revocations", "older than the list already accepted")
+    if "min_revocation_sequence" in lic and (rev is None or rev["sequence"] < lic["min_revocation_sequence"]):
+        raise Reject("revocation_list_stale", "revocations", "no list of at least min_revocation_sequence")
+    if lic["id"] in rev["revoked"]:
+        raise Reject("revoked", "revocations", "")
+
+
+def check_license(lic: dict, entry: dict, problems: list, folder: Path):
     """Step 10 for a parsed, signed license with the matching key id."""
     if lic["product"] != entry["product"]:
         raise Reject("wrong_product", "product", "")
     now = entry["now"]
     if unix(now) + 24 * 3600 < unix(lic["issued"]):
         raise Reject("clock_rolled_back", "clock", "")
+    # A clock-state file (seen_sequence) holds the time `now`, so it never rolls the clock back here.
+    check_revocations(lic, entry, folder)
     today = now.astimezone(UTC).date()
     if today < lic["not_before"]:
         raise Reject("not_yet_valid", "dates", "")
@@ -522,19 +737,21 @@ def check_license(lic: dict, entry: dict, problems: list):
 
 def values_of(lic: dict) -> dict:
     out = {k: lic[k] for k in ("id", "key_id", "product", "licensee", "issued", "not_before", "expires",
-                                "updates_until", "features") if k in lic}
+                                "updates_until", "features", "supersedes", "min_revocation_sequence", "critical")
+           if k in lic}
     m = lic["machine"]
     out["unbound"] = m["unbound"]
     if not m["unbound"]:
         out["policy"] = m["policy"]
         out["allow_container"] = m["allow_container"]
         out.update({c: m[c] for c in CLASSES + ["evidence_only"] if c in m})
+    out["extensions"] = lic["extensions"]
     out["limits"] = lic.get("limits", {})
     out["meta"] = lic.get("meta", {})
     return out
 
 
-def run_license(raw: bytes, entry: dict, problems: list) -> str:
+def run_license(raw: bytes, entry: dict, problems: list, folder: Path) -> str:
     """The reason the model reaches; appends inconsistencies of the vector to `problems`."""
     expect = entry["expect"]
     lic = None
@@ -557,7 +774,7 @@ def run_license(raw: bytes, entry: dict, problems: list) -> str:
         check_matching(lic, entry, problems)
         if lic["key_id"] != sig_key_id:
             raise Reject("key_id_mismatch", "key id", "")
-        check_license(lic, entry, problems)
+        check_license(lic, entry, problems, folder)
         reason = "ok"
     except Reject as r:
         reason = r.reason
@@ -570,7 +787,7 @@ def run_license(raw: bytes, entry: dict, problems: list) -> str:
             problems.append("values given, but the body does not parse")
         else:
             whole = tomllib.loads(normalize(raw).decode("utf-8"))  # the whole file, signature table included
-            if set(whole) != {"license", "machine", "signature"}:
+            if set(whole) != lic["top_tables"] | {"signature"}:
                 problems.append("tomllib reads tables %s from the whole file" % sorted(whole))
             got = values_of(lic)
             if got != entry["values"]:
@@ -581,7 +798,7 @@ def run_license(raw: bytes, entry: dict, problems: list) -> str:
     return reason
 
 
-def run_request(raw: bytes, entry: dict, problems: list) -> str:
+def run_request(raw: bytes, entry: dict, problems: list, folder: Path) -> str:
     try:
         req = parse_request(raw)
         reason = "ok"
@@ -596,7 +813,7 @@ def run_request(raw: bytes, entry: dict, problems: list) -> str:
         if req is None:
             problems.append("values given, but the request does not parse")
         else:
-            got = {k: req[k] for k in ("product", "key_id", "created", "tool", "environment")}
+            got = {k: req[k] for k in ("product", "key_id", "created", "tool", "environment", "replaces") if k in req}
             got.update({c: req["machine"][c] for c in CLASSES + ["evidence_only"] if c in req["machine"]})
             if got != entry["values"]:
                 problems.append("tomllib reads other values than the manifest")
@@ -605,9 +822,59 @@ def run_request(raw: bytes, entry: dict, problems: list) -> str:
     return reason
 
 
+def run_revocation_list(raw: bytes, entry: dict, problems: list, folder: Path) -> str:
+    expect = entry["expect"]
+
+    def verified(ok):
+        if expect == "bad_signature" and ok:
+            problems.append("openssl accepts the signature of a bad_signature list")
+        if expect != "bad_signature" and not ok:
+            problems.append("openssl rejects the signature, but the list is expected to pass step 7")
+
+    rev = None
+    try:
+        rev = read_revocation_list(raw, verified)
+        reason = "ok"
+    except Reject as r:
+        reason = r.reason
+        if r.reason != expect:
+            problems.append("the model says %s (%s: %s)" % (r.reason, r.step, r.detail))
+    if reason == "ok" and expect != "ok":
+        problems.append("the model accepts the list")
+    if reason == "key_id_mismatch":  # well formed and signed: the values are read all the same
+        text = normalize(raw)
+        rev = parse_revocation_body(split_license(text)[0])
+    if "values" in entry:
+        if rev is None:
+            problems.append("values given, but the list does not parse")
+        else:
+            whole = tomllib.loads(normalize(raw).decode("utf-8"))
+            if set(whole) != rev["top_tables"] | {"signature"}:
+                problems.append("tomllib reads tables %s from the whole file" % sorted(whole))
+            got = {k: rev[k] for k in ("key_id", "product", "sequence", "issued", "revoked", "critical",
+                                       "extensions") if k in rev}
+            if got != entry["values"]:
+                diff = sorted(k for k in set(got) | set(entry["values"]) if got.get(k) != entry["values"].get(k))
+                problems.append("tomllib reads other values than the manifest: %s" % ", ".join(diff))
+    elif reason in ("ok", "key_id_mismatch"):
+        problems.append("the list is well formed and signed, but the entry gives no values")
+    return reason
+
+
+def check_license_entry(entry: dict, folder: Path, problems: list):
+    """The revocation fields of a license entry name a list that has its own entry."""
+    if "revocations" in entry and not (folder / entry["revocations"]).is_file():
+        problems.append("revocations names %s, which is not a file" % entry["revocations"])
+    seen = entry.get("seen_sequence")
+    if seen is not None and not (is_int(seen) and 0 <= seen <= INT64_MAX):
+        problems.append("seen_sequence must be an integer 0 .. 2^63-1")
+
+
 LICENSE_REASONS = ["ok", "malformed", "unsupported_version", "unknown_key", "bad_signature", "key_id_mismatch",
-                   "wrong_product", "clock_rolled_back", "not_yet_valid", "expired", "build_too_new",
-                   "unbindable_environment", "machine_mismatch"]
+                   "wrong_product", "clock_rolled_back", "revocation_list_invalid", "revocation_list_stale",
+                   "revoked", "not_yet_valid", "expired", "build_too_new", "unbindable_environment",
+                   "machine_mismatch"]
+REVOCATION_REASONS = ["ok", "malformed", "unsupported_version", "unknown_key", "bad_signature", "key_id_mismatch"]
 
 
 def check_staleness(folder: Path) -> list:
@@ -621,7 +888,7 @@ def check_staleness(folder: Path) -> list:
         fresh = Path(tmp)
         if not filecmp.cmp(fresh / "manifest.toml", folder / "manifest.toml", shallow=False):
             problems.append("manifest.toml differs from what make_conformance.py writes")
-        for sub in ("licenses", "requests"):
+        for sub in ("licenses", "requests", "revocations"):
             a = sorted(p.name for p in (fresh / sub).glob("*"))
             b = sorted(p.name for p in (folder / sub).glob("*")) if (folder / sub).exists() else []
             for name in sorted(set(a) ^ set(b)):
@@ -642,8 +909,10 @@ def main():
         manifest = tomllib.load(f)
     passed = failed = 0
     seen = set()
+    listed = set()
     for kind, runner, reasons in (("license", run_license, LICENSE_REASONS),
-                                  ("request", run_request, ["ok", "malformed", "unsupported_version"])):
+                                  ("request", run_request, ["ok", "malformed", "unsupported_version"]),
+                                  ("revocation_list", run_revocation_list, REVOCATION_REASONS)):
         for entry in manifest.get(kind, []):
             problems = []
             name = entry.get("file", "?")
@@ -659,7 +928,11 @@ def main():
             except OSError as e:
                 problems.append(str(e))
                 raw = None
-            reason = runner(raw, entry, problems) if raw is not None and not problems else "?"
+            if kind == "license":
+                check_license_entry(entry, args.folder, problems)
+                if "revocations" in entry:
+                    listed.add(entry["revocations"])
+            reason = runner(raw, entry, problems, args.folder) if raw is not None and not problems else "?"
             if args.verbose:
                 print("%-60s expect %-22s model %s" % (name, entry.get("expect"), reason))
             for p in problems:
@@ -668,6 +941,10 @@ def main():
                 failed += 1
             else:
                 passed += 1
+    lists = {e.get("file") for e in manifest.get("revocation_list", [])}
+    for name in sorted(listed - lists):
+        print("FAIL %s: a license entry names it, but it has no [[revocation_list]] entry" % name)
+        failed += 1
     if not args.no_regenerate:
         stale = check_staleness(args.folder)
         for p in stale:

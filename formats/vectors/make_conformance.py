@@ -6,8 +6,9 @@ Every file is written here as text in the canonical layout (no Airlock code is u
 vectors are an independent statement of FORMAT.md. License bodies are
 signed with `openssl pkeyutl` (Ed25519 is deterministic, so the output is byte-for-byte stable).
 
-    python3 formats/vectors/make_conformance.py            # rewrites formats/vectors/{licenses,requests,manifest.toml}
+    python3 formats/vectors/make_conformance.py            # rewrites formats/vectors/{licenses,requests,revocations,manifest.toml}
     python3 formats/vectors/make_conformance.py --out DIR  # writes the same tree under DIR
+    python3 formats/vectors/make_conformance.py --check    # exits 1 when the files here are not what it writes
 
 Needs Python 3.8+ and the `openssl` command line (OpenSSL 3). See README.md for the manifest.
 """
@@ -34,6 +35,8 @@ OTHER_ID = "c6aa291e007fdfd3"
 OTHER_SEED_TEXT = b"airlock conformance vectors: other_key, a public TEST key, never trust it"
 
 PREFIX = b"airlock-license-v1\n"
+REV_PREFIX = b"airlock-revocations-v1\n"
+REV_COMMENT = "# Airlock revocation list, format 1. It is signed: any edit, even of one byte, breaks the signature."
 LICENSE_COMMENT = "# Airlock license file, format 1. It is signed: any edit, even of one byte, breaks the signature."
 REQUEST_COMMENTS = [
     "# Airlock activation request, format 1. Send this file to your vendor to receive a license.",
@@ -45,6 +48,7 @@ POLICY = "airlock-match-v1"
 POLICY_V2 = "airlock-match-v2"
 CLASSES = ["platform", "disk", "nic", "os", "board"]
 MAX_SIZE = 65536
+INT64_MIN, INT64_MAX = -(2 ** 63), 2 ** 63 - 1
 
 
 # ---------------------------------------------------------------------------------------------
@@ -57,6 +61,10 @@ class Date(str):
 
 class DateTime(str):
     """A TOML offset date-time in UTC, written bare: 2025-03-01T09:15:00Z."""
+
+
+class RevRef(str):
+    """The name of a revocation-list case; the manifest writes the path of its file."""
 
 
 # ---------------------------------------------------------------------------------------------
@@ -177,11 +185,11 @@ def sig_table(signature: bytes, key_id: str = TRUSTED_ID, final_lf: bool = True)
     return (text + ("\n" if final_lf else "")).encode()
 
 
-def signed(body, signer: Signer = TRUSTED, key_id: str = None, final_lf: bool = True) -> bytes:
-    """body || signature table, the signature over PREFIX || body."""
+def signed(body, signer: Signer = TRUSTED, key_id: str = None, final_lf: bool = True, prefix: bytes = PREFIX) -> bytes:
+    """body || signature table, the signature over prefix (PREFIX for a license) || body."""
     if isinstance(body, str):
         body = body.encode()
-    return body + sig_table(signer.sign(PREFIX + body), key_id or signer.key_id, final_lf)
+    return body + sig_table(signer.sign(prefix + body), key_id or signer.key_id, final_lf)
 
 
 SIGLEN = len(sig_table(bytes(64)))  # the signature table is always this long (4 lines, final LF)
@@ -216,6 +224,14 @@ class Lic:
     comments: List[str] = dataclasses.field(default_factory=lambda: [LICENSE_COMMENT])
     policy: str = POLICY
     evidence_only: Optional[List[str]] = None  # [machine] evidence_only, written last when not None
+    supersedes: Optional[str] = None
+    min_revocation_sequence: Optional[int] = None
+    critical: Optional[List[str]] = None
+    # Extensions (FORMAT.md 8.1): (key, value as written) at the end of [license] and of [machine], and
+    # (name, [(key, value as written)]) tables after [machine].
+    license_ext: List[Tuple[str, str]] = dataclasses.field(default_factory=list)
+    machine_ext: List[Tuple[str, str]] = dataclasses.field(default_factory=list)
+    ext_tables: List[Tuple[str, List[Tuple[str, str]]]] = dataclasses.field(default_factory=list)
 
 
 def body_of(lic: Lic) -> str:
@@ -228,6 +244,13 @@ def body_of(lic: Lic) -> str:
     if lic.updates_until is not None:
         lines.append("updates_until = " + lic.updates_until)
     lines.append("features = " + qa(lic.features))
+    if lic.supersedes is not None:
+        lines.append("supersedes = " + q(lic.supersedes))
+    if lic.min_revocation_sequence is not None:
+        lines.append("min_revocation_sequence = %d" % lic.min_revocation_sequence)
+    if lic.critical is not None:
+        lines.append("critical = " + qa(lic.critical))
+    lines += ["%s = %s" % kv for kv in lic.license_ext]
     if lic.limits:
         lines += ["", "[license.limits]"] + ["%s = %d" % (k, v) for k, v in lic.limits]
     if lic.meta:
@@ -241,7 +264,21 @@ def body_of(lic: Lic) -> str:
         lines += ["%s = %s" % (c, qa(lic.hashes[c])) for c in CLASSES if c in lic.hashes]
         if lic.evidence_only is not None:
             lines.append("evidence_only = " + qa(lic.evidence_only))
+    lines += ["%s = %s" % kv for kv in lic.machine_ext]
+    lines += ext_table_lines(lic.ext_tables)
     return "\n".join(lines) + "\n\n"
+
+
+def ext_table_lines(tables) -> List[str]:
+    out = []
+    for name, keys in tables:
+        out += ["", "[%s]" % name] + ["%s = %s" % kv for kv in keys]
+    return out
+
+
+def ext_names(place_keys, tables) -> List[str]:
+    """The manifest's `extensions`: PLACE.KEY for each extension key, then each table name, in file order."""
+    return ["%s.%s" % (place, k) for place, keys in place_keys for k, _ in keys] + [name for name, _ in tables]
 
 
 def values_of(lic: Lic) -> dict:
@@ -252,6 +289,12 @@ def values_of(lic: Lic) -> dict:
     if lic.updates_until is not None:
         v["updates_until"] = Date(lic.updates_until)
     v["features"] = list(lic.features)
+    if lic.supersedes is not None:
+        v["supersedes"] = lic.supersedes
+    if lic.min_revocation_sequence is not None:
+        v["min_revocation_sequence"] = lic.min_revocation_sequence
+    if lic.critical is not None:
+        v["critical"] = list(lic.critical)
     v["unbound"] = lic.unbound
     if not lic.unbound:
         v["policy"] = lic.policy
@@ -261,6 +304,7 @@ def values_of(lic: Lic) -> dict:
                 v[c] = list(lic.hashes[c])
         if lic.evidence_only is not None:
             v["evidence_only"] = list(lic.evidence_only)
+    v["extensions"] = ext_names([("license", lic.license_ext), ("machine", lic.machine_ext)], lic.ext_tables)
     v["limits"] = dict(lic.limits)
     v["meta"] = dict(lic.meta)
     return v
@@ -295,7 +339,7 @@ def replace_once(data, old, new):
 
 @dataclasses.dataclass
 class Case:
-    kind: str  # "license" or "request"
+    kind: str  # "license", "request" or "revocation" (a revocation list)
     name: str
     group: str
     expect: str
@@ -313,7 +357,7 @@ NAMES = set()
 
 
 def add(kind, name, group, expect, why, data, *, product=PRODUCT, now=NOW, build_date=None, grace_days=None,
-        machine_=None, matching=None, values=None, proof=None):
+        revocations=None, seen_sequence=None, machine_=None, matching=None, values=None, proof=None):
     assert (kind, name) not in NAMES, name
     assert "\n" not in why
     NAMES.add((kind, name))
@@ -326,6 +370,10 @@ def add(kind, name, group, expect, why, data, *, product=PRODUCT, now=NOW, build
             ctx["build_date"] = Date(build_date)
         if grace_days is not None:
             ctx["grace_days"] = grace_days
+        if revocations is not None:
+            ctx["revocations"] = RevRef(revocations)  # the name of a revocation-list case, a path in the manifest
+        if seen_sequence is not None:
+            ctx["seen_sequence"] = seen_sequence
     CASES.append(Case(kind, name, group, expect, why, data, ctx, machine_, matching, values, proof))
 
 
@@ -342,6 +390,12 @@ def lic_ok(name, group, why, lic: Lic, *, expect="ok", data=None, machine_=None,
     ctx.setdefault("product", lic.product)
     add("license", name, group, expect, why, data, machine_=machine_, matching=matching, values=values_of(lic),
         proof=proof, **ctx)
+
+
+def now_ok(name, group, why, lic: Lic, old_body, **kw):
+    """A case that FORMAT.md 8.1 turned from a rejection into an accepted file: the bytes stay those of old_body."""
+    assert body_of(lic).encode() == (old_body if isinstance(old_body, bytes) else old_body.encode()), name
+    lic_ok(name, group, why, lic, **kw)
 
 
 def lic_bad(name, group, why, body, *, expect="malformed", signer=TRUSTED, **ctx):
@@ -659,8 +713,9 @@ def version_cases():
             mutated("version-header-quoted", "[license]\n", '["license"]\n'))
     lic_bad("version-format-in-meta", g, "a format = 2 line in [license.meta] is no version, and meta holds strings",
             body_of(base("version-format-in-meta", meta=[("a", "x")])).replace('a = "x"', "format = 2"))
-    lic_bad("version-format-in-machine", g, "a format = 2 line in [machine] is no version but an unknown key",
-            mutated("version-format-in-machine", "unbound = true\n", "unbound = true\nformat = 2\n"))
+    now_ok("version-format-in-machine", g, "a format = 2 line in [machine] is no version but an extension key of "
+           "[machine] (8.1)", base("version-format-in-machine", machine_ext=[("format", "2")]),
+           mutated("version-format-in-machine", "unbound = true\n", "unbound = true\nformat = 2\n"))
     lic_bad("version-only-comments", g, "a file of comment lines only",
             LICENSE_COMMENT + "\n# format = 2\n")
     add("license", "version-empty-file", g, "malformed", "an empty file", b"")
@@ -1033,14 +1088,23 @@ def syntax_cases():
     # Unknown and misplaced tables and keys.
     bad("unknown-key-license", 'licensee = "Example Corp"\n', 'licensee = "Example Corp"\ncolor = "blue"\n',
         "an unknown key in [license]")
-    bad("unknown-key-license-end", 'features = ["export.pdf", "render"]\n',
-        'features = ["export.pdf", "render"]\nsupport = true\n', "an unknown key after features")
-    bad("unknown-key-machine", "unbound = true\n", 'unbound = true\nnote = "x"\n', "an unknown key in [machine]")
+    # FORMAT.md 8.1 made these extensions (ok, ignored); the files are the bytes of the former rejections.
+    now_ok("unknown-key-license-end", g, "an unknown key after features is an extension key of [license] (8.1): "
+           "ignored", base("unknown-key-license-end", license_ext=[("support", "true")]),
+           mutated("unknown-key-license-end", 'features = ["export.pdf", "render"]\n',
+                   'features = ["export.pdf", "render"]\nsupport = true\n'))
+    now_ok("unknown-key-machine", g, "an unknown key at the end of an unbound [machine] is an extension (8.1)",
+           base("unknown-key-machine", machine_ext=[("note", '"x"')]),
+           mutated("unknown-key-machine", "unbound = true\n", 'unbound = true\nnote = "x"\n'))
     bad("unknown-table-license-sub", "\n[machine]\n", "\n[license.extra]\nx = 1\n\n[machine]\n",
         "an unknown table [license.extra]")
-    bad("unknown-table-end", "unbound = true\n", "unbound = true\n\n[extra]\nx = 1\n", "an unknown table after [machine]")
-    bad("unknown-table-signature-in-body", "unbound = true\n", 'unbound = true\n\n[signatures]\nx = "y"\n',
-        "an unknown table [signatures] in the body")
+    now_ok("unknown-table-end", g, "an unknown table after [machine] is an extension table (8.1)",
+           base("unknown-table-end", ext_tables=[("extra", [("x", "1")])]),
+           mutated("unknown-table-end", "unbound = true\n", "unbound = true\n\n[extra]\nx = 1\n"))
+    now_ok("unknown-table-signature-in-body", g, "[signatures] after [machine] is an extension table: only the "
+           "name signature is excluded (8.1)", base("unknown-table-signature-in-body",
+                                                    ext_tables=[("signatures", [("x", '"y"')])]),
+           mutated("unknown-table-signature-in-body", "unbound = true\n", 'unbound = true\n\n[signatures]\nx = "y"\n'))
     bad("unknown-table-empty", "\n[machine]\n", "\n[license.extra]\n\n[machine]\n", "an unknown empty table")
     lic = Lic(id=lid("table-order-meta-limits"), meta=[("a", "b")])
     body = body_of(lic)
@@ -1229,8 +1293,10 @@ def field_cases():
     machine_bad("bound-order-policy-after-allow", "allow_container before policy",
                 'policy = "airlock-match-v1"\nallow_container = false\n',
                 'allow_container = false\npolicy = "airlock-match-v1"\n')
-    machine_bad("bound-unknown-class", "an unknown class tpm",
-                "board = %s\n" % qa(h["board"]), "board = %s\ntpm = %s\n" % (qa(h["board"]), qa(h["os"])))
+    now_ok("bound-unknown-class", mg, "an unknown class tpm after board is an extension key of [machine] (8.1)",
+           bound(id=lid("bound-unknown-class"), machine_ext=[("tpm", qa(h["os"]))]),
+           replace_once(body_of(bound(id=lid("bound-unknown-class"))), "board = %s\n" % qa(h["board"]),
+                        "board = %s\ntpm = %s\n" % (qa(h["board"]), qa(h["os"]))))
     machine_bad("bound-duplicate-class", "disk twice", "nic = ", "disk = %s\nnic = " % qa(h["disk"]))
     machine_bad("bound-allow-container-string", "allow_container as a string", "allow_container = false",
                 'allow_container = "false"')
@@ -1847,13 +1913,16 @@ class Req:
     hashes: Dict[str, List[str]] = dataclasses.field(default_factory=lambda: hashes_of(machine(board=None)))
     comments: List[str] = dataclasses.field(default_factory=lambda: list(REQUEST_COMMENTS))
     evidence_only: Optional[List[str]] = None
+    replaces: Optional[str] = None  # [request] replaces, written last in [request] when not None
 
 
 def request_text(r: Req) -> str:
     lines = list(r.comments)
     lines += ["[request]", "format = 1", "product = " + q(r.product), "key_id = " + q(r.key_id),
-              "created = " + r.created, "tool = " + q(r.tool), "environment = " + q(r.environment), "",
-              "[machine]"]
+              "created = " + r.created, "tool = " + q(r.tool), "environment = " + q(r.environment)]
+    if r.replaces is not None:
+        lines.append("replaces = " + q(r.replaces))
+    lines += ["", "[machine]"]
     lines += ["%s = %s" % (c, qa(r.hashes[c])) for c in CLASSES if c in r.hashes]
     if r.evidence_only is not None:
         lines.append("evidence_only = " + qa(r.evidence_only))
@@ -1863,6 +1932,8 @@ def request_text(r: Req) -> str:
 def request_values(r: Req) -> dict:
     v = {"product": r.product, "key_id": r.key_id, "created": DateTime(r.created), "tool": r.tool,
          "environment": r.environment}
+    if r.replaces is not None:
+        v["replaces"] = r.replaces
     for c in CLASSES:
         if c in r.hashes:
             v[c] = list(r.hashes[c])
@@ -2038,25 +2109,566 @@ def swap_lines(text: str, a: str, b: str) -> str:
 
 
 # ---------------------------------------------------------------------------------------------
+# Renewal fields, extensions and critical (FORMAT.md 3.4, 8.1). Written after every earlier case, so
+# the files of those cases keep their numbers.
+
+
+def renewal_cases():
+    g = "renewal"
+    lic_ok("ok-supersedes", g, "supersedes names the license this one replaces",
+           base("ok-supersedes", supersedes=lid("an-older-license")))
+    lic_ok("ok-supersedes-one-char", g, "supersedes of one character (the id rules)",
+           base("ok-supersedes-one-char", supersedes="x"))
+    lic_ok("ok-supersedes-all-classes", g, "supersedes using every id character class: A-Z a-z 0-9 . _ -",
+           base("ok-supersedes-all-classes", supersedes="ACME-2024_order.16-zZ09"))
+    lic_ok("ok-min-revocation-sequence", g, "min_revocation_sequence = 3, the product gives a list of sequence 3",
+           base("ok-min-revocation-sequence", min_revocation_sequence=3), revocations="rl-ok-typical")
+    lic_ok("ok-min-revocation-sequence-int64-max", g, "min_revocation_sequence = 2^63-1 with a list of that sequence",
+           base("ok-min-revocation-sequence-int64-max", min_revocation_sequence=INT64_MAX),
+           revocations="rl-ok-sequence-int64-max")
+    lic_ok("ok-supersedes-and-min", g, "a renewal: supersedes and min_revocation_sequence, list of sequence 3",
+           base("ok-supersedes-and-min", supersedes=lid("ok-supersedes"), min_revocation_sequence=1),
+           revocations="rl-ok-typical")
+
+    def bad(name, why, lic, old=None, new=None, expect="malformed"):
+        if not lic.id:
+            lic.id = lid(name)
+        body = body_of(lic)
+        if old is not None:
+            body = replace_once(body, old, new)
+        lic_bad(name, g, why, body, expect=expect)
+
+    bad("supersedes-equals-id", "supersedes equals the license's own id",
+        base("supersedes-equals-id", supersedes=lid("supersedes-equals-id")))
+    bad("supersedes-space", "a space in supersedes", base("supersedes-space", supersedes="order 17"))
+    bad("supersedes-slash", "a '/' in supersedes", base("supersedes-slash", supersedes="acme/17"))
+    bad("supersedes-non-ascii", "a non-ASCII letter in supersedes", base("supersedes-non-ascii",
+                                                                         supersedes="lizenz-ä"))
+    bad("supersedes-empty", "an empty supersedes", base("supersedes-empty", supersedes=""))
+    bad("supersedes-65-chars", "supersedes of 65 characters", base("supersedes-65-chars", supersedes="a" * 65))
+    bad("supersedes-integer", "supersedes as an integer", base("supersedes-integer", supersedes="x"),
+        'supersedes = "x"', "supersedes = 17")
+    bad("supersedes-array", "supersedes as an array of ids", base("supersedes-array", supersedes="x"),
+        'supersedes = "x"', 'supersedes = ["x"]')
+    for value, name in [(0, "0"), (-1, "minus-1"), (INT64_MIN, "int64-min")]:
+        bad("min-revocation-sequence-" + name, "min_revocation_sequence = %d (must be >= 1)" % value,
+            base("min-revocation-sequence-" + name, min_revocation_sequence=value))
+    bad("min-revocation-sequence-string", 'min_revocation_sequence = "3" (a string)',
+        base("min-revocation-sequence-string", min_revocation_sequence=3), "min_revocation_sequence = 3",
+        'min_revocation_sequence = "3"')
+    bad("min-revocation-sequence-bool", "min_revocation_sequence = true",
+        base("min-revocation-sequence-bool", min_revocation_sequence=3), "min_revocation_sequence = 3",
+        "min_revocation_sequence = true")
+    sup = 'supersedes = "%s"\n' % lid("x")
+    bad("order-min-before-supersedes", "min_revocation_sequence before supersedes",
+        base("order-min-before-supersedes", supersedes=lid("x"), min_revocation_sequence=3),
+        sup + "min_revocation_sequence = 3\n", "min_revocation_sequence = 3\n" + sup)
+    bad("order-supersedes-before-features", "supersedes before features",
+        base("order-supersedes-before-features", supersedes=lid("x")),
+        'features = ["export.pdf", "render"]\n' + sup, sup + 'features = ["export.pdf", "render"]\n')
+    bad("order-critical-before-supersedes", "critical before supersedes",
+        base("order-critical-before-supersedes", supersedes=lid("x"), critical=["license.supersedes"]),
+        sup + 'critical = ["license.supersedes"]\n', 'critical = ["license.supersedes"]\n' + sup)
+    bad("supersedes-twice", "supersedes twice", base("supersedes-twice", supersedes=lid("x")), sup, sup + sup)
+
+    g = "critical"
+    lic_ok("ok-critical-defined", g, "critical names license.supersedes, a field this version defines: nothing "
+           "happens", base("ok-critical-defined", supersedes=lid("x"), critical=["license.supersedes"]))
+    lic_ok("ok-critical-two-defined", g, "critical names two defined fields, sorted",
+           base("ok-critical-two-defined", supersedes=lid("x"), critical=["license.features", "license.supersedes"]))
+    lic_ok("ok-critical-machine-defined", g, "critical names machine.unbound (defined)",
+           base("ok-critical-machine-defined", critical=["machine.unbound"]))
+    lic_ok("ok-critical-itself", g, "critical names license.critical (present and defined)",
+           base("ok-critical-itself", critical=["license.critical"]))
+    lic_ok("ok-critical-then-extension", g, "critical names a defined field; an extension key follows it and is "
+           "ignored (it is not listed)", base("ok-critical-then-extension", supersedes=lid("x"),
+                                              critical=["license.supersedes"], license_ext=[("seat_pool", "3")]))
+    lic_ok("ok-critical-bound-defined", g, "a bound license whose critical names machine.policy",
+           bound(id=lid("ok-critical-bound-defined"), critical=["machine.policy"]))
+
+    def cbad(name, why, lic, expect="malformed", old=None, new=None):
+        lic.id = lic.id or lid(name)
+        body = body_of(lic)
+        if old is not None:
+            body = replace_once(body, old, new)
+        lic_bad(name, g, why, body, expect=expect)
+
+    cbad("critical-absent-field", "critical names license.supersedes, which the file does not have",
+         base("critical-absent-field", critical=["license.supersedes"]))
+    cbad("critical-absent-extension", "critical names license.seat_pool, which the file does not have",
+         base("critical-absent-extension", critical=["license.seat_pool"]))
+    cbad("critical-absent-table", "critical names a table tpm that the file does not have",
+         base("critical-absent-table", critical=["tpm"]))
+    cbad("critical-absent-wrong-place", "critical names machine.seat_pool, but seat_pool is a key of [license]",
+         base("critical-absent-wrong-place", critical=["machine.seat_pool"], license_ext=[("seat_pool", "3")]))
+    cbad("critical-extension-license-key", "critical names license.seat_pool, an extension this reader does not "
+         "implement", base("critical-extension-license-key", critical=["license.seat_pool"],
+                           license_ext=[("seat_pool", "3")]), expect="unsupported_version")
+    cbad("critical-extension-machine-key", "critical names machine.tpm, an extension key of [machine]",
+         base("critical-extension-machine-key", critical=["machine.tpm"], machine_ext=[("tpm", '"ek"')]),
+         expect="unsupported_version")
+    cbad("critical-extension-table", "critical names the extension table tpm",
+         base("critical-extension-table", critical=["tpm"], ext_tables=[("tpm", [("ekpub", '"x"')])]),
+         expect="unsupported_version")
+    cbad("critical-extension-dotted-table", "critical names the dotted extension table acme.tpm",
+         base("critical-extension-dotted-table", critical=["acme.tpm"],
+              ext_tables=[("acme.tpm", [("ekpub", '"x"')])]), expect="unsupported_version")
+    cbad("critical-extension-and-defined", "critical names a defined field and an extension: the extension wins",
+         base("critical-extension-and-defined", supersedes=lid("x"), license_ext=[("seat_pool", "3")],
+              critical=["license.seat_pool", "license.supersedes"]), expect="unsupported_version")
+    cbad("critical-before-field-rules", "critical is checked before the field rules: an unknown critical "
+         "extension wins over unsorted features", base("critical-before-field-rules", features=["render", "a"],
+                                                      critical=["license.seat_pool"],
+                                                      license_ext=[("seat_pool", "3")]),
+         expect="unsupported_version")
+    cbad("critical-unsorted", "critical names not in byte order",
+         base("critical-unsorted", supersedes=lid("x"), critical=["license.supersedes", "license.features"]))
+    cbad("critical-duplicate", "the same name twice in critical",
+         base("critical-duplicate", supersedes=lid("x"), critical=["license.supersedes", "license.supersedes"]))
+    cbad("critical-empty", "critical = [] (non-empty when present)", base("critical-empty", critical=[]))
+    cbad("critical-string", "critical as a string", base("critical-string", supersedes=lid("x"),
+                                                         critical=["license.supersedes"]),
+         old='critical = ["license.supersedes"]', new='critical = "license.supersedes"')
+    cbad("critical-integer-array", "critical as an array of integers", base("critical-integer-array",
+                                                                            critical=["license.features"]),
+         old='critical = ["license.features"]', new="critical = [1]")
+
+
+def extension_cases():
+    g = "extensions"
+    lic_ok("ext-ok-license-key", g, "an extension key at the end of [license]: ignored",
+           base("ext-ok-license-key", license_ext=[("seat_pool", "3")]))
+    lic_ok("ext-ok-license-keys-all-types", g, "extension keys of every value type, sorted by bytes",
+           base("ext-ok-license-keys-all-types", license_ext=[
+               ("A-flag", "true"), ("a_date", "2025-01-31"), ("a_instant", "2025-01-31T10:00:00Z"),
+               ("b", '["x", "y"]'), ("c", "-7"), ("d", '"text \\u001b ☃"'), ("e", "[]")]))
+    lic_ok("ext-ok-license-key-after-limits-header", g, "an extension key of [license] with [license.limits] and "
+           "[license.meta] after it", base("ext-ok-license-key-after-limits-header", license_ext=[("z", "1")],
+                                           meta=[("order", "SO-1")]))
+    lic_ok("ext-ok-machine-unbound", g, "an extension key at the end of an unbound [machine]",
+           base("ext-ok-machine-unbound", machine_ext=[("tpm", '"none"')]))
+    lic_ok("ext-ok-machine-bound", g, "an extension key after board in a bound [machine] (policy v1)",
+           bound(id=lid("ext-ok-machine-bound"), machine_ext=[("tpm", '["%s"]' % ("a" * 32))]))
+    lic_ok("ext-ok-machine-bound-v2", g, "an extension key after evidence_only in a bound [machine] (policy v2)",
+           bound_v2(VMGUEST, machine_ext=[("tpm", "1")]), machine_=VMGUEST, proof=["disk"])
+    lic_ok("ext-ok-machine-bound-after-os", g, "an extension key after os when board is not recorded",
+           bound(machine(board=None), machine_ext=[("tpm", "1")]), matching=["platform", "disk", "nic", "os"])
+    lic_ok("ext-ok-table", g, "an extension table after [machine]",
+           base("ext-ok-table", ext_tables=[("tpm", [("ekpub", '"x"')])]))
+    lic_ok("ext-ok-table-dotted", g, "a dotted extension table name",
+           base("ext-ok-table-dotted", ext_tables=[("acme.tpm", [("ekpub", '"x"')])]))
+    lic_ok("ext-ok-tables-sorted", g, "two extension tables in byte order ('-' < '.' < 'z')",
+           base("ext-ok-tables-sorted", ext_tables=[("a-b", [("k", "1")]), ("a.b", [("k", "2")]),
+                                                   ("z", [("k", "3")])]))
+    lic_ok("ext-ok-table-keys-sorted", g, "an extension table with several keys in byte order",
+           base("ext-ok-table-keys-sorted", ext_tables=[("tpm", [("B", "1"), ("a", "2"), ("b", "3")])]))
+    lic_ok("ext-ok-table-defined-key-names", g, "an extension table may use any key names, defined ones included",
+           base("ext-ok-table-defined-key-names", ext_tables=[("tpm", [("format", "2"), ("id", '"x"')])]))
+    lic_ok("ext-ok-every-place", g, "extensions in [license], [machine] and two tables: listed in file order",
+           bound(id=lid("ext-ok-every-place"), license_ext=[("seat_pool", "3"), ("tier", '"gold"')],
+                 machine_ext=[("tpm", "true")], ext_tables=[("alpha", [("k", "1")]), ("beta", [("k", "2")])]))
+    lic_ok("ext-ok-string-1024-bytes", g, "an extension string of 1024 bytes",
+           base("ext-ok-string-1024-bytes", license_ext=[("big", q("e" * 1024))]))
+
+    def bad(name, why, lic, old=None, new=None, expect="malformed"):
+        lic.id = lic.id or lid(name)
+        body = body_of(lic)
+        if old is not None:
+            body = replace_once(body, old, new)
+        lic_bad(name, g, why, body, expect=expect)
+
+    bad("ext-key-before-defined", "an unknown key before a defined key (before features): not an extension",
+        base("ext-key-before-defined"), 'features = ["export.pdf", "render"]\n',
+        'seat_pool = 3\nfeatures = ["export.pdf", "render"]\n')
+    bad("ext-key-before-board", "an unknown key before board in [machine]", bound(id=lid("ext-key-before-board")),
+        "board = ", "tpm = 1\nboard = ")
+    bad("ext-key-before-evidence-only", "an unknown key before evidence_only (v2)",
+        bound_v2(VMGUEST, id=lid("ext-key-before-evidence-only")), "evidence_only = ", "tpm = 1\nevidence_only = ")
+    bad("ext-keys-unsorted", "extension keys of [license] not in byte order",
+        base("ext-keys-unsorted", license_ext=[("tier", '"gold"'), ("seat_pool", "3")]))
+    bad("ext-keys-unsorted-case", "byte order: 'B' < 'a', so [a, B] is unsorted",
+        base("ext-keys-unsorted-case", license_ext=[("a", "1"), ("B", "2")]))
+    bad("ext-keys-duplicate", "an extension key twice", base("ext-keys-duplicate",
+                                                              license_ext=[("seat_pool", "3"), ("seat_pool", "3")]))
+    bad("ext-machine-keys-unsorted", "extension keys of [machine] not in byte order",
+        base("ext-machine-keys-unsorted", machine_ext=[("tpm", "1"), ("serial", "2")]))
+    bad("ext-defined-after-extension", "supersedes (defined) after an extension key: out of order",
+        base("ext-defined-after-extension", license_ext=[("seat_pool", "3"), ("supersedes", q(lid("x")))]))
+    bad("ext-machine-defined-after-extension", "disk (defined) after an extension key of [machine]",
+        bound(machine(disk=None), id=lid("ext-machine-defined-after-extension"), machine_ext=[("tpm", "1")]),
+        "tpm = 1\n", "tpm = 1\ndisk = %s\n" % qa(hashes_of(SERVER)["disk"]))
+    bad("ext-table-empty", "an empty extension table", base("ext-table-empty", ext_tables=[("tpm", [])]))
+    bad("ext-tables-unsorted", "extension tables not in byte order",
+        base("ext-tables-unsorted", ext_tables=[("beta", [("k", "1")]), ("alpha", [("k", "2")])]))
+    bad("ext-tables-unsorted-dotted", "'.' > '-': [a.b] before [a-b] is unsorted",
+        base("ext-tables-unsorted-dotted", ext_tables=[("a.b", [("k", "1")]), ("a-b", [("k", "2")])]))
+    bad("ext-tables-duplicate", "the same extension table twice",
+        base("ext-tables-duplicate", ext_tables=[("tpm", [("a", "1")]), ("tpm", [("b", "2")])]))
+    bad("ext-table-keys-unsorted", "the keys of an extension table not in byte order",
+        base("ext-table-keys-unsorted", ext_tables=[("tpm", [("b", "1"), ("a", "2")])]))
+    bad("ext-table-before-machine", "an extension table between [license] and [machine]",
+        base("ext-table-before-machine", limits=[]), "\n[machine]\n", "\n[tpm]\nekpub = \"x\"\n\n[machine]\n")
+    bad("ext-table-named-signature", "an extension table named signature in the body (the last [signature] "
+        "starts the signature table)", base("ext-table-named-signature", ext_tables=[("signature",
+                                                                                      [("note", '"x"')])]))
+    bad("ext-table-named-license-meta", "a defined table ([license.meta]) after [machine] is out of place, not "
+        "an extension", base("ext-table-named-license-meta", ext_tables=[("license.meta", [("order", '"SO-1"')])]))
+    bad("ext-table-named-machine-again", "[machine] a second time after [machine]",
+        base("ext-table-named-machine-again", ext_tables=[("machine", [("zz", "1")])]))
+    bad("ext-value-float", "an extension value that is a float (not in the subset)",
+        base("ext-value-float", license_ext=[("ratio", "1.5")]))
+    bad("ext-value-inline-table", "an extension value that is an inline table",
+        base("ext-value-inline-table", license_ext=[("pool", "{seats = 3}")]))
+    bad("ext-value-integer-array", "an extension value that is an array of integers",
+        base("ext-value-integer-array", license_ext=[("pool", "[1, 2]")]))
+    bad("ext-value-local-date-time", "an extension value that is a local date-time",
+        base("ext-value-local-date-time", license_ext=[("at", "2025-01-31T10:00:00")]))
+    bad("ext-value-literal-string", "an extension value that is a literal string",
+        base("ext-value-literal-string", license_ext=[("note", "'x'")]))
+    bad("ext-value-no-spaces", "an extension key written key=value", base("ext-value-no-spaces",
+                                                                          license_ext=[("seat_pool", "3")]),
+        "seat_pool = 3", "seat_pool=3")
+    bad("ext-key-65-chars", "an extension key of 65 characters", base("ext-key-65-chars",
+                                                                      license_ext=[("k" * 65, "1")]))
+    bad("ext-key-dotted", "a dotted extension key", base("ext-key-dotted", license_ext=[("pool.seats", "1")]))
+    bad("ext-string-1025-bytes", "an extension string of 1025 bytes",
+        base("ext-string-1025-bytes", license_ext=[("big", q("e" * 1025))]))
+    bad("ext-in-limits", "[license.limits] keys are free but integers: a string there is no extension",
+        base("ext-in-limits", limits=[("seats", 5), ("zz_note", 0)]), "zz_note = 0", 'zz_note = "x"')
+    bad("ext-in-meta", "[license.meta] keys are free but strings: a boolean there is no extension",
+        base("ext-in-meta", meta=[("order", "SO-1"), ("zz_flag", "x")]), 'zz_flag = "x"', "zz_flag = true")
+    bad("ext-in-unbound-machine-defined", "a defined [machine] key (policy) after unbound = true and an extension "
+        "key", base("ext-in-unbound-machine-defined", machine_ext=[("tpm", "1")]), "tpm = 1\n",
+        'tpm = 1\npolicy = "airlock-match-v1"\n')
+
+    g = "array-bound"
+    lic_ok("ext-ok-array-1024", g, "an extension array of 1024 strings (the bound of section 2)",
+           base("ext-ok-array-1024", license_ext=[("pool", qa(["e%04d" % i for i in range(1024)]))]))
+    bad("ext-array-1025", "an extension array of 1025 strings", base("ext-array-1025", license_ext=[
+        ("pool", qa(["e%04d" % i for i in range(1025)]))]))
+    bad("ext-array-1025-table", "an array of 1025 strings in an extension table", base("ext-array-1025-table",
+        ext_tables=[("tpm", [("pool", qa(["e%04d" % i for i in range(1025)]))])]))
+    bad("features-1024", "1024 features: within the array bound, over the 128 of features",
+        base("features-1024", features=["f%04d" % i for i in range(1024)]))
+
+
+def rehost_request_cases():
+    g = "request-rehost"
+    old = lid("a-license-being-rehosted")
+    req_ok("req-ok-replaces", g, "a re-host request: replaces names the license whose machine it replaces",
+           Req(replaces=old))
+    req_ok("req-ok-replaces-all-classes", g, "replaces using every id character class",
+           Req(replaces="ACME-2025_order.17-zZ09"))
+    req_ok("req-ok-replaces-evidence-only", g, "replaces with an evidence_only array in [machine]",
+           Req(replaces=old, hashes=hashes_of(VMGUEST), evidence_only=evidence_of(VMGUEST)))
+    for name, value, why in [("req-replaces-space", "order 17", "a space in replaces"),
+                             ("req-replaces-empty", "", "an empty replaces"),
+                             ("req-replaces-65-chars", "a" * 65, "replaces of 65 characters"),
+                             ("req-replaces-non-ascii", "lizenz-ä", "a non-ASCII letter in replaces")]:
+        req_bad(name, g, why, request_text(Req(replaces=value)))
+    r = Req(replaces=old)
+    line = "replaces = %s\n" % q(old)
+    req_bad("req-replaces-integer", g, "replaces as an integer", req_mut(line, "replaces = 17\n", r))
+    req_bad("req-replaces-before-environment", g, "replaces before environment (it comes last in [request])",
+            req_mut('environment = "vm"\n' + line, line + 'environment = "vm"\n', r))
+    req_bad("req-replaces-in-machine", g, "replaces in [machine] instead of [request]",
+            req_mut(line, "", r) + line.encode())
+    req_bad("req-replaces-twice", g, "replaces twice", req_mut(line, line + line, r))
+    req_bad("req-extension-key", g, "a request has no extensions: an unknown key after replaces",
+            req_mut(line, line + "seat_pool = 3\n", r))
+
+
+# ---------------------------------------------------------------------------------------------
+# Revocation lists (FORMAT.md 11) and licenses checked against them.
+
+
+@dataclasses.dataclass
+class Rev:
+    key_id: str = TRUSTED_ID
+    product: str = PRODUCT
+    sequence: int = 3
+    issued: str = "2025-05-01T08:00:00Z"
+    revoked: List[str] = dataclasses.field(default_factory=list)
+    critical: Optional[List[str]] = None
+    ext: List[Tuple[str, str]] = dataclasses.field(default_factory=list)  # extension keys of [revocations]
+    ext_tables: List[Tuple[str, List[Tuple[str, str]]]] = dataclasses.field(default_factory=list)
+    comments: List[str] = dataclasses.field(default_factory=lambda: [REV_COMMENT])
+
+
+def rev_body_of(r: Rev) -> str:
+    lines = list(r.comments)
+    lines += ["[revocations]", "format = 1", "key_id = " + q(r.key_id), "product = " + q(r.product),
+              "sequence = %d" % r.sequence, "issued = " + r.issued, "revoked = " + qa(r.revoked)]
+    if r.critical is not None:
+        lines.append("critical = " + qa(r.critical))
+    lines += ["%s = %s" % kv for kv in r.ext]
+    lines += ext_table_lines(r.ext_tables)
+    return "\n".join(lines) + "\n\n"
+
+
+def rev_values(r: Rev) -> dict:
+    v = {"key_id": r.key_id, "product": r.product, "sequence": r.sequence, "issued": DateTime(r.issued),
+         "revoked": list(r.revoked)}
+    if r.critical is not None:
+        v["critical"] = list(r.critical)
+    v["extensions"] = ext_names([("revocations", r.ext)], r.ext_tables)
+    return v
+
+
+def rev_signed(body, signer: Signer = TRUSTED, **kw) -> bytes:
+    return signed(body, signer, prefix=REV_PREFIX, **kw)
+
+
+def rev_ok(name, why, r: Rev, expect="ok", data=None):
+    add("revocation", name, "revocation-list", expect, why,
+        data if data is not None else rev_signed(rev_body_of(r)), values=rev_values(r))
+
+
+def rev_bad(name, why, data, expect="malformed"):
+    add("revocation", name, "revocation-list", expect, why, data)
+
+
+# Licenses that the lists revoke (the license cases below use these ids).
+REVOKED = sorted(lid(n) for n in ("revoked-listed", "revoked-and-expired", "revoked-stale-first",
+                                  "revoked-before-machine", "revoked-wrong-product-first", "revoked-with-crlf-list"))
+
+
+def revocation_list_cases():
+    typical = Rev(revoked=REVOKED)
+    rev_ok("rl-ok-minimal", "an empty list of sequence 1 (a list that only sets the sequence)",
+           Rev(sequence=1, revoked=[]))
+    rev_ok("rl-ok-typical", "a list of sequence 3 revoking six licenses, sorted", typical)
+    rev_ok("rl-ok-example", "the layout of the example in FORMAT.md 11.1 (two ids, sequence 3)",
+           Rev(issued="2025-06-01T08:00:00Z", revoked=["0b8e4c52a7f94d1e9c3a6b2d5f708e41",
+                                                       "3c9e1f0a2b4d4c6e8a0b1c2d3e4f5a6b"]))
+    rev_ok("rl-ok-one-id", "a list revoking one license", Rev(sequence=2, revoked=[lid("revoked-listed")]))
+    rev_ok("rl-ok-id-byte-order", "revoked ids in byte order: '-' < '.' < '0' < 'A' < '_' < 'a'",
+           Rev(revoked=["-x", ".x", "0x", "Ax", "_x", "ax"]))
+    rev_ok("rl-ok-id-classes", "ids of 1 and 64 characters from every id class",
+           Rev(revoked=["A" * 32 + "z" * 32, "ACME-2025_order.17-zZ09", "x"]))
+    rev_ok("rl-ok-other-product", "a well-formed list for another product (a license of acme-studio must refuse it)",
+           Rev(product="acme-other", revoked=REVOKED))
+    rev_ok("rl-ok-sequence-int64-max", "sequence 2^63-1", Rev(sequence=INT64_MAX))
+    rev_ok("rl-ok-sequence-5", "a list of sequence 5 that revokes nothing", Rev(sequence=5))
+    rev_ok("rl-ok-no-comment", "no comment line (comments are optional)", Rev(comments=[]))
+    r = Rev(revoked=[lid("revoked-with-crlf-list")])
+    rev_ok("rl-ok-bom-crlf", "BOM and CRLF line endings; the signature covers the LF form", r,
+           data=b"\xef\xbb\xbf" + rev_signed(rev_body_of(r)).replace(b"\n", b"\r\n"))
+    rev_ok("rl-ok-no-final-lf", "no LF after the value line", r,
+           data=rev_signed(rev_body_of(r), final_lf=False))
+    rev_ok("rl-ok-1024-revoked", "1024 revoked ids, the most allowed",
+           Rev(revoked=sorted(lid("rl-many-%d" % i) for i in range(1024))))
+    rev_ok("rl-ok-extension-key", "an extension key at the end of [revocations]: ignored",
+           Rev(ext=[("reason_codes", '["contract-ended"]')]))
+    rev_ok("rl-ok-extension-table", "an extension table after [revocations]",
+           Rev(ext_tables=[("acme", [("note", '"x"')])]))
+    rev_ok("rl-ok-extensions-every-place", "extension keys and two tables, listed in file order",
+           Rev(ext=[("a", "1"), ("b", "2")], ext_tables=[("t1", [("k", "1")]), ("t2", [("k", "2")])]))
+    rev_ok("rl-ok-critical-defined", "critical names revocations.sequence, a defined field",
+           Rev(critical=["revocations.sequence"]))
+    rev_ok("rl-key-id-mismatch", "the body names other_key's id; signed correctly by the trusted key",
+           Rev(key_id=OTHER_ID), expect="key_id_mismatch")
+
+    def body_bad(name, why, r: Rev, old=None, new=None, expect="malformed"):
+        body = rev_body_of(r)
+        if old is not None:
+            body = replace_once(body, old, new)
+        rev_bad(name, why, rev_signed(body), expect=expect)
+
+    body_bad("rl-revoked-unsorted", "revoked ids not in byte order", Rev(revoked=list(reversed(REVOKED))))
+    body_bad("rl-revoked-duplicate", "the same id twice in revoked", Rev(revoked=[REVOKED[0], REVOKED[0]]))
+    body_bad("rl-revoked-bad-id", "a revoked id with a space", Rev(revoked=["order 17"]))
+    body_bad("rl-revoked-empty-id", "an empty revoked id", Rev(revoked=[""]))
+    body_bad("rl-revoked-65-chars", "a revoked id of 65 characters", Rev(revoked=["a" * 65]))
+    body_bad("rl-revoked-1025", "1025 revoked ids", Rev(revoked=sorted(lid("rl-many-%d" % i) for i in range(1025))))
+    body_bad("rl-revoked-string", "revoked as a string", Rev(revoked=["x"]), 'revoked = ["x"]', 'revoked = "x"')
+    body_bad("rl-revoked-missing", "no revoked key", Rev(), "revoked = []\n", "")
+    body_bad("rl-sequence-0", "sequence 0 (must be >= 1)", Rev(sequence=0))
+    body_bad("rl-sequence-negative", "sequence -1", Rev(sequence=-1))
+    body_bad("rl-sequence-string", 'sequence = "3"', Rev(), "sequence = 3", 'sequence = "3"')
+    body_bad("rl-sequence-missing", "no sequence key", Rev(), "sequence = 3\n", "")
+    body_bad("rl-issued-date", "issued as a date", Rev(), "issued = 2025-05-01T08:00:00Z", "issued = 2025-05-01")
+    body_bad("rl-product-empty", "an empty product", Rev(product=""))
+    body_bad("rl-product-control", "a control character in product", Rev(product="acme\tstudio"))
+    body_bad("rl-product-129-bytes", "product of 129 bytes", Rev(product="p" * 129))
+    body_bad("rl-keyid-body-uppercase", "an uppercase key_id in [revocations]", Rev(key_id=TRUSTED_ID.upper()))
+    body_bad("rl-key-order", "product before key_id", Rev(), 'key_id = "%s"\nproduct = "acme-studio"\n' % TRUSTED_ID,
+             'product = "acme-studio"\nkey_id = "%s"\n' % TRUSTED_ID)
+    body_bad("rl-unknown-key-before-defined", "an unknown key before revoked: not an extension", Rev(),
+             "revoked = []\n", "note = 1\nrevoked = []\n")
+    body_bad("rl-extension-keys-unsorted", "extension keys not in byte order", Rev(ext=[("b", "1"), ("a", "2")]))
+    body_bad("rl-extension-table-empty", "an empty extension table", Rev(ext_tables=[("acme", [])]))
+    body_bad("rl-extension-tables-unsorted", "extension tables not in byte order",
+             Rev(ext_tables=[("t2", [("k", "1")]), ("t1", [("k", "2")])]))
+    body_bad("rl-table-revocations-twice", "[revocations] a second time", Rev(ext_tables=[("revocations",
+                                                                                           [("k", "1")])]))
+    body_bad("rl-critical-extension", "critical names revocations.reason_codes, an extension this reader does not "
+             "implement", Rev(critical=["revocations.reason_codes"], ext=[("reason_codes", "[]")]),
+             expect="unsupported_version")
+    body_bad("rl-critical-table", "critical names the extension table acme",
+             Rev(critical=["acme"], ext_tables=[("acme", [("note", '"x"')])]), expect="unsupported_version")
+    body_bad("rl-critical-absent", "critical names revocations.reason_codes, which the list does not have",
+             Rev(critical=["revocations.reason_codes"]))
+    body_bad("rl-critical-empty", "critical = []", Rev(critical=[]))
+    body_bad("rl-critical-license-name", "critical names license.supersedes: a list has no [license]",
+             Rev(critical=["license.supersedes"]))
+
+    body = rev_body_of(Rev())
+    rev_bad("rl-first-table-license", "the first table is [license], not [revocations]",
+            rev_signed(replace_once(body, "[revocations]\n", "[license]\n")))
+    rev_bad("rl-license-file", "a license file given as a revocation list (its first table is [license])",
+            signed(body_of(base("rl-license-file"))))
+    rev_bad("rl-format-2", "format = 2 is a later version", rev_signed(replace_once(body, "format = 1\n",
+                                                                                     "format = 2\n")),
+            expect="unsupported_version")
+    rev_bad("rl-format-2-unparsable", "format = 2 wins over a rest that is not TOML of version 1",
+            b"[revocations]\nformat = 2\n\tanything = {goes = 'here'}\n", expect="unsupported_version")
+    rev_bad("rl-format-leading-zero", "format = 01 is not a canonical integer",
+            rev_signed(replace_once(body, "format = 1\n", "format = 01\n")))
+    rev_bad("rl-format-after-key-id", "format is not the first key",
+            rev_signed(replace_once(body, 'format = 1\nkey_id = "%s"\n' % TRUSTED_ID,
+                                    'key_id = "%s"\nformat = 1\n' % TRUSTED_ID)))
+    rev_bad("rl-no-signature", "no [signature] line", body.encode())
+    rev_bad("rl-no-blank-line", "no blank line before [signature]", rev_signed(body[:-1]))
+    rev_bad("rl-sigtable-fourth-line", "a fourth line in the signature table", rev_signed(body) + b'extra = "x"\n')
+    rev_bad("rl-size-65537", "a list of 65537 bytes",
+            rev_signed(padded_rev_body(MAX_SIZE + 1)))
+    rev_bad("rl-body-1025-lines", "a list body of 1025 lines",
+            rev_signed(lined_rev_body(1025)))
+    rev_bad("rl-bad-signature-license-prefix", "signed over 'airlock-license-v1' LF || body (a license signature)",
+            signed(body), expect="bad_signature")
+    rev_bad("rl-bad-signature-tampered", "sequence 3 changed to 9 after signing",
+            replace_once(rev_signed(body), b"sequence = 3", b"sequence = 9"), expect="bad_signature")
+    rev_bad("rl-bad-signature-no-prefix", "signed over the body alone",
+            body.encode() + sig_table(TRUSTED.sign(body.encode())), expect="bad_signature")
+    rev_bad("rl-unknown-key", "signed by other_key, which is not trusted",
+            rev_signed(rev_body_of(Rev(key_id=OTHER_ID)), OTHER), expect="unknown_key")
+    lic_body = body_of(base("rl-license-signed-as-list")).encode()
+    rev_bad("rl-license-signed-as-list", "a license body signed with the revocation-list prefix: still a license "
+            "file, whose first table is not [revocations]", rev_signed(lic_body))
+
+
+def lined_rev_body(lines: int) -> str:
+    r = Rev()
+    r.comments = [REV_COMMENT] + ["# line %04d" % i for i in range(lines - rev_body_of(r).count("\n"))]
+    assert rev_body_of(r).count("\n") == lines
+    return rev_body_of(r)
+
+
+def padded_rev_body(size: int) -> str:
+    """A list body whose signed file is exactly `size` bytes (one long comment line)."""
+    r = Rev()
+    r.comments = [REV_COMMENT, "# "]
+    pad = size - len(rev_body_of(r).encode()) - SIGLEN
+    r.comments = [REV_COMMENT, "# " + "x" * pad]
+    assert len(rev_body_of(r).encode()) + SIGLEN == size
+    return rev_body_of(r)
+
+
+def revocation_check_cases():
+    g = "revocation-check"
+    lic_ok("revoked-listed", g, "the license's id is in the list: revoked", base("revoked-listed"),
+           expect="revoked", revocations="rl-ok-typical")
+    lic_ok("revocation-not-listed", g, "the license's id is not in the list: ok", base("revocation-not-listed"),
+           revocations="rl-ok-typical")
+    lic_ok("revocation-empty-list", g, "an empty list revokes nothing", base("revocation-empty-list"),
+           revocations="rl-ok-minimal")
+    lic = base("revoked-with-crlf-list")
+    lic_ok("revoked-with-crlf-list", g, "a list with BOM and CRLF is read like any other: revoked", lic,
+           expect="revoked", revocations="rl-ok-bom-crlf")
+    lic_ok("revocation-list-extensions", g, "a list with extension keys and tables (ignored): not listed, ok",
+           base("revocation-list-extensions"), revocations="rl-ok-extensions-every-place")
+    for name, rl, why in [
+            ("revocation-list-bad-signature", "rl-bad-signature-tampered", "a list whose signature is bad"),
+            ("revocation-list-license-prefix", "rl-bad-signature-license-prefix",
+             "a list signed with the license prefix"),
+            ("revocation-list-other-product", "rl-ok-other-product", "a well-formed list for another product"),
+            ("revocation-list-unknown-key", "rl-unknown-key", "a list signed by an untrusted key"),
+            ("revocation-list-key-id-mismatch", "rl-key-id-mismatch", "a list whose key ids differ"),
+            ("revocation-list-malformed", "rl-revoked-unsorted", "a malformed list (revoked unsorted)"),
+            ("revocation-list-unsupported", "rl-format-2", "a list of format 2"),
+            ("revocation-list-critical", "rl-critical-extension", "a list with an unknown critical extension"),
+            ("revocation-list-is-license", "rl-license-file", "a license file given as the list")]:
+        lic_ok(name, g, why + ": revocation_list_invalid", base(name), expect="revocation_list_invalid",
+               revocations=rl)
+    lic_ok("revocation-stale-seen", g, "list sequence 3, the clock-state file has seen 4: stale",
+           base("revocation-stale-seen"), expect="revocation_list_stale", revocations="rl-ok-typical",
+           seen_sequence=4)
+    lic_ok("revocation-seen-equal", g, "list sequence 3, the clock-state file has seen 3: ok",
+           base("revocation-seen-equal"), revocations="rl-ok-typical", seen_sequence=3)
+    lic_ok("revocation-seen-lower", g, "list sequence 3, the clock-state file has seen 1: ok",
+           base("revocation-seen-lower"), revocations="rl-ok-typical", seen_sequence=1)
+    lic_ok("revocation-seen-zero", g, "a clock-state file with sequence 0 (no list accepted yet): ok",
+           base("revocation-seen-zero"), revocations="rl-ok-minimal", seen_sequence=0)
+    lic_ok("revocation-seen-no-list", g, "a clock-state file with sequence 5, no list given and no "
+           "min_revocation_sequence: nothing of section 11 runs", base("revocation-seen-no-list"), seen_sequence=5)
+    lic_ok("revocation-min-no-list", g, "min_revocation_sequence = 2 and no list given: stale",
+           base("revocation-min-no-list", min_revocation_sequence=2), expect="revocation_list_stale")
+    lic_ok("revocation-min-above-list", g, "min_revocation_sequence = 4, list sequence 3: stale",
+           base("revocation-min-above-list", min_revocation_sequence=4), expect="revocation_list_stale",
+           revocations="rl-ok-typical")
+    lic_ok("revocation-min-equal", g, "min_revocation_sequence = 3, list sequence 3: ok",
+           base("revocation-min-equal", min_revocation_sequence=3), revocations="rl-ok-typical")
+    lic_ok("revocation-min-below-list", g, "min_revocation_sequence = 1, list sequence 5: ok",
+           base("revocation-min-below-list", min_revocation_sequence=1), revocations="rl-ok-sequence-5")
+    lic_ok("revocation-min-and-seen", g, "min 2 and seen 5, list sequence 5: ok",
+           base("revocation-min-and-seen", min_revocation_sequence=2), revocations="rl-ok-sequence-5",
+           seen_sequence=5)
+    lic_ok("revocation-min-invalid-list", g, "min_revocation_sequence set and a list with a bad signature: invalid "
+           "(step 1 before step 2)", base("revocation-min-invalid-list", min_revocation_sequence=9),
+           expect="revocation_list_invalid", revocations="rl-bad-signature-tampered")
+    # Order (3.2 step 10): product, clock, then the list, then dates, build, environment, machine.
+    lic_ok("revoked-stale-first", g, "listed in a list of sequence 3 while the clock-state file has seen 4: stale "
+           "(step 2 before step 3)", base("revoked-stale-first"), expect="revocation_list_stale",
+           revocations="rl-ok-typical", seen_sequence=4)
+    lic_ok("revoked-and-expired", g, "a revoked license that has also expired: revoked (before the dates)",
+           base("revoked-and-expired", expires="2025-04-30"), expect="revoked", revocations="rl-ok-typical")
+    lic_ok("revocation-invalid-before-dates", g, "an expired license with an invalid list: revocation_list_invalid",
+           base("revocation-invalid-before-dates", expires="2025-04-30"), expect="revocation_list_invalid",
+           revocations="rl-bad-signature-tampered")
+    lic_ok("revocation-stale-before-not-yet-valid", g, "a not-yet-valid license without the list it needs: stale",
+           base("revocation-stale-before-not-yet-valid", not_before="2025-07-01", min_revocation_sequence=1),
+           expect="revocation_list_stale")
+    lic_ok("revoked-wrong-product-first", g, "a revoked license checked by another product: wrong_product first",
+           base("revoked-wrong-product-first"), expect="wrong_product", product="acme-studio-pro",
+           revocations="rl-ok-typical")
+    lic_ok("revocation-clock-first", g, "the clock rolled back and the list invalid: clock_rolled_back first",
+           base("revocation-clock-first"), expect="clock_rolled_back", now="2025-01-01T00:00:00Z",
+           revocations="rl-bad-signature-tampered")
+    lic_ok("revoked-before-machine", g, "a revoked bound license on another machine: revoked (before the machine)",
+           bound(id=lid("revoked-before-machine")), expect="revoked", revocations="rl-ok-typical",
+           machine_=machine(disk=["X"], nic=["02:00:00:00:00:99"]), matching=["platform", "os", "board"])
+    lic_ok("revocation-bound-not-listed", g, "a bound license not in the list, on its machine: ok",
+           bound(id=lid("revocation-bound-not-listed")), revocations="rl-ok-typical")
+
+
+# ---------------------------------------------------------------------------------------------
 # The manifest.
 
 MANIFEST_HEAD = """\
 # Airlock conformance vectors, format 1. Written by make_conformance.py; do not edit by hand.
 # SPDX-License-Identifier: CC0-1.0
 #
-# Each [[license]] entry is one license file to check; each [[request]] one request file to read.
+# Each [[license]] entry is one license file to check; each [[request]] one request file to read;
+# each [[revocation_list]] one revocation list (FORMAT.md section 11) to read.
 #
 # [[license]]
 #   file        path of the license file, relative to this manifest
 #   group       the behaviour group (a test may run one group at a time)
 #   expect      the reason an implementation must give, one of: ok, malformed, unsupported_version,
 #               unknown_key, bad_signature, key_id_mismatch, wrong_product, clock_rolled_back,
-#               not_yet_valid, expired, build_too_new, unbindable_environment, machine_mismatch
+#               revocation_list_invalid, revocation_list_stale, revoked, not_yet_valid, expired,
+#               build_too_new, unbindable_environment, machine_mismatch
 #   why         one line: what the case tests
 #   product     the product name the checking program passes
 #   now         the current time (UTC)
 #   build_date  (optional) the checking program's release date; absent: none given
 #   grace_days  (optional) days accepted after expires; absent: 0
+#   revocations (optional) path of the revocation list the product gives (a file under revocations/ with
+#               its own [[revocation_list]] entry); absent: the product gives no list
+#   seen_sequence (optional) the product keeps a clock-state file (FORMAT.md section 10) for this license:
+#               a valid version-2 line with the license's id, the Unix time of `now` as its time and this
+#               sequence (the highest revocation-list sequence accepted so far). Absent: no clock-state file.
 #   matching    (optional, bound licenses) classes whose recorded hashes share at least one hash with
 #               the hashes of [license.machine]; a statement about the vector, not an input
 #   proof       (policy airlock-match-v2 with a [license.machine]) the recorded classes that are
@@ -2069,18 +2681,30 @@ MANIFEST_HEAD = """\
 #               could not be read. Hash each value with the license's key_id and product (FORMAT.md
 #               section 4). Host hardware is visible when a disk, nic or board the license records has a value.
 #   [license.values]  (when the body is well formed and signed: expect = ok, key_id_mismatch and the
-#               product/clock/date/machine reasons) what a reader must return: id, key_id, product,
+#               product/clock/revocation/date/machine reasons) what a reader must return: id, key_id, product,
 #               licensee, issued, not_before, expires and updates_until (only when present), features,
-#               unbound; for bound licenses also policy, allow_container and the hash arrays present
-#               (in file order), evidence_only among them; [license.values.limits] and
-#               [license.values.meta] hold the entries (empty tables when the license has none).
+#               supersedes, min_revocation_sequence and critical (only when present), unbound; for bound
+#               licenses also policy, allow_container and the hash arrays present (in file order),
+#               evidence_only among them; extensions (always present, possibly []): the extensions of
+#               FORMAT.md 8.1 the file holds, in file order, each named as in `critical`: license.KEY,
+#               machine.KEY or the TABLE name; [license.values.limits] and [license.values.meta] hold
+#               the entries (empty tables when the license has none).
 #   Trust exactly one key: test_vendor_key.pub (key id 55946e28fb11b7ee). other_key.pem signs the
-#   unknown_key cases and is never trusted. The clock tolerance is 24 hours; no clock-state file.
+#   unknown_key cases and is never trusted. The clock tolerance is 24 hours; no clock-state file
+#   unless seen_sequence says so.
 #
 # [[request]]
 #   file, group, expect (ok, malformed, unsupported_version), why as above
-#   [request.values]  (expect = ok) product, key_id, created, tool, environment and the hash arrays
-#               present (in file order), evidence_only among them
+#   [request.values]  (expect = ok) product, key_id, created, tool, environment, replaces (only when
+#               present) and the hash arrays present (in file order), evidence_only among them
+#
+# [[revocation_list]]
+#   file, group, why as above; read with steps 1-9 of FORMAT.md 3.2 as 11.2 says (first table
+#               [revocations], message "airlock-revocations-v1" LF || body), trusting test_vendor_key.pub
+#   expect      one of: ok, malformed, unsupported_version, unknown_key, bad_signature, key_id_mismatch
+#   [revocation_list.values]  (expect = ok and key_id_mismatch) key_id, product, sequence, issued,
+#               revoked, critical (only when present) and extensions (always present, possibly []):
+#               revocations.KEY or the TABLE name of each extension, in file order
 """
 
 
@@ -2117,8 +2741,10 @@ def m_key(k: str) -> str:
     return k if k and set(k) <= BARE else m_str(k)
 
 
-def manifest_text(licenses: List[Tuple[str, Case]], requests: List[Tuple[str, Case]]) -> str:
+def manifest_text(licenses: List[Tuple[str, Case]], requests: List[Tuple[str, Case]],
+                  revocations: List[Tuple[str, Case]]) -> str:
     out = [MANIFEST_HEAD]
+    rev_paths = {c.name: path for path, c in revocations}
     for path, c in licenses:
         out.append("[[license]]")
         out.append("file = " + m_str(path))
@@ -2126,7 +2752,7 @@ def manifest_text(licenses: List[Tuple[str, Case]], requests: List[Tuple[str, Ca
         out.append("expect = " + m_str(c.expect))
         out.append("why = " + m_str(c.why))
         for k, v in c.context.items():
-            out.append("%s = %s" % (k, m_value(v)))
+            out.append("%s = %s" % (k, m_value(rev_paths[v] if isinstance(v, RevRef) else v)))
         if c.matching is not None:
             out.append("matching = " + m_value([x for x in CLASSES if x in c.matching]))
         if c.proof is not None:
@@ -2162,6 +2788,18 @@ def manifest_text(licenses: List[Tuple[str, Case]], requests: List[Tuple[str, Ca
             for k, v in c.values.items():
                 out.append("%s = %s" % (k, m_value(v)))
         out.append("")
+    for path, c in revocations:
+        out.append("[[revocation_list]]")
+        out.append("file = " + m_str(path))
+        out.append("group = " + m_str(c.group))
+        out.append("expect = " + m_str(c.expect))
+        out.append("why = " + m_str(c.why))
+        if c.values is not None:
+            out.append("")
+            out.append("[revocation_list.values]")
+            for k, v in c.values.items():
+                out.append("%s = %s" % (k, m_value(v)))
+        out.append("")
     return "\n".join(out)
 
 
@@ -2182,6 +2820,16 @@ def generate():
     v2_binding_cases()
     request_cases()
     v2_request_cases()
+    renewal_cases()
+    extension_cases()
+    rehost_request_cases()
+    revocation_list_cases()
+    revocation_check_cases()
+    names = {c.name for c in CASES if c.kind == "revocation"}
+    for c in CASES:
+        ref = c.context.get("revocations")
+        if ref is not None and ref not in names:
+            raise SystemExit("%s names the revocation list %s, which is no case" % (c.name, ref))
     for c in CASES:
         if c.kind == "license" and c.values is not None and not c.values["unbound"] and c.machine is None:
             raise SystemExit("bound license %s reaches the machine step without a machine" % c.name)
@@ -2190,19 +2838,23 @@ def generate():
 def write(out_dir: Path):
     check_other_key()
     generate()
-    licenses, requests = [], []
-    for sub in ("licenses", "requests"):
+    licenses, requests, revocations = [], [], []
+    for sub in ("licenses", "requests", "revocations"):
         folder = out_dir / sub
         if folder.exists():
             for old in folder.glob("*.toml"):
                 old.unlink()
         folder.mkdir(parents=True, exist_ok=True)
-    n_lic = n_req = 0
+    n_lic = n_req = n_rev = 0
     for c in CASES:
         if c.kind == "license":
             n_lic += 1
             path = "licenses/%03d-%s.toml" % (n_lic, c.name)
             licenses.append((path, c))
+        elif c.kind == "revocation":
+            n_rev += 1
+            path = "revocations/%03d-%s.toml" % (n_rev, c.name)
+            revocations.append((path, c))
         else:
             n_req += 1
             path = "requests/%03d-%s.toml" % (n_req, c.name)
@@ -2210,18 +2862,42 @@ def write(out_dir: Path):
         with open(out_dir / path, "wb") as f:
             f.write(c.data)
     with open(out_dir / "manifest.toml", "w", encoding="utf-8", newline="\n") as f:
-        f.write(manifest_text(licenses, requests))
-    return n_lic, n_req
+        f.write(manifest_text(licenses, requests, revocations))
+    return n_lic, n_req, n_rev
+
+
+def differences(fresh: Path, folder: Path) -> List[str]:
+    """The files under `folder` that differ from those just written under `fresh`."""
+    out = []
+    if (fresh / "manifest.toml").read_bytes() != ((folder / "manifest.toml").read_bytes()
+                                                  if (folder / "manifest.toml").exists() else None):
+        out.append("manifest.toml differs")
+    for sub in ("licenses", "requests", "revocations"):
+        a = {p.name for p in (fresh / sub).glob("*")}
+        b = {p.name for p in (folder / sub).glob("*")} if (folder / sub).exists() else set()
+        out += ["%s/%s is %s" % (sub, n, "missing" if n in a else "not written by this script") for n in sorted(a ^ b)]
+        out += ["%s/%s differs" % (sub, n) for n in sorted(a & b)
+                if (fresh / sub / n).read_bytes() != (folder / sub / n).read_bytes()]
+    return out
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=HERE, help="folder to write into (default: this folder)")
+    parser.add_argument("--check", action="store_true", help="write into a temporary folder and compare with --out")
     args = parser.parse_args()
     if shutil.which("openssl") is None:
         sys.exit("make_conformance.py needs the openssl command line")
-    n_lic, n_req = write(args.out)
-    print("wrote %d license files and %d request files to %s" % (n_lic, n_req, args.out))
+    if args.check:
+        with tempfile.TemporaryDirectory() as tmp:
+            write(Path(tmp))
+            stale = differences(Path(tmp), args.out)
+        for line in stale:
+            print(line)
+        print("%s is %s" % (args.out, "stale" if stale else "up to date"))
+        sys.exit(1 if stale else 0)
+    n_lic, n_req, n_rev = write(args.out)
+    print("wrote %d license files, %d request files and %d revocation lists to %s" % (n_lic, n_req, n_rev, args.out))
 
 
 if __name__ == "__main__":
