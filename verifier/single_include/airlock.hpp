@@ -225,11 +225,215 @@ inline std::vector<std::uint8_t> parse_mac(std::string_view text) {
 
 #include <array>
 #include <cstddef>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+// ----- formats/include/airlock/format/inventory.hpp -----
+// The data inventory of the machine model: per component class (and for the environment), what it
+// identifies, every place on the machine it is read from, whether it is read by default, and what
+// leaves the machine. One table, read by the collectors' tests, the vendor's privacy notice
+// (`airlock privacy-notice`) and the customer's `airlock-hwid show --explain`, so none can drift.
+#ifndef AIRLOCK_FORMAT_INVENTORY_HPP
+#define AIRLOCK_FORMAT_INVENTORY_HPP
+
+#include <array>
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+
+// ----- formats/include/airlock/format/detail/field_checks.hpp -----
+// Syntax rules for individual field values, shared by the license and the activation request.
+#ifndef AIRLOCK_FORMAT_DETAIL_FIELD_CHECKS_HPP
+#define AIRLOCK_FORMAT_DETAIL_FIELD_CHECKS_HPP
+
+#include <algorithm>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+// ----- formats/include/airlock/format/encoding.hpp -----
+// Canonical base64 (RFC 4648), lowercase hex and UTF-8 validation used by every airlock format.
+#ifndef AIRLOCK_FORMAT_ENCODING_HPP
+#define AIRLOCK_FORMAT_ENCODING_HPP
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace airlock::format {
+namespace detail {
+
+inline constexpr std::string_view base64_alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+inline constexpr std::string_view hex_digits = "0123456789abcdef";
+
+/// Value of one base64 character, or -1.
+[[nodiscard]] inline int base64_value(char c) noexcept {
+  if (c >= 'A' && c <= 'Z') return c - 'A';
+  if (c >= 'a' && c <= 'z') return c - 'a' + 26;
+  if (c >= '0' && c <= '9') return c - '0' + 52;
+  if (c == '+') return 62;
+  if (c == '/') return 63;
+  return -1;
+}
+
+/// Value of one lowercase hex digit, or -1 (uppercase is rejected: one spelling per value).
+[[nodiscard]] inline int hex_value(char c) noexcept {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  return -1;
+}
+
+/// Length of the well-formed UTF-8 sequence starting at text[pos], or 0 if it is not one.
+/// Rejects overlong forms, surrogates and code points above U+10FFFF (RFC 3629).
+[[nodiscard]] inline std::size_t utf8_sequence_length(std::string_view text, std::size_t pos) noexcept {
+  const auto byte = [&](std::size_t i) { return static_cast<unsigned char>(text[i]); };
+  const unsigned char lead = byte(pos);
+  if (lead < 0x80) return 1;
+  std::size_t length = 0;
+  unsigned char low = 0x80;
+  unsigned char high = 0xBF;
+  if (lead >= 0xC2 && lead <= 0xDF) {
+    length = 2;
+  } else if (lead >= 0xE0 && lead <= 0xEF) {
+    length = 3;
+    if (lead == 0xE0) low = 0xA0;   // overlong
+    if (lead == 0xED) high = 0x9F;  // surrogates
+  } else if (lead >= 0xF0 && lead <= 0xF4) {
+    length = 4;
+    if (lead == 0xF0) low = 0x90;   // overlong
+    if (lead == 0xF4) high = 0x8F;  // above U+10FFFF
+  } else {
+    return 0;
+  }
+  if (text.size() - pos < length) return 0;
+  if (byte(pos + 1) < low || byte(pos + 1) > high) return 0;
+  for (std::size_t i = 2; i < length; ++i) {
+    if (byte(pos + i) < 0x80 || byte(pos + i) > 0xBF) return 0;
+  }
+  return length;
+}
+
+}  // namespace detail
+
+/// True if text is well-formed UTF-8.
+[[nodiscard]] inline bool is_valid_utf8(std::string_view text) noexcept {
+  for (std::size_t pos = 0; pos < text.size();) {
+    const std::size_t length = detail::utf8_sequence_length(text, pos);
+    if (length == 0) return false;
+    pos += length;
+  }
+  return true;
+}
+
+/// Padded base64 with the standard alphabet, no line breaks.
+[[nodiscard]] inline std::string base64_encode(const std::uint8_t* data, std::size_t size) {
+  std::string out;
+  out.reserve((size + 2) / 3 * 4);
+  for (std::size_t i = 0; i < size; i += 3) {
+    const std::size_t left = size - i;
+    std::uint32_t group = static_cast<std::uint32_t>(data[i]) << 16;
+    if (left > 1) group |= static_cast<std::uint32_t>(data[i + 1]) << 8;
+    if (left > 2) group |= data[i + 2];
+    out += detail::base64_alphabet[(group >> 18) & 63];
+    out += detail::base64_alphabet[(group >> 12) & 63];
+    out += left > 1 ? detail::base64_alphabet[(group >> 6) & 63] : '=';
+    out += left > 2 ? detail::base64_alphabet[group & 63] : '=';
+  }
+  return out;
+}
+
+template <std::size_t N>
+[[nodiscard]] std::string base64_encode(const std::array<std::uint8_t, N>& bytes) {
+  return base64_encode(bytes.data(), bytes.size());
+}
+
+/// Decodes canonical base64 only: padded to a multiple of 4, standard alphabet, no whitespace,
+/// unused low bits zero. Every other spelling of the same bytes is rejected, so a signature or
+/// key has exactly one text form.
+[[nodiscard]] inline std::optional<std::vector<std::uint8_t>> base64_decode(std::string_view text) noexcept {
+  if (text.size() % 4 != 0) return std::nullopt;
+  std::size_t padding = 0;
+  while (padding < 2 && padding < text.size() && text[text.size() - 1 - padding] == '=') ++padding;
+  std::vector<std::uint8_t> out;
+  out.reserve(text.size() / 4 * 3);
+  std::uint32_t bits = 0;
+  int bit_count = 0;
+  for (std::size_t i = 0; i < text.size() - padding; ++i) {
+    const int value = detail::base64_value(text[i]);
+    if (value < 0) return std::nullopt;
+    bits = (bits << 6) | static_cast<std::uint32_t>(value);
+    bit_count += 6;
+    if (bit_count >= 8) {
+      bit_count -= 8;
+      out.push_back(static_cast<std::uint8_t>(bits >> bit_count));
+      bits &= (1u << bit_count) - 1;
+    }
+  }
+  if (bits != 0) return std::nullopt;  // non-zero padding bits
+  return out;
+}
+
+/// Decodes canonical base64 of exactly N bytes.
+template <std::size_t N>
+[[nodiscard]] std::optional<std::array<std::uint8_t, N>> base64_decode_array(std::string_view text) noexcept {
+  const auto bytes = base64_decode(text);
+  if (!bytes || bytes->size() != N) return std::nullopt;
+  std::array<std::uint8_t, N> out{};
+  for (std::size_t i = 0; i < N; ++i) out[i] = (*bytes)[i];
+  return out;
+}
+
+/// Lowercase hex.
+[[nodiscard]] inline std::string hex_encode(const std::uint8_t* data, std::size_t size) {
+  std::string out;
+  out.reserve(size * 2);
+  for (std::size_t i = 0; i < size; ++i) {
+    out += detail::hex_digits[data[i] >> 4];
+    out += detail::hex_digits[data[i] & 15];
+  }
+  return out;
+}
+
+template <std::size_t N>
+[[nodiscard]] std::string hex_encode(const std::array<std::uint8_t, N>& bytes) {
+  return hex_encode(bytes.data(), bytes.size());
+}
+
+/// Decodes lowercase hex of even length; uppercase and any other character are rejected.
+[[nodiscard]] inline std::optional<std::vector<std::uint8_t>> hex_decode(std::string_view text) noexcept {
+  if (text.size() % 2 != 0) return std::nullopt;
+  std::vector<std::uint8_t> out;
+  out.reserve(text.size() / 2);
+  for (std::size_t i = 0; i < text.size(); i += 2) {
+    const int high = detail::hex_value(text[i]);
+    const int low = detail::hex_value(text[i + 1]);
+    if (high < 0 || low < 0) return std::nullopt;
+    out.push_back(static_cast<std::uint8_t>(high * 16 + low));
+  }
+  return out;
+}
+
+/// True if text is exactly `digits` lowercase hex digits.
+[[nodiscard]] inline bool is_lower_hex(std::string_view text, std::size_t digits) noexcept {
+  if (text.size() != digits) return false;
+  for (const char c : text) {
+    if (detail::hex_value(c) < 0) return false;
+  }
+  return true;
+}
+
+}  // namespace airlock::format
+
+#endif  // AIRLOCK_FORMAT_ENCODING_HPP
 // ----- formats/include/airlock/format/machine.hpp -----
 // The machine model: the component classes a fingerprint is made of, the hash lists recorded per
 // class, the environment a machine was read in, and the names that go into every hash.
@@ -359,6 +563,353 @@ inline constexpr std::string_view hash_salt_label = "airlock-hwid-salt-v1";
 }  // namespace airlock::format
 
 #endif  // AIRLOCK_FORMAT_MACHINE_HPP
+
+namespace airlock::format::detail {
+
+inline constexpr std::size_t max_features = 128;
+inline constexpr std::size_t max_table_entries = 64;
+
+/// A semantic problem found in a parsed value, named by its dotted path ("license.expires").
+struct problem {
+  std::string field;
+  std::string message;
+};
+
+[[nodiscard]] inline bool is_lower_alnum(char c) noexcept { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); }
+
+/// Each check returns the problem as text, or an empty string when the value is fine.
+[[nodiscard]] inline std::string check_license_id(std::string_view id) {
+  if (id.empty() || id.size() > 64) return "id must be 1 to 64 characters";
+  for (const char c : id) {
+    const bool ok = is_lower_alnum(c) || (c >= 'A' && c <= 'Z') || c == '.' || c == '_' || c == '-';
+    if (!ok) return "id may contain only letters, digits, '.', '_' and '-'";
+  }
+  return {};
+}
+
+[[nodiscard]] inline std::string check_key_id(std::string_view field, std::string_view key_id) {
+  if (!is_lower_hex(key_id, 16)) return std::string(field) + " must be 16 lowercase hex digits";
+  return {};
+}
+
+/// True for a C1 control character (U+0080-U+009F), whose UTF-8 form is C2 80 .. C2 9F.
+[[nodiscard]] inline bool starts_c1_control(std::string_view text, std::size_t pos) noexcept {
+  return pos + 1 < text.size() && static_cast<unsigned char>(text[pos]) == 0xC2 &&
+         static_cast<unsigned char>(text[pos + 1]) <= 0x9F;
+}
+
+/// Human-readable text such as a product or licensee name: UTF-8 without control characters
+/// (C0, DEL and C1: a terminal would act on them).
+[[nodiscard]] inline std::string check_text(std::string_view field, std::string_view text, std::size_t max_size) {
+  const std::string name(field);
+  if (text.empty()) return name + " must not be empty";
+  if (text.size() > max_size) return name + " must be at most " + std::to_string(max_size) + " bytes";
+  if (!is_valid_utf8(text)) return name + " must be valid UTF-8";
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const auto byte = static_cast<unsigned char>(text[i]);
+    if (byte < 0x20 || byte == 0x7F || starts_c1_control(text, i)) return name + " must not contain control characters";
+  }
+  return {};
+}
+
+[[nodiscard]] inline std::string check_feature_name(std::string_view name) {
+  const std::string shown = "feature '" + std::string(name) + "'";
+  if (name.empty() || name.size() > 64) return shown + " must be 1 to 64 characters";
+  if (!is_lower_alnum(name[0])) return shown + " must start with a lowercase letter or digit";
+  for (const char c : name) {
+    if (!is_lower_alnum(c) && c != '.' && c != '_' && c != '-') {
+      return shown + " may contain only a-z, 0-9, '.', '_' and '-'";
+    }
+  }
+  return {};
+}
+
+[[nodiscard]] inline std::string check_features(const std::vector<std::string>& features) {
+  if (features.size() > max_features) return "more than 128 features";
+  for (std::size_t i = 0; i < features.size(); ++i) {
+    if (std::string problem = check_feature_name(features[i]); !problem.empty()) return problem;
+    if (i > 0 && features[i - 1] == features[i]) return "duplicate feature '" + features[i] + "'";
+    // One spelling per set of features, as for the keys of limits and meta.
+    if (i > 0 && features[i - 1] > features[i]) return "features must be sorted ('" + features[i] + "')";
+  }
+  return {};
+}
+
+/// A key of [license.limits] or [license.meta]: a TOML bare key.
+[[nodiscard]] inline std::string check_entry_name(std::string_view table, std::string_view name) {
+  if (name.empty() || name.size() > 64) return "keys of " + std::string(table) + " must be 1 to 64 characters";
+  for (const char c : name) {
+    const bool ok = is_lower_alnum(c) || (c >= 'A' && c <= 'Z') || c == '_' || c == '-';
+    if (!ok) return "key '" + std::string(name) + "' may contain only letters, digits, '_' and '-'";
+  }
+  return {};
+}
+
+/// Entries must be sorted and unique so that each set of entries has one spelling.
+template <class Entry>
+[[nodiscard]] std::string check_entry_order(std::string_view table, const std::vector<Entry>& entries) {
+  if (entries.size() > max_table_entries) return "more than 64 entries in " + std::string(table);
+  for (std::size_t i = 0; i < entries.size(); ++i) {
+    if (std::string problem = check_entry_name(table, entries[i].name); !problem.empty()) return problem;
+    if (i > 0 && entries[i - 1].name >= entries[i].name) {
+      return "keys of " + std::string(table) + " must be sorted and unique ('" + entries[i].name + "')";
+    }
+  }
+  return {};
+}
+
+/// One class of component hashes: 1 to 16 distinct 128-bit hashes as 32 lowercase hex digits.
+[[nodiscard]] inline std::string check_hash_list(std::string_view component, const std::vector<std::string>& hashes) {
+  const std::string name(component);
+  if (hashes.empty()) return name + " must hold at least one hash (omit the key instead)";
+  if (hashes.size() > max_hashes_per_class) return name + " holds more than 16 hashes";
+  for (std::size_t i = 0; i < hashes.size(); ++i) {
+    if (!is_lower_hex(hashes[i], 32)) return name + " hashes must be 32 lowercase hex digits";
+    for (std::size_t j = 0; j < i; ++j) {
+      if (hashes[j] == hashes[i]) return name + " holds the same hash twice";
+    }
+  }
+  return {};
+}
+
+/// Every recorded class of a license's or request's [machine]; absent classes are fine here.
+[[nodiscard]] inline std::optional<problem> find_hashes_problem(const component_hashes& hashes) {
+  for (const component_class c : all_component_classes) {
+    if (hashes[c].empty()) continue;
+    if (std::string text = check_hash_list(to_string(c), hashes[c]); !text.empty()) {
+      return problem{"machine." + std::string(to_string(c)), text};
+    }
+  }
+  if (hashes.evidence_only.empty()) return std::nullopt;
+  if (std::string text = check_hash_list("evidence_only", hashes.evidence_only); !text.empty()) {
+    return problem{"machine.evidence_only", text};
+  }
+  for (const std::string& h : hashes.evidence_only) {
+    if (std::find(hashes.nic.begin(), hashes.nic.end(), h) == hashes.nic.end()) {
+      return problem{"machine.evidence_only", "evidence_only names a hash that is not in nic"};
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace airlock::format::detail
+
+#endif  // AIRLOCK_FORMAT_DETAIL_FIELD_CHECKS_HPP
+
+namespace airlock::format {
+
+/// How a source is reached: a file's content, a folder's names, a path only tested or resolved
+/// (its content is never read), or a question to the CPU or the kernel.
+enum class source_kind { file, listing, path, probe };
+
+[[nodiscard]] constexpr std::string_view to_string(source_kind k) noexcept {
+  switch (k) {
+    case source_kind::file: return "file";
+    case source_kind::listing: return "folder listing";
+    case source_kind::path: return "path tested";
+    case source_kind::probe: return "probe";
+  }
+  return "unknown";
+}
+
+/// One source. For files, listings and paths `where` is a path pattern: `*` is any one name,
+/// `**` any run of folders (a disk's own sysfs folder, which /sys/class/block/NAME links to).
+/// `hashed` sources give the values that are hashed; the others are only consulted to choose or
+/// reject a value and are never recorded.
+struct inventory_source {
+  source_kind kind;
+  std::string_view where;
+  std::string_view what;
+  bool hashed;
+};
+
+/// The probes, named once so that the collectors' tests can say which one they saw.
+inline constexpr std::string_view cpuid_probe = "CPUID instruction";
+inline constexpr std::string_view permanent_mac_probe = "ETHTOOL_GPERMADDR ioctl";
+inline constexpr std::string_view namespace_probe = "statfs and stat of /proc/self/ns/user and /proc/self/ns/pid";
+inline constexpr std::string_view file_origin_probe = "statfs and statx of every file read";
+
+/// The paths the collectors name literally (the others are built from folder listings).
+inline constexpr std::string_view cpuinfo_path = "/proc/cpuinfo";
+inline constexpr std::string_view etc_machine_id_path = "/etc/machine-id";
+inline constexpr std::string_view dbus_machine_id_path = "/var/lib/dbus/machine-id";
+inline constexpr std::string_view dmi_product_uuid_path = "/sys/class/dmi/id/product_uuid";
+inline constexpr std::string_view dmi_board_serial_path = "/sys/class/dmi/id/board_serial";
+inline constexpr std::string_view dmi_product_serial_path = "/sys/class/dmi/id/product_serial";
+inline constexpr std::string_view dmi_board_asset_tag_path = "/sys/class/dmi/id/board_asset_tag";
+inline constexpr std::string_view device_tree_serial_path = "/proc/device-tree/serial-number";
+inline constexpr std::string_view mountinfo_path = "/proc/self/mountinfo";
+
+namespace detail {
+
+using k = source_kind;
+
+inline constexpr std::array<inventory_source, 3> platform_sources = {{
+    {k::probe, cpuid_probe,
+     "leaves 0, 1 and 0x80000002-0x80000004: the CPU vendor, family, model, stepping and brand name "
+     "(per-core and feature bits are masked)",
+     true},
+    {k::file, cpuinfo_path,
+     "only where the CPU has no CPUID (ARM, POWER, RISC-V): the model fields, never clock speeds, "
+     "flags or serials",
+     true},
+    {k::probe, cpuid_probe, "leaf 0x40000000: the hypervisor's name, to tell a VM (environment only)", false},
+}};
+
+inline constexpr std::array<inventory_source, 23> disk_sources = {{
+    {k::file, mountinfo_path, "the mount table: which device holds /", false},
+    {k::path, "/sys/dev/block/*", "the root device by its device number", false},
+    {k::path, "/sys/class/block/*", "the root device by name (btrfs and similar)", false},
+    {k::listing, "/sys/block", "the block devices, to find a device-mapper root or the host's disks", false},
+    {k::path, "/sys/block/*", "a block device's own folder", false},
+    {k::file, "/sys/block/*/dm/name", "device-mapper names, to find /dev/mapper/NAME", false},
+    {k::file, "/sys/devices/**/dm/name", "the device-mapper name of the root device", false},
+    {k::listing, "/sys/fs/btrfs", "btrfs file systems, to find the root's member disks", false},
+    {k::listing, "/sys/fs/btrfs/*/devices", "the member disks of a btrfs file system", false},
+    {k::path, "/sys/fs/btrfs/*/devices/*", "a btrfs member disk", false},
+    {k::listing, "/sys/devices/**/slaves", "the disks under a device-mapper or RAID device", false},
+    {k::path, "/sys/devices/**/slaves/*", "one disk under a device-mapper or RAID device", false},
+    {k::listing, "/sys/devices/virtual/nvme-subsystem/*", "the controllers of a multipath NVMe disk", false},
+    {k::path, "/sys/devices/**/partition", "whether a node is a partition of a disk", false},
+    {k::path, "/sys/devices/**/loop", "whether the root is a loop device", false},
+    {k::file, "/sys/devices/**/removable", "removable disks are skipped (containers only)", false},
+    {k::file, "/sys/devices/**/device/serial", "the serial number of an NVMe or MMC disk", true},
+    {k::file, "/sys/devices/**/serial", "the serial number of a virtio disk", true},
+    {k::file, "/sys/devices/**/wwid", "the world-wide id of a disk", true},
+    {k::file, "/sys/devices/**/device/wwid", "the world-wide id of a disk", true},
+    {k::file, "/sys/devices/**/device/vpd_pg80", "SCSI VPD page 0x80: the unit serial number", true},
+    {k::file, "/sys/devices/**/device/cid", "the card id of an SD or eMMC card", true},
+    {k::path, "/sys/devices/**", "the disk's own folder, reached through the links above", false},
+}};
+
+inline constexpr std::array<inventory_source, 12> nic_sources = {{
+    {k::listing, "/sys/class/net", "the network interfaces", false},
+    {k::path, "/sys/class/net/*/device", "whether an interface is a card on a bus (virtual ones are skipped)",
+     false},
+    {k::file, "/sys/class/net/*/type", "the link type: Ethernet and Wi-Fi only", false},
+    {k::file, "/sys/class/net/*/device/removable", "cards behind an external port are skipped", false},
+    {k::path, "/sys/class/net/*/device/subsystem", "the bus: USB and Thunderbolt adapters are skipped", false},
+    {k::file, "/sys/class/net/*/bonding_slave/perm_hwaddr", "the factory MAC address of a bonded card", true},
+    {k::probe, permanent_mac_probe, "the factory (permanent) MAC address of each built-in card", true},
+    {k::path, "/sys/class/net/*/wireless", "Wi-Fi cards never fall back to the current address", false},
+    {k::path, "/sys/class/net/*/phy80211", "Wi-Fi cards never fall back to the current address", false},
+    {k::file, "/sys/class/net/*/addr_assign_type", "whether the current address is the factory one", false},
+    {k::file, "/sys/class/net/*/address", "the current MAC address, only when the kernel says it is the factory one",
+     true},
+    {k::file, "/proc/sys/kernel/osrelease", "the kernel's name, to spot WSL2's per-boot MAC", false},
+}};
+
+inline constexpr std::array<inventory_source, 2> os_sources = {{
+    {k::file, etc_machine_id_path, "the id of this operating-system installation", true},
+    {k::file, dbus_machine_id_path, "the same id on older systems, when /etc/machine-id has none", true},
+}};
+
+inline constexpr std::array<inventory_source, 5> board_sources = {{
+    {k::file, dmi_product_uuid_path, "the firmware's system UUID", true},
+    {k::file, dmi_board_serial_path, "the main board's serial number", true},
+    {k::file, dmi_product_serial_path, "the computer's serial number", true},
+    {k::file, device_tree_serial_path, "the board serial number on ARM and other device-tree machines", true},
+    {k::file, dmi_board_asset_tag_path, "the asset tag, kept only when it is an AWS instance id", true},
+}};
+
+inline constexpr std::array<inventory_source, 14> environment_sources = {{
+    {k::file, mountinfo_path, "the mount table: what file system / is on", false},
+    {k::path, "/.dockerenv", "a Docker marker file", false},
+    {k::path, "/run/.containerenv", "a Podman marker file", false},
+    {k::file, "/run/systemd/container", "systemd's container marker", false},
+    {k::file, "/proc/self/cgroup", "the control group's name (docker, kubepods, lxc...)", false},
+    {k::file, "/proc/self/uid_map", "whether this process is in a user namespace", false},
+    {k::probe, namespace_probe, "whether this process is in the machine's own namespaces", false},
+    {k::probe, cpuid_probe, "the hypervisor bit and the hypervisor's name", false},
+    {k::file, "/sys/class/dmi/id/sys_vendor", "the maker's name, to tell a VM (QEMU, VMware...)", false},
+    {k::file, "/sys/class/dmi/id/product_name", "the model name, to tell a VM", false},
+    {k::path, "/sys/class/dmi/id", "whether the machine has firmware tables", false},
+    {k::path, "/proc/device-tree", "whether the machine has a device tree", false},
+    {k::path, "/proc/device-tree/hypervisor", "a device-tree hypervisor node", false},
+    {k::probe, file_origin_probe, "which file system each identifier file is on (a shadowed file counts as missing)",
+     false},
+}};
+
+/// A fixed-size view of one of the arrays above (std::span is C++20).
+struct source_list {
+  const inventory_source* first;
+  std::size_t count;
+
+  [[nodiscard]] constexpr const inventory_source* begin() const noexcept { return first; }
+  [[nodiscard]] constexpr const inventory_source* end() const noexcept { return first + count; }
+  [[nodiscard]] constexpr std::size_t size() const noexcept { return count; }
+};
+
+template <std::size_t N>
+[[nodiscard]] constexpr source_list list_of(const std::array<inventory_source, N>& a) noexcept {
+  return {a.data(), N};
+}
+
+}  // namespace detail
+
+/// One entry of the inventory: a component class, or the environment (`component` empty), which is
+/// judged on the machine and leaves it as one word (bare-metal, vm, container, unknown).
+struct inventory_entry {
+  std::optional<component_class> component;
+  std::string_view name;
+  std::string_view identifies;
+  bool read_by_default;
+  std::string_view enabled_by;  // the airlock-hwid option that turns it on, when not by default
+  detail::source_list sources;
+};
+
+/// The inventory: the five classes in the order of all_component_classes, then the environment.
+inline constexpr std::array<inventory_entry, 6> data_inventory = {{
+    {component_class::platform, "platform",
+     "the model of the CPU (vendor, family, model, stepping, brand name): shared by every machine with the same CPU",
+     true, "", detail::list_of(detail::platform_sources)},
+    {component_class::disk, "disk", "the disk (or RAID member disks) holding the root file system, by serial number",
+     true, "", detail::list_of(detail::disk_sources)},
+    {component_class::nic, "nic",
+     "the built-in Ethernet and Wi-Fi cards, by factory MAC address (USB, virtual and randomised addresses are "
+     "skipped)",
+     true, "", detail::list_of(detail::nic_sources)},
+    {component_class::os, "os", "this installation of the operating system, by its machine-id", true, "",
+     detail::list_of(detail::os_sources)},
+    {component_class::board, "board", "the main board and the computer, by firmware serial numbers and UUID", false,
+     "--board", detail::list_of(detail::board_sources)},
+    {std::nullopt, "environment",
+     "whether this is a physical machine, a virtual machine or a container, and the evidence for it", true, "",
+     detail::list_of(detail::environment_sources)},
+}};
+
+/// The inventory entry of a class; every class has one (tested).
+[[nodiscard]] constexpr const inventory_entry& inventory_of(component_class c) noexcept {
+  for (const inventory_entry& e : data_inventory) {
+    if (e.component == c) return e;
+  }
+  return data_inventory.back();
+}
+
+/// The environment's entry.
+[[nodiscard]] constexpr const inventory_entry& environment_inventory() noexcept { return data_inventory.back(); }
+
+/// What a hash is (FORMAT.md 4.1): the parts a text about it needs.
+inline constexpr std::string_view hash_algorithm = "HMAC-SHA-256";
+inline constexpr std::size_t hash_bits = 128;
+
+/// The longest product name a license or request holds, in bytes (FORMAT.md 3.4).
+inline constexpr std::size_t max_product_bytes = 128;
+
+/// The rule of names shown to people (product, licensee, vendor): 1 to `max_bytes` bytes of UTF-8
+/// without control characters. The problem as text naming `field`, empty when `text` is fine.
+[[nodiscard]] inline std::string check_name_text(std::string_view field, std::string_view text, std::size_t max_bytes) {
+  return detail::check_text(field, text, max_bytes);
+}
+
+/// The product-name rule of licenses and requests: empty when `product` is fine.
+[[nodiscard]] inline std::string check_product_name(std::string_view product) {
+  return check_name_text("product", product, max_product_bytes);
+}
+
+}  // namespace airlock::format
+
+#endif  // AIRLOCK_FORMAT_INVENTORY_HPP
 // ----- hwid/include/airlock/hwid/probes.hpp -----
 // What is asked of the kernel rather than read from files: CPUID, ETHTOOL_GPERMADDR, and the
 // file-system and namespace facts that tell a real identifier file from a shadowed one.
@@ -1734,7 +2285,7 @@ inline std::optional<std::string> cpuinfo_field(std::string_view text, std::stri
 
 inline class_reading cpuinfo_platform(const rooted_fs& fs) {
   class_reading reading;
-  const fs_read info = fs.read_head("/proc/cpuinfo", 64 * 1024);
+  const fs_read info = fs.read_head(format::cpuinfo_path, 64 * 1024);
   if (!info.data) {
     reading.reason = "cpuinfo " + info.error;
     return reading;
@@ -2038,9 +2589,9 @@ inline std::optional<std::string> valid_machine_id(const fs_read& file, std::str
 inline class_reading collect_os(const rooted_fs& fs) {
   class_reading reading;
   std::string etc_why, dbus_why;
-  if (std::optional<std::string> id = valid_machine_id(fs.read("/etc/machine-id"), etc_why)) {
+  if (std::optional<std::string> id = valid_machine_id(fs.read(format::etc_machine_id_path), etc_why)) {
     reading.values.push_back(*id);
-  } else if (std::optional<std::string> old = valid_machine_id(fs.read("/var/lib/dbus/machine-id"), dbus_why)) {
+  } else if (std::optional<std::string> old = valid_machine_id(fs.read(format::dbus_machine_id_path), dbus_why)) {
     reading.values.push_back(*old);
   } else {
     reading.reason = etc_why;
@@ -2063,7 +2614,7 @@ inline bool is_instance_id(std::string_view tag) noexcept {
 inline class_reading collect_board(const rooted_fs& fs) {
   class_reading reading;
   bool denied = false;
-  auto take = [&](const std::string& path, bool is_uuid) {
+  auto take = [&](std::string_view path, bool is_uuid) {
     const fs_read r = fs.read(path);
     if (!r.data) {
       denied = denied || r.error == "permission denied";
@@ -2072,11 +2623,11 @@ inline class_reading collect_board(const rooted_fs& fs) {
     std::optional<std::string> v = is_uuid ? canonical_uuid(*r.data) : canonical_serial(*r.data);
     if (v) reading.values.push_back(*v);
   };
-  take("/sys/class/dmi/id/product_uuid", true);
-  take("/sys/class/dmi/id/board_serial", false);
-  take("/sys/class/dmi/id/product_serial", false);
-  take("/proc/device-tree/serial-number", false);
-  if (const fs_read tag = fs.read("/sys/class/dmi/id/board_asset_tag"); tag.data) {
+  take(format::dmi_product_uuid_path, true);
+  take(format::dmi_board_serial_path, false);
+  take(format::dmi_product_serial_path, false);
+  take(format::device_tree_serial_path, false);
+  if (const fs_read tag = fs.read(format::dmi_board_asset_tag_path); tag.data) {
     const std::optional<std::string> text = clean_text(*tag.data);
     if (text && is_instance_id(*text)) reading.values.push_back(*text);
   }
@@ -2265,6 +2816,12 @@ struct collect_options {
   // non-root runs can differ.
   std::array<bool, 5> classes = {true, true, true, true, false};
   system_probes probes = default_probes();
+  // Told, after each part of the collection ("environment" or a class name), every path it looked
+  // at and the files it read: how the tests hold the collectors to the data inventory
+  // (format/inventory.hpp). Empty: nobody is told.
+  std::function<void(std::string_view part, const std::vector<std::string>& paths,
+                     const std::vector<std::string>& files_read)>
+      observer;
 
   [[nodiscard]] bool wants(component_class c) const noexcept { return classes[static_cast<std::size_t>(c)]; }
   void set(component_class c, bool on) noexcept { classes[static_cast<std::size_t>(c)] = on; }
@@ -2300,6 +2857,10 @@ void guarded(const collect_options& options, component_class c, class_reading& o
 }
 
 #if defined(__linux__)
+inline void tell_observer(const collect_options& options, std::string_view part, const rooted_fs::looked_at& seen) {
+  if (options.observer) options.observer(part, seen.paths, seen.files_read);
+}
+
 // Each class is judged by what its collector looked at (tamper.hpp), right after it ran.
 inline void collect_linux(const collect_options& options, machine_snapshot& snap) {
   const rooted_fs fs(options.root);
@@ -2309,12 +2870,14 @@ inline void collect_linux(const collect_options& options, machine_snapshot& snap
   } catch (...) {
     cpu.reset();
   }
-  const fs_read mountinfo = fs.read("/proc/self/mountinfo", mountinfo_read_cap);
+  const fs_read mountinfo = fs.read(format::mountinfo_path, mountinfo_read_cap);
   const std::string_view mounts = mountinfo.data ? std::string_view(*mountinfo.data) : std::string_view();
   tamper_judge tamper(mounts, options.probes);
   const rooted_fs::looked_at mount_table = fs.take_looked_at();
   classify_environment(fs, options.probes, cpu, mounts, snap);
-  (void)fs.take_looked_at();  // the environment is not a class: its files can only add doubt
+  tell_observer(options, "environment", mount_table);
+  // The environment is not a class: its files can only add doubt, so they are not judged.
+  tell_observer(options, "environment", fs.take_looked_at());
 
   const auto run = [&](component_class c, class_reading& out, auto&& collector) {
     guarded(options, c, out, collector);
@@ -2324,6 +2887,7 @@ inline void collect_linux(const collect_options& options, machine_snapshot& snap
       seen.paths.insert(seen.paths.end(), mount_table.paths.begin(), mount_table.paths.end());
       seen.files_read.insert(seen.files_read.end(), mount_table.files_read.begin(), mount_table.files_read.end());
     }
+    tell_observer(options, to_string(c), seen);
     tamper.judge(seen, out);
   };
   run(component_class::platform, snap.platform, [&] { return collect_platform(fs, cpu); });
@@ -3564,184 +4128,6 @@ namespace airlock {
 #include <string>
 #include <string_view>
 
-// ----- formats/include/airlock/format/encoding.hpp -----
-// Canonical base64 (RFC 4648), lowercase hex and UTF-8 validation used by every airlock format.
-#ifndef AIRLOCK_FORMAT_ENCODING_HPP
-#define AIRLOCK_FORMAT_ENCODING_HPP
-
-#include <array>
-#include <cstddef>
-#include <cstdint>
-#include <optional>
-#include <string>
-#include <string_view>
-#include <vector>
-
-namespace airlock::format {
-namespace detail {
-
-inline constexpr std::string_view base64_alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-inline constexpr std::string_view hex_digits = "0123456789abcdef";
-
-/// Value of one base64 character, or -1.
-[[nodiscard]] inline int base64_value(char c) noexcept {
-  if (c >= 'A' && c <= 'Z') return c - 'A';
-  if (c >= 'a' && c <= 'z') return c - 'a' + 26;
-  if (c >= '0' && c <= '9') return c - '0' + 52;
-  if (c == '+') return 62;
-  if (c == '/') return 63;
-  return -1;
-}
-
-/// Value of one lowercase hex digit, or -1 (uppercase is rejected: one spelling per value).
-[[nodiscard]] inline int hex_value(char c) noexcept {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  return -1;
-}
-
-/// Length of the well-formed UTF-8 sequence starting at text[pos], or 0 if it is not one.
-/// Rejects overlong forms, surrogates and code points above U+10FFFF (RFC 3629).
-[[nodiscard]] inline std::size_t utf8_sequence_length(std::string_view text, std::size_t pos) noexcept {
-  const auto byte = [&](std::size_t i) { return static_cast<unsigned char>(text[i]); };
-  const unsigned char lead = byte(pos);
-  if (lead < 0x80) return 1;
-  std::size_t length = 0;
-  unsigned char low = 0x80;
-  unsigned char high = 0xBF;
-  if (lead >= 0xC2 && lead <= 0xDF) {
-    length = 2;
-  } else if (lead >= 0xE0 && lead <= 0xEF) {
-    length = 3;
-    if (lead == 0xE0) low = 0xA0;   // overlong
-    if (lead == 0xED) high = 0x9F;  // surrogates
-  } else if (lead >= 0xF0 && lead <= 0xF4) {
-    length = 4;
-    if (lead == 0xF0) low = 0x90;   // overlong
-    if (lead == 0xF4) high = 0x8F;  // above U+10FFFF
-  } else {
-    return 0;
-  }
-  if (text.size() - pos < length) return 0;
-  if (byte(pos + 1) < low || byte(pos + 1) > high) return 0;
-  for (std::size_t i = 2; i < length; ++i) {
-    if (byte(pos + i) < 0x80 || byte(pos + i) > 0xBF) return 0;
-  }
-  return length;
-}
-
-}  // namespace detail
-
-/// True if text is well-formed UTF-8.
-[[nodiscard]] inline bool is_valid_utf8(std::string_view text) noexcept {
-  for (std::size_t pos = 0; pos < text.size();) {
-    const std::size_t length = detail::utf8_sequence_length(text, pos);
-    if (length == 0) return false;
-    pos += length;
-  }
-  return true;
-}
-
-/// Padded base64 with the standard alphabet, no line breaks.
-[[nodiscard]] inline std::string base64_encode(const std::uint8_t* data, std::size_t size) {
-  std::string out;
-  out.reserve((size + 2) / 3 * 4);
-  for (std::size_t i = 0; i < size; i += 3) {
-    const std::size_t left = size - i;
-    std::uint32_t group = static_cast<std::uint32_t>(data[i]) << 16;
-    if (left > 1) group |= static_cast<std::uint32_t>(data[i + 1]) << 8;
-    if (left > 2) group |= data[i + 2];
-    out += detail::base64_alphabet[(group >> 18) & 63];
-    out += detail::base64_alphabet[(group >> 12) & 63];
-    out += left > 1 ? detail::base64_alphabet[(group >> 6) & 63] : '=';
-    out += left > 2 ? detail::base64_alphabet[group & 63] : '=';
-  }
-  return out;
-}
-
-template <std::size_t N>
-[[nodiscard]] std::string base64_encode(const std::array<std::uint8_t, N>& bytes) {
-  return base64_encode(bytes.data(), bytes.size());
-}
-
-/// Decodes canonical base64 only: padded to a multiple of 4, standard alphabet, no whitespace,
-/// unused low bits zero. Every other spelling of the same bytes is rejected, so a signature or
-/// key has exactly one text form.
-[[nodiscard]] inline std::optional<std::vector<std::uint8_t>> base64_decode(std::string_view text) noexcept {
-  if (text.size() % 4 != 0) return std::nullopt;
-  std::size_t padding = 0;
-  while (padding < 2 && padding < text.size() && text[text.size() - 1 - padding] == '=') ++padding;
-  std::vector<std::uint8_t> out;
-  out.reserve(text.size() / 4 * 3);
-  std::uint32_t bits = 0;
-  int bit_count = 0;
-  for (std::size_t i = 0; i < text.size() - padding; ++i) {
-    const int value = detail::base64_value(text[i]);
-    if (value < 0) return std::nullopt;
-    bits = (bits << 6) | static_cast<std::uint32_t>(value);
-    bit_count += 6;
-    if (bit_count >= 8) {
-      bit_count -= 8;
-      out.push_back(static_cast<std::uint8_t>(bits >> bit_count));
-      bits &= (1u << bit_count) - 1;
-    }
-  }
-  if (bits != 0) return std::nullopt;  // non-zero padding bits
-  return out;
-}
-
-/// Decodes canonical base64 of exactly N bytes.
-template <std::size_t N>
-[[nodiscard]] std::optional<std::array<std::uint8_t, N>> base64_decode_array(std::string_view text) noexcept {
-  const auto bytes = base64_decode(text);
-  if (!bytes || bytes->size() != N) return std::nullopt;
-  std::array<std::uint8_t, N> out{};
-  for (std::size_t i = 0; i < N; ++i) out[i] = (*bytes)[i];
-  return out;
-}
-
-/// Lowercase hex.
-[[nodiscard]] inline std::string hex_encode(const std::uint8_t* data, std::size_t size) {
-  std::string out;
-  out.reserve(size * 2);
-  for (std::size_t i = 0; i < size; ++i) {
-    out += detail::hex_digits[data[i] >> 4];
-    out += detail::hex_digits[data[i] & 15];
-  }
-  return out;
-}
-
-template <std::size_t N>
-[[nodiscard]] std::string hex_encode(const std::array<std::uint8_t, N>& bytes) {
-  return hex_encode(bytes.data(), bytes.size());
-}
-
-/// Decodes lowercase hex of even length; uppercase and any other character are rejected.
-[[nodiscard]] inline std::optional<std::vector<std::uint8_t>> hex_decode(std::string_view text) noexcept {
-  if (text.size() % 2 != 0) return std::nullopt;
-  std::vector<std::uint8_t> out;
-  out.reserve(text.size() / 2);
-  for (std::size_t i = 0; i < text.size(); i += 2) {
-    const int high = detail::hex_value(text[i]);
-    const int low = detail::hex_value(text[i + 1]);
-    if (high < 0 || low < 0) return std::nullopt;
-    out.push_back(static_cast<std::uint8_t>(high * 16 + low));
-  }
-  return out;
-}
-
-/// True if text is exactly `digits` lowercase hex digits.
-[[nodiscard]] inline bool is_lower_hex(std::string_view text, std::size_t digits) noexcept {
-  if (text.size() != digits) return false;
-  for (const char c : text) {
-    if (detail::hex_value(c) < 0) return false;
-  }
-  return true;
-}
-
-}  // namespace airlock::format
-
-#endif  // AIRLOCK_FORMAT_ENCODING_HPP
 // ----- formats/include/airlock/format/envelope.hpp -----
 // The signed license file: line-ending normalization, the body/signature split, the signed bytes.
 #ifndef AIRLOCK_FORMAT_ENVELOPE_HPP
@@ -4591,149 +4977,6 @@ class line_walker {
 #include <string_view>
 #include <vector>
 
-// ----- formats/include/airlock/format/detail/field_checks.hpp -----
-// Syntax rules for individual field values, shared by the license and the activation request.
-#ifndef AIRLOCK_FORMAT_DETAIL_FIELD_CHECKS_HPP
-#define AIRLOCK_FORMAT_DETAIL_FIELD_CHECKS_HPP
-
-#include <algorithm>
-#include <optional>
-#include <string>
-#include <string_view>
-#include <vector>
-
-
-namespace airlock::format::detail {
-
-inline constexpr std::size_t max_features = 128;
-inline constexpr std::size_t max_table_entries = 64;
-
-/// A semantic problem found in a parsed value, named by its dotted path ("license.expires").
-struct problem {
-  std::string field;
-  std::string message;
-};
-
-[[nodiscard]] inline bool is_lower_alnum(char c) noexcept { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); }
-
-/// Each check returns the problem as text, or an empty string when the value is fine.
-[[nodiscard]] inline std::string check_license_id(std::string_view id) {
-  if (id.empty() || id.size() > 64) return "id must be 1 to 64 characters";
-  for (const char c : id) {
-    const bool ok = is_lower_alnum(c) || (c >= 'A' && c <= 'Z') || c == '.' || c == '_' || c == '-';
-    if (!ok) return "id may contain only letters, digits, '.', '_' and '-'";
-  }
-  return {};
-}
-
-[[nodiscard]] inline std::string check_key_id(std::string_view field, std::string_view key_id) {
-  if (!is_lower_hex(key_id, 16)) return std::string(field) + " must be 16 lowercase hex digits";
-  return {};
-}
-
-/// True for a C1 control character (U+0080-U+009F), whose UTF-8 form is C2 80 .. C2 9F.
-[[nodiscard]] inline bool starts_c1_control(std::string_view text, std::size_t pos) noexcept {
-  return pos + 1 < text.size() && static_cast<unsigned char>(text[pos]) == 0xC2 &&
-         static_cast<unsigned char>(text[pos + 1]) <= 0x9F;
-}
-
-/// Human-readable text such as a product or licensee name: UTF-8 without control characters
-/// (C0, DEL and C1: a terminal would act on them).
-[[nodiscard]] inline std::string check_text(std::string_view field, std::string_view text, std::size_t max_size) {
-  const std::string name(field);
-  if (text.empty()) return name + " must not be empty";
-  if (text.size() > max_size) return name + " must be at most " + std::to_string(max_size) + " bytes";
-  if (!is_valid_utf8(text)) return name + " must be valid UTF-8";
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    const auto byte = static_cast<unsigned char>(text[i]);
-    if (byte < 0x20 || byte == 0x7F || starts_c1_control(text, i)) return name + " must not contain control characters";
-  }
-  return {};
-}
-
-[[nodiscard]] inline std::string check_feature_name(std::string_view name) {
-  const std::string shown = "feature '" + std::string(name) + "'";
-  if (name.empty() || name.size() > 64) return shown + " must be 1 to 64 characters";
-  if (!is_lower_alnum(name[0])) return shown + " must start with a lowercase letter or digit";
-  for (const char c : name) {
-    if (!is_lower_alnum(c) && c != '.' && c != '_' && c != '-') {
-      return shown + " may contain only a-z, 0-9, '.', '_' and '-'";
-    }
-  }
-  return {};
-}
-
-[[nodiscard]] inline std::string check_features(const std::vector<std::string>& features) {
-  if (features.size() > max_features) return "more than 128 features";
-  for (std::size_t i = 0; i < features.size(); ++i) {
-    if (std::string problem = check_feature_name(features[i]); !problem.empty()) return problem;
-    if (i > 0 && features[i - 1] == features[i]) return "duplicate feature '" + features[i] + "'";
-    // One spelling per set of features, as for the keys of limits and meta.
-    if (i > 0 && features[i - 1] > features[i]) return "features must be sorted ('" + features[i] + "')";
-  }
-  return {};
-}
-
-/// A key of [license.limits] or [license.meta]: a TOML bare key.
-[[nodiscard]] inline std::string check_entry_name(std::string_view table, std::string_view name) {
-  if (name.empty() || name.size() > 64) return "keys of " + std::string(table) + " must be 1 to 64 characters";
-  for (const char c : name) {
-    const bool ok = is_lower_alnum(c) || (c >= 'A' && c <= 'Z') || c == '_' || c == '-';
-    if (!ok) return "key '" + std::string(name) + "' may contain only letters, digits, '_' and '-'";
-  }
-  return {};
-}
-
-/// Entries must be sorted and unique so that each set of entries has one spelling.
-template <class Entry>
-[[nodiscard]] std::string check_entry_order(std::string_view table, const std::vector<Entry>& entries) {
-  if (entries.size() > max_table_entries) return "more than 64 entries in " + std::string(table);
-  for (std::size_t i = 0; i < entries.size(); ++i) {
-    if (std::string problem = check_entry_name(table, entries[i].name); !problem.empty()) return problem;
-    if (i > 0 && entries[i - 1].name >= entries[i].name) {
-      return "keys of " + std::string(table) + " must be sorted and unique ('" + entries[i].name + "')";
-    }
-  }
-  return {};
-}
-
-/// One class of component hashes: 1 to 16 distinct 128-bit hashes as 32 lowercase hex digits.
-[[nodiscard]] inline std::string check_hash_list(std::string_view component, const std::vector<std::string>& hashes) {
-  const std::string name(component);
-  if (hashes.empty()) return name + " must hold at least one hash (omit the key instead)";
-  if (hashes.size() > max_hashes_per_class) return name + " holds more than 16 hashes";
-  for (std::size_t i = 0; i < hashes.size(); ++i) {
-    if (!is_lower_hex(hashes[i], 32)) return name + " hashes must be 32 lowercase hex digits";
-    for (std::size_t j = 0; j < i; ++j) {
-      if (hashes[j] == hashes[i]) return name + " holds the same hash twice";
-    }
-  }
-  return {};
-}
-
-/// Every recorded class of a license's or request's [machine]; absent classes are fine here.
-[[nodiscard]] inline std::optional<problem> find_hashes_problem(const component_hashes& hashes) {
-  for (const component_class c : all_component_classes) {
-    if (hashes[c].empty()) continue;
-    if (std::string text = check_hash_list(to_string(c), hashes[c]); !text.empty()) {
-      return problem{"machine." + std::string(to_string(c)), text};
-    }
-  }
-  if (hashes.evidence_only.empty()) return std::nullopt;
-  if (std::string text = check_hash_list("evidence_only", hashes.evidence_only); !text.empty()) {
-    return problem{"machine.evidence_only", text};
-  }
-  for (const std::string& h : hashes.evidence_only) {
-    if (std::find(hashes.nic.begin(), hashes.nic.end(), h) == hashes.nic.end()) {
-      return problem{"machine.evidence_only", "evidence_only names a hash that is not in nic"};
-    }
-  }
-  return std::nullopt;
-}
-
-}  // namespace airlock::format::detail
-
-#endif  // AIRLOCK_FORMAT_DETAIL_FIELD_CHECKS_HPP
 
 namespace airlock::format::detail {
 
