@@ -211,7 +211,7 @@ void container(fake::machine& m) {
 
 using builder = void (*)(fake::machine&);
 const std::map<std::string, builder> machines = {
-    {"workstation", workstation}, {"ARM board", arm_board},           {"RAID VM", raid_vm},
+    {"workstation", workstation},     {"ARM board", arm_board},           {"RAID VM", raid_vm},
     {"btrfs on dm", btrfs_on_mapper}, {"NVMe multipath", nvme_multipath}, {"container", container}};
 
 recording record(builder build) {
@@ -268,7 +268,8 @@ TEST_CASE("Every path, file and probe the collectors touch is in the inventory u
       for (const std::string_view probe : seen.probes) {
         bool found = false;
         for (const inventory_entry& e : data_inventory)
-          for (const inventory_source& s : e.sources) found = found || (s.kind == source_kind::probe && s.where == probe);
+          for (const inventory_source& s : e.sources)
+            found = found || (s.kind == source_kind::probe && s.where == probe);
         INFO("probe " << probe);
         CHECK(found);
       }

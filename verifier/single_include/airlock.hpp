@@ -784,8 +784,7 @@ inline constexpr std::array<inventory_source, 23> disk_sources = {{
 
 inline constexpr std::array<inventory_source, 12> nic_sources = {{
     {k::listing, "/sys/class/net", "the network interfaces", false},
-    {k::path, "/sys/class/net/*/device", "whether an interface is a card on a bus (virtual ones are skipped)",
-     false},
+    {k::path, "/sys/class/net/*/device", "whether an interface is a card on a bus (virtual ones are skipped)", false},
     {k::file, "/sys/class/net/*/type", "the link type: Ethernet and Wi-Fi only", false},
     {k::file, "/sys/class/net/*/device/removable", "cards behind an external port are skipped", false},
     {k::path, "/sys/class/net/*/device/subsystem", "the bus: USB and Thunderbolt adapters are skipped", false},
