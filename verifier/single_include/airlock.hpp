@@ -739,6 +739,20 @@ inline constexpr std::string_view dmi_product_serial_path = "/sys/class/dmi/id/p
 inline constexpr std::string_view dmi_board_asset_tag_path = "/sys/class/dmi/id/board_asset_tag";
 inline constexpr std::string_view device_tree_serial_path = "/proc/device-tree/serial-number";
 inline constexpr std::string_view mountinfo_path = "/proc/self/mountinfo";
+inline constexpr std::string_view sys_block_path = "/sys/block";
+inline constexpr std::string_view sys_fs_btrfs_path = "/sys/fs/btrfs";
+inline constexpr std::string_view sys_class_net_path = "/sys/class/net";
+inline constexpr std::string_view kernel_osrelease_path = "/proc/sys/kernel/osrelease";
+inline constexpr std::string_view dockerenv_path = "/.dockerenv";
+inline constexpr std::string_view containerenv_path = "/run/.containerenv";
+inline constexpr std::string_view systemd_container_path = "/run/systemd/container";
+inline constexpr std::string_view cgroup_path = "/proc/self/cgroup";
+inline constexpr std::string_view uid_map_path = "/proc/self/uid_map";
+inline constexpr std::string_view dmi_sys_vendor_path = "/sys/class/dmi/id/sys_vendor";
+inline constexpr std::string_view dmi_product_name_path = "/sys/class/dmi/id/product_name";
+inline constexpr std::string_view dmi_folder_path = "/sys/class/dmi/id";
+inline constexpr std::string_view device_tree_path = "/proc/device-tree";
+inline constexpr std::string_view device_tree_hypervisor_path = "/proc/device-tree/hypervisor";
 
 namespace detail {
 
@@ -760,11 +774,11 @@ inline constexpr std::array<inventory_source, 23> disk_sources = {{
     {k::file, mountinfo_path, "the mount table: which device holds /", false},
     {k::path, "/sys/dev/block/*", "the root device by its device number", false},
     {k::path, "/sys/class/block/*", "the root device by name (btrfs and similar)", false},
-    {k::listing, "/sys/block", "the block devices, to find a device-mapper root or the host's disks", false},
+    {k::listing, sys_block_path, "the block devices, to find a device-mapper root or the host's disks", false},
     {k::path, "/sys/block/*", "a block device's own folder", false},
     {k::file, "/sys/block/*/dm/name", "device-mapper names, to find /dev/mapper/NAME", false},
     {k::file, "/sys/devices/**/dm/name", "the device-mapper name of the root device", false},
-    {k::listing, "/sys/fs/btrfs", "btrfs file systems, to find the root's member disks", false},
+    {k::listing, sys_fs_btrfs_path, "btrfs file systems, to find the root's member disks", false},
     {k::listing, "/sys/fs/btrfs/*/devices", "the member disks of a btrfs file system", false},
     {k::path, "/sys/fs/btrfs/*/devices/*", "a btrfs member disk", false},
     {k::listing, "/sys/devices/**/slaves", "the disks under a device-mapper or RAID device", false},
@@ -783,7 +797,7 @@ inline constexpr std::array<inventory_source, 23> disk_sources = {{
 }};
 
 inline constexpr std::array<inventory_source, 12> nic_sources = {{
-    {k::listing, "/sys/class/net", "the network interfaces", false},
+    {k::listing, sys_class_net_path, "the network interfaces", false},
     {k::path, "/sys/class/net/*/device", "whether an interface is a card on a bus (virtual ones are skipped)", false},
     {k::file, "/sys/class/net/*/type", "the link type: Ethernet and Wi-Fi only", false},
     {k::file, "/sys/class/net/*/device/removable", "cards behind an external port are skipped", false},
@@ -795,7 +809,7 @@ inline constexpr std::array<inventory_source, 12> nic_sources = {{
     {k::file, "/sys/class/net/*/addr_assign_type", "whether the current address is the factory one", false},
     {k::file, "/sys/class/net/*/address", "the current MAC address, only when the kernel says it is the factory one",
      true},
-    {k::file, "/proc/sys/kernel/osrelease", "the kernel's name, to spot WSL2's per-boot MAC", false},
+    {k::file, kernel_osrelease_path, "the kernel's name, to spot WSL2's per-boot MAC", false},
 }};
 
 inline constexpr std::array<inventory_source, 2> os_sources = {{
@@ -813,18 +827,18 @@ inline constexpr std::array<inventory_source, 5> board_sources = {{
 
 inline constexpr std::array<inventory_source, 14> environment_sources = {{
     {k::file, mountinfo_path, "the mount table: what file system / is on", false},
-    {k::path, "/.dockerenv", "a Docker marker file", false},
-    {k::path, "/run/.containerenv", "a Podman marker file", false},
-    {k::file, "/run/systemd/container", "systemd's container marker", false},
-    {k::file, "/proc/self/cgroup", "the control group's name (docker, kubepods, lxc...)", false},
-    {k::file, "/proc/self/uid_map", "whether this process is in a user namespace", false},
+    {k::path, dockerenv_path, "a Docker marker file", false},
+    {k::path, containerenv_path, "a Podman marker file", false},
+    {k::file, systemd_container_path, "systemd's container marker", false},
+    {k::file, cgroup_path, "the control group's name (docker, kubepods, lxc...)", false},
+    {k::file, uid_map_path, "whether this process is in a user namespace", false},
     {k::probe, namespace_probe, "whether this process is in the machine's own namespaces", false},
     {k::probe, cpuid_probe, "the hypervisor bit and the hypervisor's name", false},
-    {k::file, "/sys/class/dmi/id/sys_vendor", "the maker's name, to tell a VM (QEMU, VMware...)", false},
-    {k::file, "/sys/class/dmi/id/product_name", "the model name, to tell a VM", false},
-    {k::path, "/sys/class/dmi/id", "whether the machine has firmware tables", false},
-    {k::path, "/proc/device-tree", "whether the machine has a device tree", false},
-    {k::path, "/proc/device-tree/hypervisor", "a device-tree hypervisor node", false},
+    {k::file, dmi_sys_vendor_path, "the maker's name, to tell a VM (QEMU, VMware...)", false},
+    {k::file, dmi_product_name_path, "the model name, to tell a VM", false},
+    {k::path, dmi_folder_path, "whether the machine has firmware tables", false},
+    {k::path, device_tree_path, "whether the machine has a device tree", false},
+    {k::path, device_tree_hypervisor_path, "a device-tree hypervisor node", false},
     {k::probe, file_origin_probe, "which file system each identifier file is on (a shadowed file counts as missing)",
      false},
 }};
@@ -1867,7 +1881,7 @@ struct root_disk_facts {
 inline std::optional<std::string> block_node_by_name(const rooted_fs& fs, std::string_view source) {
   constexpr std::string_view mapper = "/dev/mapper/";
   if (source.substr(0, mapper.size()) == mapper) {
-    for (const std::string& dm : fs.list("/sys/block")) {
+    for (const std::string& dm : fs.list(format::sys_block_path)) {
       const fs_read name = fs.read("/sys/block/" + dm + "/dm/name");
       if (name.data && clean_text(*name.data) == std::string(source.substr(mapper.size())))
         return fs.resolve("/sys/block/" + dm).path;
@@ -2074,7 +2088,7 @@ inline std::optional<std::vector<std::string>> file_system_devices(const rooted_
                                                                    const std::string& node) {
   if (fstype != "btrfs") return std::vector<std::string>{node};
   std::size_t calls = 0;
-  for (const std::string& fsid : fs.list("/sys/fs/btrfs")) {
+  for (const std::string& fsid : fs.list(format::sys_fs_btrfs_path)) {
     const std::string dir = "/sys/fs/btrfs/" + fsid + "/devices/";
     std::vector<std::string> members;
     if (++calls > max_block_walk_calls) return std::nullopt;
@@ -2142,7 +2156,7 @@ inline root_disk_facts find_root_disk(const rooted_fs& fs, const fs_read& mounti
 inline class_reading host_disks(const rooted_fs& fs) {
   class_reading reading;
   std::size_t examined = 0;  // a host has a few dozen block devices; a hostile sysfs has no say
-  for (const std::string& name : fs.list("/sys/block")) {
+  for (const std::string& name : fs.list(format::sys_block_path)) {
     if (++examined > max_block_nodes) break;
     const std::optional<std::string> node = fs.resolve("/sys/block/" + name).path;
     if (!node || node->rfind("/sys/devices/virtual/", 0) == 0 || node->find("/usb") != std::string::npos) continue;
@@ -2328,13 +2342,13 @@ inline bool contains_folded(std::string_view text, std::string_view needle) {
 // files an image can carry, so alone they only count when the root is not the machine's own disk.
 inline std::vector<std::string> container_marks(const rooted_fs& fs, const std::optional<mount_entry>& root) {
   std::vector<std::string> found;
-  for (const char* marker : {"/.dockerenv", "/run/.containerenv"}) {
+  for (const std::string_view marker : {format::dockerenv_path, format::containerenv_path}) {
     if (fs.exists(marker)) found.emplace_back(marker);
   }
-  if (const fs_read kind = fs.read("/run/systemd/container"); kind.data) {
+  if (const fs_read kind = fs.read(format::systemd_container_path); kind.data) {
     found.push_back("systemd container " + clean_text(*kind.data).value_or("?"));
   }
-  if (const fs_read cgroup = fs.read("/proc/self/cgroup", 64 * 1024); cgroup.data) {
+  if (const fs_read cgroup = fs.read(format::cgroup_path, 64 * 1024); cgroup.data) {
     for (std::string_view engine : {"docker", "kubepods", "containerd", "libpod", "lxc", "crio"}) {
       if (contains_folded(*cgroup.data, engine)) {
         found.push_back("cgroup " + std::string(engine));
@@ -2372,7 +2386,7 @@ struct namespace_signals {
 
 inline namespace_signals namespace_marks(const rooted_fs& fs, const system_probes& probes) {
   namespace_signals found;
-  if (const fs_read map = fs.read("/proc/self/uid_map"); map.data && !is_identity_uid_map(*map.data))
+  if (const fs_read map = fs.read(format::uid_map_path); map.data && !is_identity_uid_map(*map.data))
     found.user.emplace_back("uid_map is not the identity map");
   if (!probes.namespaces) return found;
   const std::optional<namespace_ids> ids = probes.namespaces();
@@ -2395,18 +2409,19 @@ inline std::vector<std::string> vm_signals(const rooted_fs& fs, const std::optio
     found.emplace_back("cpuid hypervisor bit");
     if (!cpu->hypervisor_signature.empty()) found.push_back("hypervisor " + cpu->hypervisor_signature);
   }
-  for (const char* field : {"sys_vendor", "product_name"}) {
-    const fs_read r = fs.read(std::string("/sys/class/dmi/id/") + field);
+  for (const std::string_view path : {format::dmi_sys_vendor_path, format::dmi_product_name_path}) {
+    const std::string field = base_name(path);
+    const fs_read r = fs.read(path);
     const std::optional<std::string> text = r.data ? clean_text(*r.data) : std::nullopt;
     if (!text) continue;
     for (std::string_view word : vm_dmi_words) {
       if (contains_folded(*text, word)) {
-        found.push_back("dmi " + std::string(field) + " " + *text);
+        found.push_back("dmi " + field + " " + *text);
         break;
       }
     }
   }
-  if (fs.exists("/proc/device-tree/hypervisor")) found.emplace_back("device-tree hypervisor node");
+  if (fs.exists(format::device_tree_hypervisor_path)) found.emplace_back("device-tree hypervisor node");
   return found;
 }
 
@@ -2438,7 +2453,7 @@ inline void classify_environment(const rooted_fs& fs, const system_probes& probe
   if (!marks.empty()) snap.evidence.push_back("root is " + root->fstype + " on its own block device");
   if (!vm.empty()) {
     snap.environment = runtime_environment::vm;
-  } else if (cpu || fs.exists("/sys/class/dmi/id") || fs.exists("/proc/device-tree")) {
+  } else if (cpu || fs.exists(format::dmi_folder_path) || fs.exists(format::device_tree_path)) {
     snap.environment = runtime_environment::bare_metal;
   } else {
     snap.environment = runtime_environment::unknown;
@@ -2486,7 +2501,7 @@ inline bool is_builtin_physical(const rooted_fs& fs, const std::string& base) {
 
 // WSL2 gives its Hyper-V NIC a new MAC from Hyper-V's dynamic range (00:15:5d) at every boot.
 inline bool is_wsl_kernel(const rooted_fs& fs) {
-  const std::optional<std::string> release = sysfs_text(fs, "/proc/sys/kernel/osrelease");
+  const std::optional<std::string> release = sysfs_text(fs, std::string(format::kernel_osrelease_path));
   if (!release) return false;
   const std::string folded = lower(*release);
   return folded.find("microsoft") != std::string::npos || folded.find("wsl") != std::string::npos;
@@ -2521,9 +2536,9 @@ inline class_reading collect_nic(const rooted_fs& fs, const system_probes& probe
   class_reading reading;
   bool saw_physical = false;
   std::size_t seen = 0;
-  for (const std::string& name : fs.list("/sys/class/net")) {
+  for (const std::string& name : fs.list(format::sys_class_net_path)) {
     if (++seen > max_interfaces) break;
-    const std::string base = "/sys/class/net/" + name;
+    const std::string base = std::string(format::sys_class_net_path) + "/" + name;
     if (!is_builtin_physical(fs, base)) continue;
     saw_physical = true;
     if (std::optional<std::string> mac = permanent_mac(fs, probes, name, base)) reading.values.push_back(*mac);

@@ -58,6 +58,20 @@ inline constexpr std::string_view dmi_product_serial_path = "/sys/class/dmi/id/p
 inline constexpr std::string_view dmi_board_asset_tag_path = "/sys/class/dmi/id/board_asset_tag";
 inline constexpr std::string_view device_tree_serial_path = "/proc/device-tree/serial-number";
 inline constexpr std::string_view mountinfo_path = "/proc/self/mountinfo";
+inline constexpr std::string_view sys_block_path = "/sys/block";
+inline constexpr std::string_view sys_fs_btrfs_path = "/sys/fs/btrfs";
+inline constexpr std::string_view sys_class_net_path = "/sys/class/net";
+inline constexpr std::string_view kernel_osrelease_path = "/proc/sys/kernel/osrelease";
+inline constexpr std::string_view dockerenv_path = "/.dockerenv";
+inline constexpr std::string_view containerenv_path = "/run/.containerenv";
+inline constexpr std::string_view systemd_container_path = "/run/systemd/container";
+inline constexpr std::string_view cgroup_path = "/proc/self/cgroup";
+inline constexpr std::string_view uid_map_path = "/proc/self/uid_map";
+inline constexpr std::string_view dmi_sys_vendor_path = "/sys/class/dmi/id/sys_vendor";
+inline constexpr std::string_view dmi_product_name_path = "/sys/class/dmi/id/product_name";
+inline constexpr std::string_view dmi_folder_path = "/sys/class/dmi/id";
+inline constexpr std::string_view device_tree_path = "/proc/device-tree";
+inline constexpr std::string_view device_tree_hypervisor_path = "/proc/device-tree/hypervisor";
 
 namespace detail {
 
@@ -79,11 +93,11 @@ inline constexpr std::array<inventory_source, 23> disk_sources = {{
     {k::file, mountinfo_path, "the mount table: which device holds /", false},
     {k::path, "/sys/dev/block/*", "the root device by its device number", false},
     {k::path, "/sys/class/block/*", "the root device by name (btrfs and similar)", false},
-    {k::listing, "/sys/block", "the block devices, to find a device-mapper root or the host's disks", false},
+    {k::listing, sys_block_path, "the block devices, to find a device-mapper root or the host's disks", false},
     {k::path, "/sys/block/*", "a block device's own folder", false},
     {k::file, "/sys/block/*/dm/name", "device-mapper names, to find /dev/mapper/NAME", false},
     {k::file, "/sys/devices/**/dm/name", "the device-mapper name of the root device", false},
-    {k::listing, "/sys/fs/btrfs", "btrfs file systems, to find the root's member disks", false},
+    {k::listing, sys_fs_btrfs_path, "btrfs file systems, to find the root's member disks", false},
     {k::listing, "/sys/fs/btrfs/*/devices", "the member disks of a btrfs file system", false},
     {k::path, "/sys/fs/btrfs/*/devices/*", "a btrfs member disk", false},
     {k::listing, "/sys/devices/**/slaves", "the disks under a device-mapper or RAID device", false},
@@ -102,7 +116,7 @@ inline constexpr std::array<inventory_source, 23> disk_sources = {{
 }};
 
 inline constexpr std::array<inventory_source, 12> nic_sources = {{
-    {k::listing, "/sys/class/net", "the network interfaces", false},
+    {k::listing, sys_class_net_path, "the network interfaces", false},
     {k::path, "/sys/class/net/*/device", "whether an interface is a card on a bus (virtual ones are skipped)", false},
     {k::file, "/sys/class/net/*/type", "the link type: Ethernet and Wi-Fi only", false},
     {k::file, "/sys/class/net/*/device/removable", "cards behind an external port are skipped", false},
@@ -114,7 +128,7 @@ inline constexpr std::array<inventory_source, 12> nic_sources = {{
     {k::file, "/sys/class/net/*/addr_assign_type", "whether the current address is the factory one", false},
     {k::file, "/sys/class/net/*/address", "the current MAC address, only when the kernel says it is the factory one",
      true},
-    {k::file, "/proc/sys/kernel/osrelease", "the kernel's name, to spot WSL2's per-boot MAC", false},
+    {k::file, kernel_osrelease_path, "the kernel's name, to spot WSL2's per-boot MAC", false},
 }};
 
 inline constexpr std::array<inventory_source, 2> os_sources = {{
@@ -132,18 +146,18 @@ inline constexpr std::array<inventory_source, 5> board_sources = {{
 
 inline constexpr std::array<inventory_source, 14> environment_sources = {{
     {k::file, mountinfo_path, "the mount table: what file system / is on", false},
-    {k::path, "/.dockerenv", "a Docker marker file", false},
-    {k::path, "/run/.containerenv", "a Podman marker file", false},
-    {k::file, "/run/systemd/container", "systemd's container marker", false},
-    {k::file, "/proc/self/cgroup", "the control group's name (docker, kubepods, lxc...)", false},
-    {k::file, "/proc/self/uid_map", "whether this process is in a user namespace", false},
+    {k::path, dockerenv_path, "a Docker marker file", false},
+    {k::path, containerenv_path, "a Podman marker file", false},
+    {k::file, systemd_container_path, "systemd's container marker", false},
+    {k::file, cgroup_path, "the control group's name (docker, kubepods, lxc...)", false},
+    {k::file, uid_map_path, "whether this process is in a user namespace", false},
     {k::probe, namespace_probe, "whether this process is in the machine's own namespaces", false},
     {k::probe, cpuid_probe, "the hypervisor bit and the hypervisor's name", false},
-    {k::file, "/sys/class/dmi/id/sys_vendor", "the maker's name, to tell a VM (QEMU, VMware...)", false},
-    {k::file, "/sys/class/dmi/id/product_name", "the model name, to tell a VM", false},
-    {k::path, "/sys/class/dmi/id", "whether the machine has firmware tables", false},
-    {k::path, "/proc/device-tree", "whether the machine has a device tree", false},
-    {k::path, "/proc/device-tree/hypervisor", "a device-tree hypervisor node", false},
+    {k::file, dmi_sys_vendor_path, "the maker's name, to tell a VM (QEMU, VMware...)", false},
+    {k::file, dmi_product_name_path, "the model name, to tell a VM", false},
+    {k::path, dmi_folder_path, "whether the machine has firmware tables", false},
+    {k::path, device_tree_path, "whether the machine has a device tree", false},
+    {k::path, device_tree_hypervisor_path, "a device-tree hypervisor node", false},
     {k::probe, file_origin_probe, "which file system each identifier file is on (a shadowed file counts as missing)",
      false},
 }};
