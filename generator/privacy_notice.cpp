@@ -92,9 +92,8 @@ std::string write_markdown(const document& doc) {
 }
 
 std::string write_html(const document& doc, const std::string& title) {
-  std::string out =
-      "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>" + html_text(title) +
-      "</title>\n</head>\n<body>\n";
+  std::string out = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>" +
+                    html_text(title) + "</title>\n</head>\n<body>\n";
   bool in_list = false;
   for (const block& b : doc.blocks()) {
     if (in_list && b.kind != block_kind::item) out += "</ul>\n";
@@ -137,8 +136,7 @@ void add_machine_part(document& doc) {
 
 void add_ledger_part(document& doc, const std::string& who) {
   doc.add(block_kind::section, "What " + who + " keeps about each licensee");
-  doc.add(block_kind::paragraph,
-          "For each license issued, " + who + "'s license ledger holds:");
+  doc.add(block_kind::paragraph, "For each license issued, " + who + "'s license ledger holds:");
   for (const std::string_view field : ledger_fields) doc.add(block_kind::item, std::string(field));
   doc.add(block_kind::paragraph,
           "The license file itself is not hashed: it names the licensee, the product, the dates, the features and "
@@ -209,8 +207,8 @@ int run_privacy_notice(const std::vector<std::string>& args) {
                     po::options_description("options"),
                     {}};
   spec.options.add_options()("product", po::value<std::string>()->required(), "the product the notice is for")(
-      "format", po::value<std::string>()->default_value("md"), "md or html")(
-      "retention-days", po::value<std::string>(), "how many days the ledger keeps records")(
+      "format", po::value<std::string>()->default_value("md"), "md or html")("retention-days", po::value<std::string>(),
+                                                                             "how many days the ledger keeps records")(
       "vendor", po::value<std::string>(), "the vendor's name, as the notice names it");
   po::variables_map vm;
   if (!parse_command_line(spec, args, vm)) return cli::exit_ok;

@@ -63,9 +63,11 @@ TEST_CASE("The Markdown notice holds every sentence of the inventory, every ledg
     INFO(sentence);
     CHECK(contains(text, sentence));
   }
-  for (const auto& entry : airlock::format::data_inventory) CHECK(contains(r.out, "### `" + std::string(entry.name) + "`"));
+  for (const auto& entry : airlock::format::data_inventory)
+    CHECK(contains(r.out, "### `" + std::string(entry.name) + "`"));
   for (const auto field : airlock::generator::ledger_fields) CHECK(contains(text, std::string(field)));
-  for (const auto& right : airlock::generator::rights_commands) CHECK(contains(r.out, "`" + std::string(right.command) + "`"));
+  for (const auto& right : airlock::generator::rights_commands)
+    CHECK(contains(r.out, "`" + std::string(right.command) + "`"));
   CHECK(contains(text, "What Acme GmbH keeps about each licensee"));
   CHECK(contains(text, airlock::generator::retention_sentence(730u)));
 }
@@ -148,12 +150,8 @@ TEST_CASE("privacy-notice refuses bad option values with exit code 2 and one lin
     check_usage_error(notice("--product p --retention-days soon"), "--retention-days takes a whole number");
   }
   SECTION("retention zero") { check_usage_error(notice("--product p --retention-days 0"), "--retention-days"); }
-  SECTION("retention negative") {
-    check_usage_error(notice("--product p --retention-days=-5"), "--retention-days");
-  }
-  SECTION("retention too long") {
-    check_usage_error(notice("--product p --retention-days 36501"), "--retention-days");
-  }
+  SECTION("retention negative") { check_usage_error(notice("--product p --retention-days=-5"), "--retention-days"); }
+  SECTION("retention too long") { check_usage_error(notice("--product p --retention-days 36501"), "--retention-days"); }
   SECTION("unknown option") { check_usage_error(notice("--product p --color"), "color"); }
 }
 

@@ -95,7 +95,8 @@ TEST_CASE("show --json --explain gives every class and the environment the same 
   REQUIRE(r.exit_code == 0);
   std::vector<std::string> expected = {"hash|" + airlock::cli::hash_sentence(),
                                        "pseudonymous|" + airlock::cli::pseudonymous_sentence()};
-  for (const auto& entry : {airlock::format::environment_inventory(), airlock::format::inventory_of(airlock::format::component_class::platform),
+  for (const auto& entry : {airlock::format::environment_inventory(),
+                            airlock::format::inventory_of(airlock::format::component_class::platform),
                             airlock::format::inventory_of(airlock::format::component_class::disk),
                             airlock::format::inventory_of(airlock::format::component_class::nic),
                             airlock::format::inventory_of(airlock::format::component_class::os),
