@@ -45,6 +45,7 @@ int run_pubkey(const std::vector<std::string>& args);
 int run_issue(const std::vector<std::string>& args);
 int run_inspect(const std::vector<std::string>& args);
 int run_verify(const std::vector<std::string>& args);
+int run_privacy_notice(const std::vector<std::string>& args);
 
 }  // namespace airlock::generator
 

@@ -24,6 +24,7 @@ const command commands[] = {
     {"issue", "issue a signed license (one, or a batch from CSV)", run_issue},
     {"inspect", "print the fields of a license file", run_inspect},
     {"verify", "check a license as the customer's product would", run_verify},
+    {"privacy-notice", "print the data inventory for a product's privacy policy", run_privacy_notice},
 };
 
 const char exit_status_text[] =
@@ -43,7 +44,7 @@ void print_help() {
   std::cout << "usage: airlock <command> [options]   (airlock <command> --help for details)\n\n"
                "Airlock vendor tool: keys and license files.\n\ncommands:\n";
   for (const auto& c : commands)
-    std::cout << "  " << c.name << std::string(10 - std::strlen(c.name), ' ') << c.summary << "\n";
+    std::cout << "  " << c.name << std::string(16 - std::strlen(c.name), ' ') << c.summary << "\n";
   std::cout << "\n" << exit_status_text;
 }
 

@@ -23,6 +23,7 @@
 #include "cli/diagnostics.hpp"
 #include "cli/file_io.hpp"
 #include "cli/json.hpp"
+#include "cli/privacy_text.hpp"
 #include "cli/public_key.hpp"
 
 namespace {
@@ -43,7 +44,8 @@ const char usage_text[] =
     "and, with --board, firmware serials (board). Each value is hashed with a\n"
     "salt made from the vendor's key id and the product name; only those hashes\n"
     "ever leave this machine. --explain also prints the raw values on this screen\n"
-    "(never to a file). The request is plain TOML: read it before you carry it out.\n"
+    "(never to a file) and, for each class, where it is read and what leaves the\n"
+    "machine. The request is plain TOML: read it before you carry it out.\n"
     "--rehost LICENSE asks the vendor to move that license to this machine: the\n"
     "request names the license it replaces and takes product and key from it.\n"
     "\n"
@@ -109,32 +111,60 @@ format::binding_strength binding_strength(const hwid::machine_snapshot& s) {
   return format::assess_binding(format::default_match_policy, hwid::evidence_of(s), s.is_container(), true);
 }
 
+// The same sentences as the vendor's privacy notice (cli/privacy_text.hpp), indented under a class.
+void explain_text(const format::inventory_entry& entry) {
+  const cli::entry_text text = cli::privacy_text(entry);
+  std::cout << "    " << text.identifies << "\n    " << text.collection << "\n";
+  for (const auto& source : text.sources) std::cout << "    source: " << source << "\n";
+  std::cout << "    " << text.leaves << "\n";
+}
+
 void show_text(const hwid::machine_snapshot& s, const format::component_hashes* hashes, bool explain) {
+  if (explain)
+    std::cout << cli::hash_sentence() << "\n"
+              << cli::pseudonymous_sentence() << "\n"
+              << cli::pattern_sentence() << "\n\n";
   std::cout << "environment: " << to_string(s.environment);
   for (const auto& e : s.evidence) std::cout << (&e == &s.evidence.front() ? " (" : "; ") << e;
-  std::cout << (s.evidence.empty() ? "" : ")") << "\nbinding:     " << binding_strength(s).summary << "\n";
+  std::cout << (s.evidence.empty() ? "" : ")") << "\n";
+  if (explain) explain_text(format::environment_inventory());
+  std::cout << "binding:     " << binding_strength(s).summary << "\n";
   for (component_class c : all_component_classes) {
     const auto& r = s[c];
     std::cout << std::string(to_string(c)) << ":" << std::string(9 - to_string(c).size(), ' ');
     if (!r.present()) {
       std::cout << "not found (" << r.reason << ")\n";
-      continue;
+    } else {
+      std::cout << r.values.size() << " value(s)";
+      if (hashes)
+        for (const auto& h : (*hashes)[c]) std::cout << " " << h;
+      if (!r.evidence_only.empty()) std::cout << " (" << r.evidence_only.size() << " software-assigned: evidence only)";
+      std::cout << "\n";
     }
-    std::cout << r.values.size() << " value(s)";
-    if (hashes)
-      for (const auto& h : (*hashes)[c]) std::cout << " " << h;
-    if (!r.evidence_only.empty()) std::cout << " (" << r.evidence_only.size() << " software-assigned: evidence only)";
-    std::cout << "\n";
-    if (explain)
-      for (const auto& v : r.values) std::cout << "    raw: " << v << "   (shown here only, never written anywhere)\n";
+    if (!explain) continue;
+    for (const auto& v : r.values) std::cout << "    raw: " << v << "   (shown here only, never written anywhere)\n";
+    explain_text(format::inventory_of(c));
   }
+}
+
+std::string explain_json(const format::inventory_entry& entry) {
+  const cli::entry_text text = cli::privacy_text(entry);
+  return "{\"identifies\": " + cli::json_string(text.identifies) +
+         ", \"collection\": " + cli::json_string(text.collection) +
+         ", \"sources\": " + cli::json_strings(text.sources) + ", \"leaves\": " + cli::json_string(text.leaves) + "}";
 }
 
 void show_json(const hwid::machine_snapshot& s, const format::component_hashes* hashes, bool explain) {
   std::cout << "{\"environment\": " << cli::json_string(to_string(s.environment))
             << ", \"evidence\": " << cli::json_strings(s.evidence)
             << ", \"policy\": " << cli::json_string(format::default_match_policy)
-            << ", \"binding\": " << cli::json_string(binding_strength(s).summary) << ", \"classes\": {";
+            << ", \"binding\": " << cli::json_string(binding_strength(s).summary);
+  if (explain)
+    std::cout << ", \"privacy\": {\"hash\": " << cli::json_string(cli::hash_sentence())
+              << ", \"pseudonymous\": " << cli::json_string(cli::pseudonymous_sentence())
+              << ", \"patterns\": " << cli::json_string(cli::pattern_sentence())
+              << ", \"environment\": " << explain_json(format::environment_inventory()) << "}";
+  std::cout << ", \"classes\": {";
   for (component_class c : all_component_classes) {
     const auto& r = s[c];
     std::cout << (c == component_class::platform ? "" : ", ") << cli::json_string(to_string(c))
@@ -144,7 +174,9 @@ void show_json(const hwid::machine_snapshot& s, const format::component_hashes* 
     std::cout << ", \"trusted\": " << (untrusted ? "false" : "true")
               << ", \"evidence_only\": " << r.evidence_only.size();
     if (hashes) std::cout << ", \"hashes\": " << cli::json_strings((*hashes)[c]);
-    if (explain) std::cout << ", \"raw\": " << cli::json_strings(r.values);
+    if (explain)
+      std::cout << ", \"raw\": " << cli::json_strings(r.values)
+                << ", \"privacy\": " << explain_json(format::inventory_of(c));
     std::cout << "}";
   }
   std::cout << "}}\n";

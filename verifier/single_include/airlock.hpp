@@ -4638,11 +4638,254 @@ struct revocation_verdict {
 
 #include <array>
 #include <cstddef>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+// ----- formats/include/airlock/format/inventory.hpp -----
+// The data inventory of the machine model: per component class (and for the environment), what it
+// identifies, every place on the machine it is read from, whether it is read by default, and what
+// leaves the machine. One table, read by the collectors' tests, the vendor's privacy notice
+// (`airlock privacy-notice`) and the customer's `airlock-hwid show --explain`, so none can drift.
+#ifndef AIRLOCK_FORMAT_INVENTORY_HPP
+#define AIRLOCK_FORMAT_INVENTORY_HPP
+
+#include <array>
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+
+
+namespace airlock::format {
+
+/// How a source is reached: a file's content, a folder's names, a path only tested or resolved
+/// (its content is never read), or a question to the CPU or the kernel.
+enum class source_kind { file, listing, path, probe };
+
+[[nodiscard]] constexpr std::string_view to_string(source_kind k) noexcept {
+  switch (k) {
+    case source_kind::file: return "file";
+    case source_kind::listing: return "folder listing";
+    case source_kind::path: return "path tested";
+    case source_kind::probe: return "probe";
+  }
+  return "unknown";
+}
+
+/// One source. For files, listings and paths `where` is a path pattern: `*` is any one name,
+/// `**` any run of folders (a disk's own sysfs folder, which /sys/class/block/NAME links to).
+/// `hashed` sources give the values that are hashed; the others are only consulted to choose or
+/// reject a value and are never recorded.
+struct inventory_source {
+  source_kind kind;
+  std::string_view where;
+  std::string_view what;
+  bool hashed;
+};
+
+/// The probes, named once so that the collectors' tests can say which one they saw.
+inline constexpr std::string_view cpuid_probe = "CPUID instruction";
+inline constexpr std::string_view permanent_mac_probe = "ETHTOOL_GPERMADDR ioctl";
+inline constexpr std::string_view namespace_probe = "statfs and stat of /proc/self/ns/user and /proc/self/ns/pid";
+inline constexpr std::string_view file_origin_probe = "statfs and statx of every file read";
+
+/// The paths the collectors name literally (the others are built from folder listings).
+inline constexpr std::string_view cpuinfo_path = "/proc/cpuinfo";
+inline constexpr std::string_view etc_machine_id_path = "/etc/machine-id";
+inline constexpr std::string_view dbus_machine_id_path = "/var/lib/dbus/machine-id";
+inline constexpr std::string_view dmi_product_uuid_path = "/sys/class/dmi/id/product_uuid";
+inline constexpr std::string_view dmi_board_serial_path = "/sys/class/dmi/id/board_serial";
+inline constexpr std::string_view dmi_product_serial_path = "/sys/class/dmi/id/product_serial";
+inline constexpr std::string_view dmi_board_asset_tag_path = "/sys/class/dmi/id/board_asset_tag";
+inline constexpr std::string_view device_tree_serial_path = "/proc/device-tree/serial-number";
+inline constexpr std::string_view mountinfo_path = "/proc/self/mountinfo";
+inline constexpr std::string_view sys_block_path = "/sys/block";
+inline constexpr std::string_view sys_fs_btrfs_path = "/sys/fs/btrfs";
+inline constexpr std::string_view sys_class_net_path = "/sys/class/net";
+inline constexpr std::string_view kernel_osrelease_path = "/proc/sys/kernel/osrelease";
+inline constexpr std::string_view dockerenv_path = "/.dockerenv";
+inline constexpr std::string_view containerenv_path = "/run/.containerenv";
+inline constexpr std::string_view systemd_container_path = "/run/systemd/container";
+inline constexpr std::string_view cgroup_path = "/proc/self/cgroup";
+inline constexpr std::string_view uid_map_path = "/proc/self/uid_map";
+inline constexpr std::string_view dmi_sys_vendor_path = "/sys/class/dmi/id/sys_vendor";
+inline constexpr std::string_view dmi_product_name_path = "/sys/class/dmi/id/product_name";
+inline constexpr std::string_view dmi_folder_path = "/sys/class/dmi/id";
+inline constexpr std::string_view device_tree_path = "/proc/device-tree";
+inline constexpr std::string_view device_tree_hypervisor_path = "/proc/device-tree/hypervisor";
+
+namespace detail {
+
+using k = source_kind;
+
+inline constexpr std::array<inventory_source, 3> platform_sources = {{
+    {k::probe, cpuid_probe,
+     "leaves 0, 1 and 0x80000002-0x80000004: the CPU vendor, family, model, stepping and brand name "
+     "(per-core and feature bits are masked)",
+     true},
+    {k::file, cpuinfo_path,
+     "only where the CPU has no CPUID (ARM, POWER, RISC-V): the model fields, never clock speeds, "
+     "flags or serials",
+     true},
+    {k::probe, cpuid_probe, "leaf 0x40000000: the hypervisor's name, to tell a VM (environment only)", false},
+}};
+
+inline constexpr std::array<inventory_source, 23> disk_sources = {{
+    {k::file, mountinfo_path, "the mount table: which device holds /", false},
+    {k::path, "/sys/dev/block/*", "the root device by its device number", false},
+    {k::path, "/sys/class/block/*", "the root device by name (btrfs and similar)", false},
+    {k::listing, sys_block_path, "the block devices, to find a device-mapper root or the host's disks", false},
+    {k::path, "/sys/block/*", "a block device's own folder", false},
+    {k::file, "/sys/block/*/dm/name", "device-mapper names, to find /dev/mapper/NAME", false},
+    {k::file, "/sys/devices/**/dm/name", "the device-mapper name of the root device", false},
+    {k::listing, sys_fs_btrfs_path, "btrfs file systems, to find the root's member disks", false},
+    {k::listing, "/sys/fs/btrfs/*/devices", "the member disks of a btrfs file system", false},
+    {k::path, "/sys/fs/btrfs/*/devices/*", "a btrfs member disk", false},
+    {k::listing, "/sys/devices/**/slaves", "the disks under a device-mapper or RAID device", false},
+    {k::path, "/sys/devices/**/slaves/*", "one disk under a device-mapper or RAID device", false},
+    {k::listing, "/sys/devices/virtual/nvme-subsystem/*", "the controllers of a multipath NVMe disk", false},
+    {k::path, "/sys/devices/**/partition", "whether a node is a partition of a disk", false},
+    {k::path, "/sys/devices/**/loop", "whether the root is a loop device", false},
+    {k::file, "/sys/devices/**/removable", "removable disks are skipped (containers only)", false},
+    {k::file, "/sys/devices/**/device/serial", "the serial number of an NVMe or MMC disk", true},
+    {k::file, "/sys/devices/**/serial", "the serial number of a virtio disk", true},
+    {k::file, "/sys/devices/**/wwid", "the world-wide id of a disk", true},
+    {k::file, "/sys/devices/**/device/wwid", "the world-wide id of a disk", true},
+    {k::file, "/sys/devices/**/device/vpd_pg80", "SCSI VPD page 0x80: the unit serial number", true},
+    {k::file, "/sys/devices/**/device/cid", "the card id of an SD or eMMC card", true},
+    {k::path, "/sys/devices/**", "the disk's own folder, reached through the links above", false},
+}};
+
+inline constexpr std::array<inventory_source, 12> nic_sources = {{
+    {k::listing, sys_class_net_path, "the network interfaces", false},
+    {k::path, "/sys/class/net/*/device", "whether an interface is a card on a bus (virtual ones are skipped)", false},
+    {k::file, "/sys/class/net/*/type", "the link type: Ethernet and Wi-Fi only", false},
+    {k::file, "/sys/class/net/*/device/removable", "cards behind an external port are skipped", false},
+    {k::path, "/sys/class/net/*/device/subsystem", "the bus: USB and Thunderbolt adapters are skipped", false},
+    {k::file, "/sys/class/net/*/bonding_slave/perm_hwaddr", "the factory MAC address of a bonded card", true},
+    {k::probe, permanent_mac_probe, "the factory (permanent) MAC address of each built-in card", true},
+    {k::path, "/sys/class/net/*/wireless", "Wi-Fi cards never fall back to the current address", false},
+    {k::path, "/sys/class/net/*/phy80211", "Wi-Fi cards never fall back to the current address", false},
+    {k::file, "/sys/class/net/*/addr_assign_type", "whether the current address is the factory one", false},
+    {k::file, "/sys/class/net/*/address", "the current MAC address, only when the kernel says it is the factory one",
+     true},
+    {k::file, kernel_osrelease_path, "the kernel's name, to spot WSL2's per-boot MAC", false},
+}};
+
+inline constexpr std::array<inventory_source, 2> os_sources = {{
+    {k::file, etc_machine_id_path, "the id of this operating-system installation", true},
+    {k::file, dbus_machine_id_path, "the same id on older systems, when /etc/machine-id has none", true},
+}};
+
+inline constexpr std::array<inventory_source, 5> board_sources = {{
+    {k::file, dmi_product_uuid_path, "the firmware's system UUID", true},
+    {k::file, dmi_board_serial_path, "the main board's serial number", true},
+    {k::file, dmi_product_serial_path, "the computer's serial number", true},
+    {k::file, device_tree_serial_path, "the board serial number on ARM and other device-tree machines", true},
+    {k::file, dmi_board_asset_tag_path, "the asset tag, kept only when it is an AWS instance id", true},
+}};
+
+inline constexpr std::array<inventory_source, 14> environment_sources = {{
+    {k::file, mountinfo_path, "the mount table: what file system / is on", false},
+    {k::path, dockerenv_path, "a Docker marker file", false},
+    {k::path, containerenv_path, "a Podman marker file", false},
+    {k::file, systemd_container_path, "systemd's container marker", false},
+    {k::file, cgroup_path, "the control group's name (docker, kubepods, lxc...)", false},
+    {k::file, uid_map_path, "whether this process is in a user namespace", false},
+    {k::probe, namespace_probe, "whether this process is in the machine's own namespaces", false},
+    {k::probe, cpuid_probe, "the hypervisor bit and the hypervisor's name", false},
+    {k::file, dmi_sys_vendor_path, "the maker's name, to tell a VM (QEMU, VMware...)", false},
+    {k::file, dmi_product_name_path, "the model name, to tell a VM", false},
+    {k::path, dmi_folder_path, "whether the machine has firmware tables", false},
+    {k::path, device_tree_path, "whether the machine has a device tree", false},
+    {k::path, device_tree_hypervisor_path, "a device-tree hypervisor node", false},
+    {k::probe, file_origin_probe, "which file system each identifier file is on (a shadowed file counts as missing)",
+     false},
+}};
+
+/// A fixed-size view of one of the arrays above (std::span is C++20).
+struct source_list {
+  const inventory_source* first;
+  std::size_t count;
+
+  [[nodiscard]] constexpr const inventory_source* begin() const noexcept { return first; }
+  [[nodiscard]] constexpr const inventory_source* end() const noexcept { return first + count; }
+  [[nodiscard]] constexpr std::size_t size() const noexcept { return count; }
+};
+
+template <std::size_t N>
+[[nodiscard]] constexpr source_list list_of(const std::array<inventory_source, N>& a) noexcept {
+  return {a.data(), N};
+}
+
+}  // namespace detail
+
+/// One entry of the inventory: a component class, or the environment (`component` empty), which is
+/// judged on the machine and leaves it as one word (bare-metal, vm, container, unknown).
+struct inventory_entry {
+  std::optional<component_class> component;
+  std::string_view name;
+  std::string_view identifies;
+  bool read_by_default;
+  std::string_view enabled_by;  // the airlock-hwid option that turns it on, when not by default
+  detail::source_list sources;
+};
+
+/// The inventory: the five classes in the order of all_component_classes, then the environment.
+inline constexpr std::array<inventory_entry, 6> data_inventory = {{
+    {component_class::platform, "platform",
+     "the model of the CPU (vendor, family, model, stepping, brand name): shared by every machine with the same CPU",
+     true, "", detail::list_of(detail::platform_sources)},
+    {component_class::disk, "disk", "the disk (or RAID member disks) holding the root file system, by serial number",
+     true, "", detail::list_of(detail::disk_sources)},
+    {component_class::nic, "nic",
+     "the built-in Ethernet and Wi-Fi cards, by factory MAC address (USB, virtual and randomised addresses are "
+     "skipped)",
+     true, "", detail::list_of(detail::nic_sources)},
+    {component_class::os, "os", "this installation of the operating system, by its machine-id", true, "",
+     detail::list_of(detail::os_sources)},
+    {component_class::board, "board", "the main board and the computer, by firmware serial numbers and UUID", false,
+     "--board", detail::list_of(detail::board_sources)},
+    {std::nullopt, "environment",
+     "whether this is a physical machine, a virtual machine or a container, and the evidence for it", true, "",
+     detail::list_of(detail::environment_sources)},
+}};
+
+/// The inventory entry of a class; every class has one (tested).
+[[nodiscard]] constexpr const inventory_entry& inventory_of(component_class c) noexcept {
+  for (const inventory_entry& e : data_inventory) {
+    if (e.component == c) return e;
+  }
+  return data_inventory.back();
+}
+
+/// The environment's entry.
+[[nodiscard]] constexpr const inventory_entry& environment_inventory() noexcept { return data_inventory.back(); }
+
+/// What a hash is (FORMAT.md 4.1): the parts a text about it needs.
+inline constexpr std::string_view hash_algorithm = "HMAC-SHA-256";
+inline constexpr std::size_t hash_bits = 128;
+
+/// The longest product name a license or request holds, in bytes (FORMAT.md 3.4).
+inline constexpr std::size_t max_product_bytes = 128;
+
+/// The rule of names shown to people (product, licensee, vendor): 1 to `max_bytes` bytes of UTF-8
+/// without control characters. The problem as text naming `field`, empty when `text` is fine.
+[[nodiscard]] inline std::string check_name_text(std::string_view field, std::string_view text, std::size_t max_bytes) {
+  return detail::check_text(field, text, max_bytes);
+}
+
+/// The product-name rule of licenses and requests: empty when `product` is fine.
+[[nodiscard]] inline std::string check_product_name(std::string_view product) {
+  return check_name_text("product", product, max_product_bytes);
+}
+
+}  // namespace airlock::format
+
+#endif  // AIRLOCK_FORMAT_INVENTORY_HPP
 // ----- hwid/include/airlock/hwid/probes.hpp -----
 // What is asked of the kernel rather than read from files: CPUID, ETHTOOL_GPERMADDR, and the
 // file-system and namespace facts that tell a real identifier file from a shadowed one.
@@ -5410,7 +5653,7 @@ struct root_disk_facts {
 inline std::optional<std::string> block_node_by_name(const rooted_fs& fs, std::string_view source) {
   constexpr std::string_view mapper = "/dev/mapper/";
   if (source.substr(0, mapper.size()) == mapper) {
-    for (const std::string& dm : fs.list("/sys/block")) {
+    for (const std::string& dm : fs.list(format::sys_block_path)) {
       const fs_read name = fs.read("/sys/block/" + dm + "/dm/name");
       if (name.data && clean_text(*name.data) == std::string(source.substr(mapper.size())))
         return fs.resolve("/sys/block/" + dm).path;
@@ -5617,7 +5860,7 @@ inline std::optional<std::vector<std::string>> file_system_devices(const rooted_
                                                                    const std::string& node) {
   if (fstype != "btrfs") return std::vector<std::string>{node};
   std::size_t calls = 0;
-  for (const std::string& fsid : fs.list("/sys/fs/btrfs")) {
+  for (const std::string& fsid : fs.list(format::sys_fs_btrfs_path)) {
     const std::string dir = "/sys/fs/btrfs/" + fsid + "/devices/";
     std::vector<std::string> members;
     if (++calls > max_block_walk_calls) return std::nullopt;
@@ -5685,7 +5928,7 @@ inline root_disk_facts find_root_disk(const rooted_fs& fs, const fs_read& mounti
 inline class_reading host_disks(const rooted_fs& fs) {
   class_reading reading;
   std::size_t examined = 0;  // a host has a few dozen block devices; a hostile sysfs has no say
-  for (const std::string& name : fs.list("/sys/block")) {
+  for (const std::string& name : fs.list(format::sys_block_path)) {
     if (++examined > max_block_nodes) break;
     const std::optional<std::string> node = fs.resolve("/sys/block/" + name).path;
     if (!node || node->rfind("/sys/devices/virtual/", 0) == 0 || node->find("/usb") != std::string::npos) continue;
@@ -5827,7 +6070,7 @@ inline std::optional<std::string> cpuinfo_field(std::string_view text, std::stri
 
 inline class_reading cpuinfo_platform(const rooted_fs& fs) {
   class_reading reading;
-  const fs_read info = fs.read_head("/proc/cpuinfo", 64 * 1024);
+  const fs_read info = fs.read_head(format::cpuinfo_path, 64 * 1024);
   if (!info.data) {
     reading.reason = "cpuinfo " + info.error;
     return reading;
@@ -5871,13 +6114,13 @@ inline bool contains_folded(std::string_view text, std::string_view needle) {
 // files an image can carry, so alone they only count when the root is not the machine's own disk.
 inline std::vector<std::string> container_marks(const rooted_fs& fs, const std::optional<mount_entry>& root) {
   std::vector<std::string> found;
-  for (const char* marker : {"/.dockerenv", "/run/.containerenv"}) {
+  for (const std::string_view marker : {format::dockerenv_path, format::containerenv_path}) {
     if (fs.exists(marker)) found.emplace_back(marker);
   }
-  if (const fs_read kind = fs.read("/run/systemd/container"); kind.data) {
+  if (const fs_read kind = fs.read(format::systemd_container_path); kind.data) {
     found.push_back("systemd container " + clean_text(*kind.data).value_or("?"));
   }
-  if (const fs_read cgroup = fs.read("/proc/self/cgroup", 64 * 1024); cgroup.data) {
+  if (const fs_read cgroup = fs.read(format::cgroup_path, 64 * 1024); cgroup.data) {
     for (std::string_view engine : {"docker", "kubepods", "containerd", "libpod", "lxc", "crio"}) {
       if (contains_folded(*cgroup.data, engine)) {
         found.push_back("cgroup " + std::string(engine));
@@ -5915,7 +6158,7 @@ struct namespace_signals {
 
 inline namespace_signals namespace_marks(const rooted_fs& fs, const system_probes& probes) {
   namespace_signals found;
-  if (const fs_read map = fs.read("/proc/self/uid_map"); map.data && !is_identity_uid_map(*map.data))
+  if (const fs_read map = fs.read(format::uid_map_path); map.data && !is_identity_uid_map(*map.data))
     found.user.emplace_back("uid_map is not the identity map");
   if (!probes.namespaces) return found;
   const std::optional<namespace_ids> ids = probes.namespaces();
@@ -5938,18 +6181,19 @@ inline std::vector<std::string> vm_signals(const rooted_fs& fs, const std::optio
     found.emplace_back("cpuid hypervisor bit");
     if (!cpu->hypervisor_signature.empty()) found.push_back("hypervisor " + cpu->hypervisor_signature);
   }
-  for (const char* field : {"sys_vendor", "product_name"}) {
-    const fs_read r = fs.read(std::string("/sys/class/dmi/id/") + field);
+  for (const std::string_view path : {format::dmi_sys_vendor_path, format::dmi_product_name_path}) {
+    const std::string field = base_name(path);
+    const fs_read r = fs.read(path);
     const std::optional<std::string> text = r.data ? clean_text(*r.data) : std::nullopt;
     if (!text) continue;
     for (std::string_view word : vm_dmi_words) {
       if (contains_folded(*text, word)) {
-        found.push_back("dmi " + std::string(field) + " " + *text);
+        found.push_back("dmi " + field + " " + *text);
         break;
       }
     }
   }
-  if (fs.exists("/proc/device-tree/hypervisor")) found.emplace_back("device-tree hypervisor node");
+  if (fs.exists(format::device_tree_hypervisor_path)) found.emplace_back("device-tree hypervisor node");
   return found;
 }
 
@@ -5981,7 +6225,7 @@ inline void classify_environment(const rooted_fs& fs, const system_probes& probe
   if (!marks.empty()) snap.evidence.push_back("root is " + root->fstype + " on its own block device");
   if (!vm.empty()) {
     snap.environment = runtime_environment::vm;
-  } else if (cpu || fs.exists("/sys/class/dmi/id") || fs.exists("/proc/device-tree")) {
+  } else if (cpu || fs.exists(format::dmi_folder_path) || fs.exists(format::device_tree_path)) {
     snap.environment = runtime_environment::bare_metal;
   } else {
     snap.environment = runtime_environment::unknown;
@@ -6029,7 +6273,7 @@ inline bool is_builtin_physical(const rooted_fs& fs, const std::string& base) {
 
 // WSL2 gives its Hyper-V NIC a new MAC from Hyper-V's dynamic range (00:15:5d) at every boot.
 inline bool is_wsl_kernel(const rooted_fs& fs) {
-  const std::optional<std::string> release = sysfs_text(fs, "/proc/sys/kernel/osrelease");
+  const std::optional<std::string> release = sysfs_text(fs, std::string(format::kernel_osrelease_path));
   if (!release) return false;
   const std::string folded = lower(*release);
   return folded.find("microsoft") != std::string::npos || folded.find("wsl") != std::string::npos;
@@ -6064,9 +6308,9 @@ inline class_reading collect_nic(const rooted_fs& fs, const system_probes& probe
   class_reading reading;
   bool saw_physical = false;
   std::size_t seen = 0;
-  for (const std::string& name : fs.list("/sys/class/net")) {
+  for (const std::string& name : fs.list(format::sys_class_net_path)) {
     if (++seen > max_interfaces) break;
-    const std::string base = "/sys/class/net/" + name;
+    const std::string base = std::string(format::sys_class_net_path) + "/" + name;
     if (!is_builtin_physical(fs, base)) continue;
     saw_physical = true;
     if (std::optional<std::string> mac = permanent_mac(fs, probes, name, base)) reading.values.push_back(*mac);
@@ -6131,9 +6375,9 @@ inline std::optional<std::string> valid_machine_id(const fs_read& file, std::str
 inline class_reading collect_os(const rooted_fs& fs) {
   class_reading reading;
   std::string etc_why, dbus_why;
-  if (std::optional<std::string> id = valid_machine_id(fs.read("/etc/machine-id"), etc_why)) {
+  if (std::optional<std::string> id = valid_machine_id(fs.read(format::etc_machine_id_path), etc_why)) {
     reading.values.push_back(*id);
-  } else if (std::optional<std::string> old = valid_machine_id(fs.read("/var/lib/dbus/machine-id"), dbus_why)) {
+  } else if (std::optional<std::string> old = valid_machine_id(fs.read(format::dbus_machine_id_path), dbus_why)) {
     reading.values.push_back(*old);
   } else {
     reading.reason = etc_why;
@@ -6156,7 +6400,7 @@ inline bool is_instance_id(std::string_view tag) noexcept {
 inline class_reading collect_board(const rooted_fs& fs) {
   class_reading reading;
   bool denied = false;
-  auto take = [&](const std::string& path, bool is_uuid) {
+  auto take = [&](std::string_view path, bool is_uuid) {
     const fs_read r = fs.read(path);
     if (!r.data) {
       denied = denied || r.error == "permission denied";
@@ -6165,11 +6409,11 @@ inline class_reading collect_board(const rooted_fs& fs) {
     std::optional<std::string> v = is_uuid ? canonical_uuid(*r.data) : canonical_serial(*r.data);
     if (v) reading.values.push_back(*v);
   };
-  take("/sys/class/dmi/id/product_uuid", true);
-  take("/sys/class/dmi/id/board_serial", false);
-  take("/sys/class/dmi/id/product_serial", false);
-  take("/proc/device-tree/serial-number", false);
-  if (const fs_read tag = fs.read("/sys/class/dmi/id/board_asset_tag"); tag.data) {
+  take(format::dmi_product_uuid_path, true);
+  take(format::dmi_board_serial_path, false);
+  take(format::dmi_product_serial_path, false);
+  take(format::device_tree_serial_path, false);
+  if (const fs_read tag = fs.read(format::dmi_board_asset_tag_path); tag.data) {
     const std::optional<std::string> text = clean_text(*tag.data);
     if (text && is_instance_id(*text)) reading.values.push_back(*text);
   }
@@ -6358,6 +6602,12 @@ struct collect_options {
   // non-root runs can differ.
   std::array<bool, 5> classes = {true, true, true, true, false};
   system_probes probes = default_probes();
+  // Told, after each part of the collection ("environment" or a class name), every path it looked
+  // at and the files it read: how the tests hold the collectors to the data inventory
+  // (format/inventory.hpp). Empty: nobody is told.
+  std::function<void(std::string_view part, const std::vector<std::string>& paths,
+                     const std::vector<std::string>& files_read)>
+      observer;
 
   [[nodiscard]] bool wants(component_class c) const noexcept { return classes[static_cast<std::size_t>(c)]; }
   void set(component_class c, bool on) noexcept { classes[static_cast<std::size_t>(c)] = on; }
@@ -6393,6 +6643,10 @@ void guarded(const collect_options& options, component_class c, class_reading& o
 }
 
 #if defined(__linux__)
+inline void tell_observer(const collect_options& options, std::string_view part, const rooted_fs::looked_at& seen) {
+  if (options.observer) options.observer(part, seen.paths, seen.files_read);
+}
+
 // Each class is judged by what its collector looked at (tamper.hpp), right after it ran.
 inline void collect_linux(const collect_options& options, machine_snapshot& snap) {
   const rooted_fs fs(options.root);
@@ -6402,12 +6656,14 @@ inline void collect_linux(const collect_options& options, machine_snapshot& snap
   } catch (...) {
     cpu.reset();
   }
-  const fs_read mountinfo = fs.read("/proc/self/mountinfo", mountinfo_read_cap);
+  const fs_read mountinfo = fs.read(format::mountinfo_path, mountinfo_read_cap);
   const std::string_view mounts = mountinfo.data ? std::string_view(*mountinfo.data) : std::string_view();
   tamper_judge tamper(mounts, options.probes);
   const rooted_fs::looked_at mount_table = fs.take_looked_at();
   classify_environment(fs, options.probes, cpu, mounts, snap);
-  (void)fs.take_looked_at();  // the environment is not a class: its files can only add doubt
+  tell_observer(options, "environment", mount_table);
+  // The environment is not a class: its files can only add doubt, so they are not judged.
+  tell_observer(options, "environment", fs.take_looked_at());
 
   const auto run = [&](component_class c, class_reading& out, auto&& collector) {
     guarded(options, c, out, collector);
@@ -6417,6 +6673,7 @@ inline void collect_linux(const collect_options& options, machine_snapshot& snap
       seen.paths.insert(seen.paths.end(), mount_table.paths.begin(), mount_table.paths.end());
       seen.files_read.insert(seen.files_read.end(), mount_table.files_read.begin(), mount_table.files_read.end());
     }
+    tell_observer(options, to_string(c), seen);
     tamper.judge(seen, out);
   };
   run(component_class::platform, snap.platform, [&] { return collect_platform(fs, cpu); });

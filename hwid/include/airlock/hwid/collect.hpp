@@ -5,11 +5,13 @@
 
 #include <array>
 #include <cstddef>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "airlock/format/inventory.hpp"
 #include "airlock/format/machine.hpp"
 #include "airlock/hwid/probes.hpp"
 #include "airlock/hwid/snapshot.hpp"
@@ -35,6 +37,12 @@ struct collect_options {
   // non-root runs can differ.
   std::array<bool, 5> classes = {true, true, true, true, false};
   system_probes probes = default_probes();
+  // Told, after each part of the collection ("environment" or a class name), every path it looked
+  // at and the files it read: how the tests hold the collectors to the data inventory
+  // (format/inventory.hpp). Empty: nobody is told.
+  std::function<void(std::string_view part, const std::vector<std::string>& paths,
+                     const std::vector<std::string>& files_read)>
+      observer;
 
   [[nodiscard]] bool wants(component_class c) const noexcept { return classes[static_cast<std::size_t>(c)]; }
   void set(component_class c, bool on) noexcept { classes[static_cast<std::size_t>(c)] = on; }
@@ -70,6 +78,10 @@ void guarded(const collect_options& options, component_class c, class_reading& o
 }
 
 #if defined(__linux__)
+inline void tell_observer(const collect_options& options, std::string_view part, const rooted_fs::looked_at& seen) {
+  if (options.observer) options.observer(part, seen.paths, seen.files_read);
+}
+
 // Each class is judged by what its collector looked at (tamper.hpp), right after it ran.
 inline void collect_linux(const collect_options& options, machine_snapshot& snap) {
   const rooted_fs fs(options.root);
@@ -79,12 +91,14 @@ inline void collect_linux(const collect_options& options, machine_snapshot& snap
   } catch (...) {
     cpu.reset();
   }
-  const fs_read mountinfo = fs.read("/proc/self/mountinfo", mountinfo_read_cap);
+  const fs_read mountinfo = fs.read(format::mountinfo_path, mountinfo_read_cap);
   const std::string_view mounts = mountinfo.data ? std::string_view(*mountinfo.data) : std::string_view();
   tamper_judge tamper(mounts, options.probes);
   const rooted_fs::looked_at mount_table = fs.take_looked_at();
   classify_environment(fs, options.probes, cpu, mounts, snap);
-  (void)fs.take_looked_at();  // the environment is not a class: its files can only add doubt
+  tell_observer(options, "environment", mount_table);
+  // The environment is not a class: its files can only add doubt, so they are not judged.
+  tell_observer(options, "environment", fs.take_looked_at());
 
   const auto run = [&](component_class c, class_reading& out, auto&& collector) {
     guarded(options, c, out, collector);
@@ -94,6 +108,7 @@ inline void collect_linux(const collect_options& options, machine_snapshot& snap
       seen.paths.insert(seen.paths.end(), mount_table.paths.begin(), mount_table.paths.end());
       seen.files_read.insert(seen.files_read.end(), mount_table.files_read.begin(), mount_table.files_read.end());
     }
+    tell_observer(options, to_string(c), seen);
     tamper.judge(seen, out);
   };
   run(component_class::platform, snap.platform, [&] { return collect_platform(fs, cpu); });

@@ -12,6 +12,7 @@
 #include <string_view>
 #include <vector>
 
+#include "airlock/format/inventory.hpp"
 #include "airlock/hwid/canonical.hpp"
 #include "airlock/hwid/rooted_fs.hpp"
 #include "airlock/hwid/snapshot.hpp"
@@ -113,7 +114,7 @@ struct root_disk_facts {
 inline std::optional<std::string> block_node_by_name(const rooted_fs& fs, std::string_view source) {
   constexpr std::string_view mapper = "/dev/mapper/";
   if (source.substr(0, mapper.size()) == mapper) {
-    for (const std::string& dm : fs.list("/sys/block")) {
+    for (const std::string& dm : fs.list(format::sys_block_path)) {
       const fs_read name = fs.read("/sys/block/" + dm + "/dm/name");
       if (name.data && clean_text(*name.data) == std::string(source.substr(mapper.size())))
         return fs.resolve("/sys/block/" + dm).path;
@@ -320,7 +321,7 @@ inline std::optional<std::vector<std::string>> file_system_devices(const rooted_
                                                                    const std::string& node) {
   if (fstype != "btrfs") return std::vector<std::string>{node};
   std::size_t calls = 0;
-  for (const std::string& fsid : fs.list("/sys/fs/btrfs")) {
+  for (const std::string& fsid : fs.list(format::sys_fs_btrfs_path)) {
     const std::string dir = "/sys/fs/btrfs/" + fsid + "/devices/";
     std::vector<std::string> members;
     if (++calls > max_block_walk_calls) return std::nullopt;
@@ -388,7 +389,7 @@ inline root_disk_facts find_root_disk(const rooted_fs& fs, const fs_read& mounti
 inline class_reading host_disks(const rooted_fs& fs) {
   class_reading reading;
   std::size_t examined = 0;  // a host has a few dozen block devices; a hostile sysfs has no say
-  for (const std::string& name : fs.list("/sys/block")) {
+  for (const std::string& name : fs.list(format::sys_block_path)) {
     if (++examined > max_block_nodes) break;
     const std::optional<std::string> node = fs.resolve("/sys/block/" + name).path;
     if (!node || node->rfind("/sys/devices/virtual/", 0) == 0 || node->find("/usb") != std::string::npos) continue;

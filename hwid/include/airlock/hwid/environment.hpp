@@ -11,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include "airlock/format/inventory.hpp"
 #include "airlock/hwid/canonical.hpp"
 #include "airlock/hwid/disk.hpp"
 #include "airlock/hwid/platform.hpp"
@@ -29,13 +30,13 @@ inline bool contains_folded(std::string_view text, std::string_view needle) {
 // files an image can carry, so alone they only count when the root is not the machine's own disk.
 inline std::vector<std::string> container_marks(const rooted_fs& fs, const std::optional<mount_entry>& root) {
   std::vector<std::string> found;
-  for (const char* marker : {"/.dockerenv", "/run/.containerenv"}) {
+  for (const std::string_view marker : {format::dockerenv_path, format::containerenv_path}) {
     if (fs.exists(marker)) found.emplace_back(marker);
   }
-  if (const fs_read kind = fs.read("/run/systemd/container"); kind.data) {
+  if (const fs_read kind = fs.read(format::systemd_container_path); kind.data) {
     found.push_back("systemd container " + clean_text(*kind.data).value_or("?"));
   }
-  if (const fs_read cgroup = fs.read("/proc/self/cgroup", 64 * 1024); cgroup.data) {
+  if (const fs_read cgroup = fs.read(format::cgroup_path, 64 * 1024); cgroup.data) {
     for (std::string_view engine : {"docker", "kubepods", "containerd", "libpod", "lxc", "crio"}) {
       if (contains_folded(*cgroup.data, engine)) {
         found.push_back("cgroup " + std::string(engine));
@@ -73,7 +74,7 @@ struct namespace_signals {
 
 inline namespace_signals namespace_marks(const rooted_fs& fs, const system_probes& probes) {
   namespace_signals found;
-  if (const fs_read map = fs.read("/proc/self/uid_map"); map.data && !is_identity_uid_map(*map.data))
+  if (const fs_read map = fs.read(format::uid_map_path); map.data && !is_identity_uid_map(*map.data))
     found.user.emplace_back("uid_map is not the identity map");
   if (!probes.namespaces) return found;
   const std::optional<namespace_ids> ids = probes.namespaces();
@@ -96,18 +97,19 @@ inline std::vector<std::string> vm_signals(const rooted_fs& fs, const std::optio
     found.emplace_back("cpuid hypervisor bit");
     if (!cpu->hypervisor_signature.empty()) found.push_back("hypervisor " + cpu->hypervisor_signature);
   }
-  for (const char* field : {"sys_vendor", "product_name"}) {
-    const fs_read r = fs.read(std::string("/sys/class/dmi/id/") + field);
+  for (const std::string_view path : {format::dmi_sys_vendor_path, format::dmi_product_name_path}) {
+    const std::string field = base_name(path);
+    const fs_read r = fs.read(path);
     const std::optional<std::string> text = r.data ? clean_text(*r.data) : std::nullopt;
     if (!text) continue;
     for (std::string_view word : vm_dmi_words) {
       if (contains_folded(*text, word)) {
-        found.push_back("dmi " + std::string(field) + " " + *text);
+        found.push_back("dmi " + field + " " + *text);
         break;
       }
     }
   }
-  if (fs.exists("/proc/device-tree/hypervisor")) found.emplace_back("device-tree hypervisor node");
+  if (fs.exists(format::device_tree_hypervisor_path)) found.emplace_back("device-tree hypervisor node");
   return found;
 }
 
@@ -139,7 +141,7 @@ inline void classify_environment(const rooted_fs& fs, const system_probes& probe
   if (!marks.empty()) snap.evidence.push_back("root is " + root->fstype + " on its own block device");
   if (!vm.empty()) {
     snap.environment = runtime_environment::vm;
-  } else if (cpu || fs.exists("/sys/class/dmi/id") || fs.exists("/proc/device-tree")) {
+  } else if (cpu || fs.exists(format::dmi_folder_path) || fs.exists(format::device_tree_path)) {
     snap.environment = runtime_environment::bare_metal;
   } else {
     snap.environment = runtime_environment::unknown;

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "airlock/format/inventory.hpp"
 #include "airlock/hwid/canonical.hpp"
 #include "airlock/hwid/disk.hpp"
 #include "airlock/hwid/probes.hpp"
@@ -39,7 +40,7 @@ inline bool is_builtin_physical(const rooted_fs& fs, const std::string& base) {
 
 // WSL2 gives its Hyper-V NIC a new MAC from Hyper-V's dynamic range (00:15:5d) at every boot.
 inline bool is_wsl_kernel(const rooted_fs& fs) {
-  const std::optional<std::string> release = sysfs_text(fs, "/proc/sys/kernel/osrelease");
+  const std::optional<std::string> release = sysfs_text(fs, std::string(format::kernel_osrelease_path));
   if (!release) return false;
   const std::string folded = lower(*release);
   return folded.find("microsoft") != std::string::npos || folded.find("wsl") != std::string::npos;
@@ -74,9 +75,9 @@ inline class_reading collect_nic(const rooted_fs& fs, const system_probes& probe
   class_reading reading;
   bool saw_physical = false;
   std::size_t seen = 0;
-  for (const std::string& name : fs.list("/sys/class/net")) {
+  for (const std::string& name : fs.list(format::sys_class_net_path)) {
     if (++seen > max_interfaces) break;
-    const std::string base = "/sys/class/net/" + name;
+    const std::string base = std::string(format::sys_class_net_path) + "/" + name;
     if (!is_builtin_physical(fs, base)) continue;
     saw_physical = true;
     if (std::optional<std::string> mac = permanent_mac(fs, probes, name, base)) reading.values.push_back(*mac);

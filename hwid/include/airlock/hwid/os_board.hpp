@@ -9,6 +9,7 @@
 #include <string>
 #include <string_view>
 
+#include "airlock/format/inventory.hpp"
 #include "airlock/hwid/canonical.hpp"
 #include "airlock/hwid/disk.hpp"
 #include "airlock/hwid/rooted_fs.hpp"
@@ -46,9 +47,9 @@ inline std::optional<std::string> valid_machine_id(const fs_read& file, std::str
 inline class_reading collect_os(const rooted_fs& fs) {
   class_reading reading;
   std::string etc_why, dbus_why;
-  if (std::optional<std::string> id = valid_machine_id(fs.read("/etc/machine-id"), etc_why)) {
+  if (std::optional<std::string> id = valid_machine_id(fs.read(format::etc_machine_id_path), etc_why)) {
     reading.values.push_back(*id);
-  } else if (std::optional<std::string> old = valid_machine_id(fs.read("/var/lib/dbus/machine-id"), dbus_why)) {
+  } else if (std::optional<std::string> old = valid_machine_id(fs.read(format::dbus_machine_id_path), dbus_why)) {
     reading.values.push_back(*old);
   } else {
     reading.reason = etc_why;
@@ -71,7 +72,7 @@ inline bool is_instance_id(std::string_view tag) noexcept {
 inline class_reading collect_board(const rooted_fs& fs) {
   class_reading reading;
   bool denied = false;
-  auto take = [&](const std::string& path, bool is_uuid) {
+  auto take = [&](std::string_view path, bool is_uuid) {
     const fs_read r = fs.read(path);
     if (!r.data) {
       denied = denied || r.error == "permission denied";
@@ -80,11 +81,11 @@ inline class_reading collect_board(const rooted_fs& fs) {
     std::optional<std::string> v = is_uuid ? canonical_uuid(*r.data) : canonical_serial(*r.data);
     if (v) reading.values.push_back(*v);
   };
-  take("/sys/class/dmi/id/product_uuid", true);
-  take("/sys/class/dmi/id/board_serial", false);
-  take("/sys/class/dmi/id/product_serial", false);
-  take("/proc/device-tree/serial-number", false);
-  if (const fs_read tag = fs.read("/sys/class/dmi/id/board_asset_tag"); tag.data) {
+  take(format::dmi_product_uuid_path, true);
+  take(format::dmi_board_serial_path, false);
+  take(format::dmi_product_serial_path, false);
+  take(format::device_tree_serial_path, false);
+  if (const fs_read tag = fs.read(format::dmi_board_asset_tag_path); tag.data) {
     const std::optional<std::string> text = clean_text(*tag.data);
     if (text && is_instance_id(*text)) reading.values.push_back(*text);
   }

@@ -12,6 +12,7 @@
 #include <string>
 #include <string_view>
 
+#include "airlock/format/inventory.hpp"
 #include "airlock/hwid/canonical.hpp"
 #include "airlock/hwid/probes.hpp"
 #include "airlock/hwid/rooted_fs.hpp"
@@ -112,7 +113,7 @@ inline std::optional<std::string> cpuinfo_field(std::string_view text, std::stri
 
 inline class_reading cpuinfo_platform(const rooted_fs& fs) {
   class_reading reading;
-  const fs_read info = fs.read_head("/proc/cpuinfo", 64 * 1024);
+  const fs_read info = fs.read_head(format::cpuinfo_path, 64 * 1024);
   if (!info.data) {
     reading.reason = "cpuinfo " + info.error;
     return reading;
