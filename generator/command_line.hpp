@@ -45,6 +45,8 @@ int run_pubkey(const std::vector<std::string>& args);
 int run_issue(const std::vector<std::string>& args);
 int run_inspect(const std::vector<std::string>& args);
 int run_verify(const std::vector<std::string>& args);
+int run_ledger(const std::vector<std::string>& args);  // ledger_commands.cpp
+int run_revoke(const std::vector<std::string>& args);
 
 }  // namespace airlock::generator
 

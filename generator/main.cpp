@@ -24,6 +24,8 @@ const command commands[] = {
     {"issue", "issue a signed license (one, or a batch from CSV)", run_issue},
     {"inspect", "print the fields of a license file", run_inspect},
     {"verify", "check a license as the customer's product would", run_verify},
+    {"ledger", "the record of issued licenses: list, search, verify, export, forget", run_ledger},
+    {"revoke", "record licenses as revoked in the ledger", run_revoke},
 };
 
 const char exit_status_text[] =
@@ -37,6 +39,7 @@ const char exit_status_text[] =
     "   6  wrong or missing passphrase\n"
     "   7  invalid input data\n"
     "   8  batch: some rows failed\n"
+    "   9  ledger verify: the ledger was edited, a row deleted or reordered\n"
     "  10-21  license verdicts (see README)\n";
 
 void print_help() {
