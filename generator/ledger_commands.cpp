@@ -55,17 +55,21 @@ void print_table(const std::vector<entry>& entries) {
   }
 }
 
-std::string json_field(const char* name, const std::string& value) { return cli::json_string(name) + ":" + cli::json_string(value); }
+std::string json_field(const char* name, const std::string& value) {
+  return cli::json_string(name) + ":" + cli::json_string(value);
+}
 
 std::string limits_json(const entry& e) {
   std::string out = "{";
-  for (const auto& l : e.limits) out += (out.size() > 1 ? "," : "") + cli::json_string(l.name) + ":" + std::to_string(l.value);
+  for (const auto& l : e.limits)
+    out += (out.size() > 1 ? "," : "") + cli::json_string(l.name) + ":" + std::to_string(l.value);
   return out + "}";
 }
 
 std::string meta_json(const entry& e) {
   std::string out = "{";
-  for (const auto& m : e.meta) out += (out.size() > 1 ? "," : "") + cli::json_string(m.name) + ":" + cli::json_string(m.value);
+  for (const auto& m : e.meta)
+    out += (out.size() > 1 ? "," : "") + cli::json_string(m.name) + ":" + cli::json_string(m.value);
   return out + "}";
 }
 
@@ -152,7 +156,8 @@ void print_entry(const entry& e) {
   if (!e.note.empty()) lines.push_back({"note", e.note});
   lines.push_back({"file", e.file_path});
   lines.push_back({"file sha256", e.file_sha256});
-  lines.push_back({"recorded", format::to_string(e.recorded_at) + " by " + e.issued_by + ", row " + std::to_string(e.row)});
+  lines.push_back(
+      {"recorded", format::to_string(e.recorded_at) + " by " + e.issued_by + ", row " + std::to_string(e.row)});
   if (e.revoked) lines.push_back({"revoked", format::to_string(e.revoked_at) + ": " + e.revoke_reason});
   if (e.forgotten) lines.push_back({"forgotten", "personal fields erased"});
   for (const auto& [name, value] : lines) {
@@ -165,7 +170,8 @@ void print_entry(const entry& e) {
 format::date parse_day(const po::variables_map& vm, const char* option) {
   const std::string text = vm[option].as<std::string>();
   const auto d = format::parse_date(text);
-  if (!d) throw cli::failure(cli::exit_usage, std::string("--") + option + " '" + text + "' is not a date like 2026-01-31");
+  if (!d)
+    throw cli::failure(cli::exit_usage, std::string("--") + option + " '" + text + "' is not a date like 2026-01-31");
   return *d;
 }
 
@@ -207,12 +213,12 @@ std::vector<entry> search(const std::vector<entry>& all, const po::variables_map
   const format::date last{9999, 12, 31};
   const format::date expiring_before = vm.count("expiring-before") ? parse_day(vm, "expiring-before") : last;
   const format::date issued_after = vm.count("issued-after") ? parse_day(vm, "issued-after") : format::date{0, 12, 31};
-  const format::date issued_before = vm.count("issued-before") ? parse_day(vm, "issued-before") : format::date{10000, 1, 1};
+  const format::date issued_before =
+      vm.count("issued-before") ? parse_day(vm, "issued-before") : format::date{10000, 1, 1};
   for (const auto& e : all) {
     if (vm.count("licensee") && !contains_ci(e.licensee, text("licensee"))) continue;
     if (vm.count("product") && e.product != text("product")) continue;
-    if (vm.count("feature") &&
-        std::find(e.features.begin(), e.features.end(), text("feature")) == e.features.end())
+    if (vm.count("feature") && std::find(e.features.begin(), e.features.end(), text("feature")) == e.features.end())
       continue;
     if (vm.count("machine") && !has_hash(e, text("machine"))) continue;
     if (vm.count("expiring-before") && !(e.expires && *e.expires < expiring_before)) continue;
@@ -276,7 +282,7 @@ void print_csv(const std::vector<entry>& entries) {
 std::string key_option(const po::variables_map& vm) { return vm.count("key") ? vm["key"].as<std::string>() : ""; }
 
 ledger::ledger open_from(const po::variables_map& vm, ledger::check_result* checked = nullptr) {
-  return ledger::ledger::open(*ledger::ledger_path(vm, key_option(vm)), checked);
+  return ledger::ledger::open_existing(*ledger::ledger_path(vm, key_option(vm)), checked);
 }
 
 const char ledger_usage[] =
@@ -306,7 +312,8 @@ int ledger_check(const po::variables_map& vm) {
 int ledger_verify(const po::variables_map& vm) {
   auto book = open_from(vm);
   const auto result = book.verify();
-  if (!result.ok) throw cli::failure(cli::exit_ledger_tampered, cli::about_file(book.path(), "ledger: " + result.problem));
+  if (!result.ok)
+    throw cli::failure(cli::exit_ledger_tampered, cli::about_file(book.path(), "ledger: " + result.problem));
   if (vm.count("json"))
     std::cout << "{\"ok\":true,\"rows\":" << result.rows << "," << json_field("head", result.head) << "}\n";
   else
@@ -318,7 +325,9 @@ int ledger_show(const po::variables_map& vm, const std::vector<std::string>& wor
   if (words.size() != 2) throw cli::failure(cli::exit_usage, "ledger show takes one license id");
   auto book = open_from(vm);
   const auto e = book.find(words[1]);
-  if (!e) throw cli::failure(cli::exit_bad_input, cli::about_file(book.path(), "license '" + words[1] + "' is not in the ledger"));
+  if (!e)
+    throw cli::failure(cli::exit_bad_input,
+                       cli::about_file(book.path(), "license '" + words[1] + "' is not in the ledger"));
   if (vm.count("json"))
     std::cout << entry_json(*e, true) << "\n";
   else
@@ -346,8 +355,7 @@ int ledger_export(const po::variables_map& vm) {
     std::vector<entry> held;
     for (auto& e : book.entries())
       if (e.licensee == name) held.push_back(std::move(e));
-    std::cout << "{" << json_field("licensee", name) << "," << json_field("ledger", book.path())
-              << ",\"licenses\":";
+    std::cout << "{" << json_field("licensee", name) << "," << json_field("ledger", book.path()) << ",\"licenses\":";
     print_json(held, true);
     std::cout << "}\n";
     return cli::exit_ok;
@@ -375,13 +383,15 @@ int ledger_retention(const po::variables_map& vm) {
   if (vm.count("days") && vm.count("off")) throw cli::failure(cli::exit_usage, "give --days N or --off, not both");
   if (vm.count("days")) {
     const long long days = vm["days"].as<long long>();
-    if (days < 0 || days > 100000) throw cli::failure(cli::exit_usage, "--days " + std::to_string(days) + " is not 0 to 100000");
+    if (days < 0 || days > 100000)
+      throw cli::failure(cli::exit_usage, "--days " + std::to_string(days) + " is not 0 to 100000");
     book.set_retention_days(static_cast<int>(days));
   } else if (vm.count("off")) {
     book.set_retention_days(std::nullopt);
   }
   const auto days = book.retention_days();
-  std::cout << (days ? "retention: personal fields are forgotten " + std::to_string(*days) + " days after a license expires"
+  std::cout << (days ? "retention: personal fields are forgotten " + std::to_string(*days) +
+                           " days after a license expires"
                      : std::string("retention: off (personal fields are kept until forgotten on request)"))
             << "\n";
   return cli::exit_ok;
@@ -395,13 +405,13 @@ int run_ledger(const std::vector<std::string>& args) {
       "key", po::value<std::string>(), "the vendor key, to find the default ledger beside it")(
       "json", "JSON output for scripts")("licensee", po::value<std::string>(), "search, export, forget: the licensee")(
       "product", po::value<std::string>(), "search: the product")("feature", po::value<std::string>(),
-                                                                   "search: licenses with this feature")(
+                                                                  "search: licenses with this feature")(
       "machine", po::value<std::string>(), "search: licenses bound to this component hash")(
       "expiring-before", po::value<std::string>(), "search: last day before DATE")(
-      "issued-after", po::value<std::string>(), "search: issued after DATE")(
-      "issued-before", po::value<std::string>(), "search: issued before DATE")(
-      "within", po::value<std::string>(), "expiring: days ahead, e.g. 30d")(
-      "format", po::value<std::string>(), "export: csv or json (default json)")(
+      "issued-after", po::value<std::string>(), "search: issued after DATE")("issued-before", po::value<std::string>(),
+                                                                             "search: issued before DATE")(
+      "within", po::value<std::string>(), "expiring: days ahead, e.g. 30d")("format", po::value<std::string>(),
+                                                                            "export: csv or json (default json)")(
       "days", po::value<long long>(), "retention: days after expiry")("off", "retention: keep until asked");
   ledger::add_ledger_options(spec.options, false);
   spec.positional.add("words", -1);
@@ -452,7 +462,8 @@ int run_revoke(const std::vector<std::string>& args) {
   const auto ids = vm["ids"].as<std::vector<std::string>>();
   for (const auto& id : ids)  // all known before any is recorded: no half-done command
     if (!book.find(id))
-      throw cli::failure(cli::exit_bad_input, cli::about_file(book.path(), "license '" + id + "' is not in the ledger"));
+      throw cli::failure(cli::exit_bad_input,
+                         cli::about_file(book.path(), "license '" + id + "' is not in the ledger"));
   for (const auto& id : ids) {
     if (book.revoke(id, vm["reason"].as<std::string>()))
       std::cout << "revoked " << id << "\n";

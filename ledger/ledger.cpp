@@ -24,6 +24,7 @@
 #include "airlock/format/encoding.hpp"
 #include "airlock/format/envelope.hpp"
 #include "cli/diagnostics.hpp"
+#include "cli/file_io.hpp"
 #include "cli/json.hpp"
 
 namespace airlock::ledger {
@@ -103,8 +104,8 @@ struct license_row {
   std::int64_t row_id = 0, chain_row = 0;
   std::string state;
   // In the order of license_columns from license_id on.
-  std::string license_id, key_id, product, licensee, issued, not_before, expires, updates_until, features, limits,
-      meta, machine_policy, hashes_platform, hashes_disk, hashes_nic, hashes_os, hashes_board, hashes_evidence_only,
+  std::string license_id, key_id, product, licensee, issued, not_before, expires, updates_until, features, limits, meta,
+      machine_policy, hashes_platform, hashes_disk, hashes_nic, hashes_os, hashes_board, hashes_evidence_only,
       file_path, file_sha256, supersedes, operation, note, recorded_at, issued_by, license_text, personal_digest;
   bool forgotten = false;
 };
@@ -114,13 +115,12 @@ license_row read_row(const statement& s) {
   r.row_id = s.integer(0);
   r.state = s.text(1);
   r.chain_row = s.is_null(2) ? 0 : s.integer(2);
-  std::string* fields[] = {&r.license_id,     &r.key_id,         &r.product,      &r.licensee,
-                           &r.issued,         &r.not_before,     &r.expires,      &r.updates_until,
-                           &r.features,       &r.limits,         &r.meta,         &r.machine_policy,
-                           &r.hashes_platform, &r.hashes_disk,   &r.hashes_nic,   &r.hashes_os,
-                           &r.hashes_board,   &r.hashes_evidence_only, &r.file_path, &r.file_sha256,
-                           &r.supersedes,     &r.operation,      &r.note,         &r.recorded_at,
-                           &r.issued_by,      &r.license_text,   &r.personal_digest};
+  std::string* fields[] = {
+      &r.license_id,      &r.key_id,        &r.product,        &r.licensee,  &r.issued,       &r.not_before,
+      &r.expires,         &r.updates_until, &r.features,       &r.limits,    &r.meta,         &r.machine_policy,
+      &r.hashes_platform, &r.hashes_disk,   &r.hashes_nic,     &r.hashes_os, &r.hashes_board, &r.hashes_evidence_only,
+      &r.file_path,       &r.file_sha256,   &r.supersedes,     &r.operation, &r.note,         &r.recorded_at,
+      &r.issued_by,       &r.license_text,  &r.personal_digest};
   int col = 3;
   for (std::string* f : fields) *f = s.text(col++);
   r.forgotten = s.integer(col) != 0;
@@ -149,7 +149,11 @@ class canonical {
 };
 
 std::string personal_digest_of(const std::string& licensee, const std::string& meta, const std::string& text) {
-  return canonical("airlock-ledger-personal-v1").add("licensee", licensee).add("meta", meta).add("license_text", text).digest();
+  return canonical("airlock-ledger-personal-v1")
+      .add("licensee", licensee)
+      .add("meta", meta)
+      .add("license_text", text)
+      .digest();
 }
 
 // A row of `chain`.
@@ -245,8 +249,9 @@ std::string os_user() {
   return "uid " + std::to_string(::geteuid());
 }
 
-// The start time of a process (field 22 of /proc/PID/stat), which tells a
-// live owner of pending rows from a later process that reused its pid.
+// The start time of a live process (field 22 of /proc/PID/stat), which tells
+// a live owner of pending rows from a later process that reused its pid.
+// Empty for a process that is gone or a zombie (killed, not yet reaped).
 std::string process_start(long pid) {
   std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
   std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
@@ -254,27 +259,24 @@ std::string process_start(long pid) {
   if (close == std::string::npos) return {};
   std::istringstream fields(text.substr(close + 2));
   std::string field;
-  for (int i = 3; i <= 22 && fields >> field; ++i) {
-  }
+  for (int i = 3; i <= 22 && fields >> field; ++i)
+    if (i == 3 && (field == "Z" || field == "X")) return {};
   return field;
 }
 
 bool process_alive(long pid, const std::string& start) {
-  if (pid <= 0 || (::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH)) return false;
+  if (pid <= 0 || start.empty() || (::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH)) return false;
   return process_start(pid) == start;
 }
 
-// The SHA-256 of a file, or empty when it cannot be read whole.
+// The SHA-256 of a file, or empty when it cannot be read whole (missing, not
+// a regular file, larger than any license).
 std::string file_sha256(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return {};
-  std::string data;
-  data.resize(max_license_size + 1);
-  in.read(data.data(), static_cast<std::streamsize>(data.size()));
-  if (in.bad()) return {};
-  data.resize(static_cast<std::size_t>(in.gcount()));
-  if (data.size() > max_license_size) return {};
-  return sha256_hex(data);
+  try {
+    return sha256_hex(cli::read_file(path, max_license_size));
+  } catch (const cli::failure&) {
+    return {};
+  }
 }
 
 // Creates the file with mode 0600 before SQLite opens it (SQLite would use
@@ -402,7 +404,7 @@ struct ledger::impl {
     const auto r = load(row_id);
     if (!r || r->state != "pending")
       throw cli::failure(cli::exit_internal, cli::about_file(path, "ledger: pending row " + std::to_string(row_id) +
-                                                                        " is gone (removed by another process?)"));
+                                                                       " is gone (removed by another process?)"));
     chain_row c;
     c.kind = "license";
     c.license_id = r->license_id;
@@ -531,7 +533,8 @@ entry ledger::impl::to_entry(const license_row& r) const {
   e.limits = parse_limits(r.limits);
   // The meta column is JSON for sqlite3 users; the values come from the license text itself.
   if (!r.license_text.empty())
-    if (const auto parsed = format::parse_license_file(r.license_text); parsed.value) e.meta = parsed.value->content.meta;
+    if (const auto parsed = format::parse_license_file(r.license_text); parsed.value)
+      e.meta = parsed.value->content.meta;
   e.machine_policy = r.machine_policy;
   e.machine.platform = hashes(r.hashes_platform);
   e.machine.disk = hashes(r.hashes_disk);
@@ -564,6 +567,13 @@ ledger& ledger::operator=(ledger&&) noexcept = default;
 ledger::~ledger() = default;
 
 const std::string& ledger::path() const { return impl_->path; }
+
+ledger ledger::open_existing(const std::string& path, check_result* checked) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0)
+    throw cli::failure(cli::exit_read_failed, cli::about_file(path, std::string("ledger: ") + std::strerror(errno)));
+  return open(path, checked);
+}
 
 ledger ledger::open(const std::string& path, check_result* checked) {
   if (path.empty()) fail(path, "no ledger file given");
@@ -640,7 +650,7 @@ check_result ledger::check() {
         if (s.step()) pid = s.integer(0), start = s.text(1);
       }
       if (pid != ::getpid() && process_alive(static_cast<long>(pid), start)) continue;  // still at work
-      if (pid == ::getpid() && start == process_start(::getpid())) continue;  // our own, in progress
+      if (pid == ::getpid() && start == process_start(::getpid())) continue;            // our own, in progress
       if (!r.file_path.empty() && file_sha256(r.file_path) == r.file_sha256) {
         impl_->confirm_row(r.row_id);
         ++result.confirmed;
@@ -650,9 +660,11 @@ check_result ledger::check() {
       }
     }
     if (const auto days = impl_->retention()) {
-      const auto cutoff = format::utc_date(format::utc_time{now().seconds - std::int64_t{*days} * format::seconds_per_day});
-      for (const auto& r : impl_->select_rows("state = 'confirmed' AND forgotten = 0 AND expires != '' AND expires < ?1",
-                                              {format::to_string(cutoff)})) {
+      const auto cutoff =
+          format::utc_date(format::utc_time{now().seconds - std::int64_t{*days} * format::seconds_per_day});
+      for (const auto& r :
+           impl_->select_rows("state = 'confirmed' AND forgotten = 0 AND expires != '' AND expires < ?1",
+                              {format::to_string(cutoff)})) {
         impl_->forget_row(r, "retention");
         ++result.forgotten;
       }
@@ -681,12 +693,12 @@ verify_result ledger::verify() const {
   while (s.step()) {
     chain_row c;
     c.row = s.integer(0);
-    std::string* fields[] = {&c.kind, &c.license_id, &c.key_id, &c.product, &c.number, &c.detail, &c.recorded_at,
-                             &c.row_hash, &c.chain};
+    std::string* fields[] = {&c.kind,   &c.license_id,  &c.key_id,   &c.product, &c.number,
+                             &c.detail, &c.recorded_at, &c.row_hash, &c.chain};
     int col = 1;
     for (std::string* f : fields) *f = s.text(col++);
-    const std::string name = "row " + std::to_string(c.row) + " (" +
-                             (c.license_id.empty() ? c.kind : "license " + c.license_id) + ")";
+    const std::string name =
+        "row " + std::to_string(c.row) + " (" + (c.license_id.empty() ? c.kind : "license " + c.license_id) + ")";
     if (c.row != expected) {
       result.problem = "row " + std::to_string(expected) + " is missing: deleted (the next row is " + name + ")";
       return result;
@@ -718,7 +730,8 @@ verify_result ledger::verify() const {
   }
   for (const auto& [row, r] : by_chain_row)
     if (!seen.count(row)) {
-      result.problem = "license " + r.license_id + " names chain row " + std::to_string(row) + ", which is not a license row";
+      result.problem =
+          "license " + r.license_id + " names chain row " + std::to_string(row) + ", which is not a license row";
       return result;
     }
   result.ok = true;
@@ -728,15 +741,16 @@ verify_result ledger::verify() const {
 }
 
 std::optional<entry> ledger::find(const std::string& license_id) const {
-  const auto rows = impl_->select_rows("state = 'confirmed' AND license_id = ?1 ORDER BY chain_row DESC LIMIT 1",
-                                       {license_id});
+  const auto rows =
+      impl_->select_rows("state = 'confirmed' AND license_id = ?1 ORDER BY chain_row DESC LIMIT 1", {license_id});
   if (rows.empty()) return std::nullopt;
   return impl_->to_entry(rows.front());
 }
 
 std::vector<entry> ledger::entries() const {
   std::vector<entry> out;
-  for (const auto& r : impl_->select_rows("state = 'confirmed' ORDER BY chain_row", {})) out.push_back(impl_->to_entry(r));
+  for (const auto& r : impl_->select_rows("state = 'confirmed' ORDER BY chain_row", {}))
+    out.push_back(impl_->to_entry(r));
   return out;
 }
 

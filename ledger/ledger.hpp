@@ -72,6 +72,9 @@ class ledger {
   // then runs check(), reporting what it did in *checked when given. Throws
   // cli::failure(exit_write_failed) naming the file.
   [[nodiscard]] static ledger open(const std::string& path, check_result* checked = nullptr);
+  // The same for a ledger that must exist already (queries, revoke): a
+  // missing file is cli::failure(exit_read_failed), never a new empty ledger.
+  [[nodiscard]] static ledger open_existing(const std::string& path, check_result* checked = nullptr);
   ledger(ledger&&) noexcept;
   ledger& operator=(ledger&&) noexcept;
   ~ledger();
