@@ -302,7 +302,20 @@ struct ledger::impl {
   std::string path;
   sqlite3* db = nullptr;
 
-  ~impl() { sqlite3_close_v2(db); }
+  // The statements of the hot paths (recording and confirming), prepared once.
+  std::map<std::string, std::unique_ptr<statement>> cache;
+
+  ~impl() {
+    cache.clear();
+    sqlite3_close_v2(db);
+  }
+
+  statement& prepared(const std::string& sql) {
+    auto& slot = cache[sql];
+    if (!slot) slot = std::make_unique<statement>(db, path, sql.c_str());
+    slot->reset();
+    return *slot;
+  }
 
   void exec(const char* sql) {
     char* message = nullptr;
@@ -376,16 +389,17 @@ struct ledger::impl {
     std::string previous = chain_start;
     std::int64_t last = 0;
     {
-      statement s(db, path, "SELECT row, chain FROM chain ORDER BY row DESC LIMIT 1");
+      statement& s = prepared("SELECT row, chain FROM chain ORDER BY row DESC LIMIT 1");
       if (s.step()) last = s.integer(0), previous = s.text(1);
+      s.reset();
     }
     c.row = last + 1;
     if (c.recorded_at.empty()) c.recorded_at = format::to_string(now());
     c.row_hash = row_hash_of(c, lic);
     c.chain = chain_of(previous, c.row_hash);
-    statement s(db, path,
-                "INSERT INTO chain (row, kind, license_id, key_id, product, number, detail, recorded_at, row_hash, "
-                "chain) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
+    statement& s = prepared(
+        "INSERT INTO chain (row, kind, license_id, key_id, product, number, detail, recorded_at, row_hash, "
+        "chain) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
     s.bind(1, c.row).bind(2, c.kind).bind(3, c.license_id).bind(4, c.key_id).bind(5, c.product).bind(6, c.number);
     s.bind(7, c.detail).bind(8, c.recorded_at).bind(9, c.row_hash).bind(10, c.chain);
     s.run();
@@ -393,10 +407,12 @@ struct ledger::impl {
   }
 
   std::optional<license_row> load(std::int64_t row_id) {
-    statement s(db, path, (std::string("SELECT ") + license_columns + " FROM licenses WHERE row_id = ?1").c_str());
+    statement& s = prepared(std::string("SELECT ") + license_columns + " FROM licenses WHERE row_id = ?1");
     s.bind(1, row_id);
-    if (!s.step()) return std::nullopt;
-    return read_row(s);
+    std::optional<license_row> row;
+    if (s.step()) row = read_row(s);
+    s.reset();
+    return row;
   }
 
   // Chains a pending row and marks it confirmed; call inside write().
@@ -411,9 +427,9 @@ struct ledger::impl {
     c.key_id = r->key_id;
     c.product = r->product;
     const std::int64_t row = append(c, &*r);
-    statement s(db, path,
-                "UPDATE licenses SET state = 'confirmed', chain_row = ?1, owner_pid = NULL, owner_start = NULL "
-                "WHERE row_id = ?2");
+    statement& s = prepared(
+        "UPDATE licenses SET state = 'confirmed', chain_row = ?1, owner_pid = NULL, owner_start = NULL "
+        "WHERE row_id = ?2");
     s.bind(1, row).bind(2, row_id).run();
   }
 
@@ -431,7 +447,7 @@ struct ledger::impl {
         "recorded_at, issued_by, license_text, personal_digest, owner_pid, owner_start) VALUES ('pending', ?1, ?2, "
         "?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, "
         "?26, ?27, ?28, ?29)";
-    statement s(db, path, sql);
+    statement& s = prepared(sql);
     const auto& h = lic.machine.hashes;
     const std::string meta = meta_json(lic.meta);
     std::error_code error;

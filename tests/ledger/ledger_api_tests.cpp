@@ -112,8 +112,7 @@ TEST_CASE("a pending row of this process is left alone, and dropped when its fil
   temp_dir dir;
   auto book = ledger::ledger::open(dir / "l.sqlite");
   const auto lic = make_license("p", jan_2026);
-  const auto pending =
-      book.record_pending(lic, "text", {"issue", "", dir / "p.toml", ledger::sha256_hex("text"), ""});
+  const auto pending = book.record_pending(lic, "text", {"issue", "", dir / "p.toml", ledger::sha256_hex("text"), ""});
   const auto checked = book.check();  // another command's check while this one is still writing
   CHECK(checked.dropped == 0);
   CHECK_FALSE(book.find("p"));

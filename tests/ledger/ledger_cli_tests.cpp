@@ -35,7 +35,8 @@ std::string trimmed(std::string text) {
 
 // Three licenses L1, L2, L3, in that order.
 void issue_three(const temp_dir& dir, const std::string& ledger) {
-  for (const char* id : {"L1", "L2", "L3"}) REQUIRE(issue(ledger, dir / (std::string(id) + ".toml"), id).exit_code == 0);
+  for (const char* id : {"L1", "L2", "L3"})
+    REQUIRE(issue(ledger, dir / (std::string(id) + ".toml"), id).exit_code == 0);
 }
 
 }  // namespace
@@ -59,9 +60,11 @@ TEST_CASE("the sqlite3 command-line tool reads the licenses a ledger holds", "[l
   issue_three(dir, ledger);
   const auto rows = sql(ledger, "SELECT license_id, licensee, operation, state FROM licenses ORDER BY chain_row;");
   CHECK(rows.exit_code == 0);
-  CHECK(rows.out == "L1|Example Corp|issue|confirmed\nL2|Example Corp|issue|confirmed\nL3|Example Corp|issue|confirmed\n");
+  CHECK(rows.out ==
+        "L1|Example Corp|issue|confirmed\nL2|Example Corp|issue|confirmed\nL3|Example Corp|issue|confirmed\n");
   const auto digest = run("sha256sum " + q(dir / "L2.toml"));
-  CHECK(trimmed(sql(ledger, "SELECT file_sha256 FROM licenses WHERE license_id = 'L2';").out) == digest.out.substr(0, 64));
+  CHECK(trimmed(sql(ledger, "SELECT file_sha256 FROM licenses WHERE license_id = 'L2';").out) ==
+        digest.out.substr(0, 64));
   CHECK(trimmed(sql(ledger, "SELECT count(*) FROM chain WHERE kind = 'license';").out) == "3");
 }
 
@@ -70,7 +73,8 @@ TEST_CASE("the default ledger lies beside the key, mode 0600, and --no-ledger re
   REQUIRE(run_airlock("keygen --out-dir " + q(dir / "k") + " --unencrypted").exit_code == 0);
   const std::string key = dir / "k/vendor.key";
   SECTION("beside the key") {
-    REQUIRE(run_airlock("issue --key " + q(key) + " --product p --licensee L --unbound --out " + q(dir / "a.toml")).exit_code == 0);
+    REQUIRE(run_airlock("issue --key " + q(key) + " --product p --licensee L --unbound --out " + q(dir / "a.toml"))
+                .exit_code == 0);
     REQUIRE(exists(dir / "k/airlock-ledger.sqlite"));
     CHECK(file_mode(dir / "k/airlock-ledger.sqlite") == 0600);
     CHECK(contains(run_airlock("ledger list --key " + q(key)).out, "p "));
@@ -83,11 +87,12 @@ TEST_CASE("the default ledger lies beside the key, mode 0600, and --no-ledger re
     CHECK_FALSE(exists(dir / "k/airlock-ledger.sqlite"));
   }
   SECTION("--no-ledger") {
-    REQUIRE(run_airlock("issue --key " + q(key) + " --no-ledger --product p --licensee L --unbound --out " + q(dir / "a.toml"))
+    REQUIRE(run_airlock("issue --key " + q(key) + " --no-ledger --product p --licensee L --unbound --out " +
+                        q(dir / "a.toml"))
                 .exit_code == 0);
     CHECK_FALSE(exists(dir / "k/airlock-ledger.sqlite"));
     CHECK(run_airlock("issue --key " + q(key) + " --no-ledger --ledger " + q(dir / "x") +
-                  " --product p --licensee L --unbound --out " + q(dir / "b.toml"))
+                      " --product p --licensee L --unbound --out " + q(dir / "b.toml"))
               .exit_code == 2);
   }
   SECTION("a ledger command never creates a ledger") {
@@ -132,7 +137,7 @@ TEST_CASE("a ledger that cannot be opened stops issue with exit 4 before any lic
   SECTION("batch") {
     write_file(dir / "orders.csv", "licensee,id,unbound\nA,b1,yes\n");
     const auto r = run_airlock("issue --batch " + q(dir / "orders.csv") + " --key " + q(test_key()) + " --ledger " +
-                           q(ledger) + " --product acme-studio --out-dir " + q(dir / "out"));
+                               q(ledger) + " --product acme-studio --out-dir " + q(dir / "out"));
     CHECK(r.exit_code == 4);
     CHECK(one_error_line(r.err));
     CHECK(contains(r.err, ledger));
@@ -168,14 +173,16 @@ TEST_CASE("ledger verify names an edited, a deleted and a reordered row", "[ledg
   SECTION("a row deleted and the rest renumbered") {
     statements =
         "DELETE FROM chain WHERE row = 2; DELETE FROM licenses WHERE license_id = 'L2';"
-        "UPDATE chain SET row = row - 1 WHERE row > 2; UPDATE licenses SET chain_row = chain_row - 1 WHERE chain_row > 2;";
+        "UPDATE chain SET row = row - 1 WHERE row > 2; UPDATE licenses SET chain_row = chain_row - 1 WHERE chain_row > "
+        "2;";
     row = "row 2 ", license = "L3";
   }
   SECTION("two rows swapped") {
     statements =
         "UPDATE chain SET row = -1 WHERE row = 2; UPDATE chain SET row = 2 WHERE row = 3; "
         "UPDATE chain SET row = 3 WHERE row = -1; UPDATE licenses SET chain_row = -1 WHERE chain_row = 2; "
-        "UPDATE licenses SET chain_row = 2 WHERE chain_row = 3; UPDATE licenses SET chain_row = 3 WHERE chain_row = -1;";
+        "UPDATE licenses SET chain_row = 2 WHERE chain_row = 3; UPDATE licenses SET chain_row = 3 WHERE chain_row = "
+        "-1;";
     row = "row 2 ", license = "L3";
   }
   REQUIRE(sql(ledger, statements).exit_code == 0);
@@ -191,7 +198,8 @@ TEST_CASE("forget erases a licensee from every table and the chain still verifie
   temp_dir dir;
   const std::string ledger = dir / "ledger.sqlite";
   const std::string name = "Erika Mustermann";
-  REQUIRE(issue(ledger, dir / "e1.toml", "e1", "--licensee " + q(name) + " --meta email=erika@example.org").exit_code == 0);
+  REQUIRE(issue(ledger, dir / "e1.toml", "e1", "--licensee " + q(name) + " --meta email=erika@example.org").exit_code ==
+          0);
   REQUIRE(issue(ledger, dir / "other.toml", "other").exit_code == 0);
   REQUIRE(issue(ledger, dir / "e2.toml", "e2", "--licensee " + q(name)).exit_code == 0);
   const auto held = run_airlock("ledger export --licensee " + q(name) + " --ledger " + q(ledger));
@@ -224,7 +232,8 @@ TEST_CASE("ledger check applies the retention period to licenses that expired lo
   REQUIRE(issue(ledger, dir / "old.toml", "old",
                 "--licensee 'Old Customer' --not-before 2020-01-01 --expires 2020-01-31 --issued 2020-01-01T00:00:00Z")
               .exit_code == 0);
-  REQUIRE(issue(ledger, dir / "recent.toml", "recent", "--licensee 'Recent Customer' --not-before " + day_from_today(-30) + " --expires " + day_from_today(-5))
+  REQUIRE(issue(ledger, dir / "recent.toml", "recent",
+                "--licensee 'Recent Customer' --not-before " + day_from_today(-30) + " --expires " + day_from_today(-5))
               .exit_code == 0);
   REQUIRE(issue(ledger, dir / "forever.toml", "forever", "--licensee 'Perpetual Customer'").exit_code == 0);
   CHECK(contains(run_airlock("ledger retention --ledger " + q(ledger)).out, "retention: off"));
@@ -256,8 +265,8 @@ TEST_CASE("list, show, search, expiring and export print what the ledger holds",
                 "--licensee 'Beta and a licensee name far too long for one column' --expires " + day_from_today(60))
               .exit_code == 0);
   REQUIRE(run_airlock("issue --key " + q(test_key()) + " --ledger " + q(ledger) +
-                  " --product acme-studio --licensee 'Gamma' --id c-bound --request " + q(sample_request()) +
-                  " --out " + q(dir / "c.toml"))
+                      " --product acme-studio --licensee 'Gamma' --id c-bound --request " + q(sample_request()) +
+                      " --out " + q(dir / "c.toml"))
               .exit_code == 0);
   const std::string in = " --ledger " + q(ledger);
 
@@ -277,7 +286,8 @@ TEST_CASE("list, show, search, expiring and export print what the ledger holds",
   CHECK(contains(by_name.out, "\"license_id\":\"a-soon\""));
   CHECK_FALSE(contains(by_name.out, "b-later"));
   CHECK(contains(run_airlock("ledger search --feature render" + in).out, "a-soon"));
-  const std::string hash = trimmed(sql(ledger, "SELECT hashes_platform FROM licenses WHERE license_id = 'c-bound';").out);
+  const std::string hash =
+      trimmed(sql(ledger, "SELECT hashes_platform FROM licenses WHERE license_id = 'c-bound';").out);
   REQUIRE(hash.size() >= 32);
   const auto by_machine = run_airlock("ledger search --machine " + hash.substr(0, 32) + in).out;
   CHECK(contains(by_machine, "c-bound"));
@@ -299,7 +309,8 @@ TEST_CASE("list, show, search, expiring and export print what the ledger holds",
   CHECK(contains(csv.out, ",a-soon,"));
   const auto json = run_airlock("ledger export --format json" + in);
   CHECK(contains(json.out, "\"license_text\":\"# Airlock license file"));
-  const auto parsed = run("printf '%s' " + q(json.out) + " | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))'");
+  const auto parsed =
+      run("printf '%s' " + q(json.out) + " | python3 -c 'import json,sys; print(len(json.load(sys.stdin)))'");
   CHECK(trimmed(parsed.out) == "3");
 }
 

@@ -71,8 +71,7 @@ std::map<std::string, std::string> files_in(const std::string& folder) {
 
 }  // namespace
 
-TEST_CASE("issue killed at any point leaves a confirmed row exactly when the license file exists",
-          "[ledger][crash]") {
+TEST_CASE("issue killed at any point leaves a confirmed row exactly when the license file exists", "[ledger][crash]") {
   temp_dir dir;
   const std::string ledger = dir / "ledger.sqlite";
   const auto issue_into = [&](const std::string& out) {
@@ -105,8 +104,8 @@ TEST_CASE("issue --batch killed at any point, then ledger check, confirms exactl
   for (int r = 0; r < rows; ++r) csv += "L" + std::to_string(r) + ",row-" + std::to_string(r) + ",yes\n";
   write_file(dir / "orders.csv", csv);
   const auto batch_into = [&](const std::string& out, const std::string& ledger) {
-    return airlock_cmd("issue --batch " + q(dir / "orders.csv") + " --key " + q(test_key()) + " --ledger " +
-                       q(ledger) + " --product acme-studio --jobs 2 --out-dir " + q(out));
+    return airlock_cmd("issue --batch " + q(dir / "orders.csv") + " --key " + q(test_key()) + " --ledger " + q(ledger) +
+                       " --product acme-studio --jobs 2 --out-dir " + q(out));
   };
   const double full_run = seconds_to_run(batch_into(dir / "whole", dir / "whole.sqlite"));
   std::set<std::size_t> counts;

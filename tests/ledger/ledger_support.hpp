@@ -32,8 +32,8 @@ inline run_result run_airlock(const std::string& args) { return run(airlock_cmd(
 // Issues an unbound license for acme-studio with the test key into `ledger`.
 inline run_result issue(const std::string& ledger, const std::string& out, const std::string& id,
                         const std::string& rest = "--licensee 'Example Corp'") {
-  return run_airlock("issue --key " + q(test_key()) + " --ledger " + q(ledger) + " --product acme-studio --unbound --id " +
-                 q(id) + " --out " + q(out) + " " + rest);
+  return run_airlock("issue --key " + q(test_key()) + " --ledger " + q(ledger) +
+                     " --product acme-studio --unbound --id " + q(id) + " --out " + q(out) + " " + rest);
 }
 
 // Runs SQL on the ledger with the sqlite3 command-line tool; returns its output.
