@@ -38,11 +38,20 @@ constexpr std::size_t max_license_size = 64 * 1024;
   throw cli::failure(cli::exit_write_failed, cli::about_file(path, "ledger: " + problem));
 }
 
+// SQLite's message, with the system's reason when a system call failed
+// ("disk I/O error (File too large)").
+std::string db_error(sqlite3* db) {
+  std::string text = db ? sqlite3_errmsg(db) : "out of memory";
+  if (const int code = db ? sqlite3_system_errno(db) : 0; code != 0)
+    text += std::string(" (") + std::strerror(code) + ")";
+  return text;
+}
+
 // One prepared statement; every error names the ledger file.
 class statement {
  public:
   statement(sqlite3* db, const std::string& path, const char* sql) : db_(db), path_(path) {
-    if (sqlite3_prepare_v2(db, sql, -1, &stmt_, nullptr) != SQLITE_OK) fail(path_, sqlite3_errmsg(db));
+    if (sqlite3_prepare_v2(db, sql, -1, &stmt_, nullptr) != SQLITE_OK) fail(path_, db_error(db));
   }
   statement(const statement&) = delete;
   statement& operator=(const statement&) = delete;
@@ -65,7 +74,7 @@ class statement {
     const int rc = sqlite3_step(stmt_);
     if (rc == SQLITE_ROW) return true;
     if (rc == SQLITE_DONE) return false;
-    fail(path_, sqlite3_errmsg(db_));
+    fail(path_, db_error(db_));
   }
   void run() {
     while (step()) {
@@ -85,7 +94,7 @@ class statement {
 
  private:
   void check(int rc) const {
-    if (rc != SQLITE_OK) fail(path_, sqlite3_errmsg(db_));
+    if (rc != SQLITE_OK) fail(path_, db_error(db_));
   }
   sqlite3* db_;
   const std::string& path_;
@@ -320,7 +329,7 @@ struct ledger::impl {
   void exec(const char* sql) {
     char* message = nullptr;
     if (sqlite3_exec(db, sql, nullptr, nullptr, &message) != SQLITE_OK) {
-      const std::string text = message ? message : sqlite3_errmsg(db);
+      const std::string text = db_error(db);
       sqlite3_free(message);
       fail(path, text);
     }
@@ -599,7 +608,7 @@ ledger ledger::open(const std::string& path, check_result* checked) {
   auto state = std::make_unique<impl>();
   state->path = path;
   if (sqlite3_open_v2(path.c_str(), &state->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOFOLLOW, nullptr) != SQLITE_OK)
-    fail(path, state->db ? sqlite3_errmsg(state->db) : "cannot open");
+    fail(path, db_error(state->db));
   sqlite3_extended_result_codes(state->db, 1);
   sqlite3_busy_timeout(state->db, busy_timeout_ms);
   // A file that is not SQLite fails here, on its first read.
