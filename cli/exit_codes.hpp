@@ -8,14 +8,15 @@ namespace airlock::cli {
 
 enum exit_code : int {
   exit_ok = 0,
-  exit_internal = 1,        // a bug: an unexpected error inside the tool
-  exit_usage = 2,           // bad command line
-  exit_read_failed = 3,     // an input file is missing or unreadable
-  exit_write_failed = 4,    // an output cannot be written, or already exists
-  exit_bad_key = 5,         // not an Ed25519 key, corrupt, or the wrong kind
-  exit_bad_passphrase = 6,  // wrong or missing passphrase
-  exit_bad_input = 7,       // invalid data: request, field, date, CSV row
-  exit_partial = 8,         // a batch where some rows failed
+  exit_internal = 1,         // a bug: an unexpected error inside the tool
+  exit_usage = 2,            // bad command line
+  exit_read_failed = 3,      // an input file is missing or unreadable
+  exit_write_failed = 4,     // an output cannot be written, or already exists
+  exit_bad_key = 5,          // not an Ed25519 key, corrupt, or the wrong kind
+  exit_bad_passphrase = 6,   // wrong or missing passphrase
+  exit_bad_input = 7,        // invalid data: request, field, date, CSV row
+  exit_partial = 8,          // a batch where some rows failed
+  exit_ledger_tampered = 9,  // `airlock ledger verify`: a row was edited, deleted or reordered
 
   // License verdicts (airlock verify, airlock-verify): one code per reason.
   exit_malformed = 10,

@@ -8,8 +8,10 @@
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <system_error>
 #include <thread>
 #include <vector>
@@ -19,6 +21,7 @@
 #include "generator/command_line.hpp"
 #include "generator/license_builder.hpp"
 #include "generator/orders_csv.hpp"
+#include "ledger/ledger.hpp"
 
 namespace airlock::generator {
 namespace {
@@ -115,16 +118,30 @@ std::string output_name(const csv_row& row, const format::license& lic) {
   return name;
 }
 
-// Issues one row; returns the problem, or an empty string.
-std::string issue_row(const csv_row& row, const batch_settings& settings, const keys::signing_key& key,
-                      const std::string& key_id, const cli::batch_folder& folder) {
-  if (!row.error.empty()) return row.error;
-  try {
-    const format::license lic = build_license(order_from(row, settings), key_id, settings.issued);
-    return folder.write_new(output_name(row, lic), sign_license(lic, key), 0644);
-  } catch (const std::exception& e) {
-    return e.what();
+// One row, signed and ready to be recorded and written.
+struct signed_row {
+  format::license lic;
+  std::string name, text;
+  std::string problem;  // empty: ready
+  std::int64_t pending = 0;
+};
+
+// Builds and signs one row (no file is touched).
+signed_row sign_row(const csv_row& row, const batch_settings& settings, const keys::signing_key& key,
+                    const std::string& key_id) {
+  signed_row out;
+  if (!row.error.empty()) {
+    out.problem = row.error;
+    return out;
   }
+  try {
+    out.lic = build_license(order_from(row, settings), key_id, settings.issued);
+    out.name = output_name(row, out.lic);
+    out.text = sign_license(out.lic, key);
+  } catch (const std::exception& e) {
+    out.problem = e.what();
+  }
+  return out;
 }
 
 // Two rows naming the same output file would race: which one got written
@@ -149,36 +166,80 @@ void draw_progress(std::size_t done, std::size_t total) {
                done, total);
 }
 
-// Runs issue_row over all rows on `jobs` threads; problems[i] is row i's.
-std::vector<std::string> issue_all(const std::vector<csv_row>& rows, const batch_settings& settings,
-                                   const keys::signing_key& key, const cli::batch_folder& folder) {
-  const std::string key_id = keys::key_id(key.public_key());
-  std::vector<std::string> problems(rows.size());
+// Runs work(i) for i in [0, count) on `jobs` threads, with a progress bar
+// when asked, until the folder stops.
+void run_parallel(std::size_t count, const batch_settings& settings, const cli::batch_folder& folder, bool progress,
+                  const std::function<void(std::size_t)>& work) {
   std::atomic<std::size_t> next{0}, done{0};
   auto worker = [&] {
-    for (std::size_t i = next++; i < rows.size() && !folder.stopped(); i = next++) {
-      problems[i] = issue_row(rows[i], settings, key, key_id, folder);
+    for (std::size_t i = next++; i < count && !folder.stopped(); i = next++) {
+      work(i);
       ++done;
     }
-    done = rows.size();  // stopped early: the progress bar must end
+    done = count;  // stopped early: the progress bar must end
   };
   // Never more threads than rows; a system that refuses more threads
   // gets the ones it gave (an exception here would leave threads unjoined).
   const std::size_t asked = settings.jobs ? settings.jobs : std::max(1u, std::thread::hardware_concurrency());
-  const std::size_t jobs = std::max<std::size_t>(1, std::min(asked, rows.size()));
+  const std::size_t jobs = std::max<std::size_t>(1, std::min(asked, count));
   std::vector<std::thread> threads;
   try {
     for (std::size_t j = 0; j < jobs; ++j) threads.emplace_back(worker);
   } catch (const std::system_error&) {
     if (threads.empty()) worker();
   }
-  const bool show = settings.progress && isatty(STDERR_FILENO);
-  while (show && done < rows.size()) {
-    draw_progress(done, rows.size());
+  const bool show = progress && settings.progress && isatty(STDERR_FILENO);
+  while (show && done < count) {
+    draw_progress(done, count);
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
   for (auto& t : threads) t.join();
-  if (show) draw_progress(done, rows.size()), std::fputc('\n', stderr);
+  if (show) draw_progress(done, count), std::fputc('\n', stderr);
+}
+
+// Signs every row, records the signed ones as pending in the ledger, writes
+// them, makes them durable, then confirms the rows whose file was written
+// and drops the others. problems[i] is row i's.
+std::vector<std::string> issue_all(const std::vector<csv_row>& rows, const batch_settings& settings,
+                                   const keys::signing_key& key, const cli::batch_folder& folder,
+                                   ledger::ledger* book) {
+  const std::string key_id = keys::key_id(key.public_key());
+  std::vector<signed_row> signed_rows(rows.size());
+  run_parallel(rows.size(), settings, folder, true,
+               [&](std::size_t i) { signed_rows[i] = sign_row(rows[i], settings, key, key_id); });
+  std::vector<std::size_t> ready;
+  for (std::size_t i = 0; i < rows.size(); ++i)
+    if (signed_rows[i].problem.empty()) ready.push_back(i);
+  if (book) {
+    std::vector<const format::license*> lics;
+    std::vector<const std::string*> texts;
+    std::vector<ledger::record_context> contexts;
+    for (const std::size_t i : ready) {
+      lics.push_back(&signed_rows[i].lic);
+      texts.push_back(&signed_rows[i].text);
+      contexts.push_back(
+          {"issue", "", folder.path() + "/" + signed_rows[i].name, ledger::sha256_hex(signed_rows[i].text), ""});
+    }
+    const auto pending = book->record_pending(lics, texts, contexts);
+    for (std::size_t k = 0; k < ready.size(); ++k) signed_rows[ready[k]].pending = pending[k];
+  }
+  std::vector<std::string> problems(rows.size());
+  std::vector<char> written(rows.size(), 0);
+  for (std::size_t i = 0; i < rows.size(); ++i) problems[i] = signed_rows[i].problem;
+  run_parallel(ready.size(), settings, folder, false, [&](std::size_t k) {
+    const std::size_t i = ready[k];
+    problems[i] = folder.write_new(signed_rows[i].name, signed_rows[i].text, 0644);
+    written[i] = problems[i].empty();
+  });
+  for (const std::size_t i : ready)
+    if (!written[i] && problems[i].empty()) problems[i] = "not written: the batch stopped";
+  if (book) {
+    std::vector<std::int64_t> confirmed, dropped;
+    for (const std::size_t i : ready) (written[i] ? confirmed : dropped).push_back(signed_rows[i].pending);
+    book->drop_pending(dropped);
+    if (!confirmed.empty()) folder.sync();  // a confirmed row promises a durable file
+    book->confirm(confirmed);
+  }
   return problems;
 }
 
@@ -191,6 +252,9 @@ int issue_batch(const batch_settings& settings, const keys::signing_key& key) {
                        {"licensee"});
   if (!reader.header_error().empty())
     throw cli::failure(cli::exit_bad_input, cli::about_file(settings.orders_path, reader.header_error()));
+  // Before any file is written: a ledger that cannot be opened stops the batch here.
+  std::optional<ledger::ledger> book;
+  if (settings.ledger_file) book.emplace(ledger::ledger::open(*settings.ledger_file));
   const std::vector<std::string> created = cli::make_private_dirs(settings.out_dir);
   std::unique_ptr<cli::batch_folder> folder;
   try {
@@ -212,7 +276,7 @@ int issue_batch(const batch_settings& settings, const keys::signing_key& key) {
       rows.push_back(std::move(row));
     }
     refuse_duplicate_names(rows, first_line);
-    const std::vector<std::string> problems = issue_all(rows, settings, key, *folder);
+    const std::vector<std::string> problems = issue_all(rows, settings, key, *folder, book ? &*book : nullptr);
     for (std::size_t i = 0; i < rows.size(); ++i) {
       if (problems[i].empty()) {
         ++issued;

@@ -5,6 +5,7 @@
 #ifndef AIRLOCK_GENERATOR_BATCH_ISSUE_HPP
 #define AIRLOCK_GENERATOR_BATCH_ISSUE_HPP
 
+#include <optional>
 #include <string>
 
 #include "airlock/format/time.hpp"
@@ -18,7 +19,8 @@ struct batch_settings {
   std::string default_product;  // for rows without a product column
   unsigned jobs = 0;            // 0: one per core
   format::utc_time issued;
-  bool progress = true;  // a progress bar when stderr is a terminal
+  bool progress = true;                    // a progress bar when stderr is a terminal
+  std::optional<std::string> ledger_file;  // where each license is recorded; nullopt: --no-ledger
 };
 
 int issue_batch(const batch_settings& settings, const keys::signing_key& key);

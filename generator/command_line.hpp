@@ -46,6 +46,11 @@ int run_issue(const std::vector<std::string>& args);
 int run_inspect(const std::vector<std::string>& args);
 int run_verify(const std::vector<std::string>& args);
 int run_privacy_notice(const std::vector<std::string>& args);
+int run_ledger(const std::vector<std::string>& args);  // ledger_commands.cpp
+int run_revoke(const std::vector<std::string>& args);
+int run_renew(const std::vector<std::string>& args);  // lifecycle_commands.cpp
+int run_rehost(const std::vector<std::string>& args);
+int run_revocations(const std::vector<std::string>& args);
 
 }  // namespace airlock::generator
 

@@ -1,12 +1,15 @@
 // SPDX-License-Identifier: MIT
 // `airlock issue`: one license from the command line.
 #include <iostream>
+#include <optional>
 
 #include "cli/file_io.hpp"
 #include "generator/batch_issue.hpp"
 #include "generator/command_line.hpp"
 #include "generator/license_builder.hpp"
 #include "generator/passphrase.hpp"
+#include "generator/recorded_write.hpp"
+#include "ledger/ledger.hpp"
 
 namespace airlock::generator {
 namespace {
@@ -71,7 +74,12 @@ int issue_one(const po::variables_map& vm) {
   const auto passphrase = passphrase_from(vm["passphrase-file"].as<std::string>(), prompt_mode::once);
   const auto key = with_key_errors([&] { return keys::signing_key::load(vm["key"].as<std::string>(), passphrase); });
   const format::license lic = build_license(order_from(vm), keys::key_id(key.public_key()), issued_time(vm));
-  cli::write_file_atomic(out, sign_license(lic, key), 0644, policy, inputs);
+  const std::string text = sign_license(lic, key);
+  // Signing is deterministic, so the row can name the exact bytes before they are written.
+  const auto ledger_file = ledger::ledger_path(vm, vm["key"].as<std::string>());
+  std::optional<ledger::ledger> book;
+  if (ledger_file) book.emplace(ledger::ledger::open(*ledger_file));
+  write_recorded(book ? &*book : nullptr, lic, text, out, policy, inputs, {"issue", "", "", "", ""});
   std::cout << lic.id << "\n";
   return cli::exit_ok;
 }
@@ -111,6 +119,7 @@ int run_issue(const std::vector<std::string>& args) {
       "batch", po::value<std::string>(), "CSV file of orders, one license per row")(
       "out-dir", po::value<std::string>(), "batch: folder for the license files")(
       "jobs", po::value<long long>()->default_value(0), "batch: signing threads, 1 to 1024 (default: all cores)");
+  ledger::add_ledger_options(spec.options, true);
   po::variables_map vm;
   if (!parse_command_line(spec, args, vm)) return cli::exit_ok;
   if (!vm.count("batch")) return issue_one(vm);
@@ -121,6 +130,7 @@ int run_issue(const std::vector<std::string>& args) {
   settings.default_product = value_or<std::string>(vm, "product", "");
   settings.jobs = jobs_from(vm);
   settings.issued = issued_time(vm);
+  settings.ledger_file = ledger::ledger_path(vm, vm["key"].as<std::string>());
   const auto passphrase = passphrase_from(vm["passphrase-file"].as<std::string>(), prompt_mode::once);
   const auto key = with_key_errors([&] { return keys::signing_key::load(vm["key"].as<std::string>(), passphrase); });
   return issue_batch(settings, key);

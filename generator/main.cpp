@@ -24,6 +24,11 @@ const command commands[] = {
     {"issue", "issue a signed license (one, or a batch from CSV)", run_issue},
     {"inspect", "print the fields of a license file", run_inspect},
     {"verify", "check a license as the customer's product would", run_verify},
+    {"renew", "issue the successor of a license (new dates, features, limits)", run_renew},
+    {"rehost", "move a license to a new machine from a re-host request", run_rehost},
+    {"ledger", "the record of issued licenses: list, search, verify, export, forget", run_ledger},
+    {"revoke", "record licenses as revoked in the ledger", run_revoke},
+    {"revocations", "sign the revocation list of a product", run_revocations},
     {"privacy-notice", "print the data inventory for a product's privacy policy", run_privacy_notice},
 };
 
@@ -38,7 +43,8 @@ const char exit_status_text[] =
     "   6  wrong or missing passphrase\n"
     "   7  invalid input data\n"
     "   8  batch: some rows failed\n"
-    "  10-21  license verdicts (see README)\n";
+    "   9  ledger verify: the ledger was edited, a row deleted or reordered\n"
+    "  10-24  license verdicts (see README)\n";
 
 void print_help() {
   std::cout << "usage: airlock <command> [options]   (airlock <command> --help for details)\n\n"

@@ -9,6 +9,7 @@
 #include "airlock/format/inventory.hpp"
 #include "cli/privacy_text.hpp"
 #include "generator/command_line.hpp"
+#include "ledger/ledger.hpp"
 
 namespace airlock::generator {
 
@@ -187,9 +188,10 @@ notice_format parse_format(const std::string& text) {
 }  // namespace
 
 std::string retention_sentence(const std::optional<unsigned>& days) {
-  if (!days) return "Retention not set: records are kept until you delete them.";
-  return "Ledger records are kept for " + std::to_string(*days) +
-         " days, then deleted (airlock ledger retention --days " + std::to_string(*days) + ").";
+  if (!days) return "Retention not set: records are kept until you erase them (airlock ledger forget).";
+  return "The personal fields of a license (licensee, vendor fields, the license text) are erased " +
+         std::to_string(*days) + " days after it expires (airlock ledger retention --days " + std::to_string(*days) +
+         ", applied by airlock ledger check); a perpetual license's are kept until you erase them.";
 }
 
 std::string privacy_notice(const notice_options& options) {
@@ -199,22 +201,30 @@ std::string privacy_notice(const notice_options& options) {
 }
 
 int run_privacy_notice(const std::vector<std::string>& args) {
-  command_spec spec{"airlock privacy-notice --product P [--format md|html] [--retention-days N] [--vendor NAME]",
-                    "Prints the data inventory a privacy policy needs for product P: what is read on the\n"
-                    "licensee's machine and from where, that only keyed, truncated hashes leave it, what the\n"
-                    "ledger keeps about each licensee, the data-subject rights and the commands that serve\n"
-                    "them, and the retention. Markdown (default) or a complete HTML5 document.",
-                    po::options_description("options"),
-                    {}};
+  command_spec spec{
+      "airlock privacy-notice --product P [--format md|html] [--retention-days N | --ledger FILE] [--vendor NAME]",
+      "Prints the data inventory a privacy policy needs for product P: what is read on the\n"
+      "licensee's machine and from where, that only keyed, truncated hashes leave it, what the\n"
+      "ledger keeps about each licensee, the data-subject rights and the commands that serve\n"
+      "them, and the retention. Markdown (default) or a complete HTML5 document.",
+      po::options_description("options"),
+      {}};
   spec.options.add_options()("product", po::value<std::string>()->required(), "the product the notice is for")(
       "format", po::value<std::string>()->default_value("md"), "md or html")("retention-days", po::value<std::string>(),
                                                                              "how many days the ledger keeps records")(
       "vendor", po::value<std::string>(), "the vendor's name, as the notice names it");
+  ledger::add_ledger_options(spec.options, false);
   po::variables_map vm;
   if (!parse_command_line(spec, args, vm)) return cli::exit_ok;
   notice_options options;
   options.format = parse_format(vm["format"].as<std::string>());
-  if (vm.count("retention-days")) options.retention_days = parse_retention_days(vm["retention-days"].as<std::string>());
+  if (vm.count("retention-days")) {
+    options.retention_days = parse_retention_days(vm["retention-days"].as<std::string>());
+  } else if (vm.count("ledger")) {
+    // The retention the vendor set in the ledger, so the notice says what `ledger check` does.
+    const auto days = ledger::ledger::open_existing(vm["ledger"].as<std::string>()).retention_days();
+    if (days) options.retention_days = static_cast<unsigned>(*days);
+  }
   options.product = vm["product"].as<std::string>();
   if (const std::string problem = format::check_product_name(options.product); !problem.empty())
     throw cli::failure(cli::exit_bad_input, "invalid --product: " + problem);

@@ -87,6 +87,8 @@ expect 24 "${verify[@]}" "$work/licenses/3-rehosted.toml" --revocations "$work/r
 echo "== 10. vendor: the ledger of it all, checked, and what it holds about the customer"
 "$bin/airlock" ledger list
 "$bin/airlock" ledger verify
-"$bin/airlock" ledger export --licensee "Demo Customer Ltd" | head -c 600
-echo
+"$bin/airlock" ledger export --licensee "Demo Customer Ltd" > "$work/export.json"
+echo "ledger export for the customer (access request): $(wc -c < "$work/export.json") bytes of JSON"
+"$bin/airlock" privacy-notice --product demo-app > "$work/privacy-notice.md"
+head -n 12 "$work/privacy-notice.md"
 echo "demo finished: every step passed"

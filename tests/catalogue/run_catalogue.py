@@ -138,7 +138,8 @@ def make_fixtures(bin_dir, source_dir, folder, ids):
         print(f"note: airlock-hwid request failed here ({made.stderr.decode().strip()}); {{request}} and {{license}} "
               "are another machine's, so rows that verify them on this machine fail")
         shutil.copyfile(folder / "foreign-request.toml", folder / "request.toml")
-    common = ["--key", "vendor.key", "--product", PRODUCT, "--issued", ISSUED]
+    # The fixtures' own licenses are not recorded: a row that issues starts with no ledger.
+    common = ["--key", "vendor.key", "--product", PRODUCT, "--issued", ISSUED, "--no-ledger"]
     tool("airlock", "issue", *common, "--licensee", "Example Corp", "--request", "request.toml", "--id", "lic-bound",
          "--out", "license.toml")
     tool("airlock", "issue", *common, "--licensee", "Example Corp", "--unbound", "--id", "lic-unbound", "--out",
@@ -300,6 +301,7 @@ def check_row(row, done, before, after, creates):
 
 def run_row(row, bin_dir, fixtures, ids, work):
     tmp = Path(tempfile.mkdtemp(prefix="row-", dir=work))
+    ledger_home = Path(str(tmp) + "-ledger")
     try:
         shutil.copytree(fixtures, tmp, dirs_exist_ok=True, symlinks=True)
         values = {"tmp": str(tmp), "bin": str(bin_dir)}
@@ -312,7 +314,12 @@ def run_row(row, bin_dir, fixtures, ids, work):
         argv = [fill(a, values) for a in row["command"]]
         if argv[0] in TOOLS:
             argv[0] = str(bin_dir / argv[0])
-        env = tool_env(tmp, {k: fill(v, values) for k, v in row.get("env", {}).items()})
+        # Licenses a row issues are recorded in a ledger beside the row's folder, not in it, so
+        # that only what the row names appears there; rows about the ledger give --ledger.
+        ledger_home.mkdir()
+        give_away(ledger_home, ids)
+        env = tool_env(tmp, {"AIRLOCK_LEDGER": str(ledger_home / "airlock-ledger.sqlite"),
+                             **{k: fill(v, values) for k, v in row.get("env", {}).items()}})
         started = time.monotonic()
         try:
             done = execute(argv, tmp, ids, env, row.get("timeout", TIMEOUT))
@@ -326,6 +333,7 @@ def run_row(row, bin_dir, fixtures, ids, work):
     finally:
         unlock(tmp)
         shutil.rmtree(tmp)
+        shutil.rmtree(ledger_home, ignore_errors=True)
 
 
 def load(path):

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "airlock/format/format.hpp"
+#include "airlock/format/revocations.hpp"
 #include "airlock/verify.hpp"
 #include "test_support.hpp"
 
@@ -87,6 +88,21 @@ airlock::hwid::machine_snapshot snapshot_of(const toml::table* machine) {
   return snapshot;
 }
 
+// A version-2 clock-state line for the license in `text` that has seen revocation list `sequence`
+// at `now` (FORMAT.md 10; the manifest's seen_sequence), written to a fresh file.
+std::string clock_state_with(const std::string& text, std::int64_t now, std::int64_t sequence) {
+  namespace d = airlock::detail;
+  const auto file = fmt::parse_license_file(text);
+  REQUIRE(file.ok());
+  const std::string& id = file.value->content.id;
+  static int counter = 0;
+  const std::string path = airlock_test::make_temp_dir() + "/" + std::to_string(++counter) + ".clock";
+  airlock_test::write_file(
+      path, std::string(d::clock_state_tag) + " " + id + " " + std::to_string(now) + " " + std::to_string(sequence) +
+                " " + d::clock_state_mac(d::clock_state_tag, file.value->signature.value, id, now, sequence) + "\n");
+  return path;
+}
+
 airlock::verify_options options_of(const toml::table& entry) {
   airlock::verify_options options;
   options.product = text_of(entry, "product");
@@ -95,6 +111,14 @@ airlock::verify_options options_of(const toml::table& entry) {
   options.grace_days = static_cast<int>(entry["grace_days"].value_or(std::int64_t{0}));
   options.machine = snapshot_of(entry["machine"].as_table());
   options.check_machine = true;
+  if (const auto list = entry["revocations"].value<std::string>()) {
+    options.revocation_list = airlock_test::read_file(vector_file(*list));
+  }
+  if (const auto seen = entry["seen_sequence"].value<std::int64_t>()) {
+    REQUIRE(options.now);
+    options.clock_state_file =
+        clock_state_with(airlock_test::read_file(vector_file(text_of(entry, "file"))), *options.now, *seen);
+  }
   return options;
 }
 
@@ -130,6 +154,10 @@ void check_license_values(const fmt::license& lic, const toml::table& v) {
     if (expected) CHECK(fmt::to_string(**field) == fmt::to_string(date_of(*expected)));
   }
   CHECK(lic.features == strings_of(v, "features"));
+  CHECK(lic.supersedes == v["supersedes"].value<std::string>());
+  CHECK(lic.min_revocation_sequence == v["min_revocation_sequence"].value<std::int64_t>());
+  CHECK(lic.critical == strings_of(v, "critical"));
+  CHECK(lic.extensions == strings_of(v, "extensions"));
   const fmt::machine_binding& m = lic.machine;
   CHECK(m.unbound == v["unbound"].value_or(true));
   CHECK(m.policy == text_of(v, "policy"));
@@ -199,6 +227,41 @@ void check_request_entry(const toml::table& entry) {
   CHECK(std::string(fmt::to_string(req.environment)) == text_of(*v, "environment"));
   for (const auto c : fmt::all_component_classes) CHECK(req.machine[c] == strings_of(*v, fmt::to_string(c)));
   CHECK(req.machine.evidence_only == strings_of(*v, "evidence_only"));
+  CHECK(req.replaces == (*v)["replaces"].value<std::string>());
+}
+
+// A revocation list read as a product reads it (FORMAT.md 11.2, before its checks against a
+// license): the envelope, the trusted key, the signature under the list's prefix, the body.
+std::string read_revocation_list(const std::string& text, std::optional<fmt::revocation_list>& out) {
+  const auto opened = fmt::open_revocation_list(text);
+  if (!opened.ok()) return std::string(fmt::to_string(opened.error.kind));
+  const auto* key = trusted().find(opened.value->signature.key_id);
+  if (key == nullptr) return "unknown_key";
+  const std::string message = fmt::signed_message(fmt::revocations_kind, opened.value->body);
+  if (!key->verify(reinterpret_cast<const std::uint8_t*>(message.data()), message.size(),
+                   opened.value->signature.value.data(), opened.value->signature.value.size())) {
+    return "bad_signature";
+  }
+  auto content = fmt::read_revocations_content(*opened.value);
+  if (!content.ok()) return std::string(fmt::to_string(content.error.kind));
+  out = std::move(*content.value);
+  return "ok";
+}
+
+void check_revocation_list_entry(const toml::table& entry) {
+  INFO("why: " << text_of(entry, "why"));
+  std::optional<fmt::revocation_list> list;
+  const std::string got = read_revocation_list(airlock_test::read_file(vector_file(text_of(entry, "file"))), list);
+  CHECK(got == text_of(entry, "expect"));
+  const auto* v = entry["values"].as_table();
+  if (!list || !v) return;
+  CHECK(list->key_id == text_of(*v, "key_id"));
+  CHECK(list->product == text_of(*v, "product"));
+  CHECK(list->sequence == (*v)["sequence"].value_or(std::int64_t{-1}));
+  CHECK(list->issued.seconds == unix_seconds(*(*v)["issued"].value<toml::date_time>()));
+  CHECK(list->revoked == strings_of(*v, "revoked"));
+  CHECK(list->critical == strings_of(*v, "critical"));
+  CHECK(list->extensions == strings_of(*v, "extensions"));
 }
 
 // Runs every entry of one group, each in its own section named by its file.
@@ -211,26 +274,31 @@ void run_group(std::string_view kind, std::string_view group) {
     DYNAMIC_SECTION(text_of(entry, "file")) {
       if (kind == "license")
         check_license_entry(entry);
-      else
+      else if (kind == "request")
         check_request_entry(entry);
+      else
+        check_revocation_list_entry(entry);
     }
   }
   CHECK(count > 0);
 }
 
-const std::set<std::string> license_groups = {"accepted", "version",       "envelope",  "syntax",
-                                              "fields",   "machine-table", "signature", "product-clock-dates",
-                                              "binding"};
-const std::set<std::string> request_groups = {"request-accepted", "request-version", "request-fields",
-                                              "request-syntax"};
+const std::set<std::string> license_groups = {"accepted",    "version",         "envelope",  "syntax",
+                                              "fields",      "machine-table",   "signature", "product-clock-dates",
+                                              "binding",     "renewal",         "critical",  "extensions",
+                                              "array-bound", "revocation-check"};
+const std::set<std::string> request_groups = {"request-accepted", "request-version", "request-fields", "request-syntax",
+                                              "request-rehost"};
+const std::set<std::string> revocation_list_groups = {"revocation-list"};
 
 }  // namespace
 
 TEST_CASE("Conformance: the manifest lists enough vectors, each in a group these tests run", "[conformance]") {
   CHECK(entries("license").size() >= 220);
   CHECK(entries("request").size() >= 55);
-  for (const auto& [kind, groups] :
-       {std::pair{"license"sv, &license_groups}, std::pair{"request"sv, &request_groups}}) {
+  CHECK(entries("revocation_list").size() >= 40);
+  for (const auto& [kind, groups] : {std::pair{"license"sv, &license_groups}, std::pair{"request"sv, &request_groups},
+                                     std::pair{"revocation_list"sv, &revocation_list_groups}}) {
     for (const auto& node : entries(kind)) {
       const toml::table& entry = *node.as_table();
       INFO(text_of(entry, "file"));
@@ -283,4 +351,28 @@ TEST_CASE("Conformance: every field rule of a request", "[conformance]") { run_g
 
 TEST_CASE("Conformance: requests outside the canonical TOML subset are malformed", "[conformance]") {
   run_group("request", "request-syntax");
+}
+
+TEST_CASE("Conformance: renewal and re-host fields of a license", "[conformance]") { run_group("license", "renewal"); }
+
+TEST_CASE("Conformance: critical names an extension, a defined field, or nothing", "[conformance]") {
+  run_group("license", "critical");
+}
+
+TEST_CASE("Conformance: extensions are ignored in their places and malformed elsewhere", "[conformance]") {
+  run_group("license", "extensions");
+}
+
+TEST_CASE("Conformance: arrays hold at most 1024 entries", "[conformance]") { run_group("license", "array-bound"); }
+
+TEST_CASE("Conformance: licenses checked against a revocation list", "[conformance]") {
+  run_group("license", "revocation-check");
+}
+
+TEST_CASE("Conformance: re-host requests name the license they replace", "[conformance]") {
+  run_group("request", "request-rehost");
+}
+
+TEST_CASE("Conformance: revocation lists read as a product reads them", "[conformance]") {
+  run_group("revocation_list", "revocation-list");
 }

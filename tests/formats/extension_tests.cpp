@@ -24,7 +24,6 @@ fmt::license sample() {
   return lic;
 }
 
-
 // Inserts `lines` right before the line that starts with `before`.
 std::string insert_before(const std::string& body, const std::string& before, const std::string& lines) {
   const std::size_t at = body.find("\n" + before);
@@ -121,7 +120,8 @@ TEST_CASE("A critical extension is unsupported_version, a critical defined field
     CHECK(r.error.message.find("needs a newer verifier") != std::string::npos);
   }
   SECTION("critical names an extension table") {
-    const std::string body = insert_before(with_tables("[seats]\nhost = \"a\"\n"), "\n[machine]", "critical = [\"seats\"]\n");
+    const std::string body =
+        insert_before(with_tables("[seats]\nhost = \"a\"\n"), "\n[machine]", "critical = [\"seats\"]\n");
     const auto r = parse(body);
     REQUIRE_FALSE(r.ok());
     CHECK(r.error.kind == fmt::error_kind::unsupported_version);

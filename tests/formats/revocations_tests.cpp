@@ -17,7 +17,7 @@ fmt::revocation_list sample() {
   list.key_id = golden_key_id;
   list.product = "acme-studio";
   list.sequence = 3;
-  list.issued = *fmt::parse_utc_time("2026-06-01T08:00:00Z");
+  list.issued = *fmt::parse_utc_time("2025-06-01T08:00:00Z");  // the FORMAT.md 11.1 example
   list.revoked = {"0b8e4c52a7f94d1e9c3a6b2d5f708e41", "3c9e1f0a2b4d4c6e8a0b1c2d3e4f5a6b"};
   return list;
 }
@@ -111,4 +111,16 @@ TEST_CASE("A list of 1024 short ids fits in one file", "[format][revocations]") 
   const auto r = read(file_of(body_of(list)));
   REQUIRE(r.ok());
   CHECK(r.value->revoked.size() == 1024);
+}
+
+TEST_CASE("The revocation list example of FORMAT.md is a conformance vector the writer reproduces",
+          "[format][revocations][spec]") {
+  const std::string vector = read_file(source_path("formats/vectors/revocations/003-rl-ok-example.toml"));
+  const std::string spec = read_file(source_path("formats/FORMAT.md"));
+  const std::string marker = "<!-- example: revocations/003-rl-ok-example.toml -->\n```toml\n";
+  const std::size_t start = spec.find(marker);
+  REQUIRE(start != std::string::npos);
+  const std::size_t body = start + marker.size();
+  CHECK(spec.substr(body, spec.find("```\n", body) - body) == vector);
+  CHECK(vector.rfind(body_of(sample()), 0) == 0);  // the writer's body, then the signature table
 }

@@ -35,6 +35,13 @@ write("decoders", "base64", b"\x01" + pub.split(b"\n")[1])
 write("decoders", "hex", b"\x02" + b"55946e28fb11b7ee")
 write("decoders", "utf8", b"\x03" + "Müller & Söhne ☃ \U0001F600".encode())
 
+for name in ["001-rl-ok-minimal", "003-rl-ok-example", "060-rl-bad-signature-no-prefix"]:
+    write("revocations", name, (vectors / "revocations" / f"{name}.toml").read_bytes())
+for path in sorted((vectors / "licenses").glob("*extension*.toml"))[:3]:
+    write("license_raw", path.stem, path.read_bytes())
+
+write("clock_state", "raw-v2", b"\x00airlock-clock-v2 978eab5cffea896aea8336f008e55f33 1767225600 3 " + b"0" * 64 + b"\n")
+write("clock_state", "mac-valid-v2", b"\x031767225600 4\n")
 write("clock_state", "raw", b"\x00airlock-clock-v1 978eab5cffea896aea8336f008e55f33 1767225600 " + b"0" * 64 + b"\n")
 write("clock_state", "mac-valid", b"\x011767225600\n")
 write("clock_state", "mac-suffix", b"\x0142\nx\n")

@@ -84,11 +84,27 @@ TEST_CASE("The notice says only keyed, truncated HMACs leave the machine and why
   CHECK(contains(r.out, "Off by default: read only when the customer runs airlock-hwid with --board."));
 }
 
-TEST_CASE("Without --retention-days the notice says records are kept until deleted", "[generator][privacy]") {
+TEST_CASE("Without --retention-days the notice says records are kept until erased", "[generator][privacy]") {
   const auto r = notice("--product p");
   REQUIRE(r.exit_code == 0);
-  CHECK(contains(r.out, "not set: records are kept until you delete them"));
-  CHECK_FALSE(contains(r.out, "days, then deleted"));
+  CHECK(contains(r.out, "not set: records are kept until you erase them"));
+  CHECK_FALSE(contains(r.out, "days after it expires"));
+}
+
+TEST_CASE("With --ledger the notice states the retention the ledger applies", "[generator][privacy]") {
+  const temp_dir dir;
+  const std::string ledger = dir / "ledger.sqlite";
+  REQUIRE(run_airlock("issue --key " + q(vendor_key()) + " --ledger " + q(ledger) +
+                      " --product p --licensee X --unbound --out " + q(dir / "x.toml"))
+              .exit_code == 0);
+  const auto set = run_airlock("ledger retention --days 400 --ledger " + q(ledger));
+  REQUIRE(set.exit_code == 0);
+  const auto r = notice("--product p --ledger " + q(ledger));
+  REQUIRE(r.exit_code == 0);
+  CHECK(contains(r.out, airlock::generator::retention_sentence(400u)));
+  SECTION("a ledger that is not there is an unreadable input") {
+    CHECK(notice("--product p --ledger " + q(dir / "missing.sqlite")).exit_code == 3);
+  }
 }
 
 TEST_CASE("The HTML notice is one well-formed HTML5 document with the same sentences", "[generator][privacy]") {

@@ -9,7 +9,7 @@ src=$1 build=$2 cxx=$3
 work=$(mktemp -d "${TMPDIR:-/tmp}/airlock-consume.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 
-"$build/bin/airlock" issue --key "$src/formats/vectors/test_vendor_key.pem" --product demo-app \
+"$build/bin/airlock" issue --key "$src/formats/vectors/test_vendor_key.pem" --no-ledger --product demo-app \
   --licensee "Packaging Test" --feature export --unbound --out "$work/license.toml" >/dev/null
 
 expect_licensed() {  # <program> <what>

@@ -31,6 +31,20 @@ temp_dir::~temp_dir() {
   fs::remove_all(path_, ec);
 }
 
+namespace {
+
+// Every tool a test runs records the licenses it issues in this test process's own ledger, removed
+// at exit, never beside a key in the source tree (formats/vectors/test_vendor_key.pem). Tests of
+// the default location beside --key unset it (env -u AIRLOCK_LEDGER).
+const temp_dir& ledger_home() {
+  static const temp_dir dir;
+  return dir;
+}
+
+const bool ledger_env_set = ::setenv("AIRLOCK_LEDGER", (ledger_home() / "airlock-ledger.sqlite").c_str(), 1) == 0;
+
+}  // namespace
+
 std::string shell_quote(const std::string& s) {
   std::string out = "'";
   for (char c : s) out += (c == '\'') ? std::string("'\\''") : std::string(1, c);

@@ -98,7 +98,9 @@ TEST_CASE("A list older than one already seen is revocation_list_stale", "[verif
     CHECK(r.why == reason::revocation_list_stale);
     CHECK(r.message.find("older than list 5") != std::string::npos);
   }
-  SECTION("the same list again is still revoked") { CHECK(check(text, with_list(newer, state)).why == reason::revoked); }
+  SECTION("the same list again is still revoked") {
+    CHECK(check(text, with_list(newer, state)).why == reason::revoked);
+  }
   SECTION("no list at all is not stale: the product chose not to give one") {
     CHECK(check(text, with_list("", state)).ok());
   }

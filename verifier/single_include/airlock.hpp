@@ -4500,9 +4500,9 @@ inline std::string write_revocations_text(const revocation_list& list) {
           return result;
         }
         if (out.key_id != envelope.signature.key_id) {
-          result.error = parse_error{error_kind::key_id_mismatch, detail::count_lines(envelope.body) + 3, 11,
-                                     "[revocations] names key " + out.key_id + " but the file is signed by " +
-                                         envelope.signature.key_id};
+          result.error = parse_error{
+              error_kind::key_id_mismatch, detail::count_lines(envelope.body) + 3, 11,
+              "[revocations] names key " + out.key_id + " but the file is signed by " + envelope.signature.key_id};
           return result;
         }
         result.value = std::move(out);
@@ -4600,9 +4600,9 @@ struct revocation_verdict {
   const std::int64_t required = lic.min_revocation_sequence.value_or(0);
   if (!given) {
     if (required == 0) return {};
-    return revocation_failure(reason::revocation_list_stale, "the license needs revocation list " +
-                                                                 std::to_string(required) +
-                                                                 " or newer, and none was given");
+    return revocation_failure(
+        reason::revocation_list_stale,
+        "the license needs revocation list " + std::to_string(required) + " or newer, and none was given");
   }
   revocation_verdict verdict;
   std::string text;
@@ -4622,8 +4622,8 @@ struct revocation_verdict {
   verdict.accepted_sequence = list.sequence;
   if (list.lists(lic.id)) {
     verdict.why = reason::revoked;
-    verdict.message = "the vendor revoked license " + lic.id + " (" + number + " of " +
-                      format::to_string(list.issued) + ")";
+    verdict.message =
+        "the vendor revoked license " + lic.id + " (" + number + " of " + format::to_string(list.issued) + ")";
   }
   return verdict;
 }
@@ -7082,8 +7082,8 @@ struct license_file_verdict {
 };
 
 struct license_choice {
-  verify_result result;  // the license used, or the verdict that explains why none is usable
-  std::string path;      // the file `result` is about; empty when no file was given
+  verify_result result;                     // the license used, or the verdict that explains why none is usable
+  std::string path;                         // the file `result` is about; empty when no file was given
   std::vector<license_file_verdict> files;  // every file, in the order given
   [[nodiscard]] bool ok() const noexcept { return result.ok(); }
 };

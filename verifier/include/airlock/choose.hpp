@@ -28,8 +28,8 @@ struct license_file_verdict {
 };
 
 struct license_choice {
-  verify_result result;  // the license used, or the verdict that explains why none is usable
-  std::string path;      // the file `result` is about; empty when no file was given
+  verify_result result;                     // the license used, or the verdict that explains why none is usable
+  std::string path;                         // the file `result` is about; empty when no file was given
   std::vector<license_file_verdict> files;  // every file, in the order given
   [[nodiscard]] bool ok() const noexcept { return result.ok(); }
 };

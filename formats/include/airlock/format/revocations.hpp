@@ -126,9 +126,9 @@ inline std::string write_revocations_text(const revocation_list& list) {
           return result;
         }
         if (out.key_id != envelope.signature.key_id) {
-          result.error = parse_error{error_kind::key_id_mismatch, detail::count_lines(envelope.body) + 3, 11,
-                                     "[revocations] names key " + out.key_id + " but the file is signed by " +
-                                         envelope.signature.key_id};
+          result.error = parse_error{
+              error_kind::key_id_mismatch, detail::count_lines(envelope.body) + 3, 11,
+              "[revocations] names key " + out.key_id + " but the file is signed by " + envelope.signature.key_id};
           return result;
         }
         result.value = std::move(out);

@@ -81,9 +81,9 @@ struct revocation_verdict {
   const std::int64_t required = lic.min_revocation_sequence.value_or(0);
   if (!given) {
     if (required == 0) return {};
-    return revocation_failure(reason::revocation_list_stale, "the license needs revocation list " +
-                                                                 std::to_string(required) +
-                                                                 " or newer, and none was given");
+    return revocation_failure(
+        reason::revocation_list_stale,
+        "the license needs revocation list " + std::to_string(required) + " or newer, and none was given");
   }
   revocation_verdict verdict;
   std::string text;
@@ -103,8 +103,8 @@ struct revocation_verdict {
   verdict.accepted_sequence = list.sequence;
   if (list.lists(lic.id)) {
     verdict.why = reason::revoked;
-    verdict.message = "the vendor revoked license " + lic.id + " (" + number + " of " +
-                      format::to_string(list.issued) + ")";
+    verdict.message =
+        "the vendor revoked license " + lic.id + " (" + number + " of " + format::to_string(list.issued) + ")";
   }
   return verdict;
 }

@@ -1,0 +1,903 @@
+// SPDX-License-Identifier: MIT
+#include "ledger/ledger.hpp"
+
+#include <fcntl.h>
+#include <pwd.h>
+#include <signal.h>
+#include <sqlite3.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <ctime>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <map>
+#include <set>
+#include <sstream>
+
+#include "airlock/crypto/sha2.hpp"
+#include "airlock/format/encoding.hpp"
+#include "airlock/format/envelope.hpp"
+#include "cli/diagnostics.hpp"
+#include "cli/file_io.hpp"
+#include "cli/json.hpp"
+
+namespace airlock::ledger {
+namespace {
+
+constexpr int schema_version = 1;
+constexpr int busy_timeout_ms = 30000;
+constexpr std::size_t max_license_size = 64 * 1024;
+
+[[noreturn]] void fail(const std::string& path, const std::string& problem) {
+  throw cli::failure(cli::exit_write_failed, cli::about_file(path, "ledger: " + problem));
+}
+
+// SQLite's message, with the system's reason when a system call failed
+// ("disk I/O error (File too large)").
+std::string db_error(sqlite3* db) {
+  std::string text = db ? sqlite3_errmsg(db) : "out of memory";
+  if (const int code = db ? sqlite3_system_errno(db) : 0; code != 0)
+    text += std::string(" (") + std::strerror(code) + ")";
+  return text;
+}
+
+// One prepared statement; every error names the ledger file.
+class statement {
+ public:
+  statement(sqlite3* db, const std::string& path, const char* sql) : db_(db), path_(path) {
+    if (sqlite3_prepare_v2(db, sql, -1, &stmt_, nullptr) != SQLITE_OK) fail(path_, db_error(db));
+  }
+  statement(const statement&) = delete;
+  statement& operator=(const statement&) = delete;
+  ~statement() { sqlite3_finalize(stmt_); }
+
+  statement& bind(int i, const std::string& text) {
+    check(sqlite3_bind_text(stmt_, i, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT));
+    return *this;
+  }
+  statement& bind(int i, std::int64_t value) {
+    check(sqlite3_bind_int64(stmt_, i, value));
+    return *this;
+  }
+  statement& bind_null(int i) {
+    check(sqlite3_bind_null(stmt_, i));
+    return *this;
+  }
+  // True while there is a row to read.
+  bool step() {
+    const int rc = sqlite3_step(stmt_);
+    if (rc == SQLITE_ROW) return true;
+    if (rc == SQLITE_DONE) return false;
+    fail(path_, db_error(db_));
+  }
+  void run() {
+    while (step()) {
+    }
+    reset();
+  }
+  void reset() {
+    sqlite3_reset(stmt_);
+    sqlite3_clear_bindings(stmt_);
+  }
+  [[nodiscard]] std::string text(int col) const {
+    const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(stmt_, col));
+    return p ? std::string(p, static_cast<std::size_t>(sqlite3_column_bytes(stmt_, col))) : std::string();
+  }
+  [[nodiscard]] std::int64_t integer(int col) const { return sqlite3_column_int64(stmt_, col); }
+  [[nodiscard]] bool is_null(int col) const { return sqlite3_column_type(stmt_, col) == SQLITE_NULL; }
+
+ private:
+  void check(int rc) const {
+    if (rc != SQLITE_OK) fail(path_, db_error(db_));
+  }
+  sqlite3* db_;
+  const std::string& path_;
+  sqlite3_stmt* stmt_ = nullptr;
+};
+
+// The columns of `licenses` in the order every SELECT below reads them.
+constexpr const char* license_columns =
+    "row_id, state, chain_row, license_id, key_id, product, licensee, issued, not_before, expires, updates_until, "
+    "features, limits, meta, machine_policy, hashes_platform, hashes_disk, hashes_nic, hashes_os, hashes_board, "
+    "hashes_evidence_only, file_path, file_sha256, supersedes, operation, note, recorded_at, issued_by, "
+    "license_text, personal_digest, forgotten";
+
+// A row of `licenses` exactly as stored: the hashes are computed from this.
+struct license_row {
+  std::int64_t row_id = 0, chain_row = 0;
+  std::string state;
+  // In the order of license_columns from license_id on.
+  std::string license_id, key_id, product, licensee, issued, not_before, expires, updates_until, features, limits, meta,
+      machine_policy, hashes_platform, hashes_disk, hashes_nic, hashes_os, hashes_board, hashes_evidence_only,
+      file_path, file_sha256, supersedes, operation, note, recorded_at, issued_by, license_text, personal_digest;
+  bool forgotten = false;
+};
+
+license_row read_row(const statement& s) {
+  license_row r;
+  r.row_id = s.integer(0);
+  r.state = s.text(1);
+  r.chain_row = s.is_null(2) ? 0 : s.integer(2);
+  std::string* fields[] = {
+      &r.license_id,      &r.key_id,        &r.product,        &r.licensee,  &r.issued,       &r.not_before,
+      &r.expires,         &r.updates_until, &r.features,       &r.limits,    &r.meta,         &r.machine_policy,
+      &r.hashes_platform, &r.hashes_disk,   &r.hashes_nic,     &r.hashes_os, &r.hashes_board, &r.hashes_evidence_only,
+      &r.file_path,       &r.file_sha256,   &r.supersedes,     &r.operation, &r.note,         &r.recorded_at,
+      &r.issued_by,       &r.license_text,  &r.personal_digest};
+  int col = 3;
+  for (std::string* f : fields) *f = s.text(col++);
+  r.forgotten = s.integer(col) != 0;
+  return r;
+}
+
+// The chain's canonical serialization (ledger/README.md): a header line,
+// then one `name=LENGTH:VALUE\n` per field in a fixed order. The length
+// prefix makes it unambiguous whatever the values hold.
+class canonical {
+ public:
+  explicit canonical(const char* header) : text_(std::string(header) + "\n") {}
+  canonical& add(const char* name, const std::string& value) {
+    text_ += name;
+    text_ += '=';
+    text_ += std::to_string(value.size());
+    text_ += ':';
+    text_ += value;
+    text_ += '\n';
+    return *this;
+  }
+  [[nodiscard]] std::string digest() const { return sha256_hex(text_); }
+
+ private:
+  std::string text_;
+};
+
+std::string personal_digest_of(const std::string& licensee, const std::string& meta, const std::string& text) {
+  return canonical("airlock-ledger-personal-v1")
+      .add("licensee", licensee)
+      .add("meta", meta)
+      .add("license_text", text)
+      .digest();
+}
+
+// A row of `chain`.
+struct chain_row {
+  std::int64_t row = 0;
+  std::string kind, license_id, key_id, product, number, detail, recorded_at, row_hash, chain;
+};
+
+std::string row_hash_of(const chain_row& c, const license_row* lic) {
+  canonical out("airlock-ledger-row-v1");
+  out.add("kind", c.kind)
+      .add("license_id", c.license_id)
+      .add("key_id", c.key_id)
+      .add("product", c.product)
+      .add("number", c.number)
+      .add("detail", c.detail)
+      .add("recorded_at", c.recorded_at);
+  if (lic) {
+    out.add("license.license_id", lic->license_id)
+        .add("license.key_id", lic->key_id)
+        .add("license.product", lic->product)
+        .add("license.issued", lic->issued)
+        .add("license.not_before", lic->not_before)
+        .add("license.expires", lic->expires)
+        .add("license.updates_until", lic->updates_until)
+        .add("license.features", lic->features)
+        .add("license.limits", lic->limits)
+        .add("license.machine_policy", lic->machine_policy)
+        .add("license.hashes_platform", lic->hashes_platform)
+        .add("license.hashes_disk", lic->hashes_disk)
+        .add("license.hashes_nic", lic->hashes_nic)
+        .add("license.hashes_os", lic->hashes_os)
+        .add("license.hashes_board", lic->hashes_board)
+        .add("license.hashes_evidence_only", lic->hashes_evidence_only)
+        .add("license.file_path", lic->file_path)
+        .add("license.file_sha256", lic->file_sha256)
+        .add("license.supersedes", lic->supersedes)
+        .add("license.operation", lic->operation)
+        .add("license.note", lic->note)
+        .add("license.recorded_at", lic->recorded_at)
+        .add("license.issued_by", lic->issued_by)
+        .add("license.personal_digest", lic->personal_digest);
+  }
+  return out.digest();
+}
+
+std::string chain_of(const std::string& previous, const std::string& row_hash) {
+  auto bytes = format::hex_decode(previous).value_or(std::vector<std::uint8_t>(32, 0));
+  const auto more = format::hex_decode(row_hash).value_or(std::vector<std::uint8_t>());
+  bytes.insert(bytes.end(), more.begin(), more.end());
+  return format::hex_encode(sha256_digest(bytes.data(), bytes.size()));
+}
+
+const std::string chain_start(64, '0');
+
+std::string join(const std::vector<std::string>& items, char sep) {
+  std::string out;
+  for (const auto& item : items) {
+    if (!out.empty()) out += sep;
+    out += item;
+  }
+  return out;
+}
+
+std::vector<std::string> split(const std::string& text, char sep) {
+  std::vector<std::string> items;
+  std::string item;
+  std::istringstream in(text);
+  while (std::getline(in, item, sep))
+    if (!item.empty()) items.push_back(item);
+  return items;
+}
+
+std::string limits_text(const std::vector<format::limit_entry>& limits) {
+  std::vector<std::string> items;
+  for (const auto& l : limits) items.push_back(l.name + "=" + std::to_string(l.value));
+  return join(items, ';');
+}
+
+std::string meta_json(const std::vector<format::meta_entry>& meta) {
+  std::string out = "{";
+  for (const auto& m : meta) {
+    if (out.size() > 1) out += ",";
+    out += cli::json_string(m.name) + ":" + cli::json_string(m.value);
+  }
+  return out + "}";
+}
+
+format::utc_time now() { return format::utc_time{static_cast<std::int64_t>(std::time(nullptr))}; }
+
+std::string os_user() {
+  if (const passwd* pw = ::getpwuid(::geteuid()); pw && pw->pw_name) return pw->pw_name;
+  return "uid " + std::to_string(::geteuid());
+}
+
+// The start time of a live process (field 22 of /proc/PID/stat), which tells
+// a live owner of pending rows from a later process that reused its pid.
+// Empty for a process that is gone or a zombie (killed, not yet reaped).
+std::string process_start(long pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const auto close = text.rfind(')');
+  if (close == std::string::npos) return {};
+  std::istringstream fields(text.substr(close + 2));
+  std::string field;
+  for (int i = 3; i <= 22 && fields >> field; ++i)
+    if (i == 3 && (field == "Z" || field == "X")) return {};
+  return field;
+}
+
+bool process_alive(long pid, const std::string& start) {
+  if (pid <= 0 || start.empty() || (::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH)) return false;
+  return process_start(pid) == start;
+}
+
+// The SHA-256 of a file, or empty when it cannot be read whole (missing, not
+// a regular file, larger than any license).
+std::string file_sha256(const std::string& path) {
+  try {
+    return sha256_hex(cli::read_file(path, max_license_size));
+  } catch (const cli::failure&) {
+    return {};
+  }
+}
+
+// Creates the file with mode 0600 before SQLite opens it (SQLite would use
+// 0644 and the umask); its -wal and -shm files take the same mode.
+void create_private(const std::string& path) {
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+  if (fd >= 0) {
+    ::close(fd);
+    return;
+  }
+  if (errno != EEXIST) fail(path, std::string("cannot create: ") + std::strerror(errno));
+}
+
+std::string date_text(const std::optional<format::date>& d) { return d ? format::to_string(*d) : std::string(); }
+
+}  // namespace
+
+std::string sha256_hex(const std::string& text) {
+  return format::hex_encode(sha256_digest(reinterpret_cast<const std::uint8_t*>(text.data()), text.size()));
+}
+
+struct ledger::impl {
+  std::string path;
+  sqlite3* db = nullptr;
+
+  // The statements of the hot paths (recording and confirming), prepared once.
+  std::map<std::string, std::unique_ptr<statement>> cache;
+
+  ~impl() {
+    cache.clear();
+    sqlite3_close_v2(db);
+  }
+
+  statement& prepared(const std::string& sql) {
+    auto& slot = cache[sql];
+    if (!slot) slot = std::make_unique<statement>(db, path, sql.c_str());
+    slot->reset();
+    return *slot;
+  }
+
+  void exec(const char* sql) {
+    char* message = nullptr;
+    if (sqlite3_exec(db, sql, nullptr, nullptr, &message) != SQLITE_OK) {
+      const std::string text = db_error(db);
+      sqlite3_free(message);
+      fail(path, text);
+    }
+  }
+
+  // Runs body inside BEGIN IMMEDIATE ... COMMIT: one writer at a time, and
+  // a reader never sees half of it. Rolled back on any exception.
+  void write(const std::function<void()>& body) {
+    exec("BEGIN IMMEDIATE");
+    try {
+      body();
+      exec("COMMIT");
+    } catch (...) {
+      sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
+      throw;
+    }
+  }
+
+  int user_version() {
+    statement s(db, path, "PRAGMA user_version");
+    return s.step() ? static_cast<int>(s.integer(0)) : 0;
+  }
+
+  // Schema migrations, one function per step: v0 (an empty file) -> v1. A v2
+  // adds migrate_to_2() and one line in migrate().
+  void migrate_to_1() {
+    exec(
+        "CREATE TABLE licenses ("
+        " row_id INTEGER PRIMARY KEY,"
+        " state TEXT NOT NULL CHECK (state IN ('pending', 'confirmed')),"
+        " chain_row INTEGER UNIQUE,"
+        " license_id TEXT NOT NULL, key_id TEXT NOT NULL, product TEXT NOT NULL, licensee TEXT NOT NULL,"
+        " issued TEXT NOT NULL, not_before TEXT NOT NULL, expires TEXT NOT NULL, updates_until TEXT NOT NULL,"
+        " features TEXT NOT NULL, limits TEXT NOT NULL, meta TEXT NOT NULL, machine_policy TEXT NOT NULL,"
+        " hashes_platform TEXT NOT NULL, hashes_disk TEXT NOT NULL, hashes_nic TEXT NOT NULL,"
+        " hashes_os TEXT NOT NULL, hashes_board TEXT NOT NULL, hashes_evidence_only TEXT NOT NULL,"
+        " file_path TEXT NOT NULL, file_sha256 TEXT NOT NULL, supersedes TEXT NOT NULL, operation TEXT NOT NULL,"
+        " note TEXT NOT NULL, recorded_at TEXT NOT NULL, issued_by TEXT NOT NULL, license_text TEXT NOT NULL,"
+        " personal_digest TEXT NOT NULL, forgotten INTEGER NOT NULL DEFAULT 0,"
+        " owner_pid INTEGER, owner_start TEXT);"
+        "CREATE INDEX licenses_by_id ON licenses (license_id);"
+        "CREATE INDEX licenses_by_supersedes ON licenses (supersedes);"
+        "CREATE TABLE chain ("
+        " row INTEGER PRIMARY KEY,"
+        " kind TEXT NOT NULL,"
+        " license_id TEXT NOT NULL, key_id TEXT NOT NULL, product TEXT NOT NULL,"
+        " number TEXT NOT NULL, detail TEXT NOT NULL, recorded_at TEXT NOT NULL,"
+        " row_hash TEXT NOT NULL, chain TEXT NOT NULL);"
+        "CREATE INDEX chain_by_license ON chain (license_id, kind);"
+        "PRAGMA user_version = 1;");
+  }
+
+  void migrate() {
+    if (user_version() == schema_version) return;
+    write([&] {
+      const int version = user_version();  // again, under the write lock: another process may have migrated
+      if (version > schema_version)
+        fail(path, "schema version " + std::to_string(version) + " is newer than this airlock's (" +
+                       std::to_string(schema_version) + "): use a newer airlock");
+      if (version < 1) migrate_to_1();
+    });
+  }
+
+  // Appends one row to the chain; call inside write().
+  std::int64_t append(chain_row c, const license_row* lic) {
+    std::string previous = chain_start;
+    std::int64_t last = 0;
+    {
+      statement& s = prepared("SELECT row, chain FROM chain ORDER BY row DESC LIMIT 1");
+      if (s.step()) last = s.integer(0), previous = s.text(1);
+      s.reset();
+    }
+    c.row = last + 1;
+    if (c.recorded_at.empty()) c.recorded_at = format::to_string(now());
+    c.row_hash = row_hash_of(c, lic);
+    c.chain = chain_of(previous, c.row_hash);
+    statement& s = prepared(
+        "INSERT INTO chain (row, kind, license_id, key_id, product, number, detail, recorded_at, row_hash, "
+        "chain) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
+    s.bind(1, c.row).bind(2, c.kind).bind(3, c.license_id).bind(4, c.key_id).bind(5, c.product).bind(6, c.number);
+    s.bind(7, c.detail).bind(8, c.recorded_at).bind(9, c.row_hash).bind(10, c.chain);
+    s.run();
+    return c.row;
+  }
+
+  std::optional<license_row> load(std::int64_t row_id) {
+    statement& s = prepared(std::string("SELECT ") + license_columns + " FROM licenses WHERE row_id = ?1");
+    s.bind(1, row_id);
+    std::optional<license_row> row;
+    if (s.step()) row = read_row(s);
+    s.reset();
+    return row;
+  }
+
+  // Chains a pending row and marks it confirmed; call inside write().
+  void confirm_row(std::int64_t row_id) {
+    const auto r = load(row_id);
+    if (!r || r->state != "pending")
+      throw cli::failure(cli::exit_internal, cli::about_file(path, "ledger: pending row " + std::to_string(row_id) +
+                                                                       " is gone (removed by another process?)"));
+    chain_row c;
+    c.kind = "license";
+    c.license_id = r->license_id;
+    c.key_id = r->key_id;
+    c.product = r->product;
+    const std::int64_t row = append(c, &*r);
+    statement& s = prepared(
+        "UPDATE licenses SET state = 'confirmed', chain_row = ?1, owner_pid = NULL, owner_start = NULL "
+        "WHERE row_id = ?2");
+    s.bind(1, row).bind(2, row_id).run();
+  }
+
+  void drop_row(std::int64_t row_id) {
+    statement s(db, path, "DELETE FROM licenses WHERE row_id = ?1 AND state = 'pending'");
+    s.bind(1, row_id).run();
+  }
+
+  std::int64_t insert_pending(const format::license& lic, const std::string& text, const record_context& ctx,
+                              const std::string& recorded_at, const std::string& user, const std::string& start) {
+    static const char* sql =
+        "INSERT INTO licenses (state, license_id, key_id, product, licensee, issued, not_before, expires, "
+        "updates_until, features, limits, meta, machine_policy, hashes_platform, hashes_disk, hashes_nic, "
+        "hashes_os, hashes_board, hashes_evidence_only, file_path, file_sha256, supersedes, operation, note, "
+        "recorded_at, issued_by, license_text, personal_digest, owner_pid, owner_start) VALUES ('pending', ?1, ?2, "
+        "?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, "
+        "?26, ?27, ?28, ?29)";
+    statement& s = prepared(sql);
+    const auto& h = lic.machine.hashes;
+    const std::string meta = meta_json(lic.meta);
+    std::error_code error;
+    const std::string file = ctx.file_path.empty() ? "" : std::filesystem::absolute(ctx.file_path, error).string();
+    const std::string values[] = {lic.id,
+                                  lic.key_id,
+                                  lic.product,
+                                  lic.licensee,
+                                  format::to_string(lic.issued),
+                                  format::to_string(lic.not_before),
+                                  date_text(lic.expires),
+                                  date_text(lic.updates_until),
+                                  join(lic.features, ';'),
+                                  limits_text(lic.limits),
+                                  meta,
+                                  lic.machine.unbound ? std::string() : lic.machine.policy,
+                                  join(h.platform, ' '),
+                                  join(h.disk, ' '),
+                                  join(h.nic, ' '),
+                                  join(h.os, ' '),
+                                  join(h.board, ' '),
+                                  join(h.evidence_only, ' '),
+                                  file,
+                                  ctx.file_sha256.empty() ? sha256_hex(text) : ctx.file_sha256,
+                                  ctx.supersedes,
+                                  ctx.operation.empty() ? "issue" : ctx.operation,
+                                  ctx.note,
+                                  recorded_at,
+                                  user,
+                                  text,
+                                  personal_digest_of(lic.licensee, meta, text)};
+    int i = 1;
+    for (const auto& v : values) s.bind(i++, v);
+    s.bind(i, static_cast<std::int64_t>(::getpid()));
+    s.bind(i + 1, start);
+    s.run();
+    return sqlite3_last_insert_rowid(db);
+  }
+
+  // Erases the personal fields of one confirmed row and chains the erasure.
+  void forget_row(const license_row& r, const std::string& why) {
+    statement s(db, path,
+                "UPDATE licenses SET licensee = ?1, meta = '', license_text = '', forgotten = 1 WHERE row_id = ?2");
+    s.bind(1, std::string(forgotten_tombstone)).bind(2, r.row_id).run();
+    chain_row c;
+    c.kind = "forget";
+    c.license_id = r.license_id;
+    c.key_id = r.key_id;
+    c.product = r.product;
+    c.detail = why;
+    append(c, nullptr);
+  }
+
+  std::vector<license_row> select_rows(const std::string& where, const std::vector<std::string>& params) const {
+    statement s(db, path, (std::string("SELECT ") + license_columns + " FROM licenses WHERE " + where).c_str());
+    for (std::size_t i = 0; i < params.size(); ++i) s.bind(static_cast<int>(i + 1), params[i]);
+    std::vector<license_row> rows;
+    while (s.step()) rows.push_back(read_row(s));
+    return rows;
+  }
+
+  std::optional<int> retention() const {
+    statement s(db, path, "SELECT number FROM chain WHERE kind = 'retention' ORDER BY row DESC LIMIT 1");
+    if (!s.step() || s.text(0).empty()) return std::nullopt;
+    return static_cast<int>(std::stoll(s.text(0)));
+  }
+
+  entry to_entry(const license_row& r) const;
+};
+
+namespace {
+
+std::vector<std::string> hashes(const std::string& text) { return split(text, ' '); }
+
+std::vector<format::limit_entry> parse_limits(const std::string& text) {
+  std::vector<format::limit_entry> out;
+  for (const auto& item : split(text, ';')) {
+    const auto eq = item.find('=');
+    if (eq == std::string::npos) continue;
+    out.push_back({item.substr(0, eq), std::strtoll(item.c_str() + eq + 1, nullptr, 10)});
+  }
+  return out;
+}
+
+}  // namespace
+
+entry ledger::impl::to_entry(const license_row& r) const {
+  entry e;
+  e.row = r.chain_row;
+  e.license_id = r.license_id;
+  e.key_id = r.key_id;
+  e.product = r.product;
+  e.licensee = r.licensee;
+  e.issued = format::parse_utc_time(r.issued).value_or(format::utc_time{});
+  e.not_before = format::parse_date(r.not_before).value_or(format::date{});
+  e.expires = format::parse_date(r.expires);
+  e.updates_until = format::parse_date(r.updates_until);
+  e.features = split(r.features, ';');
+  e.limits = parse_limits(r.limits);
+  // The meta column is JSON for sqlite3 users; the values come from the license text itself.
+  if (!r.license_text.empty())
+    if (const auto parsed = format::parse_license_file(r.license_text); parsed.value)
+      e.meta = parsed.value->content.meta;
+  e.machine_policy = r.machine_policy;
+  e.machine.platform = hashes(r.hashes_platform);
+  e.machine.disk = hashes(r.hashes_disk);
+  e.machine.nic = hashes(r.hashes_nic);
+  e.machine.os = hashes(r.hashes_os);
+  e.machine.board = hashes(r.hashes_board);
+  e.machine.evidence_only = hashes(r.hashes_evidence_only);
+  e.file_path = r.file_path;
+  e.file_sha256 = r.file_sha256;
+  e.supersedes = r.supersedes;
+  e.operation = r.operation;
+  e.note = r.note;
+  e.issued_by = r.issued_by;
+  e.recorded_at = format::parse_utc_time(r.recorded_at).value_or(format::utc_time{});
+  e.license_text = r.license_text;
+  e.forgotten = r.forgotten;
+  statement s(db, path, "SELECT recorded_at, detail FROM chain WHERE kind = 'revoke' AND license_id = ?1 LIMIT 1");
+  s.bind(1, r.license_id);
+  if (s.step()) {
+    e.revoked = true;
+    e.revoked_at = format::parse_utc_time(s.text(0)).value_or(format::utc_time{});
+    e.revoke_reason = s.text(1);
+  }
+  return e;
+}
+
+ledger::ledger(std::unique_ptr<impl> state) : impl_(std::move(state)) {}
+ledger::ledger(ledger&&) noexcept = default;
+ledger& ledger::operator=(ledger&&) noexcept = default;
+ledger::~ledger() = default;
+
+const std::string& ledger::path() const { return impl_->path; }
+
+ledger ledger::open_existing(const std::string& path, check_result* checked) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0)
+    throw cli::failure(cli::exit_read_failed, cli::about_file(path, std::string("ledger: ") + std::strerror(errno)));
+  return open(path, checked);
+}
+
+ledger ledger::open(const std::string& path, check_result* checked) {
+  if (path.empty()) fail(path, "no ledger file given");
+  struct stat st {};
+  if (::stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode)) fail(path, "is not a regular file");
+  create_private(path);
+  auto state = std::make_unique<impl>();
+  state->path = path;
+  if (sqlite3_open_v2(path.c_str(), &state->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOFOLLOW, nullptr) != SQLITE_OK)
+    fail(path, db_error(state->db));
+  sqlite3_extended_result_codes(state->db, 1);
+  sqlite3_busy_timeout(state->db, busy_timeout_ms);
+  // A file that is not SQLite fails here, on its first read.
+  state->exec("PRAGMA secure_delete = ON");  // erased personal data must not linger in free pages
+  {
+    statement s(state->db, path, "PRAGMA journal_mode = WAL");
+    if (!s.step() || s.text(0) != "wal") fail(path, "cannot switch to WAL mode");
+  }
+  state->exec("PRAGMA synchronous = FULL");
+  state->migrate();
+  ledger opened(std::move(state));
+  const check_result result = opened.check();
+  if (checked) *checked = result;
+  return opened;
+}
+
+std::int64_t ledger::record_pending(const format::license& lic, const std::string& license_text,
+                                    const record_context& ctx) {
+  return record_pending({&lic}, {&license_text}, {ctx}).front();
+}
+
+std::vector<std::int64_t> ledger::record_pending(const std::vector<const format::license*>& lics,
+                                                 const std::vector<const std::string*>& texts,
+                                                 const std::vector<record_context>& ctxs) {
+  std::vector<std::int64_t> ids;
+  if (lics.empty()) return ids;
+  const std::string at = format::to_string(now()), user = os_user(), start = process_start(::getpid());
+  impl_->write([&] {
+    for (std::size_t i = 0; i < lics.size(); ++i)
+      ids.push_back(impl_->insert_pending(*lics[i], *texts[i], ctxs[i], at, user, start));
+  });
+  return ids;
+}
+
+void ledger::confirm(std::int64_t pending) { confirm(std::vector<std::int64_t>{pending}); }
+
+void ledger::confirm(const std::vector<std::int64_t>& pending) {
+  if (pending.empty()) return;
+  impl_->write([&] {
+    for (const auto id : pending) impl_->confirm_row(id);
+  });
+}
+
+void ledger::drop_pending(const std::vector<std::int64_t>& pending) noexcept {
+  if (pending.empty()) return;
+  try {
+    impl_->write([&] {
+      for (const auto id : pending) impl_->drop_row(id);
+    });
+  } catch (...) {
+    // Left pending: the next check() drops them, as after a crash.
+  }
+}
+
+check_result ledger::check() {
+  check_result result;
+  impl_->write([&] {
+    for (const auto& r : impl_->select_rows("state = 'pending'", {})) {
+      std::int64_t pid = 0;
+      std::string start;
+      {
+        statement s(impl_->db, impl_->path, "SELECT owner_pid, owner_start FROM licenses WHERE row_id = ?1");
+        s.bind(1, r.row_id);
+        if (s.step()) pid = s.integer(0), start = s.text(1);
+      }
+      if (pid != ::getpid() && process_alive(static_cast<long>(pid), start)) continue;  // still at work
+      if (pid == ::getpid() && start == process_start(::getpid())) continue;            // our own, in progress
+      if (!r.file_path.empty() && file_sha256(r.file_path) == r.file_sha256) {
+        impl_->confirm_row(r.row_id);
+        ++result.confirmed;
+      } else {
+        impl_->drop_row(r.row_id);
+        ++result.dropped;
+      }
+    }
+    if (const auto days = impl_->retention()) {
+      const auto cutoff =
+          format::utc_date(format::utc_time{now().seconds - std::int64_t{*days} * format::seconds_per_day});
+      for (const auto& r :
+           impl_->select_rows("state = 'confirmed' AND forgotten = 0 AND expires != '' AND expires < ?1",
+                              {format::to_string(cutoff)})) {
+        impl_->forget_row(r, "retention");
+        ++result.forgotten;
+      }
+    }
+  });
+  if (result.forgotten) impl_->exec("PRAGMA wal_checkpoint(TRUNCATE)");
+  return result;
+}
+
+verify_result ledger::verify() const {
+  verify_result result;
+  std::map<std::int64_t, license_row> by_chain_row;
+  for (auto& r : impl_->select_rows("state = 'confirmed'", {})) {
+    if (r.chain_row == 0) {
+      result.problem = "license " + r.license_id + " is confirmed but has no row in the chain (added by hand?)";
+      return result;
+    }
+    by_chain_row.emplace(r.chain_row, std::move(r));
+  }
+  statement s(impl_->db, impl_->path,
+              "SELECT row, kind, license_id, key_id, product, number, detail, recorded_at, row_hash, chain FROM chain "
+              "ORDER BY row");
+  std::string previous = chain_start;
+  std::int64_t expected = 1;
+  std::set<std::int64_t> seen;
+  while (s.step()) {
+    chain_row c;
+    c.row = s.integer(0);
+    std::string* fields[] = {&c.kind,   &c.license_id,  &c.key_id,   &c.product, &c.number,
+                             &c.detail, &c.recorded_at, &c.row_hash, &c.chain};
+    int col = 1;
+    for (std::string* f : fields) *f = s.text(col++);
+    const std::string name =
+        "row " + std::to_string(c.row) + " (" + (c.license_id.empty() ? c.kind : "license " + c.license_id) + ")";
+    if (c.row != expected) {
+      result.problem = "row " + std::to_string(expected) + " is missing: deleted (the next row is " + name + ")";
+      return result;
+    }
+    const license_row* lic = nullptr;
+    if (c.kind == "license") {
+      const auto it = by_chain_row.find(c.row);
+      if (it == by_chain_row.end()) {
+        result.problem = name + ": its license row was deleted";
+        return result;
+      }
+      lic = &it->second;
+      if (!lic->forgotten && personal_digest_of(lic->licensee, lic->meta, lic->license_text) != lic->personal_digest) {
+        result.problem = name + ": edited (licensee, meta or license text)";
+        return result;
+      }
+      seen.insert(c.row);
+    }
+    if (row_hash_of(c, lic) != c.row_hash) {
+      result.problem = name + ": edited";
+      return result;
+    }
+    if (chain_of(previous, c.row_hash) != c.chain) {
+      result.problem = name + ": out of order, or a row before it was changed or removed";
+      return result;
+    }
+    previous = c.chain;
+    ++expected;
+  }
+  for (const auto& [row, r] : by_chain_row)
+    if (!seen.count(row)) {
+      result.problem =
+          "license " + r.license_id + " names chain row " + std::to_string(row) + ", which is not a license row";
+      return result;
+    }
+  result.ok = true;
+  result.rows = expected - 1;
+  result.head = previous;
+  return result;
+}
+
+std::optional<entry> ledger::find(const std::string& license_id) const {
+  const auto rows =
+      impl_->select_rows("state = 'confirmed' AND license_id = ?1 ORDER BY chain_row DESC LIMIT 1", {license_id});
+  if (rows.empty()) return std::nullopt;
+  return impl_->to_entry(rows.front());
+}
+
+std::vector<entry> ledger::entries() const {
+  std::vector<entry> out;
+  for (const auto& r : impl_->select_rows("state = 'confirmed' ORDER BY chain_row", {}))
+    out.push_back(impl_->to_entry(r));
+  return out;
+}
+
+std::vector<entry> ledger::successors_of(const std::string& license_id) const {
+  std::vector<entry> out;
+  for (const auto& r : impl_->select_rows("state = 'confirmed' AND supersedes = ?1 ORDER BY chain_row", {license_id}))
+    out.push_back(impl_->to_entry(r));
+  return out;
+}
+
+int ledger::rehosts_in_chain_since(const std::string& license_id, const format::utc_time& since) const {
+  int count = 0;
+  std::set<std::string> visited;  // a hand-made cycle must not loop forever
+  for (auto current = find(license_id); current && visited.insert(current->license_id).second;) {
+    if (current->operation == "rehost" && current->issued >= since) ++count;
+    if (current->supersedes.empty()) break;
+    current = find(current->supersedes);
+  }
+  return count;
+}
+
+bool ledger::revoke(const std::string& license_id, const std::string& reason) {
+  bool fresh = false;
+  impl_->write([&] {
+    const auto rows = impl_->select_rows("state = 'confirmed' AND license_id = ?1 LIMIT 1", {license_id});
+    if (rows.empty())
+      throw cli::failure(cli::exit_bad_input,
+                         cli::about_file(impl_->path, "license '" + license_id + "' is not in the ledger"));
+    statement s(impl_->db, impl_->path, "SELECT 1 FROM chain WHERE kind = 'revoke' AND license_id = ?1");
+    s.bind(1, license_id);
+    if (s.step()) return;
+    chain_row c;
+    c.kind = "revoke";
+    c.license_id = license_id;
+    c.key_id = rows.front().key_id;
+    c.product = rows.front().product;
+    c.detail = reason;
+    impl_->append(c, nullptr);
+    fresh = true;
+  });
+  return fresh;
+}
+
+std::vector<std::string> ledger::revoked_ids(const std::string& key_id, const std::string& product) const {
+  statement s(impl_->db, impl_->path,
+              "SELECT DISTINCT license_id FROM chain WHERE kind = 'revoke' AND key_id = ?1 AND product = ?2 "
+              "ORDER BY license_id");
+  s.bind(1, key_id).bind(2, product);
+  std::vector<std::string> ids;
+  while (s.step()) ids.push_back(s.text(0));
+  return ids;
+}
+
+std::int64_t ledger::last_revocation_sequence(const std::string& key_id, const std::string& product) const {
+  statement s(impl_->db, impl_->path,
+              "SELECT MAX(CAST(number AS INTEGER)) FROM chain WHERE kind = 'revocation_list' AND key_id = ?1 AND "
+              "product = ?2");
+  s.bind(1, key_id).bind(2, product);
+  return s.step() && !s.is_null(0) ? s.integer(0) : 0;
+}
+
+void ledger::record_revocation_list(const std::string& key_id, const std::string& product, std::int64_t sequence,
+                                    const std::string& file_sha256_hex) {
+  impl_->write([&] {
+    chain_row c;
+    c.kind = "revocation_list";
+    c.key_id = key_id;
+    c.product = product;
+    c.number = std::to_string(sequence);
+    c.detail = file_sha256_hex;
+    impl_->append(c, nullptr);
+  });
+}
+
+int ledger::forget_licensee(const std::string& licensee) {
+  int count = 0;
+  impl_->write([&] {
+    for (const auto& r : impl_->select_rows("state = 'confirmed' AND forgotten = 0 AND licensee = ?1", {licensee})) {
+      impl_->forget_row(r, "request");
+      ++count;
+    }
+    // A pending row of a crashed issue holds the name too; its license was never confirmed.
+    statement s(impl_->db, impl_->path,
+                "UPDATE licenses SET licensee = ?1, meta = '', license_text = '', forgotten = 1 "
+                "WHERE state = 'pending' AND licensee = ?2");
+    s.bind(1, std::string(forgotten_tombstone)).bind(2, licensee).run();
+  });
+  // Move the erased pages out of the write-ahead log into the (secure_delete) main file.
+  impl_->exec("PRAGMA wal_checkpoint(TRUNCATE)");
+  return count;
+}
+
+std::optional<int> ledger::retention_days() const { return impl_->retention(); }
+
+void ledger::set_retention_days(std::optional<int> days) {
+  impl_->write([&] {
+    chain_row c;
+    c.kind = "retention";
+    c.number = days ? std::to_string(*days) : std::string();
+    impl_->append(c, nullptr);
+  });
+  (void)check();
+}
+
+void add_ledger_options(po::options_description& options, bool allow_opt_out) {
+  options.add_options()("ledger", po::value<std::string>(),
+                        "the vendor ledger (default: $AIRLOCK_LEDGER, else airlock-ledger.sqlite beside --key)");
+  if (allow_opt_out) options.add_options()("no-ledger", "record nothing in a ledger");
+}
+
+std::optional<std::string> ledger_path(const po::variables_map& vm, const std::string& key_path) {
+  const bool opted_out = vm.count("no-ledger") > 0;
+  if (opted_out && vm.count("ledger"))
+    throw cli::failure(cli::exit_usage, "give --ledger FILE or --no-ledger, not both");
+  if (opted_out) return std::nullopt;
+  if (vm.count("ledger")) return vm["ledger"].as<std::string>();
+  if (const char* env = std::getenv("AIRLOCK_LEDGER"); env && *env) return std::string(env);
+  if (key_path.empty())
+    throw cli::failure(cli::exit_usage, "no ledger: give --ledger FILE or set AIRLOCK_LEDGER (or --key KEY)");
+  const auto slash = key_path.find_last_of('/');
+  const std::string folder = slash == std::string::npos ? "." : key_path.substr(0, slash == 0 ? 1 : slash);
+  return folder + (folder == "/" ? "" : "/") + default_ledger_name;
+}
+
+}  // namespace airlock::ledger

@@ -1,0 +1,141 @@
+// SPDX-License-Identifier: MIT
+// The vendor's ledger: every license `airlock` issues, revocations, erasures
+// and retention settings, in one SQLite file whose rows form one hash chain
+// (ledger/README.md documents the schema and the chain). No SQLite type
+// appears here: the database is an implementation detail of ledger.cpp.
+#ifndef AIRLOCK_LEDGER_LEDGER_HPP
+#define AIRLOCK_LEDGER_LEDGER_HPP
+
+#include <boost/program_options.hpp>
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "airlock/format/license.hpp"
+#include "airlock/format/time.hpp"
+
+namespace airlock::ledger {
+
+namespace po = boost::program_options;
+
+// Why a license was written, given by the command that writes it.
+struct record_context {
+  std::string operation = "issue";  // issue | renew | rehost
+  std::string supersedes;           // the license id it replaces, or empty
+  std::string file_path;            // where the file is written
+  std::string file_sha256;          // of the exact bytes written (64 hex digits)
+  std::string note;                 // e.g. the reason of a forced re-host
+};
+
+// One confirmed license as the ledger holds it.
+struct entry {
+  std::int64_t row = 0;  // its row in the chain
+  std::string license_id, key_id, product, licensee;
+  format::utc_time issued;
+  format::date not_before;
+  std::optional<format::date> expires, updates_until;
+  std::vector<std::string> features;
+  std::vector<format::limit_entry> limits;
+  std::vector<format::meta_entry> meta;
+  std::string machine_policy;  // empty: unbound
+  format::component_hashes machine;
+  std::string file_path, file_sha256, supersedes, operation, note, issued_by;
+  format::utc_time recorded_at;
+  std::string license_text;  // empty once forgotten
+  bool revoked = false;
+  format::utc_time revoked_at;
+  std::string revoke_reason;
+  bool forgotten = false;
+};
+
+// What `ledger verify` found: ok, or the first broken row named.
+struct verify_result {
+  bool ok = false;
+  std::int64_t rows = 0;
+  std::string head;     // the chain value of the last row (64 hex digits)
+  std::string problem;  // "row 7 (license abc): ..." when !ok
+};
+
+// What `ledger check` did.
+struct check_result {
+  int confirmed = 0;  // pending rows whose file was found with the recorded SHA-256
+  int dropped = 0;    // pending rows whose file was not
+  int forgotten = 0;  // licenses whose personal fields the retention period erased
+};
+
+class ledger {
+ public:
+  // Creates or opens the file (mode 0600 when created), migrates its schema,
+  // then runs check(), reporting what it did in *checked when given. Throws
+  // cli::failure(exit_write_failed) naming the file.
+  [[nodiscard]] static ledger open(const std::string& path, check_result* checked = nullptr);
+  // The same for a ledger that must exist already (queries, revoke): a
+  // missing file is cli::failure(exit_read_failed), never a new empty ledger.
+  [[nodiscard]] static ledger open_existing(const std::string& path, check_result* checked = nullptr);
+  ledger(ledger&&) noexcept;
+  ledger& operator=(ledger&&) noexcept;
+  ~ledger();
+
+  [[nodiscard]] const std::string& path() const;
+
+  // Two-phase recording: a pending row before the file is written, confirmed
+  // (and chained) after. check() settles rows a crash left pending.
+  [[nodiscard]] std::int64_t record_pending(const format::license& lic, const std::string& license_text,
+                                            const record_context& ctx);
+  void confirm(std::int64_t pending);
+  // Many at once, one transaction each (batch issuance).
+  [[nodiscard]] std::vector<std::int64_t> record_pending(const std::vector<const format::license*>& lics,
+                                                         const std::vector<const std::string*>& texts,
+                                                         const std::vector<record_context>& ctxs);
+  void confirm(const std::vector<std::int64_t>& pending);
+  void drop_pending(const std::vector<std::int64_t>& pending) noexcept;  // rows whose file was not written
+
+  check_result check();
+  [[nodiscard]] verify_result verify() const;
+
+  [[nodiscard]] std::optional<entry> find(const std::string& license_id) const;
+  [[nodiscard]] std::vector<entry> entries() const;  // every confirmed license, in chain order
+  [[nodiscard]] std::vector<entry> successors_of(const std::string& license_id) const;
+  // Follows supersedes back to the first license and counts the rehost rows
+  // (the given license included) issued at or after `since`.
+  [[nodiscard]] int rehosts_in_chain_since(const std::string& license_id, const format::utc_time& since) const;
+
+  // False if already revoked; throws cli::failure(exit_bad_input) naming an unknown id.
+  bool revoke(const std::string& license_id, const std::string& reason);
+  [[nodiscard]] std::vector<std::string> revoked_ids(const std::string& key_id, const std::string& product) const;
+  [[nodiscard]] std::int64_t last_revocation_sequence(const std::string& key_id, const std::string& product) const;
+  void record_revocation_list(const std::string& key_id, const std::string& product, std::int64_t sequence,
+                              const std::string& file_sha256);
+
+  // Erasure: personal fields become a tombstone, the license text is erased.
+  // Returns how many licenses were forgotten (0: none held for that name).
+  int forget_licensee(const std::string& licensee);
+  // nullopt: no retention period (the default, or after set_retention_days(nullopt)).
+  [[nodiscard]] std::optional<int> retention_days() const;
+  void set_retention_days(std::optional<int> days);
+
+ private:
+  struct impl;
+  explicit ledger(std::unique_ptr<impl> state);
+  std::unique_ptr<impl> impl_;
+};
+
+inline constexpr const char* default_ledger_name = "airlock-ledger.sqlite";
+inline constexpr const char* forgotten_tombstone = "(forgotten)";
+
+// --ledger FILE, --no-ledger: added to a command's options.
+void add_ledger_options(po::options_description& options, bool allow_opt_out);
+
+// The one rule: --no-ledger -> nullopt; else --ledger FILE; else $AIRLOCK_LEDGER;
+// else the default file beside key_path (empty key_path: a usage error).
+[[nodiscard]] std::optional<std::string> ledger_path(const po::variables_map& vm, const std::string& key_path);
+
+// SHA-256 of text as 64 lowercase hex digits.
+[[nodiscard]] std::string sha256_hex(const std::string& text);
+
+}  // namespace airlock::ledger
+
+#endif
