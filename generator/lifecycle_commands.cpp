@@ -37,8 +37,8 @@ format::license read_own_license(const std::string& label, const std::string& te
   if (!trusted.add(pub.data(), pub.size())) bad_input("the signing key has no valid public key");
   const verify_result read = inspect_license(text, &trusted);
   if (!read.license_read || !read.signature_valid) {
-    bad_input(cli::about_file(label, "is not a license signed by this key: " + std::string(to_string(read.why)) +
-                                         ": " + read.message));
+    bad_input(cli::about_file(
+        label, "is not a license signed by this key: " + std::string(to_string(read.why)) + ": " + read.message));
   }
   return read.license;
 }
@@ -76,7 +76,8 @@ void apply_feature_changes(format::license& lic, const std::vector<std::string>&
 void apply_limit_changes(format::license& lic, const std::vector<std::string>& items) {
   for (const format::limit_entry& entry : parse_limits(items)) {
     auto& l = lic.limits;
-    const auto at = std::find_if(l.begin(), l.end(), [&](const format::limit_entry& e) { return e.name == entry.name; });
+    const auto at =
+        std::find_if(l.begin(), l.end(), [&](const format::limit_entry& e) { return e.name == entry.name; });
     if (at == l.end()) {
       l.push_back(entry);
     } else {
@@ -156,18 +157,19 @@ void refuse_superseded(const ledger::ledger& book, const std::string& id) {
 }  // namespace
 
 int run_renew(const std::vector<std::string>& args) {
-  command_spec spec{"airlock renew (LICENSE | ID) --key KEY --out FILE [--expires D] [--updates-until D]\n"
-                    "       [--feature +NAME|-NAME]... [--limit NAME=N]... [--min-revocations N]",
-                    "Issues the successor of a license: the same licensee, product and machine, a new\n"
-                    "id, and `supersedes` naming the old one, so a product given both uses the new one.\n"
-                    "Dates, features and limits change only where an option says so. Recorded in the\n"
-                    "ledger; the license is read from the file, or from the ledger by its id.",
-                    po::options_description("options"),
-                    {}};
+  command_spec spec{
+      "airlock renew (LICENSE | ID) --key KEY --out FILE [--expires D] [--updates-until D]\n"
+      "       [--feature +NAME|-NAME]... [--limit NAME=N]... [--min-revocations N]",
+      "Issues the successor of a license: the same licensee, product and machine, a new\n"
+      "id, and `supersedes` naming the old one, so a product given both uses the new one.\n"
+      "Dates, features and limits change only where an option says so. Recorded in the\n"
+      "ledger; the license is read from the file, or from the ledger by its id.",
+      po::options_description("options"),
+      {}};
   add_signing_options(spec, true, true);
   spec.options.add_options()("license", po::value<std::string>()->required(), "the license file or id to renew")(
-      "expires", po::value<std::string>(), "new last valid day")(
-      "updates-until", po::value<std::string>(), "new end of the maintenance period")(
+      "expires", po::value<std::string>(), "new last valid day")("updates-until", po::value<std::string>(),
+                                                                 "new end of the maintenance period")(
       "feature", po::value<std::vector<std::string>>(), "+NAME adds, -NAME removes a feature (repeatable)")(
       "limit", po::value<std::vector<std::string>>(), "NAME=N sets a limit (repeatable)");
   spec.positional.add("license", 1);
@@ -222,24 +224,27 @@ void check_budget(const ledger::ledger& book, const std::string& old_id, const p
   const int used = book.rehosts_in_chain_since(old_id, format::utc_time{now.seconds - 365 * seconds_per_day});
   if (used < budget) return;
   if (!vm.count("force")) {
-    bad_input("license " + old_id + " was re-hosted " + std::to_string(used) + " time(s) in the last 365 days (budget " +
-              std::to_string(budget) + "); --force --reason TEXT overrides, and is recorded");
+    bad_input("license " + old_id + " was re-hosted " + std::to_string(used) +
+              " time(s) in the last 365 days (budget " + std::to_string(budget) +
+              "); --force --reason TEXT overrides, and is recorded");
   }
-  if (value_of(vm, "reason").empty()) throw cli::failure(cli::exit_usage, "--force needs --reason TEXT (it is recorded)");
+  if (value_of(vm, "reason").empty())
+    throw cli::failure(cli::exit_usage, "--force needs --reason TEXT (it is recorded)");
 }
 
 }  // namespace
 
 int run_rehost(const std::vector<std::string>& args) {
-  command_spec spec{"airlock rehost REQUEST --key KEY --out FILE [--budget N] [--force --reason TEXT]\n"
-                    "       [--min-revocations N]",
-                    "Moves a license to a new machine. REQUEST is what `airlock-hwid request --rehost\n"
-                    "LICENSE` wrote there; it names the license it replaces. Prints what changed per\n"
-                    "class against the ledger's record, enforces the re-host budget (default 3 in 365\n"
-                    "days along the license's chain), issues the successor bound to the new machine\n"
-                    "and marks the old license revoked: sign a new list with `airlock revocations`.",
-                    po::options_description("options"),
-                    {}};
+  command_spec spec{
+      "airlock rehost REQUEST --key KEY --out FILE [--budget N] [--force --reason TEXT]\n"
+      "       [--min-revocations N]",
+      "Moves a license to a new machine. REQUEST is what `airlock-hwid request --rehost\n"
+      "LICENSE` wrote there; it names the license it replaces. Prints what changed per\n"
+      "class against the ledger's record, enforces the re-host budget (default 3 in 365\n"
+      "days along the license's chain), issues the successor bound to the new machine\n"
+      "and marks the old license revoked: sign a new list with `airlock revocations`.",
+      po::options_description("options"),
+      {}};
   add_signing_options(spec, true, false);
   spec.options.add_options()("request", po::value<std::string>()->required(), "the re-host request")(
       "budget", po::value<long long>()->default_value(default_rehost_budget), "re-hosts allowed in 365 days")(
@@ -258,7 +263,8 @@ int run_rehost(const std::vector<std::string>& args) {
   const auto parsed = format::parse_request(text);
   if (!parsed.ok()) bad_input(cli::about_file(request_path, "not an activation request: " + parsed.error.message));
   if (!parsed.value->replaces) {
-    bad_input(cli::about_file(request_path, "names no license to replace (make it with airlock-hwid request --rehost)"));
+    bad_input(
+        cli::about_file(request_path, "names no license to replace (make it with airlock-hwid request --rehost)"));
   }
   const std::string old_id = *parsed.value->replaces;
   const ledger::entry was = recorded(*book, old_id);
@@ -293,7 +299,8 @@ namespace {
 // Revoked ids worth listing: a license that expired long ago fails every check anyway.
 std::vector<std::string> listed_ids(const ledger::ledger& book, const std::string& key_id, const std::string& product,
                                     format::utc_time now) {
-  const format::date horizon = format::utc_date(format::utc_time{now.seconds - revocation_horizon_days * seconds_per_day});
+  const format::date horizon =
+      format::utc_date(format::utc_time{now.seconds - revocation_horizon_days * seconds_per_day});
   std::vector<std::string> ids;
   for (const std::string& id : book.revoked_ids(key_id, product)) {
     const auto e = book.find(id);

@@ -147,8 +147,7 @@ TEST_CASE("Three generations: the product uses the newest and ignores the old on
   CHECK(c.result.license.expires == format::parse_date("2029-01-31"));
   // The middle generation links the first to the last: without it, 1.toml would not be superseded.
   const auto tool = run(q(test::tool("airlock-verify")) + " " + q(d.dir / "1.toml") + " " + q(d.dir / "2.toml") + " " +
-                        q(d.dir / "3.toml") +
-                        " --pubkey " + q(vendor_pub()) + " --no-machine");
+                        q(d.dir / "3.toml") + " --pubkey " + q(vendor_pub()) + " --no-machine");
   CHECK(tool.exit_code == 0);
   CHECK(contains(tool.out, "used:      " + d.dir / "3.toml"));
   CHECK(contains(tool.out, "1.toml: superseded"));
@@ -274,8 +273,8 @@ TEST_CASE("A revoked license among a product's files is passed over for a valid 
 TEST_CASE("A machine mismatch prints the command that makes a re-host request", "[lifecycle][rehost]") {
   desk d;
   (void)d.issue_bound("old.toml");  // bound to the sample request's machine, not this one
-  const auto r = run(q(test::tool("airlock-verify")) + " " + q(d.dir / "old.toml") + " --pubkey " + q(vendor_pub()) +
-                     "");
+  const auto r =
+      run(q(test::tool("airlock-verify")) + " " + q(d.dir / "old.toml") + " --pubkey " + q(vendor_pub()) + "");
   if (r.exit_code == 20) {
     WARN("this machine cannot check a binding (a container without host hardware): " + r.err);
     return;
