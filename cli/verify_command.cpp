@@ -10,6 +10,7 @@
 #include "airlock/inspect.hpp"
 #include "airlock/verify.hpp"
 #include "cli/diagnostics.hpp"
+#include "cli/json.hpp"
 #include "cli/public_key.hpp"
 #include "cli/verify_report.hpp"
 
@@ -108,13 +109,30 @@ void print_help(const std::string& usage_name) {
                "24 revocation list stale\n";
 }
 
+bool is_folder(const std::string& path) {
+  struct stat st {};
+  return ::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+// The product named by the first file (of the files given, or of the folder) that reads as a
+// license; none: empty, and every check then fails with the file's own reason or wrong_product.
+std::string first_product(const std::vector<std::string>& given) {
+  std::string problem;
+  const std::vector<std::string> paths =
+      given.size() == 1 && is_folder(given.front()) ? license_files_in(given.front(), problem) : given;
+  for (const std::string& path : paths) {
+    const verify_result read = inspect_license_file(path, nullptr);
+    if (read.license_read) return read.license.product;
+  }
+  return {};
+}
+
 verify_options options_from(const verify_arguments& a) {
   verify_options options;
   options.product = a.product;
   if (options.product.empty()) {
     // The license's own product; a file that cannot be read fails the check below the same way.
-    const verify_result read = inspect_license_file(a.licenses.front(), nullptr);
-    if (read.license_read) options.product = read.license.product;
+    options.product = first_product(a.licenses);
   }
   options.revocation_list_file = a.revocations;
   options.clock_state_folder = a.clock_state_dir;
@@ -135,11 +153,6 @@ verify_options options_from(const verify_arguments& a) {
   return options;
 }
 
-bool is_folder(const std::string& path) {
-  struct stat st {};
-  return ::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
-}
-
 // One file as before; several files or a folder through the chooser (FORMAT.md 12).
 license_choice check(const verify_arguments& a, const trust_store& trusted, const verify_options& options) {
   if (a.licenses.size() == 1 && !is_folder(a.licenses.front())) {
@@ -150,6 +163,19 @@ license_choice check(const verify_arguments& a, const trust_store& trusted, cons
   }
   if (a.licenses.size() == 1) return verify_license_folder(a.licenses.front(), trusted, options);
   return verify_license_files(a.licenses, trusted, options);
+}
+
+// The JSON members that say which of several files was used, and each file's verdict.
+std::string choice_json(const license_choice& choice) {
+  if (choice.files.empty()) return {};
+  std::string out = ", \"used\": " + json_string(choice.path) + ", \"files\": [";
+  for (std::size_t i = 0; i < choice.files.size(); ++i) {
+    const license_file_verdict& f = choice.files[i];
+    out += std::string(i ? ", " : "") + "{\"path\": " + json_string(f.path) +
+           ", \"reason\": " + json_string(to_string(f.result.why)) +
+           ", \"superseded\": " + (f.superseded ? "true" : "false") + "}";
+  }
+  return out + "]";
 }
 
 void print_choice(std::ostream& out, const license_choice& choice) {
@@ -175,7 +201,7 @@ int run_verify_command(const char* tool, const std::string& usage_name, const st
   const verify_result& result = choice.result;
   const std::string shown = choice.path.empty() ? a.licenses.front() : choice.path;
   if (a.json) {
-    print_json(std::cout, result);
+    print_json(std::cout, result, choice_json(choice));
   } else {
     print_choice(std::cout, choice);
     print_report(std::cout, result);

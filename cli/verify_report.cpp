@@ -138,7 +138,7 @@ void print_report(std::ostream& out, const verify_result& r) {
   for (const warning& w : r.warnings) out << "warning:   " << to_string(w.kind) << ": " << w.message << "\n";
 }
 
-void print_json(std::ostream& out, const verify_result& r) {
+void print_json(std::ostream& out, const verify_result& r, const std::string& more) {
   out << "{\"valid\": " << (r.ok() ? "true" : "false") << ", \"reason\": " << json_string(to_string(r.why))
       << ", \"message\": " << json_string(r.message) << ", \"exit_code\": " << exit_code_for(r.why);
   if (r.line) out << ", \"line\": " << r.line << ", \"column\": " << r.column;
@@ -165,7 +165,7 @@ void print_json(std::ostream& out, const verify_result& r) {
     out << (i ? ", " : "") << "{\"kind\": " << json_string(to_string(r.warnings[i].kind))
         << ", \"message\": " << json_string(r.warnings[i].message) << "}";
   }
-  out << "]}\n";
+  out << "]" << more << "}\n";
 }
 
 void print_rehost_hint(std::ostream& out, const std::string& path, const verify_result& r) {

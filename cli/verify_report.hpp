@@ -24,7 +24,8 @@ void print_license_fields(std::ostream& out, const format::license& lic);
 [[nodiscard]] std::string license_json(const format::license& lic);
 
 void print_report(std::ostream& out, const verify_result& r);
-void print_json(std::ostream& out, const verify_result& r);
+// `more`: further members of the object, each starting with ", " (several licenses: which was used).
+void print_json(std::ostream& out, const verify_result& r, const std::string& more = {});
 
 // The one stderr line of a rejection: "<tool>: error: <file>: <reason>: <message>".
 // After a machine_mismatch: the command that makes a re-host request for this license.

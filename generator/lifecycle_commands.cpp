@@ -182,7 +182,12 @@ int run_renew(const std::vector<std::string>& args) {
   const auto key = load_key(vm);
   auto book = open_ledger(vm);
   const format::license old = predecessor(vm["license"].as<std::string>(), book ? &*book : nullptr, key);
-  if (book) refuse_superseded(*book, old.id);
+  if (book) {
+    refuse_superseded(*book, old.id);
+    const auto was = book->find(old.id);
+    if (was && was->revoked)
+      bad_input("license " + old.id + " is revoked (" + was->revoke_reason + "); it is not renewed");
+  }
   format::license next = successor_of(old, issued_option(vm));
   if (const auto d = date_option(vm, "expires")) next.expires = d;
   if (const auto d = date_option(vm, "updates-until")) next.updates_until = d;
@@ -287,7 +292,7 @@ int run_rehost(const std::vector<std::string>& args) {
   const std::string note = vm.count("force") ? "forced: " + value_of(vm, "reason") : value_of(vm, "reason");
   write_recorded(&*book, next, sign_license(next, key), out, cli::existing_file::keep, inputs,
                  {"rehost", old_id, "", "", note});
-  (void)book->revoke(old_id, "re-hosted to " + next.id);
+  // The ledger revoked the old license when it confirmed the successor (one transaction).
   std::cerr << "airlock: license " << old_id << " is now revoked; sign a new list: airlock revocations --product '"
             << old.product << "' --key KEY --out revoked.toml\n";
   std::cout << next.id << "\n";
@@ -297,12 +302,11 @@ int run_rehost(const std::vector<std::string>& args) {
 namespace {
 
 // Revoked ids worth listing: a license that expired long ago fails every check anyway.
-std::vector<std::string> listed_ids(const ledger::ledger& book, const std::string& key_id, const std::string& product,
-                                    format::utc_time now) {
+std::vector<std::string> listed_ids(const ledger::ledger& book, const std::string& product, format::utc_time now) {
   const format::date horizon =
       format::utc_date(format::utc_time{now.seconds - revocation_horizon_days * seconds_per_day});
   std::vector<std::string> ids;
-  for (const std::string& id : book.revoked_ids(key_id, product)) {
+  for (const std::string& id : book.revoked_ids(product)) {
     const auto e = book.find(id);
     if (e && e->expires && *e->expires < horizon) continue;
     ids.push_back(id);
@@ -330,16 +334,17 @@ int run_revocations(const std::vector<std::string>& args) {
   cli::check_output(out, cli::existing_file::keep, inputs);
   const auto key = load_key(vm);
   auto book = open_ledger(vm);
+  const std::vector<std::string> guarded = with_ledger_files(inputs, &*book);
   format::revocation_list list;
   list.key_id = keys::key_id(key.public_key());
   list.product = vm["product"].as<std::string>();
   list.issued = issued_option(vm);
-  list.sequence = book->last_revocation_sequence(list.key_id, list.product) + 1;
-  list.revoked = listed_ids(*book, list.key_id, list.product, list.issued);
+  list.sequence = book->last_revocation_sequence(list.product) + 1;
+  list.revoked = listed_ids(*book, list.product, list.issued);
   const std::string text = sign_revocation_list(list, key);
   // Recorded first: a crash then only skips a sequence number, never reuses one.
   book->record_revocation_list(list.key_id, list.product, list.sequence, ledger::sha256_hex(text));
-  cli::write_file_atomic(out, text, 0644, cli::existing_file::keep, inputs);
+  cli::write_file_atomic(out, text, 0644, cli::existing_file::keep, guarded);
   std::cout << "revocation list " << list.sequence << " for " << list.product << ": " << list.revoked.size()
             << " license(s)\n";
   return cli::exit_ok;

@@ -13,6 +13,9 @@
 
 namespace airlock::generator {
 
+// `inputs` and, with a ledger, its database files: none of them may become the output.
+std::vector<std::string> with_ledger_files(std::vector<std::string> inputs, const ledger::ledger* book);
+
 // `book` may be null (--no-ledger): then only the file is written. ctx.file_path and
 // ctx.file_sha256 are filled in here.
 void write_recorded(ledger::ledger* book, const format::license& lic, const std::string& text, const std::string& out,

@@ -440,6 +440,22 @@ struct ledger::impl {
         "UPDATE licenses SET state = 'confirmed', chain_row = ?1, owner_pid = NULL, owner_start = NULL "
         "WHERE row_id = ?2");
     s.bind(1, row).bind(2, row_id).run();
+    if (r->operation == "rehost" && !r->supersedes.empty()) revoke_replaced(*r);
+  }
+
+  // A re-host moves the license: the old one is revoked in the same transaction that confirms its
+  // successor, so no crash can leave both usable.
+  void revoke_replaced(const license_row& successor) {
+    statement s(db, path, "SELECT 1 FROM chain WHERE kind = 'revoke' AND license_id = ?1");
+    s.bind(1, successor.supersedes);
+    if (s.step()) return;
+    chain_row c;
+    c.kind = "revoke";
+    c.license_id = successor.supersedes;
+    c.key_id = successor.key_id;
+    c.product = successor.product;
+    c.detail = "re-hosted to " + successor.license_id;
+    append(c, nullptr);
   }
 
   void drop_row(std::int64_t row_id) {
@@ -819,21 +835,19 @@ bool ledger::revoke(const std::string& license_id, const std::string& reason) {
   return fresh;
 }
 
-std::vector<std::string> ledger::revoked_ids(const std::string& key_id, const std::string& product) const {
+std::vector<std::string> ledger::revoked_ids(const std::string& product) const {
   statement s(impl_->db, impl_->path,
-              "SELECT DISTINCT license_id FROM chain WHERE kind = 'revoke' AND key_id = ?1 AND product = ?2 "
-              "ORDER BY license_id");
-  s.bind(1, key_id).bind(2, product);
+              "SELECT DISTINCT license_id FROM chain WHERE kind = 'revoke' AND product = ?1 ORDER BY license_id");
+  s.bind(1, product);
   std::vector<std::string> ids;
   while (s.step()) ids.push_back(s.text(0));
   return ids;
 }
 
-std::int64_t ledger::last_revocation_sequence(const std::string& key_id, const std::string& product) const {
+std::int64_t ledger::last_revocation_sequence(const std::string& product) const {
   statement s(impl_->db, impl_->path,
-              "SELECT MAX(CAST(number AS INTEGER)) FROM chain WHERE kind = 'revocation_list' AND key_id = ?1 AND "
-              "product = ?2");
-  s.bind(1, key_id).bind(2, product);
+              "SELECT MAX(CAST(number AS INTEGER)) FROM chain WHERE kind = 'revocation_list' AND product = ?1");
+  s.bind(1, product);
   return s.step() && !s.is_null(0) ? s.integer(0) : 0;
 }
 

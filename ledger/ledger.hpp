@@ -105,8 +105,10 @@ class ledger {
 
   // False if already revoked; throws cli::failure(exit_bad_input) naming an unknown id.
   bool revoke(const std::string& license_id, const std::string& reason);
-  [[nodiscard]] std::vector<std::string> revoked_ids(const std::string& key_id, const std::string& product) const;
-  [[nodiscard]] std::int64_t last_revocation_sequence(const std::string& key_id, const std::string& product) const;
+  // Per product, whatever key signed: a product trusts every key of its vendor, so one list and one
+  // sequence serve it across a key rotation (FORMAT.md 11.2).
+  [[nodiscard]] std::vector<std::string> revoked_ids(const std::string& product) const;
+  [[nodiscard]] std::int64_t last_revocation_sequence(const std::string& product) const;
   void record_revocation_list(const std::string& key_id, const std::string& product, std::int64_t sequence,
                               const std::string& file_sha256);
 

@@ -357,6 +357,8 @@ def split_tables(sections, defined, where):
         need(name not in defined, "the table [%s] out of order or repeated" % name)
         need(last == len(defined) - 1, "the table [%s] before [%s]" % (name, defined[-1]))
         need(name != "signature", "an extension table named signature")
+        need(not name.startswith(("license.", "machine.", "revocations.", "signature.")),
+             "an extension table [%s] under a defined table's name" % name)
         need(not ext or ext[-1][0].encode() < name.encode(), "extension tables unsorted or repeated")
         need(keys, "an empty extension table [%s]" % name)
         need(sorted_unique([k for k, _ in keys]), "keys of [%s] unsorted or repeated" % name)

@@ -141,6 +141,13 @@ TEST_CASE("A critical list that is absent from the file or not a set is malforme
   SECTION("empty") { lines = "critical = []\n"; }
   SECTION("unsorted") { lines = "critical = [\"license.id\", \"license.features\"]\n"; }
   SECTION("repeated") { lines = "critical = [\"license.id\", \"license.id\"]\n"; }
+  SECTION("a key inside an extension table, which critical cannot name") {
+    const auto r =
+        parse(insert_before(with_tables("[seats]\nhost = \"a\"\n"), "\n[machine]", "critical = [\"seats.host\"]\n"));
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.error.kind == fmt::error_kind::malformed);
+    return;
+  }
   const auto r = parse(with_license_keys(lines));
   REQUIRE_FALSE(r.ok());
   CHECK(r.error.kind == fmt::error_kind::malformed);

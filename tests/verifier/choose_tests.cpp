@@ -103,6 +103,7 @@ TEST_CASE("A folder of licenses is read in name order, *.toml only", "[verify][c
   test::write_file(dir / "notes.txt", "ignored");
   const license_choice c = verify_license_folder(dir.path(), acme().trust(), options_at(at("2026-06-01T00:00:00Z")));
   REQUIRE(c.files.size() == 2);
+  CHECK(c.files[0].path == dir / "1.toml");
   CHECK(c.result.license.id == "gen-2");
   SECTION("an empty folder is unreadable") {
     test::temp_dir empty;
@@ -113,4 +114,25 @@ TEST_CASE("A folder of licenses is read in name order, *.toml only", "[verify][c
 TEST_CASE("No file, or more than 64, is unreadable", "[verify][choose]") {
   CHECK(choose({}).result.why == reason::unreadable);
   CHECK(choose(std::vector<std::string>(65, "/nonexistent.toml")).result.why == reason::unreadable);
+}
+
+TEST_CASE("Two valid licenses issued at the same second: the smaller id, in any order", "[verify][choose]") {
+  test::temp_dir dir;
+  format::license a = generation(1), b = generation(1);
+  a.id = "same-a";
+  b.id = "same-b";
+  const std::string pa = write_license(dir, "a.toml", a), pb = write_license(dir, "b.toml", b);
+  CHECK(choose({pb, pa}).path == pa);
+  CHECK(choose({pa, pb}).path == pa);
+}
+
+TEST_CASE("One clock state file for several licenses is refused", "[verify][choose]") {
+  test::temp_dir dir;
+  verify_options options = options_at(at("2026-06-01T00:00:00Z"));
+  options.clock_state_file = dir / "shared.clock";
+  const license_choice c =
+      verify_license_files({write_license(dir, "1.toml", generation(1)), write_license(dir, "2.toml", generation(2))},
+                           acme().trust(), options);
+  CHECK(c.result.why == reason::unreadable);
+  CHECK(c.result.message.find("clock_state_folder") != std::string::npos);
 }

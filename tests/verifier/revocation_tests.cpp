@@ -79,10 +79,20 @@ TEST_CASE("A list that cannot be trusted is revocation_list_invalid", "[verify][
 }
 
 TEST_CASE("A list signature never verifies as a license and back", "[verify][revocation]") {
-  // Same key, same bytes after the first table: the prefixes of the signed messages differ.
-  const std::string list = signed_list(list_of(1, {}));
-  const std::string as_license = replaced(list, "[revocations]", "[license]");
-  CHECK(check(as_license, options_at(at("2026-03-01T00:00:00Z"))).why != reason::ok);
+  // The same bytes under the other kind's prefix: only the prefix of the signed message differs.
+  const auto list_body = format::write_revocations_body(list_of(1, {}));
+  REQUIRE(list_body.ok());
+  const std::string list_as_license_signed = sign_body(list_body.text, acme(), acme().key_id);
+  const verify_result as_list = check(sign(unbound_license()), with_list(list_as_license_signed));
+  CHECK(as_list.why == reason::revocation_list_invalid);
+  CHECK(as_list.message.find("bad_signature") != std::string::npos);
+  const std::string license_body = body_of(unbound_license());
+  const std::string message = format::signed_message(format::revocations_kind, license_body);
+  format::signature_block block;
+  block.key_id = acme().key_id;
+  block.value = acme().key.sign(reinterpret_cast<const std::uint8_t*>(message.data()), message.size());
+  const std::string license_signed_as_list = license_body + format::write_signature_block(block).text;
+  CHECK(check(license_signed_as_list, options_at(at("2026-03-01T00:00:00Z"))).why == reason::bad_signature);
 }
 
 TEST_CASE("A list older than one already seen is revocation_list_stale", "[verify][revocation]") {

@@ -2563,14 +2563,12 @@ class document_reader {
     return !cursor_.failed();
   }
 
-  /// `license.x`, `signature.x`: under a table this version defines, so never an extension table
-  /// (FORMAT.md 8.1), which keeps `machine.x` in `critical` a key.
-  [[nodiscard]] bool names_defined_subtable(std::string_view name) const noexcept {
-    for (std::string_view defined : tables_.names) {
-      const std::string_view root = defined.substr(0, defined.find('.'));
-      if (name.size() > root.size() && name.compare(0, root.size(), root) == 0 && name[root.size()] == '.') return true;
-    }
-    return name.rfind("signature.", 0) == 0;
+  /// `license.x`, `signature.x`: under a table name this version defines (in any of its files), so
+  /// never an extension table (FORMAT.md 8.1), which keeps `machine.x` in `critical` a key.
+  [[nodiscard]] static bool names_defined_subtable(std::string_view name) noexcept {
+    for (std::string_view root : {"license.", "machine.", "revocations.", "signature."})
+      if (name.substr(0, root.size()) == root) return true;
+    return false;
   }
 
   /// True when the document held this field ("table.key") or table, as read so far.
@@ -2997,8 +2995,16 @@ inline bool check_critical(document_reader& reader, std::string_view table, cons
   if (std::string text = check_critical_names(critical); !text.empty()) {
     return reader.fail_at_value(field, text, error_kind::malformed);
   }
+  // Only the forms of 8.1 name something: a key of a defined table (`license.KEY`, no further dot)
+  // or an extension table; a key inside an extension table is not a name `critical` can use.
+  const auto nameable = [&](const std::string& name) {
+    if (std::find(extensions.begin(), extensions.end(), name) != extensions.end()) return true;
+    const std::size_t dot = name.find('.');
+    return dot != std::string::npos && name.find('.', dot + 1) == std::string::npos &&
+           document_reader::names_defined_subtable(name);
+  };
   for (const std::string& name : critical) {
-    if (!reader.has_field(name)) {
+    if (!nameable(name) || !reader.has_field(name)) {
       return reader.fail_at_value(field, "critical names '" + name + "', which is not in the file",
                                   error_kind::malformed);
     }
@@ -4078,7 +4084,7 @@ inline bool fail(verify_result& r, reason why, std::string message) {
 
 // Opens without blocking (a FIFO or a device would wait forever) and refuses anything but a
 // regular file.
-inline bool open_regular(const std::string& path, int& fd, verify_result& r, std::string_view what) {
+[[nodiscard]] inline bool open_regular(const std::string& path, int& fd, verify_result& r, std::string_view what) {
   fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
   if (fd < 0) return fail(r, reason::unreadable, path + ": cannot open the " + std::string(what) + " file");
   struct stat st {};
@@ -4089,8 +4095,8 @@ inline bool open_regular(const std::string& path, int& fd, verify_result& r, std
 
 // Reads at most max_input_size bytes. A larger file is malformed, as the same text given to
 // verify_license would be; it is never read whole.
-inline bool read_capped(const std::string& path, std::string& out, verify_result& r,
-                        std::string_view what = "license") {
+[[nodiscard]] inline bool read_capped(const std::string& path, std::string& out, verify_result& r,
+                                      std::string_view what = "license") {
   int fd = -1;
   if (!open_regular(path, fd, r, what)) return false;
   char buf[4096];
@@ -4150,6 +4156,7 @@ template <class Check>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <limits>
 #include <string>
 #include <string_view>
 
@@ -4199,19 +4206,21 @@ inline int open_clock_state(const std::string& path, bool& regular) {
   return fd;
 }
 
-// The one spelling of a number: decimal, no sign, no leading zero, at most 18 digits (no overflow).
-inline bool parse_clock_number(std::string_view text, std::int64_t& out) {
-  if (text.empty() || text.size() > 18 || (text[0] == '0' && text.size() > 1)) return false;
+// The one spelling of a number: decimal, no sign, no leading zero, within int64 (a list's sequence
+// may be any positive int64, and what was written must read back).
+[[nodiscard]] inline bool parse_clock_number(std::string_view text, std::int64_t& out) {
+  if (text.empty() || text.size() > 19 || (text[0] == '0' && text.size() > 1)) return false;
+  constexpr std::int64_t max = std::numeric_limits<std::int64_t>::max();
   out = 0;
   for (const char c : text) {
-    if (c < '0' || c > '9') return false;
+    if (c < '0' || c > '9' || out > (max - (c - '0')) / 10) return false;
     out = out * 10 + (c - '0');
   }
   return true;
 }
 
 // Splits off the next space-separated word of `rest`.
-inline std::string_view next_word(std::string_view& rest) {
+[[nodiscard]] inline std::string_view next_word(std::string_view& rest) {
   const std::size_t space = rest.find(' ');
   const std::string_view word = rest.substr(0, space);
   rest = space == std::string_view::npos ? std::string_view() : rest.substr(space + 1);
@@ -7135,8 +7144,8 @@ inline void choose(license_choice& choice, const verify_options& options) {
 
 }  // namespace detail
 
-// Checks every file and chooses (FORMAT.md 12). At most max_license_files; none or more is
-// `unreadable`. With a clock state, use options.clock_state_folder: one state per license.
+// Checks every file and chooses (FORMAT.md 12). No file, or more than max_license_files, is
+// `unreadable`; so is clock_state_file with several files: use clock_state_folder.
 [[nodiscard]] inline license_choice verify_license_files(const std::vector<std::string>& paths,
                                                          const trust_store& trusted,
                                                          const verify_options& options) noexcept {
@@ -7145,6 +7154,11 @@ inline void choose(license_choice& choice, const verify_options& options) {
   try {
     if (paths.empty() || paths.size() > max_license_files) {
       choice.result.message = paths.empty() ? "no license file given" : "more than 64 license files given";
+      return choice;
+    }
+    // One state file holds one license's state: a second license would read it as altered.
+    if (paths.size() > 1 && !options.clock_state_file.empty()) {
+      choice.result.message = "several licenses need clock_state_folder (one state per license), not clock_state_file";
       return choice;
     }
     for (const std::string& path : paths)
@@ -7158,43 +7172,49 @@ inline void choose(license_choice& choice, const verify_options& options) {
   return choice;
 }
 
-// verify_license_files over the *.toml files of `folder` (not its subfolders), in byte order of
-// their names.
-[[nodiscard]] inline license_choice verify_license_folder(const std::string& folder, const trust_store& trusted,
-                                                          const verify_options& options) noexcept {
-  license_choice choice;
-  choice.result.why = reason::unreadable;
+// The *.toml files of `folder` (not its subfolders, not hidden), in byte order of their names, as
+// paths; at most max_license_files. Empty with `problem` set when there are none, too many, or the
+// folder cannot be read.
+[[nodiscard]] inline std::vector<std::string> license_files_in(const std::string& folder,
+                                                               std::string& problem) noexcept {
   try {
     const std::unique_ptr<DIR, int (*)(DIR*)> dir(::opendir(folder.c_str()), ::closedir);
     if (!dir) {
-      choice.result.message = folder + ": cannot open the license folder";
-      return choice;
+      problem = folder + ": cannot open the license folder";
+      return {};
     }
     std::vector<std::string> names;
-    bool too_many = false;
-    for (const dirent* e = ::readdir(dir.get()); e != nullptr && !too_many; e = ::readdir(dir.get())) {
+    for (const dirent* e = ::readdir(dir.get()); e != nullptr; e = ::readdir(dir.get())) {
       const std::string name = e->d_name;
       if (name[0] == '.' || !detail::has_toml_suffix(name)) continue;
-      too_many = names.size() == max_license_files;
-      if (!too_many) names.push_back(name);
+      if (names.size() == max_license_files) {
+        problem = folder + ": more than 64 license files";
+        return {};
+      }
+      names.push_back(name);
     }
-    if (too_many) {
-      choice.result.message = folder + ": more than 64 license files";
-      return choice;
-    }
-    if (names.empty()) {
-      choice.result.message = folder + ": no *.toml license file in the folder";
-      return choice;
-    }
+    if (names.empty()) problem = folder + ": no *.toml license file in the folder";
     std::sort(names.begin(), names.end());
     for (std::string& name : names) name = folder + "/" + name;
-    return verify_license_files(names, trusted, options);
+    return names;
   } catch (...) {
-    choice = license_choice{};
+    problem = "out of memory";
+    return {};
+  }
+}
+
+// verify_license_files over license_files_in(folder).
+[[nodiscard]] inline license_choice verify_license_folder(const std::string& folder, const trust_store& trusted,
+                                                          const verify_options& options) noexcept {
+  std::string problem;
+  const std::vector<std::string> paths = license_files_in(folder, problem);
+  if (!problem.empty()) {
+    license_choice choice;
     choice.result.why = reason::unreadable;
-    choice.result.message = "out of memory";
+    choice.result.message = problem;
     return choice;
   }
+  return verify_license_files(paths, trusted, options);
 }
 
 }  // namespace airlock

@@ -81,8 +81,8 @@ inline void choose(license_choice& choice, const verify_options& options) {
 
 }  // namespace detail
 
-// Checks every file and chooses (FORMAT.md 12). At most max_license_files; none or more is
-// `unreadable`. With a clock state, use options.clock_state_folder: one state per license.
+// Checks every file and chooses (FORMAT.md 12). No file, or more than max_license_files, is
+// `unreadable`; so is clock_state_file with several files: use clock_state_folder.
 [[nodiscard]] inline license_choice verify_license_files(const std::vector<std::string>& paths,
                                                          const trust_store& trusted,
                                                          const verify_options& options) noexcept {
@@ -91,6 +91,11 @@ inline void choose(license_choice& choice, const verify_options& options) {
   try {
     if (paths.empty() || paths.size() > max_license_files) {
       choice.result.message = paths.empty() ? "no license file given" : "more than 64 license files given";
+      return choice;
+    }
+    // One state file holds one license's state: a second license would read it as altered.
+    if (paths.size() > 1 && !options.clock_state_file.empty()) {
+      choice.result.message = "several licenses need clock_state_folder (one state per license), not clock_state_file";
       return choice;
     }
     for (const std::string& path : paths)
@@ -104,43 +109,49 @@ inline void choose(license_choice& choice, const verify_options& options) {
   return choice;
 }
 
-// verify_license_files over the *.toml files of `folder` (not its subfolders), in byte order of
-// their names.
-[[nodiscard]] inline license_choice verify_license_folder(const std::string& folder, const trust_store& trusted,
-                                                          const verify_options& options) noexcept {
-  license_choice choice;
-  choice.result.why = reason::unreadable;
+// The *.toml files of `folder` (not its subfolders, not hidden), in byte order of their names, as
+// paths; at most max_license_files. Empty with `problem` set when there are none, too many, or the
+// folder cannot be read.
+[[nodiscard]] inline std::vector<std::string> license_files_in(const std::string& folder,
+                                                               std::string& problem) noexcept {
   try {
     const std::unique_ptr<DIR, int (*)(DIR*)> dir(::opendir(folder.c_str()), ::closedir);
     if (!dir) {
-      choice.result.message = folder + ": cannot open the license folder";
-      return choice;
+      problem = folder + ": cannot open the license folder";
+      return {};
     }
     std::vector<std::string> names;
-    bool too_many = false;
-    for (const dirent* e = ::readdir(dir.get()); e != nullptr && !too_many; e = ::readdir(dir.get())) {
+    for (const dirent* e = ::readdir(dir.get()); e != nullptr; e = ::readdir(dir.get())) {
       const std::string name = e->d_name;
       if (name[0] == '.' || !detail::has_toml_suffix(name)) continue;
-      too_many = names.size() == max_license_files;
-      if (!too_many) names.push_back(name);
+      if (names.size() == max_license_files) {
+        problem = folder + ": more than 64 license files";
+        return {};
+      }
+      names.push_back(name);
     }
-    if (too_many) {
-      choice.result.message = folder + ": more than 64 license files";
-      return choice;
-    }
-    if (names.empty()) {
-      choice.result.message = folder + ": no *.toml license file in the folder";
-      return choice;
-    }
+    if (names.empty()) problem = folder + ": no *.toml license file in the folder";
     std::sort(names.begin(), names.end());
     for (std::string& name : names) name = folder + "/" + name;
-    return verify_license_files(names, trusted, options);
+    return names;
   } catch (...) {
-    choice = license_choice{};
+    problem = "out of memory";
+    return {};
+  }
+}
+
+// verify_license_files over license_files_in(folder).
+[[nodiscard]] inline license_choice verify_license_folder(const std::string& folder, const trust_store& trusted,
+                                                          const verify_options& options) noexcept {
+  std::string problem;
+  const std::vector<std::string> paths = license_files_in(folder, problem);
+  if (!problem.empty()) {
+    license_choice choice;
     choice.result.why = reason::unreadable;
-    choice.result.message = "out of memory";
+    choice.result.message = problem;
     return choice;
   }
+  return verify_license_files(paths, trusted, options);
 }
 
 }  // namespace airlock

@@ -49,8 +49,16 @@ inline bool check_critical(document_reader& reader, std::string_view table, cons
   if (std::string text = check_critical_names(critical); !text.empty()) {
     return reader.fail_at_value(field, text, error_kind::malformed);
   }
+  // Only the forms of 8.1 name something: a key of a defined table (`license.KEY`, no further dot)
+  // or an extension table; a key inside an extension table is not a name `critical` can use.
+  const auto nameable = [&](const std::string& name) {
+    if (std::find(extensions.begin(), extensions.end(), name) != extensions.end()) return true;
+    const std::size_t dot = name.find('.');
+    return dot != std::string::npos && name.find('.', dot + 1) == std::string::npos &&
+           document_reader::names_defined_subtable(name);
+  };
   for (const std::string& name : critical) {
-    if (!reader.has_field(name)) {
+    if (!nameable(name) || !reader.has_field(name)) {
       return reader.fail_at_value(field, "critical names '" + name + "', which is not in the file",
                                   error_kind::malformed);
     }

@@ -25,7 +25,7 @@ inline bool fail(verify_result& r, reason why, std::string message) {
 
 // Opens without blocking (a FIFO or a device would wait forever) and refuses anything but a
 // regular file.
-inline bool open_regular(const std::string& path, int& fd, verify_result& r, std::string_view what) {
+[[nodiscard]] inline bool open_regular(const std::string& path, int& fd, verify_result& r, std::string_view what) {
   fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
   if (fd < 0) return fail(r, reason::unreadable, path + ": cannot open the " + std::string(what) + " file");
   struct stat st {};
@@ -36,8 +36,8 @@ inline bool open_regular(const std::string& path, int& fd, verify_result& r, std
 
 // Reads at most max_input_size bytes. A larger file is malformed, as the same text given to
 // verify_license would be; it is never read whole.
-inline bool read_capped(const std::string& path, std::string& out, verify_result& r,
-                        std::string_view what = "license") {
+[[nodiscard]] inline bool read_capped(const std::string& path, std::string& out, verify_result& r,
+                                      std::string_view what = "license") {
   int fd = -1;
   if (!open_regular(path, fd, r, what)) return false;
   char buf[4096];

@@ -20,6 +20,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <limits>
 #include <string>
 #include <string_view>
 
@@ -71,19 +72,21 @@ inline int open_clock_state(const std::string& path, bool& regular) {
   return fd;
 }
 
-// The one spelling of a number: decimal, no sign, no leading zero, at most 18 digits (no overflow).
-inline bool parse_clock_number(std::string_view text, std::int64_t& out) {
-  if (text.empty() || text.size() > 18 || (text[0] == '0' && text.size() > 1)) return false;
+// The one spelling of a number: decimal, no sign, no leading zero, within int64 (a list's sequence
+// may be any positive int64, and what was written must read back).
+[[nodiscard]] inline bool parse_clock_number(std::string_view text, std::int64_t& out) {
+  if (text.empty() || text.size() > 19 || (text[0] == '0' && text.size() > 1)) return false;
+  constexpr std::int64_t max = std::numeric_limits<std::int64_t>::max();
   out = 0;
   for (const char c : text) {
-    if (c < '0' || c > '9') return false;
+    if (c < '0' || c > '9' || out > (max - (c - '0')) / 10) return false;
     out = out * 10 + (c - '0');
   }
   return true;
 }
 
 // Splits off the next space-separated word of `rest`.
-inline std::string_view next_word(std::string_view& rest) {
+[[nodiscard]] inline std::string_view next_word(std::string_view& rest) {
   const std::size_t space = rest.find(' ');
   const std::string_view word = rest.substr(0, space);
   rest = space == std::string_view::npos ? std::string_view() : rest.substr(space + 1);

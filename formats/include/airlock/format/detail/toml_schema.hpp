@@ -147,14 +147,12 @@ class document_reader {
     return !cursor_.failed();
   }
 
-  /// `license.x`, `signature.x`: under a table this version defines, so never an extension table
-  /// (FORMAT.md 8.1), which keeps `machine.x` in `critical` a key.
-  [[nodiscard]] bool names_defined_subtable(std::string_view name) const noexcept {
-    for (std::string_view defined : tables_.names) {
-      const std::string_view root = defined.substr(0, defined.find('.'));
-      if (name.size() > root.size() && name.compare(0, root.size(), root) == 0 && name[root.size()] == '.') return true;
-    }
-    return name.rfind("signature.", 0) == 0;
+  /// `license.x`, `signature.x`: under a table name this version defines (in any of its files), so
+  /// never an extension table (FORMAT.md 8.1), which keeps `machine.x` in `critical` a key.
+  [[nodiscard]] static bool names_defined_subtable(std::string_view name) noexcept {
+    for (std::string_view root : {"license.", "machine.", "revocations.", "signature."})
+      if (name.substr(0, root.size()) == root) return true;
+    return false;
   }
 
   /// True when the document held this field ("table.key") or table, as read so far.
