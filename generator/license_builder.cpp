@@ -64,18 +64,27 @@ std::int64_t parse_count(const std::string& name, const std::string& text) {
 
 }  // namespace
 
-format::request read_request(const std::string& path, const std::string& product, const std::string& key_id) {
+format::request read_request_file(const std::string& path) {
   const std::string text = cli::read_file(path, format::max_input_size);
   auto parsed = format::parse_request(text);
   if (!parsed.ok())
     bad_input(cli::about_file(path, "line " + std::to_string(parsed.error.line) + ", column " +
                                         std::to_string(parsed.error.column) + ": " + parsed.error.message));
-  if (parsed.value->product != product)
-    bad_input(cli::about_file(path, "is for product '" + parsed.value->product + "', not '" + product + "'"));
-  if (parsed.value->key_id != key_id)
-    bad_input(cli::about_file(
-        path, "was made for vendor key " + parsed.value->key_id + ", but the signing key is " + key_id));
   return std::move(*parsed.value);
+}
+
+void check_request_for(const format::request& req, const std::string& path, const std::string& product,
+                       const std::string& key_id) {
+  if (req.product != product)
+    bad_input(cli::about_file(path, "is for product '" + req.product + "', not '" + product + "'"));
+  if (req.key_id != key_id)
+    bad_input(cli::about_file(path, "was made for vendor key " + req.key_id + ", but the signing key is " + key_id));
+}
+
+format::request read_request(const std::string& path, const std::string& product, const std::string& key_id) {
+  format::request req = read_request_file(path);
+  check_request_for(req, path, product, key_id);
+  return req;
 }
 
 std::vector<format::limit_entry> parse_limits(const std::vector<std::string>& items) {
@@ -89,14 +98,17 @@ std::vector<format::limit_entry> parse_limits(const std::vector<std::string>& it
 }
 
 format::machine_binding binding_for(const license_order& order, const std::string& key_id) {
-  format::machine_binding m;
   if (order.unbound == !order.request_path.empty()) bad_input("give exactly one of a request (--request) or --unbound");
-  if (order.unbound) return m;
+  if (order.unbound) return format::machine_binding{};
+  return binding_to(order, read_request(order.request_path, order.product, key_id));
+}
+
+format::machine_binding binding_to(const license_order& order, const format::request& req) {
+  format::machine_binding m;
   const std::string policy = order.policy.empty() ? std::string(format::default_match_policy) : order.policy;
   if (!format::is_known_policy(policy))
     bad_input("unknown policy '" + policy + "' (use " + std::string(format::match_policy_v2) + " or " +
               std::string(format::match_policy_v1) + ")");
-  const format::request req = read_request(order.request_path, order.product, key_id);
   const bool container = req.environment == format::runtime_environment::container;
   if (container && !order.allow_container)
     bad_input(cli::about_file(order.request_path,

@@ -42,6 +42,8 @@ std::vector<format::limit_entry> parse_limits(const std::vector<std::string>& it
 // The [machine] of an order: unbound, or bound to its request under its policy, with the checks
 // every bound license gets (container, binding strength). Throws cli::failure(exit_bad_input).
 format::machine_binding binding_for(const license_order& order, const std::string& key_id);
+// The same for a request already read and checked (order.request_path only names it in messages).
+format::machine_binding binding_to(const license_order& order, const format::request& req);
 
 // The complete file: canonical body, then the signature table over
 // "airlock-license-v1\n" + body.
@@ -52,6 +54,10 @@ std::string sign_revocation_list(const format::revocation_list& list, const keys
 
 // Reads and checks an activation request for this product and key.
 format::request read_request(const std::string& path, const std::string& product, const std::string& key_id);
+// Reads a request file without checking whom it is for; check_request_for does that.
+format::request read_request_file(const std::string& path);
+void check_request_for(const format::request& req, const std::string& path, const std::string& product,
+                       const std::string& key_id);
 
 std::string new_license_id();
 format::utc_time current_time();

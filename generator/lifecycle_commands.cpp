@@ -264,14 +264,13 @@ int run_rehost(const std::vector<std::string>& args) {
   const auto key = load_key(vm);
   const std::string key_id = keys::key_id(key.public_key());
   auto book = open_ledger(vm);  // --no-ledger is not offered: the budget and the record live there
-  const auto text = cli::read_file(request_path, format::max_input_size);
-  const auto parsed = format::parse_request(text);
-  if (!parsed.ok()) bad_input(cli::about_file(request_path, "not an activation request: " + parsed.error.message));
-  if (!parsed.value->replaces) {
+  // Read once: the license it replaces and the hashes bound come from the same bytes.
+  const format::request req = read_request_file(request_path);
+  if (!req.replaces) {
     bad_input(
         cli::about_file(request_path, "names no license to replace (make it with airlock-hwid request --rehost)"));
   }
-  const std::string old_id = *parsed.value->replaces;
+  const std::string old_id = *req.replaces;
   const ledger::entry was = recorded(*book, old_id);
   if (was.revoked) bad_input("license " + old_id + " is revoked (" + was.revoke_reason + "); it cannot be re-hosted");
   refuse_superseded(*book, old_id);
@@ -285,7 +284,8 @@ int run_rehost(const std::vector<std::string>& args) {
   order.policy = old.machine.policy;
   order.allow_container = old.machine.allow_container;
   format::license next = successor_of(old, now);
-  next.machine = binding_for(order, key_id);
+  check_request_for(req, request_path, old.product, key_id);
+  next.machine = binding_to(order, req);
   next.min_revocation_sequence = min_revocations(vm);
   std::cout << "re-host of " << old_id << " for " << old.licensee << ":\n";
   print_difference(old.machine.hashes, next.machine.hashes);
