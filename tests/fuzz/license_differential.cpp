@@ -4,6 +4,7 @@
 #include <toml++/toml.h>
 
 #include <cstdlib>
+#include <set>
 #include <string>
 
 #include "airlock/format/license_body.hpp"
@@ -57,6 +58,45 @@ void same_issued(const toml::table& t, f::utc_time ours) {
   if (seconds != ours.seconds) mismatch("issued");
 }
 
+void same_optional_string(const toml::table& t, const char* key, const std::optional<std::string>& ours) {
+  if (!ours) {
+    if (t.contains(key)) mismatch(key);
+    return;
+  }
+  same_string(t, key, *ours);
+}
+
+void same_optional_integer(const toml::table& t, const char* key, const std::optional<std::int64_t>& ours) {
+  const auto* v = t.get_as<std::int64_t>(key);
+  if (ours ? (v == nullptr || v->get() != *ours) : t.contains(key)) mismatch(key);
+}
+
+// Extension keys (FORMAT.md 8.1) the reader skipped, named "license.KEY": toml++ must hold each one.
+std::size_t extension_keys(const toml::table& t, std::string_view prefix, const std::vector<std::string>& extensions) {
+  std::size_t count = 0;
+  for (const std::string& name : extensions) {
+    if (name.compare(0, prefix.size(), prefix) != 0) continue;
+    if (!t.contains(std::string_view(name).substr(prefix.size()))) mismatch("extension key");
+    ++count;
+  }
+  return count;
+}
+
+// The top level holds [license], [machine] and the first segment of each extension table, no more.
+void same_top_level(const toml::table& doc, const std::vector<std::string>& extensions) {
+  std::set<std::string> expected{"license", "machine"};
+  for (const std::string& name : extensions) {
+    if (name.rfind("license.", 0) == 0 || name.rfind("machine.", 0) == 0) continue;
+    const auto* table = doc.at_path(name).as_table();
+    if (table == nullptr || table->empty()) mismatch("extension table");
+    expected.insert(name.substr(0, name.find('.')));
+  }
+  if (doc.size() != expected.size()) mismatch("top-level table count");
+  for (const auto& [key, value] : doc) {
+    if (expected.count(std::string(key.str())) == 0) mismatch("top-level table");
+  }
+}
+
 void compare(const toml::table& doc, const f::license& lic) {
   const auto* license = doc.get_as<toml::table>("license");
   if (license == nullptr) mismatch("[license]");
@@ -71,8 +111,13 @@ void compare(const toml::table& doc, const f::license& lic) {
   same_date(*license, "expires", lic.expires);
   same_date(*license, "updates_until", lic.updates_until);
   same_strings(*license, "features", lic.features, false);
+  same_optional_string(*license, "supersedes", lic.supersedes);
+  same_optional_integer(*license, "min_revocation_sequence", lic.min_revocation_sequence);
+  same_strings(*license, "critical", lic.critical, true);
   const std::size_t subtables = (lic.limits.empty() ? 0 : 1) + (lic.meta.empty() ? 0 : 1);
-  if (license->size() != 8 + (lic.expires ? 1 : 0) + (lic.updates_until ? 1 : 0) + subtables)
+  const std::size_t optional = (lic.expires ? 1 : 0) + (lic.updates_until ? 1 : 0) + (lic.supersedes ? 1 : 0) +
+                               (lic.min_revocation_sequence ? 1 : 0) + (lic.critical.empty() ? 0 : 1);
+  if (license->size() != 8 + optional + subtables + extension_keys(*license, "license.", lic.extensions))
     mismatch("[license] key count");
 
   const auto* limits = license->get_as<toml::table>("limits");
@@ -107,8 +152,8 @@ void compare(const toml::table& doc, const f::license& lic) {
     same_strings(*machine, "evidence_only", lic.machine.hashes.evidence_only, true);
     keys += lic.machine.hashes.evidence_only.empty() ? 0 : 1;
   }
-  if (machine->size() != keys) mismatch("[machine] key count");
-  if (doc.size() != 2) mismatch("top-level table count");
+  if (machine->size() != keys + extension_keys(*machine, "machine.", lic.extensions)) mismatch("[machine] key count");
+  same_top_level(doc, lic.extensions);
 }
 
 }  // namespace
