@@ -6,27 +6,33 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib.sh
+# Each stage says when it started, in seconds since this script began, so a slow one shows in the log.
+stage() {
+  echo "== ($SECONDS s) $*"
+}
+stage "packages"
 ensure_packages
 
-echo "== one format for the tree (.clang-format)"
+stage "one format for the tree (.clang-format)"
 bash scripts/check_format.sh
 
-echo "== single header is up to date"
+stage "single header is up to date"
 bash scripts/amalgamate.sh --check
 
-echo "== build (warnings are errors)"
+stage "build (warnings are errors)"
 build_tree build -DAIRLOCK_WERROR=ON
-echo "== tests"
+stage "tests"
 (cd build && ctest --output-on-failure -j"$(nproc)")
 
-echo "== build (ASan + UBSan)"
+stage "build (ASan + UBSan)"
 # -O1 with line tables: what the sanitizers' own docs advise, and it compiles much faster than -O2 -g.
 build_tree build-asan -DCMAKE_BUILD_TYPE=RelWithDebInfo "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O1 -g1 -DNDEBUG" \
   -DAIRLOCK_WERROR=ON -DAIRLOCK_SANITIZE=ON
-echo "== tests under sanitizers"
+stage "tests under sanitizers"
 (cd build-asan && ASAN_OPTIONS=halt_on_error=1:detect_leaks=1 \
   UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
   ctest --output-on-failure -j"$(nproc)")
 
-echo "== fuzzing (libFuzzer, ASan + UBSan, 12 s a target)"
+stage "fuzzing (libFuzzer, ASan + UBSan, 12 s a target)"
 bash scripts/fuzz.sh 12
+stage "done"

@@ -34,8 +34,6 @@
 #include <dirent.h>
 
 #include <algorithm>
-#include <memory>
-#include <set>
 #include <string>
 #include <vector>
 
@@ -3526,9 +3524,9 @@ class trust_store {
 #include <unistd.h>
 
 #include <cerrno>
-#include <chrono>
 #include <cstdint>
 #include <cstdio>
+#include <ctime>
 #include <limits>
 #include <string>
 #include <string_view>
@@ -3569,7 +3567,6 @@ class trust_store {
 #include <algorithm>
 #include <array>
 #include <cstddef>
-#include <iterator>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -3623,8 +3620,8 @@ inline std::vector<std::string_view> sorted_views(const std::vector<std::string>
 inline std::vector<std::string_view> common_hashes(const std::vector<std::string>& recorded,
                                                    const std::vector<std::string>& current) {
   const std::vector<std::string_view> a = sorted_views(recorded), b = sorted_views(current);
-  std::vector<std::string_view> both;
-  std::set_intersection(a.begin(), a.end(), b.begin(), b.end(), std::back_inserter(both));
+  std::vector<std::string_view> both(std::min(a.size(), b.size()));
+  both.erase(std::set_intersection(a.begin(), a.end(), b.begin(), b.end(), both.begin()), both.end());
   return both;
 }
 
@@ -6795,10 +6792,8 @@ namespace airlock::hwid {
 
 namespace airlock::detail {
 
-inline std::int64_t system_now() {
-  using namespace std::chrono;
-  return duration_cast<seconds>(system_clock::now().time_since_epoch()).count();
-}
+// POSIX time_t counts seconds since the epoch, which is what the dates are compared in.
+inline std::int64_t system_now() { return static_cast<std::int64_t>(std::time(nullptr)); }
 
 [[nodiscard]] inline reason reason_for(format::error_kind kind) noexcept {
   switch (kind) {
@@ -7111,10 +7106,13 @@ namespace detail {
 }
 
 inline void mark_superseded(std::vector<license_file_verdict>& files, const verify_options& options) {
-  std::set<std::string> named;
+  std::vector<std::string> named;
   for (const auto& f : files)
-    if (is_authentic(f.result, options) && f.result.license.supersedes) named.insert(*f.result.license.supersedes);
-  for (auto& f : files) f.superseded = is_authentic(f.result, options) && named.count(f.result.license.id) > 0;
+    if (is_authentic(f.result, options) && f.result.license.supersedes) named.push_back(*f.result.license.supersedes);
+  std::sort(named.begin(), named.end());
+  for (auto& f : files)
+    f.superseded =
+        is_authentic(f.result, options) && std::binary_search(named.begin(), named.end(), f.result.license.id);
 }
 
 // Index of the newest file that passes `wanted` and is not superseded, or files.size().
@@ -7137,6 +7135,21 @@ inline void choose(license_choice& choice, const verify_options& options) {
   choice.result = choice.files[used].result;
   choice.path = choice.files[used].path;
 }
+
+// Closes the folder on every way out of license_files_in.
+class open_folder {
+ public:
+  explicit open_folder(const std::string& path) noexcept : dir_(::opendir(path.c_str())) {}
+  ~open_folder() {
+    if (dir_ != nullptr) ::closedir(dir_);
+  }
+  open_folder(const open_folder&) = delete;
+  open_folder& operator=(const open_folder&) = delete;
+  [[nodiscard]] DIR* get() const noexcept { return dir_; }
+
+ private:
+  DIR* dir_;
+};
 
 [[nodiscard]] inline bool has_toml_suffix(const std::string& name) noexcept {
   return name.size() > 5 && name.compare(name.size() - 5, 5, ".toml") == 0;
@@ -7178,8 +7191,8 @@ inline void choose(license_choice& choice, const verify_options& options) {
 [[nodiscard]] inline std::vector<std::string> license_files_in(const std::string& folder,
                                                                std::string& problem) noexcept {
   try {
-    const std::unique_ptr<DIR, int (*)(DIR*)> dir(::opendir(folder.c_str()), ::closedir);
-    if (!dir) {
+    const detail::open_folder dir(folder);
+    if (dir.get() == nullptr) {
       problem = folder + ": cannot open the license folder";
       return {};
     }

@@ -8,8 +8,6 @@
 #include <dirent.h>
 
 #include <algorithm>
-#include <memory>
-#include <set>
 #include <string>
 #include <vector>
 
@@ -48,10 +46,13 @@ namespace detail {
 }
 
 inline void mark_superseded(std::vector<license_file_verdict>& files, const verify_options& options) {
-  std::set<std::string> named;
+  std::vector<std::string> named;
   for (const auto& f : files)
-    if (is_authentic(f.result, options) && f.result.license.supersedes) named.insert(*f.result.license.supersedes);
-  for (auto& f : files) f.superseded = is_authentic(f.result, options) && named.count(f.result.license.id) > 0;
+    if (is_authentic(f.result, options) && f.result.license.supersedes) named.push_back(*f.result.license.supersedes);
+  std::sort(named.begin(), named.end());
+  for (auto& f : files)
+    f.superseded =
+        is_authentic(f.result, options) && std::binary_search(named.begin(), named.end(), f.result.license.id);
 }
 
 // Index of the newest file that passes `wanted` and is not superseded, or files.size().
@@ -74,6 +75,21 @@ inline void choose(license_choice& choice, const verify_options& options) {
   choice.result = choice.files[used].result;
   choice.path = choice.files[used].path;
 }
+
+// Closes the folder on every way out of license_files_in.
+class open_folder {
+ public:
+  explicit open_folder(const std::string& path) noexcept : dir_(::opendir(path.c_str())) {}
+  ~open_folder() {
+    if (dir_ != nullptr) ::closedir(dir_);
+  }
+  open_folder(const open_folder&) = delete;
+  open_folder& operator=(const open_folder&) = delete;
+  [[nodiscard]] DIR* get() const noexcept { return dir_; }
+
+ private:
+  DIR* dir_;
+};
 
 [[nodiscard]] inline bool has_toml_suffix(const std::string& name) noexcept {
   return name.size() > 5 && name.compare(name.size() - 5, 5, ".toml") == 0;
@@ -115,8 +131,8 @@ inline void choose(license_choice& choice, const verify_options& options) {
 [[nodiscard]] inline std::vector<std::string> license_files_in(const std::string& folder,
                                                                std::string& problem) noexcept {
   try {
-    const std::unique_ptr<DIR, int (*)(DIR*)> dir(::opendir(folder.c_str()), ::closedir);
-    if (!dir) {
+    const detail::open_folder dir(folder);
+    if (dir.get() == nullptr) {
       problem = folder + ": cannot open the license folder";
       return {};
     }

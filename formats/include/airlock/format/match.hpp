@@ -8,7 +8,6 @@
 #include <algorithm>
 #include <array>
 #include <cstddef>
-#include <iterator>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -63,8 +62,8 @@ inline std::vector<std::string_view> sorted_views(const std::vector<std::string>
 inline std::vector<std::string_view> common_hashes(const std::vector<std::string>& recorded,
                                                    const std::vector<std::string>& current) {
   const std::vector<std::string_view> a = sorted_views(recorded), b = sorted_views(current);
-  std::vector<std::string_view> both;
-  std::set_intersection(a.begin(), a.end(), b.begin(), b.end(), std::back_inserter(both));
+  std::vector<std::string_view> both(std::min(a.size(), b.size()));
+  both.erase(std::set_intersection(a.begin(), a.end(), b.begin(), b.end(), both.begin()), both.end());
   return both;
 }
 

@@ -11,9 +11,9 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <chrono>
 #include <cstdint>
 #include <cstdio>
+#include <ctime>
 #include <limits>
 #include <string>
 #include <string_view>
@@ -32,10 +32,8 @@
 
 namespace airlock::detail {
 
-inline std::int64_t system_now() {
-  using namespace std::chrono;
-  return duration_cast<seconds>(system_clock::now().time_since_epoch()).count();
-}
+// POSIX time_t counts seconds since the epoch, which is what the dates are compared in.
+inline std::int64_t system_now() { return static_cast<std::int64_t>(std::time(nullptr)); }
 
 [[nodiscard]] inline reason reason_for(format::error_kind kind) noexcept {
   switch (kind) {
