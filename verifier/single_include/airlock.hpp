@@ -237,8 +237,8 @@ constexpr fe25 fe25_carry(std::uint64_t (&t)[10]) noexcept {
 }
 
 constexpr fe25 fe_add(const fe25& a, const fe25& b) noexcept {
-  std::uint64_t t[10] = {};
-  for (std::size_t i = 0; i < 10; ++i) t[i] = std::uint64_t{a.v[i]} + b.v[i];
+  auto s = [&a, &b](std::size_t i) { return std::uint64_t{a.v[i]} + b.v[i]; };
+  std::uint64_t t[10] = {s(0), s(1), s(2), s(3), s(4), s(5), s(6), s(7), s(8), s(9)};
   return fe25_carry(t);
 }
 
@@ -246,9 +246,10 @@ constexpr fe25 fe_add(const fe25& a, const fe25& b) noexcept {
 constexpr fe25 fe_sub(const fe25& a, const fe25& b) noexcept {
   constexpr std::uint64_t two_p_even = 2 * ((std::uint64_t{1} << 26) - 1),
                           two_p_odd = 2 * ((std::uint64_t{1} << 25) - 1);
-  std::uint64_t t[10] = {};
-  for (std::size_t i = 0; i < 10; ++i) t[i] = std::uint64_t{a.v[i]} + (i % 2 == 0 ? two_p_even : two_p_odd) - b.v[i];
-  t[0] -= 36;  // limb 0 of 2p is 2 (2^26 - 19)
+  auto d = [&a, &b](std::size_t i, std::uint64_t two_p) { return std::uint64_t{a.v[i]} + two_p - b.v[i]; };
+  // limb 0 of 2p is 2 (2^26 - 19)
+  std::uint64_t t[10] = {d(0, two_p_even - 36), d(1, two_p_odd),  d(2, two_p_even), d(3, two_p_odd),  d(4, two_p_even),
+                         d(5, two_p_odd),       d(6, two_p_even), d(7, two_p_odd),  d(8, two_p_even), d(9, two_p_odd)};
   return fe25_carry(t);
 }
 
@@ -353,44 +354,48 @@ constexpr fe51 fe_sub(const fe51& a, const fe51& b) noexcept {
            a.v[4] + four_pi - b.v[4]}};
 }
 
-// Carries 128-bit column sums into 51-bit limbs; 2^255 = 19 folds the top carry.
-constexpr fe51 fe51_carry(fe51_wide (&t)[5]) noexcept {
-  for (int i = 0; i < 4; ++i) {
-    t[i + 1] += t[i] >> 51;
-    t[i] &= fe51_mask;
-  }
-  const fe51_wide low = (t[4] >> 51) * 19 + t[0];
-  t[4] &= fe51_mask;
-  const auto r0 = static_cast<std::uint64_t>(low) & fe51_mask;
-  const auto r1 = static_cast<std::uint64_t>(t[1] + (low >> 51));
-  return {
-      {r0, r1, static_cast<std::uint64_t>(t[2]), static_cast<std::uint64_t>(t[3]), static_cast<std::uint64_t>(t[4])}};
+// Carries 128-bit column sums into 51-bit limbs; 2^255 = 19 folds the top
+// carry. Straight-line on scalars, not a loop over an array: -O2 does not
+// unroll such a loop and would keep the columns in memory.
+constexpr fe51 fe51_carry(fe51_wide t0, fe51_wide t1, fe51_wide t2, fe51_wide t3, fe51_wide t4) noexcept {
+  t1 += t0 >> 51;
+  t2 += t1 >> 51;
+  t3 += t2 >> 51;
+  t4 += t3 >> 51;
+  const fe51_wide low = (t4 >> 51) * 19 + (static_cast<std::uint64_t>(t0) & fe51_mask);
+  return {{static_cast<std::uint64_t>(low) & fe51_mask,
+           (static_cast<std::uint64_t>(t1) & fe51_mask) + static_cast<std::uint64_t>(low >> 51),
+           static_cast<std::uint64_t>(t2) & fe51_mask, static_cast<std::uint64_t>(t3) & fe51_mask,
+           static_cast<std::uint64_t>(t4) & fe51_mask}};
+}
+
+inline constexpr fe51_wide fe51_product(std::uint64_t p, std::uint64_t q) noexcept {
+  return static_cast<fe51_wide>(p) * q;
 }
 
 // Schoolbook product; column k gathers a_i b_j with i + j = k or k + 5 (times 19).
 constexpr fe51 fe_mul(const fe51& a, const fe51& b) noexcept {
-  const std::uint64_t* x = a.v;
-  const std::uint64_t* y = b.v;
-  const std::uint64_t y1 = 19 * y[1], y2 = 19 * y[2], y3 = 19 * y[3], y4 = 19 * y[4];
-  auto m = [](std::uint64_t p, std::uint64_t q) { return static_cast<fe51_wide>(p) * q; };
-  fe51_wide t[5] = {m(x[0], y[0]) + m(x[1], y4) + m(x[2], y3) + m(x[3], y2) + m(x[4], y1),
-                    m(x[0], y[1]) + m(x[1], y[0]) + m(x[2], y4) + m(x[3], y3) + m(x[4], y2),
-                    m(x[0], y[2]) + m(x[1], y[1]) + m(x[2], y[0]) + m(x[3], y4) + m(x[4], y3),
-                    m(x[0], y[3]) + m(x[1], y[2]) + m(x[2], y[1]) + m(x[3], y[0]) + m(x[4], y4),
-                    m(x[0], y[4]) + m(x[1], y[3]) + m(x[2], y[2]) + m(x[3], y[1]) + m(x[4], y[0])};
-  return fe51_carry(t);
+  const std::uint64_t x0 = a.v[0], x1 = a.v[1], x2 = a.v[2], x3 = a.v[3], x4 = a.v[4];
+  const std::uint64_t y0 = b.v[0], y1 = b.v[1], y2 = b.v[2], y3 = b.v[3], y4 = b.v[4];
+  const std::uint64_t n1 = 19 * y1, n2 = 19 * y2, n3 = 19 * y3, n4 = 19 * y4;
+  return fe51_carry(
+      fe51_product(x0, y0) + fe51_product(x1, n4) + fe51_product(x2, n3) + fe51_product(x3, n2) + fe51_product(x4, n1),
+      fe51_product(x0, y1) + fe51_product(x1, y0) + fe51_product(x2, n4) + fe51_product(x3, n3) + fe51_product(x4, n2),
+      fe51_product(x0, y2) + fe51_product(x1, y1) + fe51_product(x2, y0) + fe51_product(x3, n4) + fe51_product(x4, n3),
+      fe51_product(x0, y3) + fe51_product(x1, y2) + fe51_product(x2, y1) + fe51_product(x3, y0) + fe51_product(x4, n4),
+      fe51_product(x0, y4) + fe51_product(x1, y3) + fe51_product(x2, y2) + fe51_product(x3, y1) + fe51_product(x4, y0));
 }
 
 // Squaring: the cross products appear twice, so 15 multiplications instead of 25.
 constexpr fe51 fe_sq(const fe51& a) noexcept {
-  const std::uint64_t* x = a.v;
-  const std::uint64_t d0 = 2 * x[0], d1 = 2 * x[1], d2 = 2 * x[2], d3 = 2 * x[3];
-  const std::uint64_t n3 = 19 * x[3], n4 = 19 * x[4];
-  auto m = [](std::uint64_t p, std::uint64_t q) { return static_cast<fe51_wide>(p) * q; };
-  fe51_wide t[5] = {m(x[0], x[0]) + m(d1, n4) + m(d2, n3), m(d0, x[1]) + m(d2, n4) + m(x[3], n3),
-                    m(d0, x[2]) + m(x[1], x[1]) + m(d3, n4), m(d0, x[3]) + m(d1, x[2]) + m(x[4], n4),
-                    m(d0, x[4]) + m(d1, x[3]) + m(x[2], x[2])};
-  return fe51_carry(t);
+  const std::uint64_t x0 = a.v[0], x1 = a.v[1], x2 = a.v[2], x3 = a.v[3], x4 = a.v[4];
+  const std::uint64_t d0 = 2 * x0, d1 = 2 * x1, d2 = 2 * x2, d3 = 2 * x3;
+  const std::uint64_t n3 = 19 * x3, n4 = 19 * x4;
+  return fe51_carry(fe51_product(x0, x0) + fe51_product(d1, n4) + fe51_product(d2, n3),
+                    fe51_product(d0, x1) + fe51_product(d2, n4) + fe51_product(x3, n3),
+                    fe51_product(d0, x2) + fe51_product(x1, x1) + fe51_product(d3, n4),
+                    fe51_product(d0, x3) + fe51_product(d1, x2) + fe51_product(x4, n4),
+                    fe51_product(d0, x4) + fe51_product(d1, x3) + fe51_product(x2, x2));
 }
 
 }  // namespace airlock::detail
@@ -521,14 +526,19 @@ constexpr Fe fe_pow_2_250_minus_1(const Fe& z, Fe& z11) noexcept {
   const Fe z2 = fe_sq(z);
   const Fe z9 = fe_mul(fe_sq_times(z2, 2), z);
   z11 = fe_mul(z9, z2);
-  const Fe e5 = fe_mul(fe_sq(z11), z9);                  // 2^5 - 1
-  const Fe e10 = fe_mul(fe_sq_times(e5, 5), e5);         // 2^10 - 1
-  const Fe e20 = fe_mul(fe_sq_times(e10, 10), e10);      // 2^20 - 1
-  const Fe e40 = fe_mul(fe_sq_times(e20, 20), e20);      // 2^40 - 1
-  const Fe e50 = fe_mul(fe_sq_times(e40, 10), e10);      // 2^50 - 1
-  const Fe e100 = fe_mul(fe_sq_times(e50, 50), e50);     // 2^100 - 1
-  const Fe e200 = fe_mul(fe_sq_times(e100, 100), e100);  // 2^200 - 1
-  return fe_mul(fe_sq_times(e200, 50), e50);             // 2^250 - 1
+  // z^(2^k - 1) squared m times, times z^(2^m - 1), is z^(2^(k+m) - 1).
+  // One loop over the runs keeps one inlined copy of the squaring loop
+  // instead of seven.
+  constexpr int runs[7] = {5, 10, 20, 10, 50, 100, 50};  // k: 5, 10, 20, 40, 50, 100, 200 -> 250
+  Fe e = fe_mul(fe_sq(z11), z9);                         // 2^5 - 1
+  Fe e10{}, e50{};
+  for (int i = 0; i < 7; ++i) {
+    const Fe factor = i == 3 ? e10 : i == 6 ? e50 : e;
+    e = fe_mul(fe_sq_times(e, runs[i]), factor);
+    if (i == 0) e10 = e;
+    if (i == 3) e50 = e;
+  }
+  return e;  // 2^250 - 1
 }
 
 // z^(p - 2) = z^(2^255 - 21) = 1 / z for z != 0 (Fermat).
@@ -606,6 +616,12 @@ template <class Fe>
 struct ge_cached {
   Fe y_minus_x, y_plus_x, z2, t2d;
 };
+// The same with Z = 1, (y - x, y + x, 2 d x y): the base point's table,
+// normalised at compile time, so that each addition saves a multiplication.
+template <class Fe>
+struct ge_affine_cached {
+  Fe y_minus_x, y_plus_x, t2d;
+};
 
 template <class Fe>
 constexpr ge_point<Fe> ge_identity() noexcept {
@@ -624,14 +640,24 @@ constexpr ge_cached<Fe> ge_to_cached(const ge_point<Fe>& p) noexcept {
   return {fe_sub(p.y, p.x), fe_add(p.y, p.x), fe_add(p.z, p.z), fe_mul(p.t, curve_2d<Fe>)};
 }
 
+// The term 2 Z1 Z2 of the addition below.
+template <class Fe>
+constexpr Fe ge_z_product(const ge_point<Fe>& p, const ge_cached<Fe>& q) noexcept {
+  return fe_mul(p.z, q.z2);
+}
+template <class Fe>
+constexpr Fe ge_z_product(const ge_point<Fe>& p, const ge_affine_cached<Fe>&) noexcept {
+  return fe_add(p.z, p.z);
+}
+
 // P + Q or P - Q: "add-2008-hwcd-3" of the paper above with a = -1, k = 2d.
 // Negating Q swaps Y - X with Y + X and negates 2dT, which swaps F and G.
-template <class Fe>
-constexpr ge_completed<Fe> ge_add(const ge_point<Fe>& p, const ge_cached<Fe>& q, bool subtract) noexcept {
+template <class Fe, class Addend>
+constexpr ge_completed<Fe> ge_add(const ge_point<Fe>& p, const Addend& q, bool subtract) noexcept {
   const Fe a = fe_mul(fe_sub(p.y, p.x), subtract ? q.y_plus_x : q.y_minus_x);
   const Fe b = fe_mul(fe_add(p.y, p.x), subtract ? q.y_minus_x : q.y_plus_x);
   const Fe c = fe_mul(p.t, q.t2d);
-  const Fe d = fe_mul(p.z, q.z2);
+  const Fe d = ge_z_product(p, q);
   const Fe d_minus_c = fe_sub(d, c), d_plus_c = fe_add(d, c);
   return {fe_sub(b, a), subtract ? d_plus_c : d_minus_c, subtract ? d_minus_c : d_plus_c, fe_add(b, a)};
 }
@@ -696,14 +722,37 @@ constexpr bool ge_has_small_order(const ge_point<Fe>& p) noexcept {
 
 // P, 3P, 5P, ..., (2 Count - 1) P: the addends of a signed-window chain.
 template <class Fe, std::size_t Count>
-constexpr std::array<ge_cached<Fe>, Count> ge_odd_multiples(const ge_point<Fe>& p) noexcept {
-  std::array<ge_cached<Fe>, Count> table{};
+constexpr std::array<ge_point<Fe>, Count> ge_odd_multiple_points(const ge_point<Fe>& p) noexcept {
+  std::array<ge_point<Fe>, Count> points{};
   const ge_cached<Fe> twice = ge_to_cached(ge_from_completed(ge_double(p), true));
-  ge_point<Fe> current = p;
-  table[0] = ge_to_cached(p);
-  for (std::size_t i = 1; i < Count; ++i) {
-    current = ge_from_completed(ge_add(current, twice, false), true);
-    table[i] = ge_to_cached(current);
+  points[0] = p;
+  for (std::size_t i = 1; i < Count; ++i) points[i] = ge_from_completed(ge_add(points[i - 1], twice, false), true);
+  return points;
+}
+
+template <class Fe, std::size_t Count>
+constexpr std::array<ge_cached<Fe>, Count> ge_odd_multiples(const ge_point<Fe>& p) noexcept {
+  const auto points = ge_odd_multiple_points<Fe, Count>(p);
+  std::array<ge_cached<Fe>, Count> table{};
+  for (std::size_t i = 0; i < Count; ++i) table[i] = ge_to_cached(points[i]);
+  return table;
+}
+
+// The same multiples with Z = 1. All Z share one inversion (Montgomery's
+// trick), which keeps the compile-time evaluation of the base table short.
+template <class Fe, std::size_t Count>
+constexpr std::array<ge_affine_cached<Fe>, Count> ge_odd_multiples_affine(const ge_point<Fe>& p) noexcept {
+  const auto points = ge_odd_multiple_points<Fe, Count>(p);
+  std::array<Fe, Count> prefix{};  // prefix[i] = z_0 z_1 ... z_i
+  prefix[0] = points[0].z;
+  for (std::size_t i = 1; i < Count; ++i) prefix[i] = fe_mul(prefix[i - 1], points[i].z);
+  Fe inverse = fe_invert(prefix[Count - 1]);  // 1 / prefix[i] for the i of the loop below
+  std::array<ge_affine_cached<Fe>, Count> table{};
+  for (std::size_t i = Count; i-- > 0;) {
+    const Fe z_inverse = i > 0 ? fe_mul(inverse, prefix[i - 1]) : inverse;
+    inverse = fe_mul(inverse, points[i].z);
+    const Fe x = fe_mul(points[i].x, z_inverse), y = fe_mul(points[i].y, z_inverse);
+    table[i] = {fe_sub(y, x), fe_add(y, x), fe_mul(fe_mul(x, y), curve_2d<Fe>)};
   }
   return table;
 }
@@ -718,7 +767,7 @@ constexpr ge_point<Fe> ge_base_point() noexcept {
 inline constexpr int base_naf_width = 7;
 inline constexpr int point_naf_width = 5;
 template <class Fe>
-inline constexpr auto base_odd_multiples = ge_odd_multiples<Fe, 1 << (base_naf_width - 2)>(ge_base_point<Fe>());
+inline constexpr auto base_odd_multiples = ge_odd_multiples_affine<Fe, 1 << (base_naf_width - 2)>(ge_base_point<Fe>());
 
 // Odd digit +-(2 j + 1) selects entry j of a table of odd multiples.
 constexpr std::size_t table_index(int digit) noexcept {
@@ -894,17 +943,26 @@ class sha2_engine {
       w[t] = static_cast<Word>(sha2_small_sigma(w[t - 2], traits::small1) + w[t - 7] +
                                sha2_small_sigma(w[t - 15], traits::small0) + w[t - 16]);
     }
-    std::array<Word, 8> v = state_;  // a, b, c, d, e, f, g, h
+    // Named variables, not an array shifted by a loop: -O2 turns such a loop
+    // into a memmove per round and keeps the state in memory.
+    Word a = state_[0], b = state_[1], c = state_[2], d = state_[3];
+    Word e = state_[4], f = state_[5], g = state_[6], h = state_[7];
     for (std::size_t t = 0; t < traits::rounds; ++t) {
-      const Word choose = static_cast<Word>((v[4] & v[5]) ^ (~v[4] & v[6]));
-      const Word majority = static_cast<Word>((v[0] & v[1]) ^ (v[0] & v[2]) ^ (v[1] & v[2]));
-      const Word t1 = static_cast<Word>(v[7] + sha2_big_sigma(v[4], traits::big1) + choose + traits::k[t] + w[t]);
-      const Word t2 = static_cast<Word>(sha2_big_sigma(v[0], traits::big0) + majority);
-      for (std::size_t i = 7; i > 0; --i) v[i] = v[i - 1];
-      v[4] = static_cast<Word>(v[4] + t1);
-      v[0] = static_cast<Word>(t1 + t2);
+      const Word choose = static_cast<Word>((e & f) ^ (~e & g));
+      const Word majority = static_cast<Word>((a & b) ^ (a & c) ^ (b & c));
+      const Word t1 = static_cast<Word>(h + sha2_big_sigma(e, traits::big1) + choose + traits::k[t] + w[t]);
+      const Word t2 = static_cast<Word>(sha2_big_sigma(a, traits::big0) + majority);
+      h = g;
+      g = f;
+      f = e;
+      e = static_cast<Word>(d + t1);
+      d = c;
+      c = b;
+      b = a;
+      a = static_cast<Word>(t1 + t2);
     }
-    for (std::size_t i = 0; i < 8; ++i) state_[i] = static_cast<Word>(state_[i] + v[i]);
+    const Word out[8] = {a, b, c, d, e, f, g, h};
+    for (std::size_t i = 0; i < 8; ++i) state_[i] = static_cast<Word>(state_[i] + out[i]);
   }
 
   std::array<Word, 8> state_;

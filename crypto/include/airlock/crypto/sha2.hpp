@@ -144,17 +144,26 @@ class sha2_engine {
       w[t] = static_cast<Word>(sha2_small_sigma(w[t - 2], traits::small1) + w[t - 7] +
                                sha2_small_sigma(w[t - 15], traits::small0) + w[t - 16]);
     }
-    std::array<Word, 8> v = state_;  // a, b, c, d, e, f, g, h
+    // Named variables, not an array shifted by a loop: -O2 turns such a loop
+    // into a memmove per round and keeps the state in memory.
+    Word a = state_[0], b = state_[1], c = state_[2], d = state_[3];
+    Word e = state_[4], f = state_[5], g = state_[6], h = state_[7];
     for (std::size_t t = 0; t < traits::rounds; ++t) {
-      const Word choose = static_cast<Word>((v[4] & v[5]) ^ (~v[4] & v[6]));
-      const Word majority = static_cast<Word>((v[0] & v[1]) ^ (v[0] & v[2]) ^ (v[1] & v[2]));
-      const Word t1 = static_cast<Word>(v[7] + sha2_big_sigma(v[4], traits::big1) + choose + traits::k[t] + w[t]);
-      const Word t2 = static_cast<Word>(sha2_big_sigma(v[0], traits::big0) + majority);
-      for (std::size_t i = 7; i > 0; --i) v[i] = v[i - 1];
-      v[4] = static_cast<Word>(v[4] + t1);
-      v[0] = static_cast<Word>(t1 + t2);
+      const Word choose = static_cast<Word>((e & f) ^ (~e & g));
+      const Word majority = static_cast<Word>((a & b) ^ (a & c) ^ (b & c));
+      const Word t1 = static_cast<Word>(h + sha2_big_sigma(e, traits::big1) + choose + traits::k[t] + w[t]);
+      const Word t2 = static_cast<Word>(sha2_big_sigma(a, traits::big0) + majority);
+      h = g;
+      g = f;
+      f = e;
+      e = static_cast<Word>(d + t1);
+      d = c;
+      c = b;
+      b = a;
+      a = static_cast<Word>(t1 + t2);
     }
-    for (std::size_t i = 0; i < 8; ++i) state_[i] = static_cast<Word>(state_[i] + v[i]);
+    const Word out[8] = {a, b, c, d, e, f, g, h};
+    for (std::size_t i = 0; i < 8; ++i) state_[i] = static_cast<Word>(state_[i] + out[i]);
   }
 
   std::array<Word, 8> state_;

@@ -65,6 +65,12 @@ template <class Fe>
 struct ge_cached {
   Fe y_minus_x, y_plus_x, z2, t2d;
 };
+// The same with Z = 1, (y - x, y + x, 2 d x y): the base point's table,
+// normalised at compile time, so that each addition saves a multiplication.
+template <class Fe>
+struct ge_affine_cached {
+  Fe y_minus_x, y_plus_x, t2d;
+};
 
 template <class Fe>
 constexpr ge_point<Fe> ge_identity() noexcept {
@@ -83,14 +89,24 @@ constexpr ge_cached<Fe> ge_to_cached(const ge_point<Fe>& p) noexcept {
   return {fe_sub(p.y, p.x), fe_add(p.y, p.x), fe_add(p.z, p.z), fe_mul(p.t, curve_2d<Fe>)};
 }
 
+// The term 2 Z1 Z2 of the addition below.
+template <class Fe>
+constexpr Fe ge_z_product(const ge_point<Fe>& p, const ge_cached<Fe>& q) noexcept {
+  return fe_mul(p.z, q.z2);
+}
+template <class Fe>
+constexpr Fe ge_z_product(const ge_point<Fe>& p, const ge_affine_cached<Fe>&) noexcept {
+  return fe_add(p.z, p.z);
+}
+
 // P + Q or P - Q: "add-2008-hwcd-3" of the paper above with a = -1, k = 2d.
 // Negating Q swaps Y - X with Y + X and negates 2dT, which swaps F and G.
-template <class Fe>
-constexpr ge_completed<Fe> ge_add(const ge_point<Fe>& p, const ge_cached<Fe>& q, bool subtract) noexcept {
+template <class Fe, class Addend>
+constexpr ge_completed<Fe> ge_add(const ge_point<Fe>& p, const Addend& q, bool subtract) noexcept {
   const Fe a = fe_mul(fe_sub(p.y, p.x), subtract ? q.y_plus_x : q.y_minus_x);
   const Fe b = fe_mul(fe_add(p.y, p.x), subtract ? q.y_minus_x : q.y_plus_x);
   const Fe c = fe_mul(p.t, q.t2d);
-  const Fe d = fe_mul(p.z, q.z2);
+  const Fe d = ge_z_product(p, q);
   const Fe d_minus_c = fe_sub(d, c), d_plus_c = fe_add(d, c);
   return {fe_sub(b, a), subtract ? d_plus_c : d_minus_c, subtract ? d_minus_c : d_plus_c, fe_add(b, a)};
 }
@@ -155,14 +171,37 @@ constexpr bool ge_has_small_order(const ge_point<Fe>& p) noexcept {
 
 // P, 3P, 5P, ..., (2 Count - 1) P: the addends of a signed-window chain.
 template <class Fe, std::size_t Count>
-constexpr std::array<ge_cached<Fe>, Count> ge_odd_multiples(const ge_point<Fe>& p) noexcept {
-  std::array<ge_cached<Fe>, Count> table{};
+constexpr std::array<ge_point<Fe>, Count> ge_odd_multiple_points(const ge_point<Fe>& p) noexcept {
+  std::array<ge_point<Fe>, Count> points{};
   const ge_cached<Fe> twice = ge_to_cached(ge_from_completed(ge_double(p), true));
-  ge_point<Fe> current = p;
-  table[0] = ge_to_cached(p);
-  for (std::size_t i = 1; i < Count; ++i) {
-    current = ge_from_completed(ge_add(current, twice, false), true);
-    table[i] = ge_to_cached(current);
+  points[0] = p;
+  for (std::size_t i = 1; i < Count; ++i) points[i] = ge_from_completed(ge_add(points[i - 1], twice, false), true);
+  return points;
+}
+
+template <class Fe, std::size_t Count>
+constexpr std::array<ge_cached<Fe>, Count> ge_odd_multiples(const ge_point<Fe>& p) noexcept {
+  const auto points = ge_odd_multiple_points<Fe, Count>(p);
+  std::array<ge_cached<Fe>, Count> table{};
+  for (std::size_t i = 0; i < Count; ++i) table[i] = ge_to_cached(points[i]);
+  return table;
+}
+
+// The same multiples with Z = 1. All Z share one inversion (Montgomery's
+// trick), which keeps the compile-time evaluation of the base table short.
+template <class Fe, std::size_t Count>
+constexpr std::array<ge_affine_cached<Fe>, Count> ge_odd_multiples_affine(const ge_point<Fe>& p) noexcept {
+  const auto points = ge_odd_multiple_points<Fe, Count>(p);
+  std::array<Fe, Count> prefix{};  // prefix[i] = z_0 z_1 ... z_i
+  prefix[0] = points[0].z;
+  for (std::size_t i = 1; i < Count; ++i) prefix[i] = fe_mul(prefix[i - 1], points[i].z);
+  Fe inverse = fe_invert(prefix[Count - 1]);  // 1 / prefix[i] for the i of the loop below
+  std::array<ge_affine_cached<Fe>, Count> table{};
+  for (std::size_t i = Count; i-- > 0;) {
+    const Fe z_inverse = i > 0 ? fe_mul(inverse, prefix[i - 1]) : inverse;
+    inverse = fe_mul(inverse, points[i].z);
+    const Fe x = fe_mul(points[i].x, z_inverse), y = fe_mul(points[i].y, z_inverse);
+    table[i] = {fe_sub(y, x), fe_add(y, x), fe_mul(fe_mul(x, y), curve_2d<Fe>)};
   }
   return table;
 }
@@ -177,7 +216,7 @@ constexpr ge_point<Fe> ge_base_point() noexcept {
 inline constexpr int base_naf_width = 7;
 inline constexpr int point_naf_width = 5;
 template <class Fe>
-inline constexpr auto base_odd_multiples = ge_odd_multiples<Fe, 1 << (base_naf_width - 2)>(ge_base_point<Fe>());
+inline constexpr auto base_odd_multiples = ge_odd_multiples_affine<Fe, 1 << (base_naf_width - 2)>(ge_base_point<Fe>());
 
 // Odd digit +-(2 j + 1) selects entry j of a table of odd multiples.
 constexpr std::size_t table_index(int digit) noexcept {

@@ -47,8 +47,8 @@ constexpr fe25 fe25_carry(std::uint64_t (&t)[10]) noexcept {
 }
 
 constexpr fe25 fe_add(const fe25& a, const fe25& b) noexcept {
-  std::uint64_t t[10] = {};
-  for (std::size_t i = 0; i < 10; ++i) t[i] = std::uint64_t{a.v[i]} + b.v[i];
+  auto s = [&a, &b](std::size_t i) { return std::uint64_t{a.v[i]} + b.v[i]; };
+  std::uint64_t t[10] = {s(0), s(1), s(2), s(3), s(4), s(5), s(6), s(7), s(8), s(9)};
   return fe25_carry(t);
 }
 
@@ -56,9 +56,10 @@ constexpr fe25 fe_add(const fe25& a, const fe25& b) noexcept {
 constexpr fe25 fe_sub(const fe25& a, const fe25& b) noexcept {
   constexpr std::uint64_t two_p_even = 2 * ((std::uint64_t{1} << 26) - 1),
                           two_p_odd = 2 * ((std::uint64_t{1} << 25) - 1);
-  std::uint64_t t[10] = {};
-  for (std::size_t i = 0; i < 10; ++i) t[i] = std::uint64_t{a.v[i]} + (i % 2 == 0 ? two_p_even : two_p_odd) - b.v[i];
-  t[0] -= 36;  // limb 0 of 2p is 2 (2^26 - 19)
+  auto d = [&a, &b](std::size_t i, std::uint64_t two_p) { return std::uint64_t{a.v[i]} + two_p - b.v[i]; };
+  // limb 0 of 2p is 2 (2^26 - 19)
+  std::uint64_t t[10] = {d(0, two_p_even - 36), d(1, two_p_odd),  d(2, two_p_even), d(3, two_p_odd),  d(4, two_p_even),
+                         d(5, two_p_odd),       d(6, two_p_even), d(7, two_p_odd),  d(8, two_p_even), d(9, two_p_odd)};
   return fe25_carry(t);
 }
 

@@ -39,44 +39,48 @@ constexpr fe51 fe_sub(const fe51& a, const fe51& b) noexcept {
            a.v[4] + four_pi - b.v[4]}};
 }
 
-// Carries 128-bit column sums into 51-bit limbs; 2^255 = 19 folds the top carry.
-constexpr fe51 fe51_carry(fe51_wide (&t)[5]) noexcept {
-  for (int i = 0; i < 4; ++i) {
-    t[i + 1] += t[i] >> 51;
-    t[i] &= fe51_mask;
-  }
-  const fe51_wide low = (t[4] >> 51) * 19 + t[0];
-  t[4] &= fe51_mask;
-  const auto r0 = static_cast<std::uint64_t>(low) & fe51_mask;
-  const auto r1 = static_cast<std::uint64_t>(t[1] + (low >> 51));
-  return {
-      {r0, r1, static_cast<std::uint64_t>(t[2]), static_cast<std::uint64_t>(t[3]), static_cast<std::uint64_t>(t[4])}};
+// Carries 128-bit column sums into 51-bit limbs; 2^255 = 19 folds the top
+// carry. Straight-line on scalars, not a loop over an array: -O2 does not
+// unroll such a loop and would keep the columns in memory.
+constexpr fe51 fe51_carry(fe51_wide t0, fe51_wide t1, fe51_wide t2, fe51_wide t3, fe51_wide t4) noexcept {
+  t1 += t0 >> 51;
+  t2 += t1 >> 51;
+  t3 += t2 >> 51;
+  t4 += t3 >> 51;
+  const fe51_wide low = (t4 >> 51) * 19 + (static_cast<std::uint64_t>(t0) & fe51_mask);
+  return {{static_cast<std::uint64_t>(low) & fe51_mask,
+           (static_cast<std::uint64_t>(t1) & fe51_mask) + static_cast<std::uint64_t>(low >> 51),
+           static_cast<std::uint64_t>(t2) & fe51_mask, static_cast<std::uint64_t>(t3) & fe51_mask,
+           static_cast<std::uint64_t>(t4) & fe51_mask}};
+}
+
+inline constexpr fe51_wide fe51_product(std::uint64_t p, std::uint64_t q) noexcept {
+  return static_cast<fe51_wide>(p) * q;
 }
 
 // Schoolbook product; column k gathers a_i b_j with i + j = k or k + 5 (times 19).
 constexpr fe51 fe_mul(const fe51& a, const fe51& b) noexcept {
-  const std::uint64_t* x = a.v;
-  const std::uint64_t* y = b.v;
-  const std::uint64_t y1 = 19 * y[1], y2 = 19 * y[2], y3 = 19 * y[3], y4 = 19 * y[4];
-  auto m = [](std::uint64_t p, std::uint64_t q) { return static_cast<fe51_wide>(p) * q; };
-  fe51_wide t[5] = {m(x[0], y[0]) + m(x[1], y4) + m(x[2], y3) + m(x[3], y2) + m(x[4], y1),
-                    m(x[0], y[1]) + m(x[1], y[0]) + m(x[2], y4) + m(x[3], y3) + m(x[4], y2),
-                    m(x[0], y[2]) + m(x[1], y[1]) + m(x[2], y[0]) + m(x[3], y4) + m(x[4], y3),
-                    m(x[0], y[3]) + m(x[1], y[2]) + m(x[2], y[1]) + m(x[3], y[0]) + m(x[4], y4),
-                    m(x[0], y[4]) + m(x[1], y[3]) + m(x[2], y[2]) + m(x[3], y[1]) + m(x[4], y[0])};
-  return fe51_carry(t);
+  const std::uint64_t x0 = a.v[0], x1 = a.v[1], x2 = a.v[2], x3 = a.v[3], x4 = a.v[4];
+  const std::uint64_t y0 = b.v[0], y1 = b.v[1], y2 = b.v[2], y3 = b.v[3], y4 = b.v[4];
+  const std::uint64_t n1 = 19 * y1, n2 = 19 * y2, n3 = 19 * y3, n4 = 19 * y4;
+  return fe51_carry(
+      fe51_product(x0, y0) + fe51_product(x1, n4) + fe51_product(x2, n3) + fe51_product(x3, n2) + fe51_product(x4, n1),
+      fe51_product(x0, y1) + fe51_product(x1, y0) + fe51_product(x2, n4) + fe51_product(x3, n3) + fe51_product(x4, n2),
+      fe51_product(x0, y2) + fe51_product(x1, y1) + fe51_product(x2, y0) + fe51_product(x3, n4) + fe51_product(x4, n3),
+      fe51_product(x0, y3) + fe51_product(x1, y2) + fe51_product(x2, y1) + fe51_product(x3, y0) + fe51_product(x4, n4),
+      fe51_product(x0, y4) + fe51_product(x1, y3) + fe51_product(x2, y2) + fe51_product(x3, y1) + fe51_product(x4, y0));
 }
 
 // Squaring: the cross products appear twice, so 15 multiplications instead of 25.
 constexpr fe51 fe_sq(const fe51& a) noexcept {
-  const std::uint64_t* x = a.v;
-  const std::uint64_t d0 = 2 * x[0], d1 = 2 * x[1], d2 = 2 * x[2], d3 = 2 * x[3];
-  const std::uint64_t n3 = 19 * x[3], n4 = 19 * x[4];
-  auto m = [](std::uint64_t p, std::uint64_t q) { return static_cast<fe51_wide>(p) * q; };
-  fe51_wide t[5] = {m(x[0], x[0]) + m(d1, n4) + m(d2, n3), m(d0, x[1]) + m(d2, n4) + m(x[3], n3),
-                    m(d0, x[2]) + m(x[1], x[1]) + m(d3, n4), m(d0, x[3]) + m(d1, x[2]) + m(x[4], n4),
-                    m(d0, x[4]) + m(d1, x[3]) + m(x[2], x[2])};
-  return fe51_carry(t);
+  const std::uint64_t x0 = a.v[0], x1 = a.v[1], x2 = a.v[2], x3 = a.v[3], x4 = a.v[4];
+  const std::uint64_t d0 = 2 * x0, d1 = 2 * x1, d2 = 2 * x2, d3 = 2 * x3;
+  const std::uint64_t n3 = 19 * x3, n4 = 19 * x4;
+  return fe51_carry(fe51_product(x0, x0) + fe51_product(d1, n4) + fe51_product(d2, n3),
+                    fe51_product(d0, x1) + fe51_product(d2, n4) + fe51_product(x3, n3),
+                    fe51_product(d0, x2) + fe51_product(x1, x1) + fe51_product(d3, n4),
+                    fe51_product(d0, x3) + fe51_product(d1, x2) + fe51_product(x4, n4),
+                    fe51_product(d0, x4) + fe51_product(d1, x3) + fe51_product(x2, x2));
 }
 
 }  // namespace airlock::detail
