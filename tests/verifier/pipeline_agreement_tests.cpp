@@ -8,6 +8,7 @@
 #include <catch2/catch.hpp>
 #include <map>
 #include <string>
+#include <vector>
 
 #include "support/support.hpp"
 
@@ -21,35 +22,81 @@ const std::map<std::string, int> reading_exit_codes = {{"malformed", 10},       
 
 int exit_of(const std::string& command) { return airlock::test::run(command).exit_code; }
 
-}  // namespace
+struct reading_case {
+  std::string file;     // shell-quoted path
+  std::string product;  // " --product '...'"
+  std::string expect;   // the manifest's reason
+  int exit_code;
+};
 
-TEST_CASE("Every tool gives the manifest's reading verdict for every conformance license", "[pipeline][tools]") {
+// Every manifest license that fails while being read, with the exit code its reason maps to.
+std::vector<reading_case> reading_cases() {
   const toml::table manifest = toml::parse_file(vectors + "manifest.toml");
-  const std::string pub = " --pubkey " + airlock::test::shell_quote(vectors + "test_vendor_key.pub");
-  const std::string airlock = airlock::test::tool("airlock"), customer = airlock::test::tool("airlock-verify");
-  std::size_t checked = 0;
+  std::vector<reading_case> cases;
   for (const auto& node : *manifest["license"].as_array()) {
     const toml::table& entry = *node.as_table();
     const std::string expect = entry["expect"].value_or(std::string());
     const auto code = reading_exit_codes.find(expect);
     if (code == reading_exit_codes.end() || expect == "ok") continue;
-    const std::string file = airlock::test::shell_quote(vectors + entry["file"].value_or(std::string()));
-    const std::string product = " --product " + airlock::test::shell_quote(entry["product"].value_or(std::string()));
-    DYNAMIC_SECTION(entry["file"].value_or(std::string()) << " (" << expect << ")") {
-      CHECK(exit_of(airlock + " verify " + file + pub + product + " --no-machine") == code->second);
-      CHECK(exit_of(airlock + " verify " + file + pub + " --no-machine") == code->second);
-      CHECK(exit_of(customer + " " + file + pub + product + " --no-machine") == code->second);
-      CHECK(exit_of(airlock + " inspect " + file + pub) == code->second);
-      // Without a key the signature step is skipped: a file that fails there goes on to the body
-      // (which an edit may have broken), and the skipped step is never reported.
-      const int unkeyed = exit_of(airlock + " inspect " + file);
-      if (expect == "unknown_key" || expect == "bad_signature") {
-        CHECK((unkeyed == 0 || unkeyed == 10 || unkeyed == 14));
-      } else {
-        CHECK(unkeyed == code->second);
-      }
-    }
-    ++checked;
+    cases.push_back({airlock::test::shell_quote(vectors + entry["file"].value_or(std::string())),
+                     " --product " + airlock::test::shell_quote(entry["product"].value_or(std::string())), expect,
+                     code->second});
   }
-  CHECK(checked >= 350);
+  return cases;
+}
+
+const std::string pub = " --pubkey " + airlock::test::shell_quote(vectors + "test_vendor_key.pub");
+
+// Runs `command_for` on every case and expects the manifest's exit code; one tool per test case, so
+// ctest spreads the tools over the cores.
+template <class Command>
+void expect_reading_verdicts(Command command_for) {
+  const std::vector<reading_case> cases = reading_cases();
+  for (const reading_case& c : cases) {
+    INFO(c.file << " (" << c.expect << ")");
+    CHECK(exit_of(command_for(c)) == c.exit_code);
+  }
+  CHECK(cases.size() >= 350);
+}
+
+}  // namespace
+
+TEST_CASE("airlock verify --product gives the manifest's reading verdict for every conformance license",
+          "[pipeline][tools]") {
+  const std::string airlock = airlock::test::tool("airlock");
+  expect_reading_verdicts(
+      [&](const reading_case& c) { return airlock + " verify " + c.file + pub + c.product + " --no-machine"; });
+}
+
+TEST_CASE("airlock verify without --product gives the manifest's reading verdict for every conformance license",
+          "[pipeline][tools]") {
+  const std::string airlock = airlock::test::tool("airlock");
+  expect_reading_verdicts([&](const reading_case& c) { return airlock + " verify " + c.file + pub + " --no-machine"; });
+}
+
+TEST_CASE("airlock-verify gives the manifest's reading verdict for every conformance license", "[pipeline][tools]") {
+  const std::string customer = airlock::test::tool("airlock-verify");
+  expect_reading_verdicts(
+      [&](const reading_case& c) { return customer + " " + c.file + pub + c.product + " --no-machine"; });
+}
+
+TEST_CASE("airlock inspect --pubkey gives the manifest's reading verdict for every conformance license",
+          "[pipeline][tools]") {
+  const std::string airlock = airlock::test::tool("airlock");
+  expect_reading_verdicts([&](const reading_case& c) { return airlock + " inspect " + c.file + pub; });
+}
+
+// Without a key the signature step is skipped: a file that fails there goes on to the body (which an
+// edit may have broken), and the skipped step is never reported.
+TEST_CASE("airlock inspect without a key gives every reading verdict but the signature's", "[pipeline][tools]") {
+  const std::string airlock = airlock::test::tool("airlock");
+  for (const reading_case& c : reading_cases()) {
+    INFO(c.file << " (" << c.expect << ")");
+    const int unkeyed = exit_of(airlock + " inspect " + c.file);
+    if (c.expect == "unknown_key" || c.expect == "bad_signature") {
+      CHECK((unkeyed == 0 || unkeyed == 10 || unkeyed == 14));
+    } else {
+      CHECK(unkeyed == c.exit_code);
+    }
+  }
 }
