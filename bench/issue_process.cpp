@@ -94,8 +94,8 @@ int main(int argc, char** argv) try {
   if (!::mkdtemp(dir.data())) throw std::runtime_error("mkdtemp failed in " + root);
   const std::string tool = tool_beside_me(), key = dir + "/vendor.key", ledger = dir + "/ledger.sqlite";
   run_ms({tool, "keygen", "--private", key, "--public", dir + "/vendor.pub", "--unencrypted"});
-  const std::vector<std::string> order = {"--key",    key,     "--product", "acme-studio", "--licensee",
-                                          "Customer", "--unbound", "--issued", "2025-03-01T09:15:00Z"};
+  const std::vector<std::string> order = {"--key",    key,         "--product", "acme-studio",         "--licensee",
+                                          "Customer", "--unbound", "--issued",  "2025-03-01T09:15:00Z"};
   auto issue = [&](const std::string& out, const std::string& id, bool with_ledger) {
     std::vector<std::string> command = {tool, "issue"};
     command.insert(command.end(), order.begin(), order.end());
@@ -107,7 +107,13 @@ int main(int argc, char** argv) try {
     return command;
   };
   run_ms(issue(dir + "/first.toml", "0", false));
-  { std::ofstream(dir + "/message", std::ios::binary) << signed_message(read_all(dir + "/first.toml")); }
+  const std::string first = read_all(dir + "/first.toml");
+  { std::ofstream(dir + "/message", std::ios::binary) << signed_message(first); }
+  // Same key, same message: openssl's signature is the license's (Ed25519 is deterministic).
+  run_ms({"openssl", "pkeyutl", "-sign", "-rawin", "-inkey", key, "-in", dir + "/message", "-out", dir + "/sig"});
+  run_ms({"openssl", "base64", "-A", "-in", dir + "/sig", "-out", dir + "/sig.b64"});
+  if (first.find("value = \"" + read_all(dir + "/sig.b64") + "\"") == std::string::npos)
+    throw std::runtime_error("openssl's signature differs from the license's: not the same message or key");
   run_ms(issue(dir + "/warm.toml", "warm", true));  // the ledger exists before the timed runs
 
   std::vector<double> openssl, plain, recorded, startup;
