@@ -72,6 +72,7 @@ int main(int argc, char** argv) {
       return airlock::cli::exit_ok;
     }
     airlock::keys::forbid_core_dumps();  // most commands load or create a private key
+    airlock::keys::size_locked_memory_pool();
     const std::vector<std::string> args(argv + 2, argv + argc);
     for (const auto& c : commands)
       if (name == c.name) return c.run(args);

@@ -102,6 +102,13 @@ struct wipe_on_exit {
 // before it does.
 void forbid_core_dumps() noexcept;
 
+// Sizes Botan's pool of locked (never swapped) memory for one command: 48 KiB, twelve pages, where
+// loading an encrypted key uses nine size classes of one page each. Botan's default, 512 KiB,
+// locks and guards 128 pages one by one and unlocks them at exit, which cost most of the run
+// time of `airlock issue` for one license. Call it before any other function of this header;
+// a BOTAN_MLOCK_POOL_SIZE already set in the environment is kept.
+void size_locked_memory_pool() noexcept;
+
 }  // namespace airlock::keys
 
 #endif
