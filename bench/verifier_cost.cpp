@@ -312,10 +312,11 @@ void print_heap(const fixture& fx) {
   const std::size_t license_bytes = read_text(fx.license_path).size();
   airlock::trust_store trusted;
   if (!trusted.add(fx.public_key.data(), 32)) return;
-  const std::size_t check = peak_heap([&] { return airlock::verify_license_file(fx.license_path, trusted, fx.options).ok(); });
+  const std::size_t check =
+      peak_heap([&] { return airlock::verify_license_file(fx.license_path, trusted, fx.options).ok(); });
   const std::size_t collect = peak_heap([] { return airlock::hwid::collect({}).platform.present(); });
-  std::printf("peak heap, whole bound check: %zu B, beyond the %zu B license text: %.1f KiB (target <= 64 KiB)\n", check,
-              license_bytes, (check > license_bytes ? check - license_bytes : 0) / 1024.0);
+  std::printf("peak heap, whole bound check: %zu B, beyond the %zu B license text: %.1f KiB (target <= 64 KiB)\n",
+              check, license_bytes, (check > license_bytes ? check - license_bytes : 0) / 1024.0);
   std::printf("peak heap, collecting this machine alone: %.1f KiB\n", collect / 1024.0);
 }
 
