@@ -3,17 +3,23 @@
 // source folder), compile time of a file that includes only it, bytes it adds
 // to a stripped program, and the latency of the whole check (read, verify,
 // collect this machine's fingerprint, match), next to the same pipeline with
-// the signature step done by libsodium or OpenSSL instead.
+// the signature step done by libsodium or OpenSSL instead; the bound check as a
+// ratio to one libsodium verify of the same license in the same run (issue 14),
+// and the check's peak heap counted by a replaced operator new.
 #include <openssl/evp.h>
 #include <sodium.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <chrono>
+#include <cstddef>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <fstream>
 #include <map>
+#include <new>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -22,9 +28,48 @@
 #include "airlock/format/writers.hpp"
 #include "round_robin.hpp"
 
+// Heap accounting for the peak-heap figure: every operator new of the program goes through here,
+// and is counted only between heap_meter's start and stop. libsodium and OpenSSL use malloc and are
+// not counted; the check itself allocates only through operator new.
+namespace heap {
+std::size_t live = 0, peak = 0;
+bool on = false;
+constexpr std::size_t header = alignof(std::max_align_t);
+}  // namespace heap
+
+void* operator new(std::size_t n) {
+  void* block = std::malloc(n + heap::header);
+  if (block == nullptr) throw std::bad_alloc();
+  std::memcpy(block, &n, sizeof n);
+  if (heap::on) heap::peak = std::max(heap::peak, heap::live += n);
+  return static_cast<char*>(block) + heap::header;
+}
+
+void operator delete(void* p) noexcept {
+  if (p == nullptr) return;
+  char* block = static_cast<char*>(p) - heap::header;
+  std::size_t n = 0;
+  std::memcpy(&n, block, sizeof n);
+  if (heap::on) heap::live -= std::min(n, heap::live);  // blocks from before start are not in live
+  std::free(block);
+}
+
+void operator delete(void* p, std::size_t) noexcept { operator delete(p); }
+
 namespace {
 
 using airlock_bench::median;
+
+// The most heap `op` holds at once, beyond what was live before it.
+template <class Op>
+std::size_t peak_heap(Op op) {
+  heap::live = heap::peak = 0;
+  heap::on = true;
+  const bool ok = op();
+  heap::on = false;
+  if (!ok) std::printf("ERROR: the operation measured for its heap failed\n");
+  return heap::peak;
+}
 const std::string source_dir = AIRLOCK_SOURCE_DIR;
 const std::string single_header = source_dir + "/verifier/single_include/airlock.hpp";
 
@@ -167,8 +212,14 @@ fixture make_fixture(const std::string& work) {
   lic.not_before = airlock::format::utc_date(lic.issued);
   lic.features = {"render"};
   const auto hashes = airlock::hwid::hash_snapshot(airlock::hwid::collect({}), lic.key_id, lic.product);
-  lic.machine = {false, std::string(airlock::format::match_policy_v1), false, hashes};
-  const std::string body = airlock::format::write_license_body(lic).text;
+  // The default policy: this machine's software-assigned MAC is evidence_only, which v1 cannot record.
+  lic.machine = {false, std::string(airlock::format::default_match_policy), false, hashes};
+  const airlock::format::write_result written = airlock::format::write_license_body(lic);
+  if (!written.error.empty()) {
+    std::printf("FAILED: the bench license cannot be written: %s\n", written.error.c_str());
+    std::exit(1);
+  }
+  const std::string& body = written.text;
   const std::string message = airlock::format::signed_message(body);
   airlock::format::signature_block block;
   block.key_id = lic.key_id;
@@ -210,7 +261,7 @@ bool peer_check(const fixture& fx, Signature signature_ok) {
   const auto& recorded = lic.value->machine.hashes;
   const auto current = airlock::hwid::hash_snapshot(airlock::hwid::collect(airlock::hwid::options_for(recorded)),
                                                     lic.value->key_id, lic.value->product);
-  return airlock::format::match_fingerprint(recorded, current).ok;
+  return airlock::format::match_fingerprint(lic.value->machine.policy, recorded, current).ok;
 }
 
 void print_latency(const fixture& fx, int rounds) {
@@ -267,11 +318,37 @@ void print_latency(const fixture& fx, int rounds) {
   const long failures = airlock_bench::run_rounds(contenders, rounds, 1);
   airlock_bench::print_table(contenders, 1);
   if (failures) std::printf("ERROR: %ld checks failed\n", failures);
+  const auto median_of = [&](const std::string& name) {
+    for (const auto& c : contenders)
+      if (c.name == name) return median(c.microseconds_per_op);
+    return 0.0;
+  };
+  const double sodium = median_of("step: Ed25519 verify (libsodium)");
+  std::printf("bound check, machine collected / one libsodium verify of the same license: %.2f (target <= 2.0)\n",
+              median_of("airlock whole check (file)") / sodium);
+  std::printf("bound check, snapshot given    / one libsodium verify of the same license: %.2f\n",
+              median_of("  same, machine snapshot given") / sodium);
+  std::printf("collecting this machine alone  / one libsodium verify of the same license: %.2f\n",
+              median_of("step: collect this machine") / sodium);
+}
+
+// Peak heap of one check beyond the license text (target <= 64 KiB), and of its collection alone.
+void print_heap(const fixture& fx) {
+  const std::size_t license_bytes = read_text(fx.license_path).size();
+  airlock::trust_store trusted;
+  if (!trusted.add(fx.public_key.data(), 32)) return;
+  const std::size_t check =
+      peak_heap([&] { return airlock::verify_license_file(fx.license_path, trusted, fx.options).ok(); });
+  const std::size_t collect = peak_heap([] { return airlock::hwid::collect({}).platform.present(); });
+  std::printf("peak heap, whole bound check: %zu B, beyond the %zu B license text: %.1f KiB (target <= 64 KiB)\n",
+              check, license_bytes, (check > license_bytes ? check - license_bytes : 0) / 1024.0);
+  std::printf("peak heap, collecting this machine alone: %.1f KiB\n", collect / 1024.0);
 }
 
 }  // namespace
 
-// Usage: bench_verifier_cost [latency rounds=2001] [compile runs=5]
+// Usage: bench_verifier_cost [latency rounds=2001] [compile runs=5]; compile runs 0 skips the header,
+// compile and size figures (the latency and heap figures alone, in seconds).
 int main(int argc, char** argv) {
   if (sodium_init() < 0) return 1;
   const int rounds = argc > 1 ? std::atoi(argv[1]) : 2001, compiles = argc > 2 ? std::atoi(argv[2]) : 5;
@@ -280,11 +357,15 @@ int main(int argc, char** argv) {
   if (!made) return 1;
   const std::string work = made;
   std::printf("compiler: %s\n", AIRLOCK_CXX);
-  print_lines();
-  print_compile_time(work, compiles);
-  print_size_added(work);
-  print_full_compile_time(work, compiles);
-  print_latency(make_fixture(work), rounds);
+  if (compiles > 0) {
+    print_lines();
+    print_compile_time(work, compiles);
+    print_size_added(work);
+    print_full_compile_time(work, compiles);
+  }
+  const fixture fx = make_fixture(work);
+  print_heap(fx);
+  print_latency(fx, rounds);
   std::system(("rm -rf " + work).c_str());
   return 0;
 }

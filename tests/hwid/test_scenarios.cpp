@@ -1,5 +1,9 @@
 // SPDX-License-Identifier: MIT
 // Scenarios 1-11 of hwid.md section 5.3: what each machine collects and how it matches its baseline.
+#include <algorithm>
+#include <cstdint>
+#include <set>
+
 #include <catch2/catch.hpp>
 
 #include "airlock/format/match.hpp"
@@ -232,4 +236,45 @@ TEST_CASE("A container that sees no host disk serial stays unbindable even with 
   CHECK(snap.disk.reason == "container: no host disk serial visible");
   CHECK_FALSE(snap.host_hardware_visible);
   CHECK(airlock::format::unbindable_environment(snap.is_container(), snap.host_hardware_visible, true));
+}
+
+TEST_CASE("Collecting for a license check tells a container from the rest and reads nothing else", "[hwid][scenario]") {
+  std::set<std::uint32_t> leaves;
+  const auto check_options = [&leaves](const fake::machine& m, bool platform) {
+    airlock::hwid::collect_options o = m.options();
+    const auto wanted = airlock::hwid::options_for(airlock::hwid::hash_snapshot(m.collect(), "0123456789abcdef", "p"));
+    o.classes = wanted.classes;
+    o.tell_vm_from_bare_metal = wanted.tell_vm_from_bare_metal;
+    o.set(component_class::platform, platform);
+    o.probes.cpuid = [&leaves, cpuid = o.probes.cpuid](std::uint32_t leaf, airlock::hwid::cpuid_regs& out) {
+      leaves.insert(leaf);
+      return cpuid(leaf, out);
+    };
+    return o;
+  };
+  SECTION("a VM: the same class values, no VM verdict, no hypervisor leaf") {
+    fake::machine m;
+    scenario::ci_microvm(m);
+    const auto full = m.collect();
+    const auto checked = airlock::hwid::collect(check_options(m, true));
+    CHECK(checked.readings() == full.readings());
+    CHECK(checked.environment == runtime_environment::unknown);
+    CHECK(std::find(checked.evidence.begin(), checked.evidence.end(), "hypervisor bhyve bhyve") ==
+          checked.evidence.end());
+    CHECK(leaves.count(0x40000000u) == 0);
+    CHECK(leaves.count(0) == 1);
+  }
+  SECTION("without platform: no CPUID at all") {
+    fake::machine m;
+    scenario::ci_microvm(m);
+    CHECK(airlock::hwid::collect(check_options(m, false)).disk.values == strings{scenario::ci_vda_serial});
+    CHECK(leaves.empty());
+  }
+  SECTION("a container is still a container") {
+    fake::machine m;
+    scenario::docker_bridge(m);
+    const auto checked = airlock::hwid::collect(check_options(m, true));
+    CHECK(checked.environment == runtime_environment::container);
+    CHECK(checked.disk.values == strings{scenario::host_nvme_serial});
+  }
 }

@@ -4073,7 +4073,14 @@ struct verify_options {
   std::string product;                     // the product this build is
   std::optional<format::date> build_date;  // this build's release date, for updates_until
   std::optional<std::int64_t> now;         // Unix seconds; default: the system clock
-  // The machine to check against; default: read this machine.
+  // The machine to check against; default: read this machine (most of a bound check's time).
+  // A product that checks repeatedly can read it once and pass it on, reading exactly what the
+  // check would (the classes its license recorded; `license` from a first check's result):
+  //   options.machine = hwid::collect(hwid::options_for(license.machine.hashes));
+  // Staleness: a snapshot hides hardware changes made after it was read, so read it again after at
+  // most 10 minutes, and whenever a check with it fails for machine_mismatch or
+  // unbindable_environment (check once more with the fresh one before reporting that). The other
+  // reasons do not depend on the machine. It holds raw identifiers: keep it in memory only.
   std::optional<hwid::machine_snapshot> machine;
   bool check_machine = true;  // false: signature and dates only (support desks)
   int grace_days = 0;         // accept this many days after expiry, with a warning
@@ -4992,6 +4999,7 @@ struct file_origin {
   std::uint64_t fs_magic = 0;  // statfs f_type: SYSFS_MAGIC, PROC_SUPER_MAGIC, EXT4_SUPER_MAGIC...
   bool mount_root = false;     // the path is the root of a mount: something is bind-mounted on it
   std::uint64_t device = 0;    // the file system's device (major << 32 | minor)
+  std::uint64_t inode = 0;     // the path's inode number
 };
 
 inline constexpr std::uint64_t sysfs_magic = 0x62656572;
@@ -5085,13 +5093,20 @@ inline std::optional<file_origin> kernel_file_origin(const std::string& path) no
   origin.fs_magic = static_cast<std::uint64_t>(fs.f_type);
 #if defined(STATX_TYPE) && defined(STATX_ATTR_MOUNT_ROOT)
   struct statx sx {};
-  if (::statx(AT_FDCWD, path.c_str(), AT_STATX_SYNC_AS_STAT, STATX_TYPE, &sx) != 0) return std::nullopt;
+  if (::statx(AT_FDCWD, path.c_str(), AT_STATX_SYNC_AS_STAT, STATX_TYPE | STATX_INO, &sx) != 0) return std::nullopt;
   origin.mount_root = (sx.stx_attributes_mask & STATX_ATTR_MOUNT_ROOT) && (sx.stx_attributes & STATX_ATTR_MOUNT_ROOT);
   origin.device = (std::uint64_t{sx.stx_dev_major} << 32) | sx.stx_dev_minor;
+  if ((sx.stx_mask & STATX_INO) == 0) {  // a file system that cannot say: ask stat
+    struct stat st {};
+    if (::stat(path.c_str(), &st) != 0) return std::nullopt;
+    sx.stx_ino = st.st_ino;
+  }
+  origin.inode = static_cast<std::uint64_t>(sx.stx_ino);
 #else
   struct stat st {};
   if (::stat(path.c_str(), &st) != 0) return std::nullopt;
   origin.device = (std::uint64_t{major(st.st_dev)} << 32) | minor(st.st_dev);
+  origin.inode = static_cast<std::uint64_t>(st.st_ino);
 #endif
   return origin;
 #else
@@ -5100,13 +5115,12 @@ inline std::optional<file_origin> kernel_file_origin(const std::string& path) no
 #endif
 }
 
+// The inode comes from the same statx as the mount-root answer, so a third call is not needed.
 inline std::optional<std::uint64_t> namespace_inode(const std::string& path) noexcept {
 #if defined(__linux__)
   const std::optional<file_origin> origin = kernel_file_origin(path);
-  struct stat st {};
-  if (!origin || origin->fs_magic != nsfs_magic || origin->mount_root || ::stat(path.c_str(), &st) != 0)
-    return std::nullopt;
-  return static_cast<std::uint64_t>(st.st_ino);
+  if (!origin || origin->fs_magic != nsfs_magic || origin->mount_root) return std::nullopt;
+  return origin->inode;
 #else
   (void)path;
   return std::nullopt;
@@ -6087,7 +6101,8 @@ inline std::string read_brand(const system_probes& probes) {
   return clean_text(brand).value_or(std::string());
 }
 
-inline std::optional<cpu_identity> read_cpu_identity(const system_probes& probes) {
+// `hypervisor_signature`: also ask the hypervisor leaf, which only the environment's VM evidence uses.
+inline std::optional<cpu_identity> read_cpu_identity(const system_probes& probes, bool hypervisor_signature = true) {
   cpuid_regs r;
   if (!call_cpuid(probes, 0, r)) return std::nullopt;
   cpu_identity id;
@@ -6097,7 +6112,7 @@ inline std::optional<cpu_identity> read_cpu_identity(const system_probes& probes
     id.hypervisor = (r.ecx >> 31) != 0;
   }
   id.brand = read_brand(probes);
-  if (id.hypervisor && call_cpuid(probes, 0x40000000u, r)) {
+  if (hypervisor_signature && id.hypervisor && call_cpuid(probes, 0x40000000u, r)) {
     id.hypervisor_signature = register_text({r.ebx, r.ecx, r.edx});
   }
   return id;
@@ -6271,13 +6286,14 @@ inline bool root_is_own_disk(const std::optional<mount_entry>& root) {
   return root->root == "/" || root->fstype == "btrfs";  // a btrfs root is often a subvolume such as /@
 }
 
+// `tell_vm`: false stops after the container decision (see collect_options::tell_vm_from_bare_metal).
 inline void classify_environment(const rooted_fs& fs, const system_probes& probes,
-                                 const std::optional<cpu_identity>& cpu, std::string_view mountinfo,
+                                 const std::optional<cpu_identity>& cpu, std::string_view mountinfo, bool tell_vm,
                                  machine_snapshot& snap) {
   const std::optional<mount_entry> root = find_root_mount(mountinfo);
   const namespace_signals namespaces = namespace_marks(fs, probes);
   const std::vector<std::string> marks = container_marks(fs, root);
-  const std::vector<std::string> vm = vm_signals(fs, cpu);
+  const std::vector<std::string> vm = tell_vm ? vm_signals(fs, cpu) : std::vector<std::string>{};
   snap.evidence = namespaces.user;
   for (const auto* more : {&namespaces.pid, &marks, &vm})
     snap.evidence.insert(snap.evidence.end(), more->begin(), more->end());
@@ -6287,7 +6303,9 @@ inline void classify_environment(const rooted_fs& fs, const system_probes& probe
     return;
   }
   if (!marks.empty()) snap.evidence.push_back("root is " + root->fstype + " on its own block device");
-  if (!vm.empty()) {
+  if (!tell_vm) {
+    snap.environment = runtime_environment::unknown;
+  } else if (!vm.empty()) {
     snap.environment = runtime_environment::vm;
   } else if (cpu || fs.exists(format::dmi_folder_path) || fs.exists(format::device_tree_path)) {
     snap.environment = runtime_environment::bare_metal;
@@ -6665,6 +6683,10 @@ struct collect_options {
   // "not collected". board is off by default: DMI serials are root-only, so with it on, root and
   // non-root runs can differ.
   std::array<bool, 5> classes = {true, true, true, true, false};
+  // false: the environment only tells a container from the rest (all a license check needs) and
+  // leaves the rest `unknown`, without the VM signals: no DMI names, no hypervisor CPUID leaf, and
+  // no CPUID at all when platform is not wanted.
+  bool tell_vm_from_bare_metal = true;
   system_probes probes = default_probes();
   // Told, after each part of the collection ("environment" or a class name), every path it looked
   // at and the files it read: how the tests hold the collectors to the data inventory
@@ -6677,10 +6699,12 @@ struct collect_options {
   void set(component_class c, bool on) noexcept { classes[static_cast<std::size_t>(c)] = on; }
 };
 
-/// Options that read exactly the classes `recorded` holds (what a verifier needs for one license).
+/// Options that read exactly the classes `recorded` holds, and of the environment only whether it is
+/// a container (what a verifier needs for one license).
 [[nodiscard]] inline collect_options options_for(const format::component_hashes& recorded) {
   collect_options options;
   for (const component_class c : all_component_classes) options.set(c, !recorded[c].empty());
+  options.tell_vm_from_bare_metal = false;
   return options;
 }
 
@@ -6715,16 +6739,19 @@ inline void tell_observer(const collect_options& options, std::string_view part,
 inline void collect_linux(const collect_options& options, machine_snapshot& snap) {
   const rooted_fs fs(options.root);
   std::optional<cpu_identity> cpu;
-  try {
-    cpu = read_cpu_identity(options.probes);
-  } catch (...) {
-    cpu.reset();
+  // CPUID traps to the hypervisor on a VM: ask it only when an answer is used.
+  if (options.wants(component_class::platform) || options.tell_vm_from_bare_metal) {
+    try {
+      cpu = read_cpu_identity(options.probes, options.tell_vm_from_bare_metal);
+    } catch (...) {
+      cpu.reset();
+    }
   }
   const fs_read mountinfo = fs.read(format::mountinfo_path, mountinfo_read_cap);
   const std::string_view mounts = mountinfo.data ? std::string_view(*mountinfo.data) : std::string_view();
   tamper_judge tamper(mounts, options.probes);
   const rooted_fs::looked_at mount_table = fs.take_looked_at();
-  classify_environment(fs, options.probes, cpu, mounts, snap);
+  classify_environment(fs, options.probes, cpu, mounts, options.tell_vm_from_bare_metal, snap);
   tell_observer(options, "environment", mount_table);
   // The environment is not a class: its files can only add doubt, so they are not judged.
   tell_observer(options, "environment", fs.take_looked_at());

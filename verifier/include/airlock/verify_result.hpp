@@ -48,7 +48,14 @@ struct verify_options {
   std::string product;                     // the product this build is
   std::optional<format::date> build_date;  // this build's release date, for updates_until
   std::optional<std::int64_t> now;         // Unix seconds; default: the system clock
-  // The machine to check against; default: read this machine.
+  // The machine to check against; default: read this machine (most of a bound check's time).
+  // A product that checks repeatedly can read it once and pass it on, reading exactly what the
+  // check would (the classes its license recorded; `license` from a first check's result):
+  //   options.machine = hwid::collect(hwid::options_for(license.machine.hashes));
+  // Staleness: a snapshot hides hardware changes made after it was read, so read it again after at
+  // most 10 minutes, and whenever a check with it fails for machine_mismatch or
+  // unbindable_environment (check once more with the fresh one before reporting that). The other
+  // reasons do not depend on the machine. It holds raw identifiers: keep it in memory only.
   std::optional<hwid::machine_snapshot> machine;
   bool check_machine = true;  // false: signature and dates only (support desks)
   int grace_days = 0;         // accept this many days after expiry, with a warning

@@ -36,6 +36,10 @@ struct collect_options {
   // "not collected". board is off by default: DMI serials are root-only, so with it on, root and
   // non-root runs can differ.
   std::array<bool, 5> classes = {true, true, true, true, false};
+  // false: the environment only tells a container from the rest (all a license check needs) and
+  // leaves the rest `unknown`, without the VM signals: no DMI names, no hypervisor CPUID leaf, and
+  // no CPUID at all when platform is not wanted.
+  bool tell_vm_from_bare_metal = true;
   system_probes probes = default_probes();
   // Told, after each part of the collection ("environment" or a class name), every path it looked
   // at and the files it read: how the tests hold the collectors to the data inventory
@@ -48,10 +52,12 @@ struct collect_options {
   void set(component_class c, bool on) noexcept { classes[static_cast<std::size_t>(c)] = on; }
 };
 
-/// Options that read exactly the classes `recorded` holds (what a verifier needs for one license).
+/// Options that read exactly the classes `recorded` holds, and of the environment only whether it is
+/// a container (what a verifier needs for one license).
 [[nodiscard]] inline collect_options options_for(const format::component_hashes& recorded) {
   collect_options options;
   for (const component_class c : all_component_classes) options.set(c, !recorded[c].empty());
+  options.tell_vm_from_bare_metal = false;
   return options;
 }
 
@@ -86,16 +92,19 @@ inline void tell_observer(const collect_options& options, std::string_view part,
 inline void collect_linux(const collect_options& options, machine_snapshot& snap) {
   const rooted_fs fs(options.root);
   std::optional<cpu_identity> cpu;
-  try {
-    cpu = read_cpu_identity(options.probes);
-  } catch (...) {
-    cpu.reset();
+  // CPUID traps to the hypervisor on a VM: ask it only when an answer is used.
+  if (options.wants(component_class::platform) || options.tell_vm_from_bare_metal) {
+    try {
+      cpu = read_cpu_identity(options.probes, options.tell_vm_from_bare_metal);
+    } catch (...) {
+      cpu.reset();
+    }
   }
   const fs_read mountinfo = fs.read(format::mountinfo_path, mountinfo_read_cap);
   const std::string_view mounts = mountinfo.data ? std::string_view(*mountinfo.data) : std::string_view();
   tamper_judge tamper(mounts, options.probes);
   const rooted_fs::looked_at mount_table = fs.take_looked_at();
-  classify_environment(fs, options.probes, cpu, mounts, snap);
+  classify_environment(fs, options.probes, cpu, mounts, options.tell_vm_from_bare_metal, snap);
   tell_observer(options, "environment", mount_table);
   // The environment is not a class: its files can only add doubt, so they are not judged.
   tell_observer(options, "environment", fs.take_looked_at());

@@ -123,13 +123,14 @@ inline bool root_is_own_disk(const std::optional<mount_entry>& root) {
   return root->root == "/" || root->fstype == "btrfs";  // a btrfs root is often a subvolume such as /@
 }
 
+// `tell_vm`: false stops after the container decision (see collect_options::tell_vm_from_bare_metal).
 inline void classify_environment(const rooted_fs& fs, const system_probes& probes,
-                                 const std::optional<cpu_identity>& cpu, std::string_view mountinfo,
+                                 const std::optional<cpu_identity>& cpu, std::string_view mountinfo, bool tell_vm,
                                  machine_snapshot& snap) {
   const std::optional<mount_entry> root = find_root_mount(mountinfo);
   const namespace_signals namespaces = namespace_marks(fs, probes);
   const std::vector<std::string> marks = container_marks(fs, root);
-  const std::vector<std::string> vm = vm_signals(fs, cpu);
+  const std::vector<std::string> vm = tell_vm ? vm_signals(fs, cpu) : std::vector<std::string>{};
   snap.evidence = namespaces.user;
   for (const auto* more : {&namespaces.pid, &marks, &vm})
     snap.evidence.insert(snap.evidence.end(), more->begin(), more->end());
@@ -139,7 +140,9 @@ inline void classify_environment(const rooted_fs& fs, const system_probes& probe
     return;
   }
   if (!marks.empty()) snap.evidence.push_back("root is " + root->fstype + " on its own block device");
-  if (!vm.empty()) {
+  if (!tell_vm) {
+    snap.environment = runtime_environment::unknown;
+  } else if (!vm.empty()) {
     snap.environment = runtime_environment::vm;
   } else if (cpu || fs.exists(format::dmi_folder_path) || fs.exists(format::device_tree_path)) {
     snap.environment = runtime_environment::bare_metal;

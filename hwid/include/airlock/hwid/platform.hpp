@@ -66,7 +66,8 @@ inline std::string read_brand(const system_probes& probes) {
   return clean_text(brand).value_or(std::string());
 }
 
-inline std::optional<cpu_identity> read_cpu_identity(const system_probes& probes) {
+// `hypervisor_signature`: also ask the hypervisor leaf, which only the environment's VM evidence uses.
+inline std::optional<cpu_identity> read_cpu_identity(const system_probes& probes, bool hypervisor_signature = true) {
   cpuid_regs r;
   if (!call_cpuid(probes, 0, r)) return std::nullopt;
   cpu_identity id;
@@ -76,7 +77,7 @@ inline std::optional<cpu_identity> read_cpu_identity(const system_probes& probes
     id.hypervisor = (r.ecx >> 31) != 0;
   }
   id.brand = read_brand(probes);
-  if (id.hypervisor && call_cpuid(probes, 0x40000000u, r)) {
+  if (hypervisor_signature && id.hypervisor && call_cpuid(probes, 0x40000000u, r)) {
     id.hypervisor_signature = register_text({r.ebx, r.ecx, r.edx});
   }
   return id;

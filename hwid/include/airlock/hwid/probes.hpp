@@ -40,6 +40,7 @@ struct file_origin {
   std::uint64_t fs_magic = 0;  // statfs f_type: SYSFS_MAGIC, PROC_SUPER_MAGIC, EXT4_SUPER_MAGIC...
   bool mount_root = false;     // the path is the root of a mount: something is bind-mounted on it
   std::uint64_t device = 0;    // the file system's device (major << 32 | minor)
+  std::uint64_t inode = 0;     // the path's inode number
 };
 
 inline constexpr std::uint64_t sysfs_magic = 0x62656572;
@@ -133,13 +134,20 @@ inline std::optional<file_origin> kernel_file_origin(const std::string& path) no
   origin.fs_magic = static_cast<std::uint64_t>(fs.f_type);
 #if defined(STATX_TYPE) && defined(STATX_ATTR_MOUNT_ROOT)
   struct statx sx {};
-  if (::statx(AT_FDCWD, path.c_str(), AT_STATX_SYNC_AS_STAT, STATX_TYPE, &sx) != 0) return std::nullopt;
+  if (::statx(AT_FDCWD, path.c_str(), AT_STATX_SYNC_AS_STAT, STATX_TYPE | STATX_INO, &sx) != 0) return std::nullopt;
   origin.mount_root = (sx.stx_attributes_mask & STATX_ATTR_MOUNT_ROOT) && (sx.stx_attributes & STATX_ATTR_MOUNT_ROOT);
   origin.device = (std::uint64_t{sx.stx_dev_major} << 32) | sx.stx_dev_minor;
+  if ((sx.stx_mask & STATX_INO) == 0) {  // a file system that cannot say: ask stat
+    struct stat st {};
+    if (::stat(path.c_str(), &st) != 0) return std::nullopt;
+    sx.stx_ino = st.st_ino;
+  }
+  origin.inode = static_cast<std::uint64_t>(sx.stx_ino);
 #else
   struct stat st {};
   if (::stat(path.c_str(), &st) != 0) return std::nullopt;
   origin.device = (std::uint64_t{major(st.st_dev)} << 32) | minor(st.st_dev);
+  origin.inode = static_cast<std::uint64_t>(st.st_ino);
 #endif
   return origin;
 #else
@@ -148,13 +156,12 @@ inline std::optional<file_origin> kernel_file_origin(const std::string& path) no
 #endif
 }
 
+// The inode comes from the same statx as the mount-root answer, so a third call is not needed.
 inline std::optional<std::uint64_t> namespace_inode(const std::string& path) noexcept {
 #if defined(__linux__)
   const std::optional<file_origin> origin = kernel_file_origin(path);
-  struct stat st {};
-  if (!origin || origin->fs_magic != nsfs_magic || origin->mount_root || ::stat(path.c_str(), &st) != 0)
-    return std::nullopt;
-  return static_cast<std::uint64_t>(st.st_ino);
+  if (!origin || origin->fs_magic != nsfs_magic || origin->mount_root) return std::nullopt;
+  return origin->inode;
 #else
   (void)path;
   return std::nullopt;
