@@ -1,8 +1,7 @@
 // SPDX-License-Identifier: MIT
 // Botan 2 behind the signing_key interface. Pitfalls this file guards
-// against (see shared/research/toolchain.md): signing calls ed25519_sign
-// with no domain separation (PK_Signer would need "Pure": any hash name
-// selects a non-standard mode); PKCS8::load_key
+// against (see shared/research/toolchain.md): PK_Signer must be given
+// "Pure" (any hash name selects a non-standard mode); PKCS8::load_key
 // happily loads RSA, EC and X25519 keys, so the algorithm is checked; a
 // passphrase must not be passed for an unencrypted key.
 #include "keys/vendor_key.hpp"
@@ -15,6 +14,8 @@
 #include <botan/exceptn.h>
 #include <botan/mem_ops.h>
 #include <botan/pkcs8.h>
+#include <botan/pubkey.h>
+#include <botan/system_rng.h>
 #include <botan/x509_key.h>
 
 #include <fcntl.h>
@@ -218,13 +219,16 @@ std::string signing_key::private_pem_unencrypted() const { return Botan::PKCS8::
 std::string signing_key::public_pem() const { return Botan::X509::PEM_encode(*impl_->key); }
 
 signature_bytes signing_key::sign(const std::uint8_t* message, std::size_t size) const {
-  // Botan's own pure Ed25519 (RFC 8032, no domain separation: what PK_Signer(key, rng, "Pure")
-  // computes) without a PK_Signer: building one per call looks up the padding, the operation and
-  // SHA-512 by name, which costs as much as a batch license's other work. Stateless, so thread-safe.
-  const auto& secret = impl_->key->get_private_key();  // seed || public key
-  if (secret.size() != 64) throw std::runtime_error("Ed25519 private key of unexpected size");
+  // Pure Ed25519 is deterministic: the RNG is never drawn from, but the
+  // API wants one. System_RNG is stateless and thread-safe. (Botan's
+  // ed25519_sign would skip the signer's set-up, but libbotan-2.so does not
+  // export it: it is not Botan's public API.)
+  Botan::System_RNG rng;
+  Botan::PK_Signer signer(*impl_->key, rng, "Pure");
+  const auto sig = signer.sign_message(message, size, rng);
   signature_bytes out{};
-  Botan::ed25519_sign(out.data(), message, size, secret.data(), nullptr, 0);
+  if (sig.size() != out.size()) throw std::runtime_error("Ed25519 signature of unexpected size");
+  std::copy(sig.begin(), sig.end(), out.begin());
   return out;
 }
 
