@@ -34,8 +34,10 @@ void refuse_option_like_file_names(const po::variables_map& vm) {
 
 bool parse_command_line(command_spec& spec, const std::vector<std::string>& args, po::variables_map& vm) {
   spec.options.add_options()("help,h", "show this help");
+  po::options_description parsed;
+  parsed.add(spec.options).add(spec.hidden);
   try {
-    po::store(po::command_line_parser(args).options(spec.options).positional(spec.positional).run(), vm);
+    po::store(po::command_line_parser(args).options(parsed).positional(spec.positional).run(), vm);
     if (vm.count("help")) {
       std::cout << "usage: " << spec.usage << "\n\n" << spec.description << "\n\n" << spec.options << "\n";
       return false;

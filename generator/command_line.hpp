@@ -21,6 +21,7 @@ struct command_spec {
   const char* description;  // one paragraph printed under the usage line
   po::options_description options;
   po::positional_options_description positional;
+  po::options_description hidden{};  // parsed but not listed by --help: where positional words land
 };
 
 // Parses args (without the command name). Returns false when --help was

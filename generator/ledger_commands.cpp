@@ -39,6 +39,7 @@ std::string expires_text(const entry& e) { return e.expires ? format::to_string(
 
 std::string state_text(const entry& e) {
   if (e.revoked) return "revoked";
+  if (!e.superseded_by.empty()) return "superseded";
   if (e.forgotten) return "forgot";
   return "";
 }
@@ -96,6 +97,7 @@ std::string entry_json(const entry& e, bool with_text) {
       {"file_path", e.file_path},
       {"file_sha256", e.file_sha256},
       {"supersedes", e.supersedes},
+      {"superseded_by", e.superseded_by},
       {"operation", e.operation},
       {"note", e.note},
       {"issued_by", e.issued_by},
@@ -153,6 +155,7 @@ void print_entry(const entry& e) {
   if (!e.machine.evidence_only.empty()) lines.push_back({"  evidence only", hashes_text(e.machine.evidence_only)});
   lines.push_back({"operation", e.operation});
   if (!e.supersedes.empty()) lines.push_back({"supersedes", e.supersedes});
+  if (!e.superseded_by.empty()) lines.push_back({"superseded by", e.superseded_by});
   if (!e.note.empty()) lines.push_back({"note", e.note});
   lines.push_back({"file", e.file_path});
   lines.push_back({"file sha256", e.file_sha256});
@@ -239,7 +242,7 @@ std::string csv_cell(const std::string& text) {
 void print_csv(const std::vector<entry>& entries) {
   std::cout << "row,license_id,key_id,product,licensee,issued,not_before,expires,updates_until,features,limits,"
                "machine_policy,platform,disk,nic,os,board,evidence_only,file_path,file_sha256,supersedes,operation,"
-               "note,issued_by,recorded_at,revoked,revoked_at,revoke_reason,forgotten\n";
+               "note,issued_by,recorded_at,revoked,revoked_at,revoke_reason,forgotten,superseded_by\n";
   for (const auto& e : entries) {
     std::string features, limits;
     for (const auto& f : e.features) features += (features.empty() ? "" : ";") + f;
@@ -272,7 +275,8 @@ void print_csv(const std::vector<entry>& entries) {
                                  e.revoked ? "yes" : "no",
                                  e.revoked ? format::to_string(e.revoked_at) : "",
                                  e.revoke_reason,
-                                 e.forgotten ? "yes" : "no"};
+                                 e.forgotten ? "yes" : "no",
+                                 e.superseded_by};
     std::string line;
     for (const auto& c : cells) line += (line.empty() ? "" : ",") + csv_cell(c);
     std::cout << line << "\n";
@@ -401,8 +405,8 @@ int ledger_retention(const po::variables_map& vm) {
 
 int run_ledger(const std::vector<std::string>& args) {
   command_spec spec{ledger_usage, ledger_description, po::options_description("options"), {}};
-  spec.options.add_options()("words", po::value<std::vector<std::string>>(), "subcommand and its arguments")(
-      "key", po::value<std::string>(), "the vendor key, to find the default ledger beside it")(
+  spec.hidden.add_options()("words", po::value<std::vector<std::string>>(), "subcommand and its arguments");
+  spec.options.add_options()("key", po::value<std::string>(), "the vendor key, to find the default ledger beside it")(
       "json", "JSON output for scripts")("licensee", po::value<std::string>(), "search, export, forget: the licensee")(
       "product", po::value<std::string>(), "search: the product")("feature", po::value<std::string>(),
                                                                   "search: licenses with this feature")(

@@ -214,6 +214,13 @@ std::string class_difference(const std::vector<std::string>& before, const std::
   return shared ? "partly changed" : "changed";
 }
 
+bool same_machine(const format::component_hashes& before, const format::component_hashes& now) {
+  return std::all_of(format::all_component_classes.begin(), format::all_component_classes.end(),
+                     [&](format::component_class c) {
+                       return class_difference(before[c], now[c]) == "same" || (before[c].empty() && now[c].empty());
+                     });
+}
+
 void print_difference(const format::component_hashes& before, const format::component_hashes& now) {
   for (const format::component_class c : format::all_component_classes) {
     if (before[c].empty() && now[c].empty()) continue;
@@ -286,6 +293,11 @@ int run_rehost(const std::vector<std::string>& args) {
   format::license next = successor_of(old, now);
   check_request_for(req, request_path, old.product, key_id);
   next.machine = binding_to(order, req);
+  // A re-host spends budget and revokes a working license: never for the machine it already names.
+  if (same_machine(old.machine.hashes, next.machine.hashes)) {
+    bad_input(cli::about_file(request_path, "holds the machine license " + old_id +
+                                                " is already bound to (no class changed); nothing to re-host"));
+  }
   next.min_revocation_sequence = min_revocations(vm);
   std::cout << "re-host of " << old_id << " for " << old.licensee << ":\n";
   print_difference(old.machine.hashes, next.machine.hashes);

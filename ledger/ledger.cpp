@@ -599,6 +599,11 @@ entry ledger::impl::to_entry(const license_row& r) const {
     e.revoked_at = format::parse_utc_time(s.text(0)).value_or(format::utc_time{});
     e.revoke_reason = s.text(1);
   }
+  statement next(
+      db, path,
+      "SELECT license_id FROM licenses WHERE state = 'confirmed' AND supersedes = ?1 ORDER BY chain_row LIMIT 1");
+  next.bind(1, r.license_id);
+  if (next.step()) e.superseded_by = next.text(0);
   return e;
 }
 

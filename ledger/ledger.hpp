@@ -48,6 +48,7 @@ struct entry {
   bool revoked = false;
   format::utc_time revoked_at;
   std::string revoke_reason;
+  std::string superseded_by;  // the first license that supersedes it (renewal or re-host), or empty
   bool forgotten = false;
 };
 

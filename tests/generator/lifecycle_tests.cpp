@@ -3,10 +3,13 @@
 // ledger, checked with the library verifier.
 #include <catch2/catch.hpp>
 
+#include <ctime>
 #include <string>
 #include <vector>
 
 #include "airlock/choose.hpp"
+#include "airlock/crypto/sha2.hpp"
+#include "airlock/format/encoding.hpp"
 #include "airlock/format/format.hpp"
 #include "airlock/format/revocations.hpp"
 #include "airlock/format/writers.hpp"
@@ -27,10 +30,13 @@ struct desk {
   run_result airlock(const std::string& args) const {
     return run_airlock(args + " --key " + q(vendor_key()) + " --ledger " + q(ledger));
   }
-  // A license bound to formats/vectors/request.toml, expiring 2027-01-31; prints its id.
-  std::string issue_bound(const std::string& name) const {
-    const auto r = airlock("issue --product acme-studio --licensee 'Example Corp' --request " + q(sample_request()) +
-                           " --expires 2027-01-31 --feature render --limit seats=5 --out " + q(dir / name));
+  // A license bound to `request`, expiring in 400 days (the tools check it on today's clock); prints its id.
+  std::string issue_bound(const std::string& name, const std::string& request = sample_request()) const {
+    const auto in_400_days =
+        format::utc_time{static_cast<std::int64_t>(std::time(nullptr)) + 400 * format::seconds_per_day};
+    const auto r = airlock("issue --product acme-studio --licensee 'Example Corp' --request " + q(request) +
+                           " --expires " + format::to_string(format::utc_date(in_400_days)) +
+                           " --feature render --limit seats=5 --out " + q(dir / name));
     REQUIRE(r.exit_code == 0);
     return r.out.substr(0, r.out.size() - 1);
   }
@@ -59,20 +65,34 @@ std::string last_line(const std::string& out) {
   return out.substr(out.rfind('\n', end - 1) + 1, end - out.rfind('\n', end - 1) - 1);
 }
 
-// A re-host request for `license_id`: the sample request's machine, with the classes in `changed`
-// given other hashes.
+// A re-host request for `license_id`: the machine of `base` (the sample request's), with the classes
+// in `changed` given other hashes.
 std::string rehost_request(const desk& d, const std::string& license_id, const std::vector<std::string>& changed,
-                           const std::string& name = "rehost.toml") {
-  auto req = format::parse_request(read_file(sample_request()));
+                           const std::string& name = "rehost.toml", const std::string& base = sample_request()) {
+  auto req = format::parse_request(read_file(base));
   REQUIRE(req.ok());
   req.value->replaces = license_id;
   for (const std::string& c : changed) {
-    req.value->machine[class_named(c)] = {std::string(31, 'a') + std::to_string(changed.size())};
+    // Another part for each license and class, so that every generation moves to a new machine.
+    const std::string seed = license_id + "/" + c;
+    const auto digest = airlock::sha256_digest(reinterpret_cast<const std::uint8_t*>(seed.data()), seed.size());
+    req.value->machine[class_named(c)] = {"a" + format::hex_encode(digest).substr(0, 31)};
   }
   const auto text = format::write_request(*req.value);
   REQUIRE(text.ok());
   write_file(d.dir / name, text.text);
   return d.dir / name;
+}
+
+// The sample request's machine with a board as well, so that every class can change.
+std::string with_board(const desk& d) {
+  auto req = format::parse_request(read_file(sample_request()));
+  REQUIRE(req.ok());
+  req.value->machine[format::component_class::board] = {"b0a2d0b0a2d0b0a2d0b0a2d0b0a2d0b0"};
+  const auto text = format::write_request(*req.value);
+  REQUIRE(text.ok());
+  write_file(d.dir / "with-board.toml", text.text);
+  return d.dir / "with-board.toml";
 }
 
 }  // namespace
@@ -107,6 +127,44 @@ TEST_CASE("renew finds a license by its id in the ledger", "[lifecycle][renew]")
   CHECK(d.read("new.toml").supersedes == old_id);
 }
 
+TEST_CASE("renew and rehost write the maintenance date and the minimum revocation list they are given",
+          "[lifecycle][renew][rehost]") {
+  desk d;
+  const std::string old_id = d.issue_bound("old.toml");
+  REQUIRE(d.airlock("renew " + old_id + " --updates-until 2027-06-30 --min-revocations 4 --out " +
+                    q(d.dir / "renewed.toml"))
+              .exit_code == 0);
+  const format::license renewed = d.read("renewed.toml");
+  CHECK(renewed.updates_until == format::parse_date("2027-06-30"));
+  CHECK(renewed.min_revocation_sequence == 4u);
+  // The product must now hold list 4 or newer: without one it refuses the license.
+  const auto unlisted = run_airlock("verify " + q(d.dir / "renewed.toml") + " --pubkey " + q(vendor_pub()) +
+                                    " --product acme-studio --no-machine");
+  CHECK(unlisted.exit_code == 24);
+  const auto r = d.airlock("rehost " + q(rehost_request(d, renewed.id, {"disk"})) + " --min-revocations 5 --out " +
+                           q(d.dir / "rehosted.toml"));
+  REQUIRE(r.exit_code == 0);
+  CHECK(d.read("rehosted.toml").min_revocation_sequence == 5u);
+}
+
+TEST_CASE("The ledger marks a renewed license superseded and names its successor", "[lifecycle][renew]") {
+  desk d;
+  const std::string old_id = d.issue_bound("old.toml");
+  const auto renewed = d.airlock("renew " + old_id + " --out " + q(d.dir / "new.toml"));
+  REQUIRE(renewed.exit_code == 0);
+  const std::string new_id = last_line(renewed.out);
+  CHECK(d.entry(old_id).superseded_by == new_id);
+  CHECK(d.entry(new_id).superseded_by.empty());
+  const auto list = run_airlock("ledger list --ledger " + q(d.ledger));
+  REQUIRE(list.exit_code == 0);
+  const std::size_t row = list.out.find(old_id);
+  REQUIRE(row != std::string::npos);
+  CHECK(list.out.substr(row, list.out.find('\n', row) - row).find("superseded") != std::string::npos);
+  CHECK(contains(run_airlock("ledger show " + old_id + " --ledger " + q(d.ledger)).out, "superseded by " + new_id));
+  CHECK(contains(run_airlock("ledger show " + old_id + " --json --ledger " + q(d.ledger)).out,
+                 "\"superseded_by\":\"" + new_id + "\""));
+}
+
 TEST_CASE("renew refuses what it cannot trust or has already replaced", "[lifecycle][renew]") {
   desk d;
   const std::string old_id = d.issue_bound("old.toml");
@@ -135,16 +193,16 @@ TEST_CASE("renew refuses what it cannot trust or has already replaced", "[lifecy
 TEST_CASE("Three generations: the product uses the newest and ignores the old ones", "[lifecycle][renew]") {
   desk d;
   const std::string first = d.issue_bound("1.toml");
-  REQUIRE(d.airlock("renew " + first + " --expires 2028-01-31 --out " + q(d.dir / "2.toml")).exit_code == 0);
+  REQUIRE(d.airlock("renew " + first + " --expires 2040-01-31 --out " + q(d.dir / "2.toml")).exit_code == 0);
   const std::string second = d.read("2.toml").id;
-  REQUIRE(d.airlock("renew " + second + " --expires 2029-01-31 --out " + q(d.dir / "3.toml")).exit_code == 0);
+  REQUIRE(d.airlock("renew " + second + " --expires 2041-01-31 --out " + q(d.dir / "3.toml")).exit_code == 0);
   verify_options options = offline_options();
   options.now.reset();  // the licenses are issued now
   const license_choice c =
       verify_license_files({d.dir / "3.toml", d.dir / "1.toml", d.dir / "2.toml"}, test_trust(), options);
   REQUIRE(c.ok());
   CHECK(c.path == d.dir / "3.toml");
-  CHECK(c.result.license.expires == format::parse_date("2029-01-31"));
+  CHECK(c.result.license.expires == format::parse_date("2041-01-31"));
   // The middle generation links the first to the last: without it, 1.toml would not be superseded.
   const auto tool = run(q(test::tool("airlock-verify")) + " " + q(d.dir / "1.toml") + " " + q(d.dir / "2.toml") + " " +
                         q(d.dir / "3.toml") + " --pubkey " + q(vendor_pub()) + " --no-machine");
@@ -155,16 +213,19 @@ TEST_CASE("Three generations: the product uses the newest and ignores the old on
 
 TEST_CASE("rehost after one or two changed parts issues a successor for the new machine", "[lifecycle][rehost]") {
   desk d;
-  const std::string old_id = d.issue_bound("old.toml");
+  const std::string machine = with_board(d);
+  const std::string old_id = d.issue_bound("old.toml", machine);
   std::vector<std::string> changed;
   SECTION("platform") { changed = {"platform"}; }
   SECTION("disk") { changed = {"disk"}; }
   SECTION("nic") { changed = {"nic"}; }
   SECTION("os") { changed = {"os"}; }
+  SECTION("board") { changed = {"board"}; }
   SECTION("disk and os") { changed = {"disk", "os"}; }
-  const auto r = d.airlock("rehost " + q(rehost_request(d, old_id, changed)) + " --out " + q(d.dir / "new.toml"));
+  const auto r = d.airlock("rehost " + q(rehost_request(d, old_id, changed, "rehost.toml", machine)) + " --out " +
+                           q(d.dir / "new.toml"));
   REQUIRE(r.exit_code == 0);
-  for (const char* c : {"platform", "disk", "nic", "os"}) {
+  for (const char* c : {"platform", "disk", "nic", "os", "board"}) {
     const bool is_changed = std::find(changed.begin(), changed.end(), c) != changed.end();
     CHECK(contains(r.out, std::string("  ") + c + ": " + (is_changed ? "changed" : "same")));
   }
@@ -213,6 +274,10 @@ TEST_CASE("rehost refuses a request that replaces nothing it can re-host", "[lif
   SECTION("an unknown license") {
     request = rehost_request(d, "not-issued-here", {"disk"});
     expected = "not in the ledger";
+  }
+  SECTION("the machine the license is already bound to") {
+    request = rehost_request(d, old_id, {});
+    expected = "no class changed";
   }
   SECTION("a license re-hosted already") {
     REQUIRE(d.airlock("rehost " + q(rehost_request(d, old_id, {"disk"})) + " --out " + q(d.dir / "1.toml")).exit_code ==

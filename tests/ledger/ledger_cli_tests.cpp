@@ -314,6 +314,41 @@ TEST_CASE("list, show, search, expiring and export print what the ledger holds",
   CHECK(trimmed(parsed.out) == "3");
 }
 
+TEST_CASE("ledger search --product finds only that product's licenses", "[ledger][queries]") {
+  temp_dir dir;
+  const std::string ledger = dir / "ledger.sqlite";
+  REQUIRE(issue(ledger, dir / "a.toml", "studio-1").exit_code == 0);
+  REQUIRE(run_airlock("issue --key " + q(test_key()) + " --ledger " + q(ledger) +
+                      " --product acme-viewer --licensee 'Example Corp' --unbound --id viewer-1 --out " +
+                      q(dir / "b.toml"))
+              .exit_code == 0);
+  const auto found = run_airlock("ledger search --product acme-viewer --ledger " + q(ledger));
+  REQUIRE(found.exit_code == 0);
+  CHECK(contains(found.out, "viewer-1"));
+  CHECK_FALSE(contains(found.out, "studio-1"));
+}
+
+TEST_CASE("a ledger of a newer schema is refused, not migrated down or written", "[ledger][schema]") {
+  temp_dir dir;
+  const std::string ledger = dir / "ledger.sqlite";
+  REQUIRE(issue(ledger, dir / "a.toml", "L1").exit_code == 0);
+  REQUIRE(sql(ledger, "PRAGMA user_version = 99;").exit_code == 0);
+  SECTION("a reading command") {
+    const auto r = run_airlock("ledger list --ledger " + q(ledger));
+    CHECK(r.exit_code == 4);
+    CHECK(one_error_line(r.err));
+    CHECK(contains(r.err, "schema version 99 is newer"));
+  }
+  SECTION("issue writes no license") {
+    const auto r = issue(ledger, dir / "b.toml", "L2");
+    CHECK(r.exit_code == 4);
+    CHECK(contains(r.err, "schema version 99 is newer"));
+    CHECK_FALSE(exists(dir / "b.toml"));
+  }
+  CHECK(trimmed(sql(ledger, "PRAGMA user_version;").out) == "99");
+  CHECK(trimmed(sql(ledger, "SELECT count(*) FROM licenses;").out) == "1");
+}
+
 TEST_CASE("revoke records each license once and refuses an unknown id", "[ledger][revoke]") {
   temp_dir dir;
   const std::string ledger = dir / "ledger.sqlite";
