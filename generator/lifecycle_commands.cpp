@@ -46,7 +46,7 @@ format::license read_own_license(const std::string& label, const std::string& te
 // The ledger's record of a license, which must still hold its text (not forgotten).
 ledger::entry recorded(const ledger::ledger& book, const std::string& id) {
   auto found = book.find(id);
-  if (!found) bad_input("license " + id + " is not in the ledger " + book.path());
+  if (!found) bad_input(cli::about_file(book.path(), "license '" + id + "' is not in the ledger"));
   if (found->license_text.empty()) bad_input("license " + id + " was erased from the ledger (forget)");
   return std::move(*found);
 }

@@ -222,3 +222,45 @@ TEST_CASE("A machine with more than 16 network cards gets a request with 16 of t
   for (const auto& h : recorded) CHECK(std::find(all.begin(), all.end(), h) != all.end());
   CHECK(recorded == split_commas(dump_value(tomllib_dump(dir / "second.toml"), "machine.nic")));
 }
+
+TEST_CASE("A re-host request names the license it replaces and hashes with that license's product and key",
+          "[hwid][tool][request][rehost]") {
+  temp_dir dir;
+  const std::string license = std::string(AIRLOCK_SOURCE_DIR) + "/formats/vectors/license_bound.toml";
+  fake::machine m;
+  scenario::desktop(m);
+  const std::string root = " --board --root " + q(m.fs.root());
+  REQUIRE(run(hwid("request --rehost " + q(license) + " --out " + q(dir / "rehost.toml") + root)).exit_code == 0);
+  const auto dump = tomllib_dump(dir / "rehost.toml");
+  CHECK(dump_value(dump, "request.replaces") == "7f3a9c2e4b1d4e8fa0c6d2b5e9f81a37");
+  CHECK(dump_value(dump, "request.product") == "acme-studio");
+  CHECK(dump_value(dump, "request.key_id") == "55946e28fb11b7ee");
+  CHECK(split_commas(dump_value(dump, "machine.disk")) ==
+        std::vector<std::string>{
+            python_component_hash("55946e28fb11b7ee", "acme-studio", "disk", scenario::desktop_nvme_serial)});
+}
+
+TEST_CASE("A re-host request refuses what is not a license and a product or key given as well",
+          "[hwid][tool][request][rehost]") {
+  temp_dir dir;
+  const std::string out = dir / "rehost.toml";
+  int expected_exit = 0;
+  std::string command, expected_text;
+  SECTION("a file that is not a license") {
+    write_file(dir / "notes.toml", "[license]\nformat = \"one\"\n");
+    command = "request --rehost " + q(dir / "notes.toml") + " --out " + q(out);
+    expected_exit = 7;
+    expected_text = "notes.toml: not a license file";
+  }
+  SECTION("--product with --rehost") {
+    command = "request --rehost " + q(std::string(AIRLOCK_SOURCE_DIR) + "/formats/vectors/license_bound.toml") +
+              " --product acme-studio --out " + q(out);
+    expected_exit = 2;
+    expected_text = "--rehost takes product and key from the license";
+  }
+  const auto r = run(hwid(command));
+  CHECK(r.exit_code == expected_exit);
+  CHECK(one_error_line(r.err));
+  CHECK(r.err.find(expected_text) != std::string::npos);
+  CHECK_FALSE(airlock::test::exists(out));
+}
