@@ -19,6 +19,8 @@ def body(path):
 
 licenses = ["001-ok-unbound-minimal", "002-ok-golden-unbound", "004-ok-bound-full", "008-ok-bom", "009-ok-crlf",
             "074-version-int64-max"]
+# The lifecycle fields (FORMAT.md 3.4): a successor, a minimum revocation list, both.
+successors = ["600-ok-supersedes", "603-ok-min-revocation-sequence", "605-ok-supersedes-and-min"]
 for name in licenses:
     write("license_raw", name, (vectors / "licenses" / f"{name}.toml").read_bytes())
 for i, name in enumerate(licenses[:4]):
@@ -26,7 +28,13 @@ for i, name in enumerate(licenses[:4]):
     # [now selector] [grace selector] [flags]: 5 = 2026-01-01, then varied options.
     write("license_signed", name, bytes([5, i, [0, 32, 37, 63][i]]) + body(vectors / "licenses" / f"{name}.toml"))
 
-for name in ["001-req-ok-typical", "002-req-ok-all-classes", "003-req-ok-empty-machine", "012-req-ok-crlf"]:
+for i, name in enumerate(successors):
+    write("license_raw", name, (vectors / "licenses" / f"{name}.toml").read_bytes())
+    write("license_differential", name, body(vectors / "licenses" / f"{name}.toml"))
+    write("license_signed", name, bytes([5, i, 0]) + body(vectors / "licenses" / f"{name}.toml"))
+
+for name in ["001-req-ok-typical", "002-req-ok-all-classes", "003-req-ok-empty-machine", "012-req-ok-crlf",
+             "115-req-ok-replaces", "116-req-ok-replaces-all-classes"]:
     write("request_reader", name, (vectors / "requests" / f"{name}.toml").read_bytes())
 
 pub = (vectors / "test_vendor_key.pub").read_bytes()
