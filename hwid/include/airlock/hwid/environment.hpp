@@ -123,11 +123,11 @@ inline bool root_is_own_disk(const std::optional<mount_entry>& root) {
   return root->root == "/" || root->fstype == "btrfs";  // a btrfs root is often a subvolume such as /@
 }
 
-// `tell_vm`: false stops after the container decision (see collect_options::tell_vm_from_bare_metal).
+// `root`: the root mount (mount_table::root). `tell_vm`: false stops after the container decision (see
+// collect_options::tell_vm_from_bare_metal).
 inline void classify_environment(const rooted_fs& fs, const system_probes& probes,
-                                 const std::optional<cpu_identity>& cpu, std::string_view mountinfo, bool tell_vm,
-                                 machine_snapshot& snap) {
-  const std::optional<mount_entry> root = find_root_mount(mountinfo);
+                                 const std::optional<cpu_identity>& cpu, const std::optional<mount_entry>& root,
+                                 bool tell_vm, machine_snapshot& snap) {
   const namespace_signals namespaces = namespace_marks(fs, probes);
   const std::vector<std::string> marks = container_marks(fs, root);
   const std::vector<std::string> vm = tell_vm ? vm_signals(fs, cpu) : std::vector<std::string>{};
