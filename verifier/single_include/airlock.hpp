@@ -5875,6 +5875,10 @@ class mount_table {
       line = space == std::string_view::npos ? std::string_view() : line.substr(0, space);
     }
     const mountinfo_fields fields = split_mountinfo_line(line);
+    if (fields.count > 4 && !relevant(fields.at[4])) {  // most of a container host's table: not even parsed
+      if (!any_) any_ = parse_mountinfo_fields(fields).has_value();
+      return;
+    }
     if (std::optional<mount_entry> entry = parse_mountinfo_fields(fields)) {
       any_ = true;
       return add(std::move(*entry));
@@ -5903,10 +5907,21 @@ class mount_table {
     return m.root.size() + m.mount_point.size() + m.fstype.size() + m.source.size();
   }
 
+  // Whether a mount on `mount_point` (as mountinfo spells it, escapes and all) may cover an
+  // inventory path; the root mount always does.
+  [[nodiscard]] bool relevant(std::string_view mount_point) const {
+    if (mount_point.find('\\') != std::string_view::npos) return relevant_unescaped(unescape_mount_field(mount_point));
+    return relevant_unescaped(mount_point);
+  }
+  [[nodiscard]] bool relevant_unescaped(std::string_view mount_point) const {
+    for (std::size_t i = 0; i < roots_.count; ++i) {
+      if (may_cover(mount_point, roots_.at[i])) return true;
+    }
+    return mount_point == "/";
+  }
+
   void add(mount_entry&& m) {
-    bool relevant = m.mount_point == "/";
-    for (std::size_t i = 0; i < roots_.count && !relevant; ++i) relevant = may_cover(m.mount_point, roots_.at[i]);
-    if (!relevant) return;
+    if (!relevant_unescaped(m.mount_point)) return;
     if (const auto same = on(m.mount_point); same != kept_.end()) {  // stacked on: only the later one counts
       if (same->mount_point != "/") bytes_ -= bytes_of(*same);
       kept_.erase(same);
