@@ -2,6 +2,7 @@
 // Hostile and broken trees (scenario 24), the in-root resolver, canonical values and machine-id rules.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -267,4 +268,29 @@ TEST_CASE("Known placeholders are rejected case-insensitively and real serials a
     INFO(real);
     CHECK_FALSE(is_placeholder(real));
   }
+}
+
+TEST_CASE("A listing keeps only its first names in byte order however many the folder holds", "[hwid][fs]") {
+  fake::tree t;
+  for (int i = 0; i < 300; ++i) t.dir("/sys/class/net/veth" + std::to_string(1000 - i));
+  t.dir("/sys/class/net/eth0");
+  const rooted_fs fs(t.root());
+  const strings all = fs.list("/sys/class/net");
+  REQUIRE(all.size() == 301);
+  CHECK(fs.list("/sys/class/net", 10) == strings(all.begin(), all.begin() + 10));
+  CHECK(fs.list("/sys/class/net", 1) == strings{"eth0"});
+  CHECK(fs.list("/sys/class/net", 0).empty());
+}
+
+TEST_CASE("A container engine in a long multi-line cgroup file is found line by line", "[hwid][environment]") {
+  fake::machine m;
+  scenario::ci_microvm(m);
+  std::string cgroup;
+  for (int i = 0; i < 40; ++i) cgroup += std::to_string(i) + ":cpu:/" + std::string(1000, 'a') + "\n";
+  m.fs.file("/proc/self/cgroup", cgroup + "41:memory:/KubePods/burstable/pod1/" + std::string(9000, 'b') + "\n");
+  const auto evidence = m.collect().evidence;
+  CHECK(std::find(evidence.begin(), evidence.end(), "cgroup kubepods") != evidence.end());
+  m.fs.file("/proc/self/cgroup", std::string(64 * 1024, 'a') + "\n0::/docker/abc\n");  // over the limit
+  const auto over = m.collect().evidence;
+  CHECK(std::find(over.begin(), over.end(), "cgroup docker") == over.end());
 }

@@ -5583,19 +5583,29 @@ class rooted_fs {
     return where.path && ::stat(host_path(*where.path).c_str(), &st) == 0 && S_ISDIR(st.st_mode);
   }
 
-  // Sorted entry names (readdir order is unspecified), without "." and "..". Empty on any error.
-  std::vector<std::string> list(std::string_view dir) const {
+  // Sorted entry names (readdir order is unspecified), without "." and "..", of the first
+  // max_dir_entries; only the `keep` first of them, so that a caller that looks at a few holds no
+  // more (a container host's thousands of veth interfaces). Empty on any error.
+  std::vector<std::string> list(std::string_view dir, std::size_t keep = max_dir_entries) const {
     note(dir);
-    std::vector<std::string> names;
+    std::vector<std::string> names;  // a max-heap of the `keep` smallest names until sorted
     const resolved where = is_real_root() ? resolved{std::string(dir), {}} : resolve(dir);
-    if (!where.path) return names;
+    if (!where.path || keep == 0) return names;
     DIR* handle = ::opendir(host_path(*where.path).c_str());
     if (handle == nullptr) return names;
+    std::size_t entries = 0;
     while (const dirent* entry = ::readdir(handle)) {
       const std::string_view name = entry->d_name;
       if (name == "." || name == "..") continue;
-      if (names.size() >= max_dir_entries) break;
-      names.emplace_back(name);
+      if (++entries > max_dir_entries) break;
+      if (names.size() < keep) {
+        names.emplace_back(name);
+        std::push_heap(names.begin(), names.end());
+      } else if (name < names.front()) {
+        std::pop_heap(names.begin(), names.end());
+        names.back() = name;
+        std::push_heap(names.begin(), names.end());
+      }
     }
     ::closedir(handle);
     std::sort(names.begin(), names.end());
@@ -6261,7 +6271,7 @@ inline root_disk_facts find_root_disk(const rooted_fs& fs, const mount_table& mo
 inline class_reading host_disks(const rooted_fs& fs) {
   class_reading reading;
   std::size_t examined = 0;  // a host has a few dozen block devices; a hostile sysfs has no say
-  for (const std::string& name : fs.list(format::sys_block_path)) {
+  for (const std::string& name : fs.list(format::sys_block_path, max_block_nodes)) {
     if (++examined > max_block_nodes) break;
     const std::optional<std::string> node = fs.resolve("/sys/block/" + name).path;
     if (!node || node->rfind("/sys/devices/virtual/", 0) == 0 || node->find("/usb") != std::string::npos) continue;
@@ -6439,9 +6449,22 @@ inline class_reading collect_platform(const rooted_fs& fs, const std::optional<c
 
 namespace airlock::hwid::detail {
 
+// `needle` (lower case) in `text`, ASCII case ignored, without a folded copy of `text`.
 inline bool contains_folded(std::string_view text, std::string_view needle) {
-  return lower(std::string(text)).find(needle) != std::string::npos;
+  if (needle.size() > text.size()) return false;
+  for (std::size_t at = 0; at + needle.size() <= text.size(); ++at) {
+    std::size_t i = 0;
+    while (i < needle.size() && lower_ascii(text[at + i]) == needle[i]) ++i;
+    if (i == needle.size()) return true;
+  }
+  return false;
 }
+
+// /proc/self/cgroup is one line per hierarchy; a process nested deep in a delegated subtree can
+// make it long, so it is searched line by line through read_lines' buffer, never held whole.
+inline constexpr std::size_t cgroup_read_cap = 64 * 1024;
+inline constexpr std::array<std::string_view, 6> container_engines = {"docker", "kubepods", "containerd",
+                                                                      "libpod", "lxc",      "crio"};
 
 // Marker files and cgroup names. On cgroup v2 with a cgroup namespace every path is "/", so the
 // markers carry most of the weight; an overlay root is a signal of its own. All of these are
@@ -6454,14 +6477,15 @@ inline std::vector<std::string> container_marks(const rooted_fs& fs, const std::
   if (const fs_read kind = fs.read(format::systemd_container_path); kind.data) {
     found.push_back("systemd container " + clean_text(*kind.data).value_or("?"));
   }
-  if (const fs_read cgroup = fs.read(format::cgroup_path, 64 * 1024); cgroup.data) {
-    for (std::string_view engine : {"docker", "kubepods", "containerd", "libpod", "lxc", "crio"}) {
-      if (contains_folded(*cgroup.data, engine)) {
-        found.push_back("cgroup " + std::string(engine));
-        break;
-      }
-    }
-  }
+  std::size_t engine = container_engines.size();  // the first of the list found in any line
+  const std::string cgroup_error =
+      fs.read_lines(format::cgroup_path, cgroup_read_cap, [&](std::string_view line, bool) {
+        for (std::size_t i = 0; i < engine; ++i) {
+          if (contains_folded(line, container_engines[i])) engine = i;
+        }
+      });
+  if (cgroup_error.empty() && engine < container_engines.size())  // a larger file gives no signal
+    found.push_back("cgroup " + std::string(container_engines[engine]));
   if (root && (root->fstype == "overlay" || root->fstype == "aufs" || root->fstype == "fuse.fuse-overlayfs"))
     found.push_back("root is on " + root->fstype);
   if (root && root->source.rfind("/dev/mapper/docker-", 0) == 0)
@@ -6645,7 +6669,7 @@ inline class_reading collect_nic(const rooted_fs& fs, const system_probes& probe
   class_reading reading;
   bool saw_physical = false;
   std::size_t seen = 0;
-  for (const std::string& name : fs.list(format::sys_class_net_path)) {
+  for (const std::string& name : fs.list(format::sys_class_net_path, max_interfaces)) {
     if (++seen > max_interfaces) break;
     const std::string base = std::string(format::sys_class_net_path) + "/" + name;
     if (!is_builtin_physical(fs, base)) continue;

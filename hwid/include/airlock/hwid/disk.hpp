@@ -568,7 +568,7 @@ inline root_disk_facts find_root_disk(const rooted_fs& fs, const mount_table& mo
 inline class_reading host_disks(const rooted_fs& fs) {
   class_reading reading;
   std::size_t examined = 0;  // a host has a few dozen block devices; a hostile sysfs has no say
-  for (const std::string& name : fs.list(format::sys_block_path)) {
+  for (const std::string& name : fs.list(format::sys_block_path, max_block_nodes)) {
     if (++examined > max_block_nodes) break;
     const std::optional<std::string> node = fs.resolve("/sys/block/" + name).path;
     if (!node || node->rfind("/sys/devices/virtual/", 0) == 0 || node->find("/usb") != std::string::npos) continue;

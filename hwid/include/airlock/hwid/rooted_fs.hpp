@@ -237,19 +237,29 @@ class rooted_fs {
     return where.path && ::stat(host_path(*where.path).c_str(), &st) == 0 && S_ISDIR(st.st_mode);
   }
 
-  // Sorted entry names (readdir order is unspecified), without "." and "..". Empty on any error.
-  std::vector<std::string> list(std::string_view dir) const {
+  // Sorted entry names (readdir order is unspecified), without "." and "..", of the first
+  // max_dir_entries; only the `keep` first of them, so that a caller that looks at a few holds no
+  // more (a container host's thousands of veth interfaces). Empty on any error.
+  std::vector<std::string> list(std::string_view dir, std::size_t keep = max_dir_entries) const {
     note(dir);
-    std::vector<std::string> names;
+    std::vector<std::string> names;  // a max-heap of the `keep` smallest names until sorted
     const resolved where = is_real_root() ? resolved{std::string(dir), {}} : resolve(dir);
-    if (!where.path) return names;
+    if (!where.path || keep == 0) return names;
     DIR* handle = ::opendir(host_path(*where.path).c_str());
     if (handle == nullptr) return names;
+    std::size_t entries = 0;
     while (const dirent* entry = ::readdir(handle)) {
       const std::string_view name = entry->d_name;
       if (name == "." || name == "..") continue;
-      if (names.size() >= max_dir_entries) break;
-      names.emplace_back(name);
+      if (++entries > max_dir_entries) break;
+      if (names.size() < keep) {
+        names.emplace_back(name);
+        std::push_heap(names.begin(), names.end());
+      } else if (name < names.front()) {
+        std::pop_heap(names.begin(), names.end());
+        names.back() = name;
+        std::push_heap(names.begin(), names.end());
+      }
     }
     ::closedir(handle);
     std::sort(names.begin(), names.end());
