@@ -22,6 +22,7 @@
 #include <new>
 #include <sstream>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "airlock/airlock.hpp"
@@ -348,7 +349,7 @@ void print_heap(const fixture& fx) {
 // A fake root holding only a mount table: this machine's first lines (root, /proc, /sys...) and
 // `extra` mounts of a container host that cover no path the collectors read (overlay roots,
 // network namespaces, pod volumes), plus one bind mount over /etc/machine-id among them.
-std::string fake_mount_root(const std::string& work, const std::string& name, int extra) {
+std::string fake_mount_root(const std::string& work, const std::string& name, int extra, int kept = 0) {
   const std::string root = work + "/" + name;
   std::system(("mkdir -p " + root + "/proc/self " + root + "/etc").c_str());
   write_text(root + "/etc/machine-id", "0123456789abcdef0123456789abcdef\n");
@@ -366,6 +367,9 @@ std::string fake_mount_root(const std::string& work, const std::string& name, in
     else
       table += n + " 27 0:" + n + " / /var/lib/kubelet/pods/" + n + "/volumes rw,relatime - tmpfs tmpfs rw\n";
   }
+  for (int i = 0; i < kept; ++i)  // on the way to /sys/devices, so kept, with 100-byte mount points
+    table += std::to_string(900 + i) + " 23 0:" + std::to_string(900 + i) + " / /sys/devices/virtual/misc/" +
+             std::string(72, 'k') + std::to_string(100 + i) + " rw - tmpfs tmpfs rw\n";
   write_text(root + "/proc/self/mountinfo", table);
   return root;
 }
@@ -373,9 +377,10 @@ std::string fake_mount_root(const std::string& work, const std::string& name, in
 // Peak heap of collecting (every class but board) a fake root whose mount table is short or long:
 // what the mount table alone costs the check.
 void print_mount_table_heap(const std::string& work) {
-  for (const int extra : {30, 5000, 20000}) {
+  const std::pair<int, int> tables[] = {{30, 0}, {5000, 0}, {20000, 0}, {20000, 62}};  // unrelated, kept
+  for (const auto& [extra, kept] : tables) {
     airlock::hwid::collect_options options;
-    options.root = fake_mount_root(work, "mounts-" + std::to_string(extra), extra);
+    options.root = fake_mount_root(work, "mounts-" + std::to_string(extra) + "-" + std::to_string(kept), extra, kept);
     options.probes = {};  // the fake root has no kernel answers
     std::string os_reason;
     const std::size_t peak = peak_heap([&] {
@@ -390,9 +395,9 @@ void print_mount_table_heap(const std::string& work) {
       us.push_back(std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - start).count());
     }
     std::printf(
-        "peak heap, collecting a fake root with %5d mounts (one bind over /etc/machine-id): %.1f KiB "
+        "peak heap, collecting a fake root with %5d mounts, %2d more kept (one bind over /etc/machine-id): %.1f KiB "
         "(median %.0f us), os: %s\n",
-        extra + 4, peak / 1024.0, median(us), os_reason.c_str());
+        extra + 4, kept, peak / 1024.0, median(us), os_reason.c_str());
   }
 }
 

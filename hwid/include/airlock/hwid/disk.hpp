@@ -128,11 +128,12 @@ inline inventory_roots collected_path_roots() {
 
 // A machine has a handful of mounts on the inventory's paths (/, /proc, /sys, /run, a separate
 // /var, a self-bound /etc or /proc/sys, LXCFS's files in /proc and /sys/devices/system/cpu): these
-// bounds leave room for ten times that and hold the kept mounts to about 26 KiB of heap whatever
-// the table, where a container host's thousands of mounts elsewhere are read and dropped. A mount
-// beyond them is not kept, and every path it may cover is doubted (mount_table::unchecked).
+// bounds leave room for ten times that and hold the kept mounts to about 24 KiB of heap whatever
+// the table (65 entries of 144 bytes, half as many more while the vector grows, 8 KiB of fields),
+// where a container host's thousands of mounts elsewhere are read and dropped. A mount beyond
+// them is not kept, and every path it may cover is doubted (mount_table::unchecked).
 inline constexpr std::size_t max_kept_mounts = 64;
-inline constexpr std::size_t max_kept_mount_bytes = 16 * 1024;  // their root, mount point, type, source
+inline constexpr std::size_t max_kept_mount_bytes = 8 * 1024;  // their root, mount point, type, source
 
 // /proc/self/mountinfo as the collectors need it, read once through rooted_fs::read_lines (a
 // fixed buffer, never the whole table): the root mount and the mounts that may cover an inventory
@@ -239,6 +240,8 @@ class mount_table {
         return lose(m.mount_point, too_many_reason);
       bytes_ += bytes_of(m);
     }
+    if (kept_.size() == kept_.capacity())  // grown by doubling, but never past the bound
+      kept_.reserve(std::min(std::max<std::size_t>(1, 2 * kept_.capacity()), max_kept_mounts + 1));
     kept_.push_back(std::move(m));
   }
 
