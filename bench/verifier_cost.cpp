@@ -22,6 +22,7 @@
 #include <new>
 #include <sstream>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "airlock/airlock.hpp"
@@ -345,6 +346,61 @@ void print_heap(const fixture& fx) {
   std::printf("peak heap, collecting this machine alone: %.1f KiB\n", collect / 1024.0);
 }
 
+// A fake root holding only a mount table: this machine's first lines (root, /proc, /sys...) and
+// `extra` mounts of a container host that cover no path the collectors read (overlay roots,
+// network namespaces, pod volumes), plus one bind mount over /etc/machine-id among them.
+std::string fake_mount_root(const std::string& work, const std::string& name, int extra, int kept = 0) {
+  const std::string root = work + "/" + name;
+  std::system(("mkdir -p " + root + "/proc/self " + root + "/etc").c_str());
+  write_text(root + "/etc/machine-id", "0123456789abcdef0123456789abcdef\n");
+  std::string table =
+      "22 27 0:21 / /proc rw,relatime - proc proc rw\n23 27 0:22 / /sys rw,relatime - sysfs sysfs rw\n"
+      "27 1 254:0 / / rw,relatime shared:1 - ext4 /dev/vda rw\n";
+  for (int i = 0; i < extra; ++i) {
+    const std::string n = std::to_string(1000 + i);
+    if (i == extra / 2) table += "40 27 254:0 /home/u/id /etc/machine-id rw - ext4 /dev/vda rw\n";
+    if (i % 3 == 0)
+      table += n + " 27 0:" + n + " / /var/lib/docker/overlay2/" + std::string(56, 'a') + n +
+               "/merged rw,relatime - overlay overlay rw,lowerdir=/var/lib/docker/overlay2/l/" + n + "\n";
+    else if (i % 3 == 1)
+      table += n + " 27 0:4 net:[" + n + "] /run/docker/netns/" + n + " rw,nosuid - nsfs nsfs rw\n";
+    else
+      table += n + " 27 0:" + n + " / /var/lib/kubelet/pods/" + n + "/volumes rw,relatime - tmpfs tmpfs rw\n";
+  }
+  for (int i = 0; i < kept; ++i)  // on the way to /sys/devices, so kept, with 100-byte mount points
+    table += std::to_string(900 + i) + " 23 0:" + std::to_string(900 + i) + " / /sys/devices/virtual/misc/" +
+             std::string(72, 'k') + std::to_string(100 + i) + " rw - tmpfs tmpfs rw\n";
+  write_text(root + "/proc/self/mountinfo", table);
+  return root;
+}
+
+// Peak heap of collecting (every class but board) a fake root whose mount table is short or long:
+// what the mount table alone costs the check.
+void print_mount_table_heap(const std::string& work) {
+  const std::pair<int, int> tables[] = {{30, 0}, {5000, 0}, {20000, 0}, {20000, 62}};  // unrelated, kept
+  for (const auto& [extra, kept] : tables) {
+    airlock::hwid::collect_options options;
+    options.root = fake_mount_root(work, "mounts-" + std::to_string(extra) + "-" + std::to_string(kept), extra, kept);
+    options.probes = {};  // the fake root has no kernel answers
+    std::string os_reason;
+    const std::size_t peak = peak_heap([&] {
+      const airlock::hwid::machine_snapshot snap = airlock::hwid::collect(options);
+      os_reason = snap.os.reason;
+      return !snap.os.present();  // the bind mount over /etc/machine-id must be seen
+    });
+    std::vector<double> us;
+    for (int run = 0; run < 9; ++run) {
+      const auto start = std::chrono::steady_clock::now();
+      if (airlock::hwid::collect(options).os.present()) std::printf("ERROR: the bind mount was not seen\n");
+      us.push_back(std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - start).count());
+    }
+    std::printf(
+        "peak heap, collecting a fake root with %5d mounts, %2d more kept (one bind over /etc/machine-id): %.1f KiB "
+        "(median %.0f us), os: %s\n",
+        extra + 4, kept, peak / 1024.0, median(us), os_reason.c_str());
+  }
+}
+
 }  // namespace
 
 // Usage: bench_verifier_cost [latency rounds=2001] [compile runs=5]; compile runs 0 skips the header,
@@ -365,6 +421,7 @@ int main(int argc, char** argv) {
   }
   const fixture fx = make_fixture(work);
   print_heap(fx);
+  print_mount_table_heap(work);
   print_latency(fx, rounds);
   std::system(("rm -rf " + work).c_str());
   return 0;

@@ -2,6 +2,7 @@
 // Hostile and broken trees (scenario 24), the in-root resolver, canonical values and machine-id rules.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -110,8 +111,6 @@ TEST_CASE("Malformed mountinfo lines are skipped and a missing root mount is a r
             "bad line\n27 1 254:0 / / rw,relatime - ext4 /dev/vda rw\n- - -\n"
             "23 27 0:22 / /sys rw - sysfs sysfs rw\n22 27 0:21 / /proc rw - proc proc rw\n");
   CHECK(m.collect().disk.values == strings{scenario::ci_vda_serial});
-  m.fs.file("/proc/self/mountinfo", std::string(airlock::hwid::mountinfo_read_cap + 1, 'x'));
-  CHECK(m.collect().disk.reason == "mountinfo too large");
 }
 
 TEST_CASE("A loop in the block device stack or a loop-device root yields no disk", "[hwid][robustness]") {
@@ -147,8 +146,7 @@ airlock::hwid::detail::root_disk_facts root_disk_from_dm0(fake::machine& m, bool
   m.block(dm_path(0), "253:7");
   m.mount_root("253:7", "ext4", "/dev/mapper/root");
   const rooted_fs fs(m.fs.root());
-  const auto facts =
-      airlock::hwid::detail::find_root_disk(fs, fs.read("/proc/self/mountinfo", airlock::hwid::mountinfo_read_cap));
+  const auto facts = airlock::hwid::detail::find_root_disk(fs, airlock::hwid::detail::mount_table::read(fs));
   calls_bounded = !fs.take_looked_at().overflow;  // fewer than 16384 calls were made
   return facts;
 }
@@ -270,4 +268,29 @@ TEST_CASE("Known placeholders are rejected case-insensitively and real serials a
     INFO(real);
     CHECK_FALSE(is_placeholder(real));
   }
+}
+
+TEST_CASE("A listing keeps only its first names in byte order however many the folder holds", "[hwid][fs]") {
+  fake::tree t;
+  for (int i = 0; i < 300; ++i) t.dir("/sys/class/net/veth" + std::to_string(1000 - i));
+  t.dir("/sys/class/net/eth0");
+  const rooted_fs fs(t.root());
+  const strings all = fs.list("/sys/class/net");
+  REQUIRE(all.size() == 301);
+  CHECK(fs.list("/sys/class/net", 10) == strings(all.begin(), all.begin() + 10));
+  CHECK(fs.list("/sys/class/net", 1) == strings{"eth0"});
+  CHECK(fs.list("/sys/class/net", 0).empty());
+}
+
+TEST_CASE("A container engine in a long multi-line cgroup file is found line by line", "[hwid][environment]") {
+  fake::machine m;
+  scenario::ci_microvm(m);
+  std::string cgroup;
+  for (int i = 0; i < 40; ++i) cgroup += std::to_string(i) + ":cpu:/" + std::string(1000, 'a') + "\n";
+  m.fs.file("/proc/self/cgroup", cgroup + "41:memory:/KubePods/burstable/pod1/" + std::string(9000, 'b') + "\n");
+  const auto evidence = m.collect().evidence;
+  CHECK(std::find(evidence.begin(), evidence.end(), "cgroup kubepods") != evidence.end());
+  m.fs.file("/proc/self/cgroup", std::string(64 * 1024, 'a') + "\n0::/docker/abc\n");  // over the limit
+  const auto over = m.collect().evidence;
+  CHECK(std::find(over.begin(), over.end(), "cgroup docker") == over.end());
 }

@@ -5354,6 +5354,7 @@ inline std::vector<std::uint8_t> parse_mac(std::string_view text) {
 #include <algorithm>
 #include <cerrno>
 #include <cstddef>
+#include <cstring>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -5367,9 +5368,15 @@ inline std::vector<std::uint8_t> parse_mac(std::string_view text) {
 
 namespace airlock::hwid {
 
-inline constexpr std::size_t sysfs_read_cap = 4096;         // one sysfs attribute is at most a page
-inline constexpr std::size_t mountinfo_read_cap = 1 << 20;  // ~7000 mounts on a busy container host
-inline constexpr int max_symlink_hops = 40;                 // the kernel's own limit
+inline constexpr std::size_t sysfs_read_cap = 4096;  // one sysfs attribute is at most a page
+// The mount table is streamed through a fixed buffer (line_buffer_bytes), so this cap bounds time,
+// not memory: the kernel's default fs.mount-max is 100,000 mounts, ~160 bytes a line.
+inline constexpr std::size_t mountinfo_read_cap = 16 << 20;
+// read_lines() hands a line of line_buffer_bytes or more over as its first line_buffer_bytes only,
+// marked cut. The fields of a mountinfo line the collectors use (up to the
+// source) are a few hundred bytes; what may run longer is the super options after them.
+inline constexpr std::size_t line_buffer_bytes = 8192;
+inline constexpr int max_symlink_hops = 40;  // the kernel's own limit
 inline constexpr std::size_t max_dir_entries = 4096;
 
 // A read's data, or a short reason: "missing", "permission denied", "symlink loop", "too large"...
@@ -5512,6 +5519,55 @@ class rooted_fs {
   // The first `cap` bytes of a file that may be longer (/proc/cpuinfo on a many-core host).
   fs_read read_head(std::string_view path, std::size_t cap) const { return read_file(path, cap, true); }
 
+  // Streams a regular file of at most `cap` bytes line by line through a fixed buffer, without a
+  // heap allocation: `on_line(text, cut)` sees each line without its LF; a line of line_buffer_bytes
+  // or more is seen once, as its first line_buffer_bytes with `cut` true. Returns the
+  // error, empty when the whole file was read; "too large" comes after the lines of the first `cap`
+  // bytes were seen, so a caller that must see all of them throws those away.
+  template <typename OnLine>
+  std::string read_lines(std::string_view path, std::size_t cap, OnLine&& on_line) const {
+    std::string error;
+    const int fd = open_regular(path, error);
+    if (fd < 0) return error;
+    char buffer[line_buffer_bytes];
+    std::size_t used = 0, total = 0;
+    bool skipping = false;  // inside the rest of a cut line
+    for (;;) {
+      if (used == sizeof buffer) {  // one line fills the buffer
+        if (!skipping) on_line(std::string_view(buffer, used), true);
+        skipping = true;
+        used = 0;
+      }
+      const ssize_t n = ::read(fd, buffer + used, sizeof buffer - used);
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0) {
+        error = detail::errno_reason(errno);
+        break;
+      }
+      if (n == 0) {
+        if (used > 0 && !skipping) on_line(std::string_view(buffer, used), false);
+        break;
+      }
+      total += static_cast<std::size_t>(n);
+      if (total > cap) {
+        error = "too large";
+        break;
+      }
+      const std::size_t end = used + static_cast<std::size_t>(n);
+      std::size_t start = 0;
+      while (const void* found = std::memchr(buffer + used, '\n', end - used)) {
+        const std::size_t at = static_cast<std::size_t>(static_cast<const char*>(found) - buffer);
+        if (!skipping) on_line(std::string_view(buffer + start, at - start), false);
+        skipping = false;
+        start = used = at + 1;
+      }
+      std::memmove(buffer, buffer + start, end - start);
+      used = end - start;
+    }
+    ::close(fd);
+    return error;
+  }
+
   bool exists(std::string_view path) const {
     note(path);
     struct stat st {};
@@ -5527,19 +5583,29 @@ class rooted_fs {
     return where.path && ::stat(host_path(*where.path).c_str(), &st) == 0 && S_ISDIR(st.st_mode);
   }
 
-  // Sorted entry names (readdir order is unspecified), without "." and "..". Empty on any error.
-  std::vector<std::string> list(std::string_view dir) const {
+  // Sorted entry names (readdir order is unspecified), without "." and "..", of the first
+  // max_dir_entries; only the `keep` first of them, so that a caller that looks at a few holds no
+  // more (a container host's thousands of veth interfaces). Empty on any error.
+  std::vector<std::string> list(std::string_view dir, std::size_t keep = max_dir_entries) const {
     note(dir);
-    std::vector<std::string> names;
+    std::vector<std::string> names;  // a max-heap of the `keep` smallest names until sorted
     const resolved where = is_real_root() ? resolved{std::string(dir), {}} : resolve(dir);
-    if (!where.path) return names;
+    if (!where.path || keep == 0) return names;
     DIR* handle = ::opendir(host_path(*where.path).c_str());
     if (handle == nullptr) return names;
+    std::size_t entries = 0;
     while (const dirent* entry = ::readdir(handle)) {
       const std::string_view name = entry->d_name;
       if (name == "." || name == "..") continue;
-      if (names.size() >= max_dir_entries) break;
-      names.emplace_back(name);
+      if (++entries > max_dir_entries) break;
+      if (names.size() < keep) {
+        names.emplace_back(name);
+        std::push_heap(names.begin(), names.end());
+      } else if (name < names.front()) {
+        std::pop_heap(names.begin(), names.end());
+        names.back() = name;
+        std::push_heap(names.begin(), names.end());
+      }
     }
     ::closedir(handle);
     std::sort(names.begin(), names.end());
@@ -5586,24 +5652,38 @@ class rooted_fs {
   // resolve() and costs one system call instead of one per path component.
   bool is_real_root() const noexcept { return prefix_.empty(); }
 
-  fs_read read_file(std::string_view path, std::size_t cap, bool allow_longer) const {
+  // Opens a regular file for reading and records it as read; -1 and `error` otherwise.
+  int open_regular(std::string_view path, std::string& error) const {
     note(path);
     const resolved where = is_real_root() ? resolved{std::string(path), {}} : resolve(path);
-    if (!where.path) return {std::nullopt, where.error};
+    if (!where.path) {
+      error = where.error;
+      return -1;
+    }
     const std::string host = host_path(*where.path);
     // O_NONBLOCK: a FIFO planted in a tree must not hang the verifier. A
     // resolved path has no symlink left, so O_NOFOLLOW only guards a race.
     const int no_follow = is_real_root() ? 0 : O_NOFOLLOW;
     const int fd = ::open(host.c_str(), O_RDONLY | O_CLOEXEC | no_follow | O_NONBLOCK | O_NOCTTY);
-    if (fd < 0) return {std::nullopt, detail::errno_reason(errno)};
-    struct stat st {};
-    fs_read result;
-    if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-      result.error = "not a regular file";
-    } else {
-      note_read(path);
-      result = detail::read_descriptor(fd, cap, allow_longer);
+    if (fd < 0) {
+      error = detail::errno_reason(errno);
+      return -1;
     }
+    struct stat st {};
+    if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+      ::close(fd);
+      error = "not a regular file";
+      return -1;
+    }
+    note_read(path);
+    return fd;
+  }
+
+  fs_read read_file(std::string_view path, std::size_t cap, bool allow_longer) const {
+    fs_read result;
+    const int fd = open_regular(path, result.error);
+    if (fd < 0) return result;
+    result = detail::read_descriptor(fd, cap, allow_longer);
     ::close(fd);
     return result;
   }
@@ -5619,6 +5699,12 @@ inline std::string parent_path(std::string_view logical) {
   const std::size_t slash = logical.find_last_of('/');
   if (slash == std::string_view::npos || slash == 0) return "/";
   return std::string(logical.substr(0, slash));
+}
+
+// `path` is `dir` or below it, component by component.
+inline bool is_under(std::string_view path, std::string_view dir) {
+  if (dir == "/") return !path.empty() && path.front() == '/';
+  return path.substr(0, dir.size()) == dir && (path.size() == dir.size() || path[dir.size()] == '/');
 }
 
 inline std::string base_name(std::string_view logical) {
@@ -5667,42 +5753,224 @@ inline std::optional<unsigned long> parse_device_number(std::string_view digits)
   return value;
 }
 
-// "36 35 98:0 /mnt1 /mnt2 rw,noatime master:1 - ext3 /dev/root rw" (proc(5)).
-inline std::optional<mount_entry> parse_mountinfo_line(std::string_view line) {
-  std::vector<std::string_view> fields;
-  for (std::string_view rest = line; !rest.empty() && fields.size() < 64;) {
+// The fields of one mountinfo line: split at spaces, empty fields skipped, at most the first 64.
+struct mountinfo_fields {
+  std::array<std::string_view, 64> at{};
+  std::size_t count = 0;
+};
+
+inline mountinfo_fields split_mountinfo_line(std::string_view line) {
+  mountinfo_fields f;
+  for (std::string_view rest = line; !rest.empty() && f.count < f.at.size();) {
     const std::size_t space = rest.find(' ');
-    if (space != 0) fields.push_back(rest.substr(0, space));
+    if (space != 0) f.at[f.count++] = rest.substr(0, space);
     if (space == std::string_view::npos) break;
     rest.remove_prefix(space + 1);
   }
-  const auto dash = std::find(fields.begin(), fields.end(), std::string_view("-"));
-  if (fields.size() < 9 || dash - fields.begin() < 6 || fields.end() - dash < 3) return std::nullopt;
-  const std::size_t colon = fields[2].find(':');
+  return f;
+}
+
+// "36 35 98:0 /mnt1 /mnt2 rw,noatime master:1 - ext3 /dev/root rw" (proc(5)).
+inline std::optional<mount_entry> parse_mountinfo_fields(const mountinfo_fields& f) {
+  const auto first = f.at.begin(), last = first + static_cast<std::ptrdiff_t>(f.count);
+  const auto dash = std::find(first, last, std::string_view("-"));
+  if (f.count < 9 || dash - first < 6 || last - dash < 3) return std::nullopt;
+  const std::size_t colon = f.at[2].find(':');
   if (colon == std::string_view::npos) return std::nullopt;
-  const auto major = parse_device_number(fields[2].substr(0, colon));
-  const auto minor = parse_device_number(fields[2].substr(colon + 1));
+  const auto major = parse_device_number(f.at[2].substr(0, colon));
+  const auto minor = parse_device_number(f.at[2].substr(colon + 1));
   if (!major || !minor) return std::nullopt;
   return mount_entry{*major,
                      *minor,
-                     unescape_mount_field(fields[3]),
-                     unescape_mount_field(fields[4]),
+                     unescape_mount_field(f.at[3]),
+                     unescape_mount_field(f.at[4]),
                      std::string(dash[1]),
                      unescape_mount_field(dash[2])};
 }
 
-// The last "/" entry wins: a later mount stacks on top of an earlier one.
-inline std::optional<mount_entry> find_root_mount(std::string_view mountinfo) {
-  std::optional<mount_entry> found;
-  while (!mountinfo.empty()) {
-    const std::size_t end = mountinfo.find('\n');
-    std::optional<mount_entry> entry = parse_mountinfo_line(mountinfo.substr(0, end));
-    if (entry && entry->mount_point == "/") found = std::move(entry);
-    if (end == std::string_view::npos) break;
-    mountinfo.remove_prefix(end + 1);
-  }
-  return found;
+inline std::optional<mount_entry> parse_mountinfo_line(std::string_view line) {
+  return parse_mountinfo_fields(split_mountinfo_line(line));
 }
+
+// A mount on `mount_point` (or, for a mount point known only as far as `mount_point` goes, on
+// something that starts so) can cover a path at or under `dir`: it is on the way to `dir`, or
+// inside it. Compared as text, so that a prefix cut anywhere errs towards yes.
+inline bool may_cover(std::string_view mount_point, std::string_view dir) {
+  if (mount_point.size() <= dir.size()) return dir.substr(0, mount_point.size()) == mount_point;
+  return mount_point.substr(0, dir.size()) == dir && mount_point[dir.size()] == '/';
+}
+
+// The folders and files of the data inventory (format/inventory.hpp) up to their first wildcard:
+// every path a collector looks at is one of them or under one (the inventory tests hold the
+// collectors to it), so only mounts that may_cover() one of them can decide a verdict.
+inline constexpr std::size_t max_inventory_roots = [] {
+  std::size_t n = 0;
+  for (const format::inventory_entry& e : format::data_inventory) n += e.sources.size();
+  return n;
+}();
+
+struct inventory_roots {
+  std::array<std::string_view, max_inventory_roots> at{};
+  std::size_t count = 0;
+};
+
+inline inventory_roots collected_path_roots() {
+  inventory_roots roots;
+  for (const format::inventory_entry& e : format::data_inventory) {
+    for (const format::inventory_source& s : e.sources) {
+      if (s.kind == format::source_kind::probe) continue;
+      std::string_view root = s.where.substr(0, s.where.find('*'));
+      if (root.size() < s.where.size()) root = root.substr(0, std::max<std::size_t>(root.rfind('/'), 1));
+      if (std::find(roots.at.begin(), roots.at.begin() + static_cast<std::ptrdiff_t>(roots.count), root) ==
+          roots.at.begin() + static_cast<std::ptrdiff_t>(roots.count))
+        roots.at[roots.count++] = root;
+    }
+  }
+  return roots;
+}
+
+// A machine has a handful of mounts on the inventory's paths (/, /proc, /sys, /run, a separate
+// /var, a self-bound /etc or /proc/sys, LXCFS's files in /proc and /sys/devices/system/cpu): these
+// bounds leave room for ten times that and hold the kept mounts to about 24 KiB of heap whatever
+// the table (65 entries of 144 bytes, half as many more while the vector grows, 8 KiB of fields),
+// where a container host's thousands of mounts elsewhere are read and dropped. A mount beyond
+// them is not kept, and every path it may cover is doubted (mount_table::unchecked).
+inline constexpr std::size_t max_kept_mounts = 64;
+inline constexpr std::size_t max_kept_mount_bytes = 8 * 1024;  // their root, mount point, type, source
+
+// /proc/self/mountinfo as the collectors need it, read once through rooted_fs::read_lines (a
+// fixed buffer, never the whole table): the root mount and the mounts that may cover an inventory
+// path, the last one of each mount point (a later mount stacks on an earlier one, FORMAT.md 4.10).
+class mount_table {
+ public:
+  static mount_table read(const rooted_fs& fs) {
+    mount_table table;
+    table.error_ = fs.read_lines(format::mountinfo_path, mountinfo_read_cap,
+                                 [&table](std::string_view line, bool cut) { table.add_line(line, cut); });
+    if (!table.error_.empty()) table.forget();  // "too large": a table seen in part is no table
+    return table;
+  }
+
+  // Why the table was not read ("missing", "too large"...), empty when it was.
+  [[nodiscard]] const std::string& error() const noexcept { return error_; }
+  // No usable line at all.
+  [[nodiscard]] bool empty() const noexcept { return !any_; }
+  // The root mount: the last usable line whose mount point is `/` (FORMAT.md 4.5).
+  [[nodiscard]] std::optional<mount_entry> root() const {
+    const auto found = on("/");
+    return found == kept_.end() ? std::nullopt : std::optional<mount_entry>(*found);
+  }
+  // The root mount and the mounts that may cover an inventory path, one per mount point.
+  [[nodiscard]] const std::vector<mount_entry>& kept() const noexcept { return kept_; }
+
+  // Why the kept mounts cannot speak for `path`, empty when they can: it is outside the inventory,
+  // or a mount that may cover it was not kept.
+  [[nodiscard]] std::string unchecked(std::string_view path) const {
+    bool inside = false;
+    for (std::size_t i = 0; i < roots_.count; ++i) {
+      if (!is_under(path, roots_.at[i])) continue;
+      if (lost_[i])
+        return std::string(path) + " may be under a mount that was not kept (" + std::string(lost_why_) + ")";
+      inside = true;
+    }
+    if (!inside) return std::string(path) + " is outside the data inventory, so no mount over it was kept";
+    return {};
+  }
+
+  // One line as read_lines() hands it over; `cut`: only its first line_buffer_bytes.
+  void add_line(std::string_view line, bool cut) {
+    std::string_view last;  // the field the cut may have cut short
+    if (cut) {
+      const std::size_t space = line.rfind(' ');
+      last = space == std::string_view::npos ? line : line.substr(space + 1);
+      line = space == std::string_view::npos ? std::string_view() : line.substr(0, space);
+    }
+    const mountinfo_fields fields = split_mountinfo_line(line);
+    if (fields.count > 4 && !relevant(fields.at[4])) {  // most of a container host's table: not even parsed
+      if (!any_) any_ = parse_mountinfo_fields(fields).has_value();
+      return;
+    }
+    if (std::optional<mount_entry> entry = parse_mountinfo_fields(fields)) {
+      any_ = true;
+      return add(std::move(*entry));
+    }
+    if (!cut) return;  // unusable, skipped like any malformed line
+    // The fields up to the source did not fit: the mount point, as far as it was read, is all
+    // there is to tell which paths the mount covers. A cut \ooo escape is left out.
+    std::string_view start = fields.count > 4 ? fields.at[4] : fields.count == 4 ? last : std::string_view();
+    if (const std::size_t slash = start.rfind('\\'); slash != std::string_view::npos && slash + 4 > start.size())
+      start = start.substr(0, slash);
+    lose(unescape_mount_field(start), long_line_reason);
+  }
+
+ private:
+  static constexpr std::string_view too_many_reason = "more mounts on inventory paths than can be checked";
+  static constexpr std::string_view long_line_reason = "a mount table line too long to read";
+
+  mount_table() : roots_(collected_path_roots()) {}
+
+  [[nodiscard]] std::vector<mount_entry>::const_iterator on(std::string_view mount_point) const {
+    return std::find_if(kept_.begin(), kept_.end(),
+                        [mount_point](const mount_entry& k) { return k.mount_point == mount_point; });
+  }
+
+  static std::size_t bytes_of(const mount_entry& m) noexcept {
+    return m.root.size() + m.mount_point.size() + m.fstype.size() + m.source.size();
+  }
+
+  // Whether a mount on `mount_point` (as mountinfo spells it, escapes and all) may cover an
+  // inventory path; the root mount always does.
+  [[nodiscard]] bool relevant(std::string_view mount_point) const {
+    if (mount_point.find('\\') != std::string_view::npos) return relevant_unescaped(unescape_mount_field(mount_point));
+    return relevant_unescaped(mount_point);
+  }
+  [[nodiscard]] bool relevant_unescaped(std::string_view mount_point) const {
+    for (std::size_t i = 0; i < roots_.count; ++i) {
+      if (may_cover(mount_point, roots_.at[i])) return true;
+    }
+    return mount_point == "/";
+  }
+
+  void add(mount_entry&& m) {
+    if (!relevant_unescaped(m.mount_point)) return;
+    if (const auto same = on(m.mount_point); same != kept_.end()) {  // stacked on: only the later one counts
+      if (same->mount_point != "/") bytes_ -= bytes_of(*same);
+      kept_.erase(same);
+    }
+    if (m.mount_point != "/") {  // the root mount is always kept: there is one, of one line
+      const std::size_t others = kept_.size() - (on("/") == kept_.end() ? 0 : 1);
+      if (others >= max_kept_mounts || bytes_ + bytes_of(m) > max_kept_mount_bytes)
+        return lose(m.mount_point, too_many_reason);
+      bytes_ += bytes_of(m);
+    }
+    if (kept_.size() == kept_.capacity())  // grown by doubling, but never past the bound
+      kept_.reserve(std::min(std::max<std::size_t>(1, 2 * kept_.capacity()), max_kept_mounts + 1));
+    kept_.push_back(std::move(m));
+  }
+
+  void lose(std::string_view mount_point, std::string_view why) {
+    for (std::size_t i = 0; i < roots_.count; ++i) {
+      if (!may_cover(mount_point, roots_.at[i]) || lost_[i]) continue;
+      lost_[i] = true;
+      if (lost_why_.empty()) lost_why_ = why;
+    }
+  }
+
+  void forget() {
+    kept_.clear();
+    any_ = false;
+    lost_ = {};
+    bytes_ = 0;
+  }
+
+  inventory_roots roots_;
+  std::vector<mount_entry> kept_;
+  std::array<bool, max_inventory_roots> lost_{};
+  std::string_view lost_why_;
+  std::size_t bytes_ = 0;
+  bool any_ = false;
+  std::string error_;
+};
 
 // File systems whose root is not a local disk: there is nothing to bind to, so don't guess.
 inline bool is_diskless_fstype(std::string_view fstype) {
@@ -5967,14 +6235,14 @@ inline void read_leaf_serials(const rooted_fs& fs, const std::vector<std::string
     facts.reason = walk.leaves.empty() ? (walk.note.empty() ? "no root disk" : walk.note) : "no serial";
 }
 
-// `mountinfo` is /proc/self/mountinfo as the collector read it (once, for every class).
-inline root_disk_facts find_root_disk(const rooted_fs& fs, const fs_read& mountinfo) {
+// `mounts` is the mount table as the collector read it (once, for every class).
+inline root_disk_facts find_root_disk(const rooted_fs& fs, const mount_table& mounts) {
   root_disk_facts facts;
-  if (!mountinfo.data) {
-    facts.reason = "mountinfo " + mountinfo.error;
+  if (!mounts.error().empty()) {
+    facts.reason = "mountinfo " + mounts.error();
     return facts;
   }
-  const std::optional<mount_entry> root = find_root_mount(*mountinfo.data);
+  const std::optional<mount_entry> root = mounts.root();
   if (!root) {
     facts.reason = "root mount not found";
     return facts;
@@ -6006,7 +6274,7 @@ inline root_disk_facts find_root_disk(const rooted_fs& fs, const fs_read& mounti
 inline class_reading host_disks(const rooted_fs& fs) {
   class_reading reading;
   std::size_t examined = 0;  // a host has a few dozen block devices; a hostile sysfs has no say
-  for (const std::string& name : fs.list(format::sys_block_path)) {
+  for (const std::string& name : fs.list(format::sys_block_path, max_block_nodes)) {
     if (++examined > max_block_nodes) break;
     const std::optional<std::string> node = fs.resolve("/sys/block/" + name).path;
     if (!node || node->rfind("/sys/devices/virtual/", 0) == 0 || node->find("/usb") != std::string::npos) continue;
@@ -6184,9 +6452,22 @@ inline class_reading collect_platform(const rooted_fs& fs, const std::optional<c
 
 namespace airlock::hwid::detail {
 
+// `needle` (lower case) in `text`, ASCII case ignored, without a folded copy of `text`.
 inline bool contains_folded(std::string_view text, std::string_view needle) {
-  return lower(std::string(text)).find(needle) != std::string::npos;
+  if (needle.size() > text.size()) return false;
+  for (std::size_t at = 0; at + needle.size() <= text.size(); ++at) {
+    std::size_t i = 0;
+    while (i < needle.size() && lower_ascii(text[at + i]) == needle[i]) ++i;
+    if (i == needle.size()) return true;
+  }
+  return false;
 }
+
+// /proc/self/cgroup is one line per hierarchy; a process nested deep in a delegated subtree can
+// make it long, so it is searched line by line through read_lines' buffer, never held whole.
+inline constexpr std::size_t cgroup_read_cap = 64 * 1024;
+inline constexpr std::array<std::string_view, 6> container_engines = {"docker", "kubepods", "containerd",
+                                                                      "libpod", "lxc",      "crio"};
 
 // Marker files and cgroup names. On cgroup v2 with a cgroup namespace every path is "/", so the
 // markers carry most of the weight; an overlay root is a signal of its own. All of these are
@@ -6199,14 +6480,15 @@ inline std::vector<std::string> container_marks(const rooted_fs& fs, const std::
   if (const fs_read kind = fs.read(format::systemd_container_path); kind.data) {
     found.push_back("systemd container " + clean_text(*kind.data).value_or("?"));
   }
-  if (const fs_read cgroup = fs.read(format::cgroup_path, 64 * 1024); cgroup.data) {
-    for (std::string_view engine : {"docker", "kubepods", "containerd", "libpod", "lxc", "crio"}) {
-      if (contains_folded(*cgroup.data, engine)) {
-        found.push_back("cgroup " + std::string(engine));
-        break;
-      }
-    }
-  }
+  std::size_t engine = container_engines.size();  // the first of the list found in any line
+  const std::string cgroup_error =
+      fs.read_lines(format::cgroup_path, cgroup_read_cap, [&](std::string_view line, bool) {
+        for (std::size_t i = 0; i < engine; ++i) {
+          if (contains_folded(line, container_engines[i])) engine = i;
+        }
+      });
+  if (cgroup_error.empty() && engine < container_engines.size())  // a larger file gives no signal
+    found.push_back("cgroup " + std::string(container_engines[engine]));
   if (root && (root->fstype == "overlay" || root->fstype == "aufs" || root->fstype == "fuse.fuse-overlayfs"))
     found.push_back("root is on " + root->fstype);
   if (root && root->source.rfind("/dev/mapper/docker-", 0) == 0)
@@ -6286,11 +6568,11 @@ inline bool root_is_own_disk(const std::optional<mount_entry>& root) {
   return root->root == "/" || root->fstype == "btrfs";  // a btrfs root is often a subvolume such as /@
 }
 
-// `tell_vm`: false stops after the container decision (see collect_options::tell_vm_from_bare_metal).
+// `root`: the root mount (mount_table::root). `tell_vm`: false stops after the container decision (see
+// collect_options::tell_vm_from_bare_metal).
 inline void classify_environment(const rooted_fs& fs, const system_probes& probes,
-                                 const std::optional<cpu_identity>& cpu, std::string_view mountinfo, bool tell_vm,
-                                 machine_snapshot& snap) {
-  const std::optional<mount_entry> root = find_root_mount(mountinfo);
+                                 const std::optional<cpu_identity>& cpu, const std::optional<mount_entry>& root,
+                                 bool tell_vm, machine_snapshot& snap) {
   const namespace_signals namespaces = namespace_marks(fs, probes);
   const std::vector<std::string> marks = container_marks(fs, root);
   const std::vector<std::string> vm = tell_vm ? vm_signals(fs, cpu) : std::vector<std::string>{};
@@ -6390,7 +6672,7 @@ inline class_reading collect_nic(const rooted_fs& fs, const system_probes& probe
   class_reading reading;
   bool saw_physical = false;
   std::size_t seen = 0;
-  for (const std::string& name : fs.list(format::sys_class_net_path)) {
+  for (const std::string& name : fs.list(format::sys_class_net_path, max_interfaces)) {
     if (++seen > max_interfaces) break;
     const std::string base = std::string(format::sys_class_net_path) + "/" + name;
     if (!is_builtin_physical(fs, base)) continue;
@@ -6530,12 +6812,6 @@ namespace airlock::hwid::detail {
 
 inline constexpr std::string_view untrusted_prefix = "untrusted: ";
 
-// `path` is `dir` or below it, component by component.
-inline bool is_under(std::string_view path, std::string_view dir) {
-  if (dir == "/") return !path.empty() && path.front() == '/';
-  return path.substr(0, dir.size()) == dir && (path.size() == dir.size() || path[dir.size()] == '/');
-}
-
 // Where an identifier file must live: the mount that must hold it (mount point and type in the
 // mount table) and the file-system magic statfs must report. The device tree is sysfs reached
 // through the /proc/device-tree link.
@@ -6550,17 +6826,6 @@ inline expected_home home_of(std::string_view path) {
   if (is_under(path, "/sys")) return {"/sys", "sysfs", sysfs_magic, "/sys"};
   if (is_under(path, "/proc")) return {"/proc", "proc", procfs_magic, "/proc"};
   return {"/", "", 0, "/"};
-}
-
-inline std::vector<mount_entry> parse_mount_table(std::string_view text) {
-  std::vector<mount_entry> mounts;
-  while (!text.empty()) {
-    const std::size_t end = text.find('\n');
-    if (std::optional<mount_entry> entry = parse_mountinfo_line(text.substr(0, end))) mounts.push_back(*entry);
-    if (end == std::string_view::npos) break;
-    text.remove_prefix(end + 1);
-  }
-  return mounts;
 }
 
 // The mount that holds `path`: the last entry (the top of a stack) on `path` or a parent of it.
@@ -6590,8 +6855,13 @@ inline bool is_whole_local_mount(const mount_entry& m, std::string_view path) {
   return m.mount_point != path && m.root == "/" && m.source.rfind("/dev/", 0) == 0 && !is_diskless_fstype(m.fstype);
 }
 
-inline std::string mount_table_problem(const std::vector<mount_entry>& mounts, const std::string& path) {
-  if (mounts.empty()) return {};
+inline std::string mount_table_problem(const mount_table& table, const std::string& path) {
+  if (table.error() == "too large")  // read in part, it cannot vouch for a path: the rest may shadow it
+    return "the mount table is over " + std::to_string(mountinfo_read_cap >> 20) + " MiB, so " + path +
+           " cannot be checked";
+  if (table.empty()) return {};  // unreadable: it says nothing (FORMAT.md 4.10)
+  if (std::string unchecked = table.unchecked(path); !unchecked.empty()) return unchecked;
+  const std::vector<mount_entry>& mounts = table.kept();
   const expected_home home = home_of(path);
   const mount_entry* m = covering_mount(mounts, path);
   if (m == nullptr) return path + " is on no mount at all";
@@ -6637,8 +6907,8 @@ class origin_checker {
 // Judges what one class looked at; a class with any shadowed path loses its values.
 class tamper_judge {
  public:
-  tamper_judge(std::string_view mountinfo, const system_probes& probes)
-      : mounts_(parse_mount_table(mountinfo)), origins_(probes) {}
+  // `mounts` must outlive the judge.
+  tamper_judge(const mount_table& mounts, const system_probes& probes) : mounts_(mounts), origins_(probes) {}
 
   // The first problem, empty when everything looked at is where it must be: the mount table for
   // every path, the kernel for every file whose content was read.
@@ -6662,7 +6932,7 @@ class tamper_judge {
   }
 
  private:
-  std::vector<mount_entry> mounts_;
+  const mount_table& mounts_;
   origin_checker origins_;
 };
 
@@ -6747,12 +7017,11 @@ inline void collect_linux(const collect_options& options, machine_snapshot& snap
       cpu.reset();
     }
   }
-  const fs_read mountinfo = fs.read(format::mountinfo_path, mountinfo_read_cap);
-  const std::string_view mounts = mountinfo.data ? std::string_view(*mountinfo.data) : std::string_view();
+  const mount_table mounts = mount_table::read(fs);
   tamper_judge tamper(mounts, options.probes);
-  const rooted_fs::looked_at mount_table = fs.take_looked_at();
-  classify_environment(fs, options.probes, cpu, mounts, options.tell_vm_from_bare_metal, snap);
-  tell_observer(options, "environment", mount_table);
+  const rooted_fs::looked_at table_seen = fs.take_looked_at();
+  classify_environment(fs, options.probes, cpu, mounts.root(), options.tell_vm_from_bare_metal, snap);
+  tell_observer(options, "environment", table_seen);
   // The environment is not a class: its files can only add doubt, so they are not judged.
   tell_observer(options, "environment", fs.take_looked_at());
 
@@ -6761,8 +7030,8 @@ inline void collect_linux(const collect_options& options, machine_snapshot& snap
     if (!options.wants(c)) return;
     rooted_fs::looked_at seen = fs.take_looked_at();
     if (c == component_class::disk) {  // the root disk was found through the mount table
-      seen.paths.insert(seen.paths.end(), mount_table.paths.begin(), mount_table.paths.end());
-      seen.files_read.insert(seen.files_read.end(), mount_table.files_read.begin(), mount_table.files_read.end());
+      seen.paths.insert(seen.paths.end(), table_seen.paths.begin(), table_seen.paths.end());
+      seen.files_read.insert(seen.files_read.end(), table_seen.files_read.begin(), table_seen.files_read.end());
     }
     tell_observer(options, to_string(c), seen);
     tamper.judge(seen, out);
@@ -6770,7 +7039,7 @@ inline void collect_linux(const collect_options& options, machine_snapshot& snap
   run(component_class::platform, snap.platform, [&] { return collect_platform(fs, cpu); });
   run(component_class::disk, snap.disk, [&] {
     if (snap.is_container()) return host_disks(fs);
-    const root_disk_facts root = find_root_disk(fs, mountinfo);
+    const root_disk_facts root = find_root_disk(fs, mounts);
     return class_reading{root.values, root.reason, {}};
   });
   run(component_class::nic, snap.nic, [&] { return collect_nic(fs, options.probes); });

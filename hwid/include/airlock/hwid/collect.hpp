@@ -100,12 +100,11 @@ inline void collect_linux(const collect_options& options, machine_snapshot& snap
       cpu.reset();
     }
   }
-  const fs_read mountinfo = fs.read(format::mountinfo_path, mountinfo_read_cap);
-  const std::string_view mounts = mountinfo.data ? std::string_view(*mountinfo.data) : std::string_view();
+  const mount_table mounts = mount_table::read(fs);
   tamper_judge tamper(mounts, options.probes);
-  const rooted_fs::looked_at mount_table = fs.take_looked_at();
-  classify_environment(fs, options.probes, cpu, mounts, options.tell_vm_from_bare_metal, snap);
-  tell_observer(options, "environment", mount_table);
+  const rooted_fs::looked_at table_seen = fs.take_looked_at();
+  classify_environment(fs, options.probes, cpu, mounts.root(), options.tell_vm_from_bare_metal, snap);
+  tell_observer(options, "environment", table_seen);
   // The environment is not a class: its files can only add doubt, so they are not judged.
   tell_observer(options, "environment", fs.take_looked_at());
 
@@ -114,8 +113,8 @@ inline void collect_linux(const collect_options& options, machine_snapshot& snap
     if (!options.wants(c)) return;
     rooted_fs::looked_at seen = fs.take_looked_at();
     if (c == component_class::disk) {  // the root disk was found through the mount table
-      seen.paths.insert(seen.paths.end(), mount_table.paths.begin(), mount_table.paths.end());
-      seen.files_read.insert(seen.files_read.end(), mount_table.files_read.begin(), mount_table.files_read.end());
+      seen.paths.insert(seen.paths.end(), table_seen.paths.begin(), table_seen.paths.end());
+      seen.files_read.insert(seen.files_read.end(), table_seen.files_read.begin(), table_seen.files_read.end());
     }
     tell_observer(options, to_string(c), seen);
     tamper.judge(seen, out);
@@ -123,7 +122,7 @@ inline void collect_linux(const collect_options& options, machine_snapshot& snap
   run(component_class::platform, snap.platform, [&] { return collect_platform(fs, cpu); });
   run(component_class::disk, snap.disk, [&] {
     if (snap.is_container()) return host_disks(fs);
-    const root_disk_facts root = find_root_disk(fs, mountinfo);
+    const root_disk_facts root = find_root_disk(fs, mounts);
     return class_reading{root.values, root.reason, {}};
   });
   run(component_class::nic, snap.nic, [&] { return collect_nic(fs, options.probes); });

@@ -50,42 +50,224 @@ inline std::optional<unsigned long> parse_device_number(std::string_view digits)
   return value;
 }
 
-// "36 35 98:0 /mnt1 /mnt2 rw,noatime master:1 - ext3 /dev/root rw" (proc(5)).
-inline std::optional<mount_entry> parse_mountinfo_line(std::string_view line) {
-  std::vector<std::string_view> fields;
-  for (std::string_view rest = line; !rest.empty() && fields.size() < 64;) {
+// The fields of one mountinfo line: split at spaces, empty fields skipped, at most the first 64.
+struct mountinfo_fields {
+  std::array<std::string_view, 64> at{};
+  std::size_t count = 0;
+};
+
+inline mountinfo_fields split_mountinfo_line(std::string_view line) {
+  mountinfo_fields f;
+  for (std::string_view rest = line; !rest.empty() && f.count < f.at.size();) {
     const std::size_t space = rest.find(' ');
-    if (space != 0) fields.push_back(rest.substr(0, space));
+    if (space != 0) f.at[f.count++] = rest.substr(0, space);
     if (space == std::string_view::npos) break;
     rest.remove_prefix(space + 1);
   }
-  const auto dash = std::find(fields.begin(), fields.end(), std::string_view("-"));
-  if (fields.size() < 9 || dash - fields.begin() < 6 || fields.end() - dash < 3) return std::nullopt;
-  const std::size_t colon = fields[2].find(':');
+  return f;
+}
+
+// "36 35 98:0 /mnt1 /mnt2 rw,noatime master:1 - ext3 /dev/root rw" (proc(5)).
+inline std::optional<mount_entry> parse_mountinfo_fields(const mountinfo_fields& f) {
+  const auto first = f.at.begin(), last = first + static_cast<std::ptrdiff_t>(f.count);
+  const auto dash = std::find(first, last, std::string_view("-"));
+  if (f.count < 9 || dash - first < 6 || last - dash < 3) return std::nullopt;
+  const std::size_t colon = f.at[2].find(':');
   if (colon == std::string_view::npos) return std::nullopt;
-  const auto major = parse_device_number(fields[2].substr(0, colon));
-  const auto minor = parse_device_number(fields[2].substr(colon + 1));
+  const auto major = parse_device_number(f.at[2].substr(0, colon));
+  const auto minor = parse_device_number(f.at[2].substr(colon + 1));
   if (!major || !minor) return std::nullopt;
   return mount_entry{*major,
                      *minor,
-                     unescape_mount_field(fields[3]),
-                     unescape_mount_field(fields[4]),
+                     unescape_mount_field(f.at[3]),
+                     unescape_mount_field(f.at[4]),
                      std::string(dash[1]),
                      unescape_mount_field(dash[2])};
 }
 
-// The last "/" entry wins: a later mount stacks on top of an earlier one.
-inline std::optional<mount_entry> find_root_mount(std::string_view mountinfo) {
-  std::optional<mount_entry> found;
-  while (!mountinfo.empty()) {
-    const std::size_t end = mountinfo.find('\n');
-    std::optional<mount_entry> entry = parse_mountinfo_line(mountinfo.substr(0, end));
-    if (entry && entry->mount_point == "/") found = std::move(entry);
-    if (end == std::string_view::npos) break;
-    mountinfo.remove_prefix(end + 1);
-  }
-  return found;
+inline std::optional<mount_entry> parse_mountinfo_line(std::string_view line) {
+  return parse_mountinfo_fields(split_mountinfo_line(line));
 }
+
+// A mount on `mount_point` (or, for a mount point known only as far as `mount_point` goes, on
+// something that starts so) can cover a path at or under `dir`: it is on the way to `dir`, or
+// inside it. Compared as text, so that a prefix cut anywhere errs towards yes.
+inline bool may_cover(std::string_view mount_point, std::string_view dir) {
+  if (mount_point.size() <= dir.size()) return dir.substr(0, mount_point.size()) == mount_point;
+  return mount_point.substr(0, dir.size()) == dir && mount_point[dir.size()] == '/';
+}
+
+// The folders and files of the data inventory (format/inventory.hpp) up to their first wildcard:
+// every path a collector looks at is one of them or under one (the inventory tests hold the
+// collectors to it), so only mounts that may_cover() one of them can decide a verdict.
+inline constexpr std::size_t max_inventory_roots = [] {
+  std::size_t n = 0;
+  for (const format::inventory_entry& e : format::data_inventory) n += e.sources.size();
+  return n;
+}();
+
+struct inventory_roots {
+  std::array<std::string_view, max_inventory_roots> at{};
+  std::size_t count = 0;
+};
+
+inline inventory_roots collected_path_roots() {
+  inventory_roots roots;
+  for (const format::inventory_entry& e : format::data_inventory) {
+    for (const format::inventory_source& s : e.sources) {
+      if (s.kind == format::source_kind::probe) continue;
+      std::string_view root = s.where.substr(0, s.where.find('*'));
+      if (root.size() < s.where.size()) root = root.substr(0, std::max<std::size_t>(root.rfind('/'), 1));
+      if (std::find(roots.at.begin(), roots.at.begin() + static_cast<std::ptrdiff_t>(roots.count), root) ==
+          roots.at.begin() + static_cast<std::ptrdiff_t>(roots.count))
+        roots.at[roots.count++] = root;
+    }
+  }
+  return roots;
+}
+
+// A machine has a handful of mounts on the inventory's paths (/, /proc, /sys, /run, a separate
+// /var, a self-bound /etc or /proc/sys, LXCFS's files in /proc and /sys/devices/system/cpu): these
+// bounds leave room for ten times that and hold the kept mounts to about 24 KiB of heap whatever
+// the table (65 entries of 144 bytes, half as many more while the vector grows, 8 KiB of fields),
+// where a container host's thousands of mounts elsewhere are read and dropped. A mount beyond
+// them is not kept, and every path it may cover is doubted (mount_table::unchecked).
+inline constexpr std::size_t max_kept_mounts = 64;
+inline constexpr std::size_t max_kept_mount_bytes = 8 * 1024;  // their root, mount point, type, source
+
+// /proc/self/mountinfo as the collectors need it, read once through rooted_fs::read_lines (a
+// fixed buffer, never the whole table): the root mount and the mounts that may cover an inventory
+// path, the last one of each mount point (a later mount stacks on an earlier one, FORMAT.md 4.10).
+class mount_table {
+ public:
+  static mount_table read(const rooted_fs& fs) {
+    mount_table table;
+    table.error_ = fs.read_lines(format::mountinfo_path, mountinfo_read_cap,
+                                 [&table](std::string_view line, bool cut) { table.add_line(line, cut); });
+    if (!table.error_.empty()) table.forget();  // "too large": a table seen in part is no table
+    return table;
+  }
+
+  // Why the table was not read ("missing", "too large"...), empty when it was.
+  [[nodiscard]] const std::string& error() const noexcept { return error_; }
+  // No usable line at all.
+  [[nodiscard]] bool empty() const noexcept { return !any_; }
+  // The root mount: the last usable line whose mount point is `/` (FORMAT.md 4.5).
+  [[nodiscard]] std::optional<mount_entry> root() const {
+    const auto found = on("/");
+    return found == kept_.end() ? std::nullopt : std::optional<mount_entry>(*found);
+  }
+  // The root mount and the mounts that may cover an inventory path, one per mount point.
+  [[nodiscard]] const std::vector<mount_entry>& kept() const noexcept { return kept_; }
+
+  // Why the kept mounts cannot speak for `path`, empty when they can: it is outside the inventory,
+  // or a mount that may cover it was not kept.
+  [[nodiscard]] std::string unchecked(std::string_view path) const {
+    bool inside = false;
+    for (std::size_t i = 0; i < roots_.count; ++i) {
+      if (!is_under(path, roots_.at[i])) continue;
+      if (lost_[i])
+        return std::string(path) + " may be under a mount that was not kept (" + std::string(lost_why_) + ")";
+      inside = true;
+    }
+    if (!inside) return std::string(path) + " is outside the data inventory, so no mount over it was kept";
+    return {};
+  }
+
+  // One line as read_lines() hands it over; `cut`: only its first line_buffer_bytes.
+  void add_line(std::string_view line, bool cut) {
+    std::string_view last;  // the field the cut may have cut short
+    if (cut) {
+      const std::size_t space = line.rfind(' ');
+      last = space == std::string_view::npos ? line : line.substr(space + 1);
+      line = space == std::string_view::npos ? std::string_view() : line.substr(0, space);
+    }
+    const mountinfo_fields fields = split_mountinfo_line(line);
+    if (fields.count > 4 && !relevant(fields.at[4])) {  // most of a container host's table: not even parsed
+      if (!any_) any_ = parse_mountinfo_fields(fields).has_value();
+      return;
+    }
+    if (std::optional<mount_entry> entry = parse_mountinfo_fields(fields)) {
+      any_ = true;
+      return add(std::move(*entry));
+    }
+    if (!cut) return;  // unusable, skipped like any malformed line
+    // The fields up to the source did not fit: the mount point, as far as it was read, is all
+    // there is to tell which paths the mount covers. A cut \ooo escape is left out.
+    std::string_view start = fields.count > 4 ? fields.at[4] : fields.count == 4 ? last : std::string_view();
+    if (const std::size_t slash = start.rfind('\\'); slash != std::string_view::npos && slash + 4 > start.size())
+      start = start.substr(0, slash);
+    lose(unescape_mount_field(start), long_line_reason);
+  }
+
+ private:
+  static constexpr std::string_view too_many_reason = "more mounts on inventory paths than can be checked";
+  static constexpr std::string_view long_line_reason = "a mount table line too long to read";
+
+  mount_table() : roots_(collected_path_roots()) {}
+
+  [[nodiscard]] std::vector<mount_entry>::const_iterator on(std::string_view mount_point) const {
+    return std::find_if(kept_.begin(), kept_.end(),
+                        [mount_point](const mount_entry& k) { return k.mount_point == mount_point; });
+  }
+
+  static std::size_t bytes_of(const mount_entry& m) noexcept {
+    return m.root.size() + m.mount_point.size() + m.fstype.size() + m.source.size();
+  }
+
+  // Whether a mount on `mount_point` (as mountinfo spells it, escapes and all) may cover an
+  // inventory path; the root mount always does.
+  [[nodiscard]] bool relevant(std::string_view mount_point) const {
+    if (mount_point.find('\\') != std::string_view::npos) return relevant_unescaped(unescape_mount_field(mount_point));
+    return relevant_unescaped(mount_point);
+  }
+  [[nodiscard]] bool relevant_unescaped(std::string_view mount_point) const {
+    for (std::size_t i = 0; i < roots_.count; ++i) {
+      if (may_cover(mount_point, roots_.at[i])) return true;
+    }
+    return mount_point == "/";
+  }
+
+  void add(mount_entry&& m) {
+    if (!relevant_unescaped(m.mount_point)) return;
+    if (const auto same = on(m.mount_point); same != kept_.end()) {  // stacked on: only the later one counts
+      if (same->mount_point != "/") bytes_ -= bytes_of(*same);
+      kept_.erase(same);
+    }
+    if (m.mount_point != "/") {  // the root mount is always kept: there is one, of one line
+      const std::size_t others = kept_.size() - (on("/") == kept_.end() ? 0 : 1);
+      if (others >= max_kept_mounts || bytes_ + bytes_of(m) > max_kept_mount_bytes)
+        return lose(m.mount_point, too_many_reason);
+      bytes_ += bytes_of(m);
+    }
+    if (kept_.size() == kept_.capacity())  // grown by doubling, but never past the bound
+      kept_.reserve(std::min(std::max<std::size_t>(1, 2 * kept_.capacity()), max_kept_mounts + 1));
+    kept_.push_back(std::move(m));
+  }
+
+  void lose(std::string_view mount_point, std::string_view why) {
+    for (std::size_t i = 0; i < roots_.count; ++i) {
+      if (!may_cover(mount_point, roots_.at[i]) || lost_[i]) continue;
+      lost_[i] = true;
+      if (lost_why_.empty()) lost_why_ = why;
+    }
+  }
+
+  void forget() {
+    kept_.clear();
+    any_ = false;
+    lost_ = {};
+    bytes_ = 0;
+  }
+
+  inventory_roots roots_;
+  std::vector<mount_entry> kept_;
+  std::array<bool, max_inventory_roots> lost_{};
+  std::string_view lost_why_;
+  std::size_t bytes_ = 0;
+  bool any_ = false;
+  std::string error_;
+};
 
 // File systems whose root is not a local disk: there is nothing to bind to, so don't guess.
 inline bool is_diskless_fstype(std::string_view fstype) {
@@ -350,14 +532,14 @@ inline void read_leaf_serials(const rooted_fs& fs, const std::vector<std::string
     facts.reason = walk.leaves.empty() ? (walk.note.empty() ? "no root disk" : walk.note) : "no serial";
 }
 
-// `mountinfo` is /proc/self/mountinfo as the collector read it (once, for every class).
-inline root_disk_facts find_root_disk(const rooted_fs& fs, const fs_read& mountinfo) {
+// `mounts` is the mount table as the collector read it (once, for every class).
+inline root_disk_facts find_root_disk(const rooted_fs& fs, const mount_table& mounts) {
   root_disk_facts facts;
-  if (!mountinfo.data) {
-    facts.reason = "mountinfo " + mountinfo.error;
+  if (!mounts.error().empty()) {
+    facts.reason = "mountinfo " + mounts.error();
     return facts;
   }
-  const std::optional<mount_entry> root = find_root_mount(*mountinfo.data);
+  const std::optional<mount_entry> root = mounts.root();
   if (!root) {
     facts.reason = "root mount not found";
     return facts;
@@ -389,7 +571,7 @@ inline root_disk_facts find_root_disk(const rooted_fs& fs, const fs_read& mounti
 inline class_reading host_disks(const rooted_fs& fs) {
   class_reading reading;
   std::size_t examined = 0;  // a host has a few dozen block devices; a hostile sysfs has no say
-  for (const std::string& name : fs.list(format::sys_block_path)) {
+  for (const std::string& name : fs.list(format::sys_block_path, max_block_nodes)) {
     if (++examined > max_block_nodes) break;
     const std::optional<std::string> node = fs.resolve("/sys/block/" + name).path;
     if (!node || node->rfind("/sys/devices/virtual/", 0) == 0 || node->find("/usb") != std::string::npos) continue;

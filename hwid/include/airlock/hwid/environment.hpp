@@ -21,9 +21,22 @@
 
 namespace airlock::hwid::detail {
 
+// `needle` (lower case) in `text`, ASCII case ignored, without a folded copy of `text`.
 inline bool contains_folded(std::string_view text, std::string_view needle) {
-  return lower(std::string(text)).find(needle) != std::string::npos;
+  if (needle.size() > text.size()) return false;
+  for (std::size_t at = 0; at + needle.size() <= text.size(); ++at) {
+    std::size_t i = 0;
+    while (i < needle.size() && lower_ascii(text[at + i]) == needle[i]) ++i;
+    if (i == needle.size()) return true;
+  }
+  return false;
 }
+
+// /proc/self/cgroup is one line per hierarchy; a process nested deep in a delegated subtree can
+// make it long, so it is searched line by line through read_lines' buffer, never held whole.
+inline constexpr std::size_t cgroup_read_cap = 64 * 1024;
+inline constexpr std::array<std::string_view, 6> container_engines = {"docker", "kubepods", "containerd",
+                                                                      "libpod", "lxc",      "crio"};
 
 // Marker files and cgroup names. On cgroup v2 with a cgroup namespace every path is "/", so the
 // markers carry most of the weight; an overlay root is a signal of its own. All of these are
@@ -36,14 +49,15 @@ inline std::vector<std::string> container_marks(const rooted_fs& fs, const std::
   if (const fs_read kind = fs.read(format::systemd_container_path); kind.data) {
     found.push_back("systemd container " + clean_text(*kind.data).value_or("?"));
   }
-  if (const fs_read cgroup = fs.read(format::cgroup_path, 64 * 1024); cgroup.data) {
-    for (std::string_view engine : {"docker", "kubepods", "containerd", "libpod", "lxc", "crio"}) {
-      if (contains_folded(*cgroup.data, engine)) {
-        found.push_back("cgroup " + std::string(engine));
-        break;
-      }
-    }
-  }
+  std::size_t engine = container_engines.size();  // the first of the list found in any line
+  const std::string cgroup_error =
+      fs.read_lines(format::cgroup_path, cgroup_read_cap, [&](std::string_view line, bool) {
+        for (std::size_t i = 0; i < engine; ++i) {
+          if (contains_folded(line, container_engines[i])) engine = i;
+        }
+      });
+  if (cgroup_error.empty() && engine < container_engines.size())  // a larger file gives no signal
+    found.push_back("cgroup " + std::string(container_engines[engine]));
   if (root && (root->fstype == "overlay" || root->fstype == "aufs" || root->fstype == "fuse.fuse-overlayfs"))
     found.push_back("root is on " + root->fstype);
   if (root && root->source.rfind("/dev/mapper/docker-", 0) == 0)
@@ -123,11 +137,11 @@ inline bool root_is_own_disk(const std::optional<mount_entry>& root) {
   return root->root == "/" || root->fstype == "btrfs";  // a btrfs root is often a subvolume such as /@
 }
 
-// `tell_vm`: false stops after the container decision (see collect_options::tell_vm_from_bare_metal).
+// `root`: the root mount (mount_table::root). `tell_vm`: false stops after the container decision (see
+// collect_options::tell_vm_from_bare_metal).
 inline void classify_environment(const rooted_fs& fs, const system_probes& probes,
-                                 const std::optional<cpu_identity>& cpu, std::string_view mountinfo, bool tell_vm,
-                                 machine_snapshot& snap) {
-  const std::optional<mount_entry> root = find_root_mount(mountinfo);
+                                 const std::optional<cpu_identity>& cpu, const std::optional<mount_entry>& root,
+                                 bool tell_vm, machine_snapshot& snap) {
   const namespace_signals namespaces = namespace_marks(fs, probes);
   const std::vector<std::string> marks = container_marks(fs, root);
   const std::vector<std::string> vm = tell_vm ? vm_signals(fs, cpu) : std::vector<std::string>{};

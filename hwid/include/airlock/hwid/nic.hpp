@@ -75,7 +75,7 @@ inline class_reading collect_nic(const rooted_fs& fs, const system_probes& probe
   class_reading reading;
   bool saw_physical = false;
   std::size_t seen = 0;
-  for (const std::string& name : fs.list(format::sys_class_net_path)) {
+  for (const std::string& name : fs.list(format::sys_class_net_path, max_interfaces)) {
     if (++seen > max_interfaces) break;
     const std::string base = std::string(format::sys_class_net_path) + "/" + name;
     if (!is_builtin_physical(fs, base)) continue;

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstddef>
+#include <cstring>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -21,9 +22,15 @@
 
 namespace airlock::hwid {
 
-inline constexpr std::size_t sysfs_read_cap = 4096;         // one sysfs attribute is at most a page
-inline constexpr std::size_t mountinfo_read_cap = 1 << 20;  // ~7000 mounts on a busy container host
-inline constexpr int max_symlink_hops = 40;                 // the kernel's own limit
+inline constexpr std::size_t sysfs_read_cap = 4096;  // one sysfs attribute is at most a page
+// The mount table is streamed through a fixed buffer (line_buffer_bytes), so this cap bounds time,
+// not memory: the kernel's default fs.mount-max is 100,000 mounts, ~160 bytes a line.
+inline constexpr std::size_t mountinfo_read_cap = 16 << 20;
+// read_lines() hands a line of line_buffer_bytes or more over as its first line_buffer_bytes only,
+// marked cut. The fields of a mountinfo line the collectors use (up to the
+// source) are a few hundred bytes; what may run longer is the super options after them.
+inline constexpr std::size_t line_buffer_bytes = 8192;
+inline constexpr int max_symlink_hops = 40;  // the kernel's own limit
 inline constexpr std::size_t max_dir_entries = 4096;
 
 // A read's data, or a short reason: "missing", "permission denied", "symlink loop", "too large"...
@@ -166,6 +173,55 @@ class rooted_fs {
   // The first `cap` bytes of a file that may be longer (/proc/cpuinfo on a many-core host).
   fs_read read_head(std::string_view path, std::size_t cap) const { return read_file(path, cap, true); }
 
+  // Streams a regular file of at most `cap` bytes line by line through a fixed buffer, without a
+  // heap allocation: `on_line(text, cut)` sees each line without its LF; a line of line_buffer_bytes
+  // or more is seen once, as its first line_buffer_bytes with `cut` true. Returns the
+  // error, empty when the whole file was read; "too large" comes after the lines of the first `cap`
+  // bytes were seen, so a caller that must see all of them throws those away.
+  template <typename OnLine>
+  std::string read_lines(std::string_view path, std::size_t cap, OnLine&& on_line) const {
+    std::string error;
+    const int fd = open_regular(path, error);
+    if (fd < 0) return error;
+    char buffer[line_buffer_bytes];
+    std::size_t used = 0, total = 0;
+    bool skipping = false;  // inside the rest of a cut line
+    for (;;) {
+      if (used == sizeof buffer) {  // one line fills the buffer
+        if (!skipping) on_line(std::string_view(buffer, used), true);
+        skipping = true;
+        used = 0;
+      }
+      const ssize_t n = ::read(fd, buffer + used, sizeof buffer - used);
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0) {
+        error = detail::errno_reason(errno);
+        break;
+      }
+      if (n == 0) {
+        if (used > 0 && !skipping) on_line(std::string_view(buffer, used), false);
+        break;
+      }
+      total += static_cast<std::size_t>(n);
+      if (total > cap) {
+        error = "too large";
+        break;
+      }
+      const std::size_t end = used + static_cast<std::size_t>(n);
+      std::size_t start = 0;
+      while (const void* found = std::memchr(buffer + used, '\n', end - used)) {
+        const std::size_t at = static_cast<std::size_t>(static_cast<const char*>(found) - buffer);
+        if (!skipping) on_line(std::string_view(buffer + start, at - start), false);
+        skipping = false;
+        start = used = at + 1;
+      }
+      std::memmove(buffer, buffer + start, end - start);
+      used = end - start;
+    }
+    ::close(fd);
+    return error;
+  }
+
   bool exists(std::string_view path) const {
     note(path);
     struct stat st {};
@@ -181,19 +237,29 @@ class rooted_fs {
     return where.path && ::stat(host_path(*where.path).c_str(), &st) == 0 && S_ISDIR(st.st_mode);
   }
 
-  // Sorted entry names (readdir order is unspecified), without "." and "..". Empty on any error.
-  std::vector<std::string> list(std::string_view dir) const {
+  // Sorted entry names (readdir order is unspecified), without "." and "..", of the first
+  // max_dir_entries; only the `keep` first of them, so that a caller that looks at a few holds no
+  // more (a container host's thousands of veth interfaces). Empty on any error.
+  std::vector<std::string> list(std::string_view dir, std::size_t keep = max_dir_entries) const {
     note(dir);
-    std::vector<std::string> names;
+    std::vector<std::string> names;  // a max-heap of the `keep` smallest names until sorted
     const resolved where = is_real_root() ? resolved{std::string(dir), {}} : resolve(dir);
-    if (!where.path) return names;
+    if (!where.path || keep == 0) return names;
     DIR* handle = ::opendir(host_path(*where.path).c_str());
     if (handle == nullptr) return names;
+    std::size_t entries = 0;
     while (const dirent* entry = ::readdir(handle)) {
       const std::string_view name = entry->d_name;
       if (name == "." || name == "..") continue;
-      if (names.size() >= max_dir_entries) break;
-      names.emplace_back(name);
+      if (++entries > max_dir_entries) break;
+      if (names.size() < keep) {
+        names.emplace_back(name);
+        std::push_heap(names.begin(), names.end());
+      } else if (name < names.front()) {
+        std::pop_heap(names.begin(), names.end());
+        names.back() = name;
+        std::push_heap(names.begin(), names.end());
+      }
     }
     ::closedir(handle);
     std::sort(names.begin(), names.end());
@@ -240,24 +306,38 @@ class rooted_fs {
   // resolve() and costs one system call instead of one per path component.
   bool is_real_root() const noexcept { return prefix_.empty(); }
 
-  fs_read read_file(std::string_view path, std::size_t cap, bool allow_longer) const {
+  // Opens a regular file for reading and records it as read; -1 and `error` otherwise.
+  int open_regular(std::string_view path, std::string& error) const {
     note(path);
     const resolved where = is_real_root() ? resolved{std::string(path), {}} : resolve(path);
-    if (!where.path) return {std::nullopt, where.error};
+    if (!where.path) {
+      error = where.error;
+      return -1;
+    }
     const std::string host = host_path(*where.path);
     // O_NONBLOCK: a FIFO planted in a tree must not hang the verifier. A
     // resolved path has no symlink left, so O_NOFOLLOW only guards a race.
     const int no_follow = is_real_root() ? 0 : O_NOFOLLOW;
     const int fd = ::open(host.c_str(), O_RDONLY | O_CLOEXEC | no_follow | O_NONBLOCK | O_NOCTTY);
-    if (fd < 0) return {std::nullopt, detail::errno_reason(errno)};
-    struct stat st {};
-    fs_read result;
-    if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-      result.error = "not a regular file";
-    } else {
-      note_read(path);
-      result = detail::read_descriptor(fd, cap, allow_longer);
+    if (fd < 0) {
+      error = detail::errno_reason(errno);
+      return -1;
     }
+    struct stat st {};
+    if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+      ::close(fd);
+      error = "not a regular file";
+      return -1;
+    }
+    note_read(path);
+    return fd;
+  }
+
+  fs_read read_file(std::string_view path, std::size_t cap, bool allow_longer) const {
+    fs_read result;
+    const int fd = open_regular(path, result.error);
+    if (fd < 0) return result;
+    result = detail::read_descriptor(fd, cap, allow_longer);
     ::close(fd);
     return result;
   }
@@ -273,6 +353,12 @@ inline std::string parent_path(std::string_view logical) {
   const std::size_t slash = logical.find_last_of('/');
   if (slash == std::string_view::npos || slash == 0) return "/";
   return std::string(logical.substr(0, slash));
+}
+
+// `path` is `dir` or below it, component by component.
+inline bool is_under(std::string_view path, std::string_view dir) {
+  if (dir == "/") return !path.empty() && path.front() == '/';
+  return path.substr(0, dir.size()) == dir && (path.size() == dir.size() || path[dir.size()] == '/');
 }
 
 inline std::string base_name(std::string_view logical) {

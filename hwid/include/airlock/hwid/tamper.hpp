@@ -23,12 +23,6 @@ namespace airlock::hwid::detail {
 
 inline constexpr std::string_view untrusted_prefix = "untrusted: ";
 
-// `path` is `dir` or below it, component by component.
-inline bool is_under(std::string_view path, std::string_view dir) {
-  if (dir == "/") return !path.empty() && path.front() == '/';
-  return path.substr(0, dir.size()) == dir && (path.size() == dir.size() || path[dir.size()] == '/');
-}
-
 // Where an identifier file must live: the mount that must hold it (mount point and type in the
 // mount table) and the file-system magic statfs must report. The device tree is sysfs reached
 // through the /proc/device-tree link.
@@ -43,17 +37,6 @@ inline expected_home home_of(std::string_view path) {
   if (is_under(path, "/sys")) return {"/sys", "sysfs", sysfs_magic, "/sys"};
   if (is_under(path, "/proc")) return {"/proc", "proc", procfs_magic, "/proc"};
   return {"/", "", 0, "/"};
-}
-
-inline std::vector<mount_entry> parse_mount_table(std::string_view text) {
-  std::vector<mount_entry> mounts;
-  while (!text.empty()) {
-    const std::size_t end = text.find('\n');
-    if (std::optional<mount_entry> entry = parse_mountinfo_line(text.substr(0, end))) mounts.push_back(*entry);
-    if (end == std::string_view::npos) break;
-    text.remove_prefix(end + 1);
-  }
-  return mounts;
 }
 
 // The mount that holds `path`: the last entry (the top of a stack) on `path` or a parent of it.
@@ -83,8 +66,13 @@ inline bool is_whole_local_mount(const mount_entry& m, std::string_view path) {
   return m.mount_point != path && m.root == "/" && m.source.rfind("/dev/", 0) == 0 && !is_diskless_fstype(m.fstype);
 }
 
-inline std::string mount_table_problem(const std::vector<mount_entry>& mounts, const std::string& path) {
-  if (mounts.empty()) return {};
+inline std::string mount_table_problem(const mount_table& table, const std::string& path) {
+  if (table.error() == "too large")  // read in part, it cannot vouch for a path: the rest may shadow it
+    return "the mount table is over " + std::to_string(mountinfo_read_cap >> 20) + " MiB, so " + path +
+           " cannot be checked";
+  if (table.empty()) return {};  // unreadable: it says nothing (FORMAT.md 4.10)
+  if (std::string unchecked = table.unchecked(path); !unchecked.empty()) return unchecked;
+  const std::vector<mount_entry>& mounts = table.kept();
   const expected_home home = home_of(path);
   const mount_entry* m = covering_mount(mounts, path);
   if (m == nullptr) return path + " is on no mount at all";
@@ -130,8 +118,8 @@ class origin_checker {
 // Judges what one class looked at; a class with any shadowed path loses its values.
 class tamper_judge {
  public:
-  tamper_judge(std::string_view mountinfo, const system_probes& probes)
-      : mounts_(parse_mount_table(mountinfo)), origins_(probes) {}
+  // `mounts` must outlive the judge.
+  tamper_judge(const mount_table& mounts, const system_probes& probes) : mounts_(mounts), origins_(probes) {}
 
   // The first problem, empty when everything looked at is where it must be: the mount table for
   // every path, the kernel for every file whose content was read.
@@ -155,7 +143,7 @@ class tamper_judge {
   }
 
  private:
-  std::vector<mount_entry> mounts_;
+  const mount_table& mounts_;
   origin_checker origins_;
 };
 
