@@ -99,10 +99,14 @@ int add_operator(const std::vector<std::string>& args) {
     throw cli::failure(cli::exit_bad_input, "operator name '" + name +
                                                 "' is not 1 to 64 letters, digits, '.', '_' or '-' "
                                                 "starting with a letter or digit");
-  auto book = ledger::ledger::open_existing(*ledger::ledger_path(vm, ""));
+  const auto path = *ledger::ledger_path(vm, "");
   const std::string file = vm.count("password-file") ? vm["password-file"].as<std::string>() : "";
-  std::string password = generator::with_key_errors([&] { return generator::password_from(file); });
+  // A password file is read before the ledger is opened, so that a bad one leaves the ledger as it was.
+  std::string password;
   const keys::wipe_on_exit wipe{password};
+  if (!file.empty()) password = generator::password_from(file);
+  auto book = ledger::ledger::open_existing(path);
+  if (file.empty()) password = generator::with_key_errors([&] { return generator::password_from(file); });
   if (password.size() < min_password_length)
     throw cli::failure(cli::exit_bad_input,
                        (file.empty() ? std::string("the password") : cli::about_file(file, "the password")) +

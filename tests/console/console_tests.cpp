@@ -90,8 +90,7 @@ TEST_CASE("a login without the login form's CSRF token is refused with 403", "[c
   CHECK(set_cookie(*res, "airlock_session").empty());
 }
 
-TEST_CASE("a revoke POST without the session's CSRF token is refused with 403 and revokes nothing",
-          "[console][csrf]") {
+TEST_CASE("a revoke POST without the session's CSRF token is refused with 403 and revokes nothing", "[console][csrf]") {
   vendor v;
   auto c = start_console(v);
   httplib::Client client("127.0.0.1", c->port());
@@ -138,13 +137,14 @@ TEST_CASE("logging out ends the session", "[console][session]") {
   CHECK(after->get_header_value("Location") == "/login");
 }
 
-TEST_CASE("a licensee named <script>alert(1)</script> is shown as text on the list and its own page", "[console][escaping]") {
+TEST_CASE("a licensee named <script>alert(1)</script> is shown as text on the list and its own page",
+          "[console][escaping]") {
   vendor v;
   auto c = start_console(v);
   httplib::Client client("127.0.0.1", c->port());
   const auto s = log_in(client);
   for (const std::string& path : std::vector<std::string>{"/licenses", "/license/" + v.script_license_id,
-                                                        "/licenses?licensee=%3Cscript%3Ealert(1)%3C%2Fscript%3E"}) {
+                                                          "/licenses?licensee=%3Cscript%3Ealert(1)%3C%2Fscript%3E"}) {
     const auto res = get(client, path, s);
     REQUIRE(res);
     CHECK(res->status == 200);
@@ -195,9 +195,8 @@ TEST_CASE("the key's passphrase appears in no response and in nothing the consol
   seen.push_back(client.Get("/login"));
   seen.push_back(post_login(client, operator_name, "a wrong one"));
   const auto s = log_in(client);
-  for (const std::string path :
-       {"/", "/licenses", "/audit", "/license/L-plain", "/license/L-plain/download", "/static/console.css",
-        "/static/console.js", "/no/such/page", "/license/L-none"})
+  for (const std::string path : {"/", "/licenses", "/audit", "/license/L-plain", "/license/L-plain/download",
+                                 "/static/console.css", "/static/console.js", "/no/such/page", "/license/L-none"})
     seen.push_back(get(client, path, s));
   seen.push_back(post(client, "/license/L-plain/revoke", s, {{"csrf", s.csrf}, {"reason", "moved"}}));
   seen.push_back(post(client, "/logout", s, {{"csrf", s.csrf}}));
@@ -229,7 +228,7 @@ TEST_CASE("every response carries the Content-Security-Policy and the anti-frami
   }
   const auto page = get(client, "/license/L-plain", s);
   REQUIRE(page);
-  CHECK(!contains(page->body, "<script>"));   // the one script is /static/console.js
+  CHECK(!contains(page->body, "<script>"));  // the one script is /static/console.js
   CHECK(!contains(page->body, "<style"));
   CHECK(!contains(page->body, " onclick="));
 }
@@ -251,8 +250,9 @@ TEST_CASE("a revocation from the license page is in airlock ledger and in the au
   CHECK(contains(listed.out, "revoked"));
   const auto audit = get(client, "/audit", s);
   REQUIRE(audit);
-  CHECK(contains(audit->body, "<td>alice</td><td>revoke</td><td><a href=\"/license/L-plain\">L-plain</a></td>"
-                              "<td>disk replaced</td>"));
+  CHECK(contains(audit->body,
+                 "<td>alice</td><td>revoke</td><td><a href=\"/license/L-plain\">L-plain</a></td>"
+                 "<td>disk replaced</td>"));
   const auto verified = run(airlock_cmd("ledger verify --ledger " + q(v.ledger)));
   CHECK(verified.exit_code == 0);
 }

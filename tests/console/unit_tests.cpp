@@ -11,7 +11,13 @@ TEST_CASE("escape turns every markup character into an entity", "[console][escap
 }
 
 TEST_CASE("escape replaces control characters and keeps UTF-8 text", "[console][escaping]") {
-  CHECK(airlock::console::escape(std::string("a\x01" "b\x7f" "c\td\n", 8)) == "a\xEF\xBF\xBD" "b\xEF\xBF\xBD" "c\td\n");
+  CHECK(airlock::console::escape(std::string("a\x01"
+                                             "b\x7f"
+                                             "c\td\n",
+                                             8)) ==
+        "a\xEF\xBF\xBD"
+        "b\xEF\xBF\xBD"
+        "c\td\n");
   CHECK(airlock::console::escape("Grüße, 東京") == "Grüße, 東京");
 }
 
