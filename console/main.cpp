@@ -4,6 +4,8 @@
 #include <arpa/inet.h>
 #include <pthread.h>
 #include <signal.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <httplib.h>
 
@@ -118,7 +120,7 @@ int add_operator(const std::vector<std::string>& args) {
 
 int serve(const std::vector<std::string>& args) {
   command_spec spec{
-      "airlock console --key KEY [--ledger FILE] [--passphrase-file FILE] [--listen HOST:PORT] "
+      "airlock console --key KEY [--ledger FILE] [--passphrase-file FILE] [--listen HOST:PORT] [--out-dir DIR] "
       "[--tls-cert FILE --tls-key FILE]",
       "Serves the vendor console: pages over the ledger for operators (see: airlock console\n"
       "add-operator --help). The key is unlocked once, here, as for `airlock issue`. A HOST\n"
@@ -130,7 +132,8 @@ int serve(const std::vector<std::string>& args) {
       "passphrase-file", po::value<std::string>(), "read the key's passphrase from this file")(
       "listen", po::value<std::string>()->default_value("127.0.0.1:8080"), "HOST:PORT (port 0: any free port)")(
       "tls-cert", po::value<std::string>(), "serve HTTPS with this PEM certificate (chain)")(
-      "tls-key", po::value<std::string>(), "the certificate's PEM private key");
+      "tls-key", po::value<std::string>(), "the certificate's PEM private key")(
+      "out-dir", po::value<std::string>(), "where issued licenses are written (default: the ledger's folder)");
   ledger::add_ledger_options(spec.options, false);
   po::variables_map vm;
   if (!generator::parse_command_line(spec, args, vm)) return cli::exit_ok;
@@ -147,6 +150,14 @@ int serve(const std::vector<std::string>& args) {
   }
   const std::string key_path = vm["key"].as<std::string>();
   auto book = ledger::ledger::open_existing(*ledger::ledger_path(vm, key_path));
+  std::string out_dir = vm.count("out-dir") ? vm["out-dir"].as<std::string>() : "";
+  if (out_dir.empty()) {
+    const auto slash = book.path().find_last_of('/');
+    out_dir = slash == std::string::npos ? "." : book.path().substr(0, slash == 0 ? 1 : slash);
+  }
+  struct stat st {};
+  if (::stat(out_dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode) || ::access(out_dir.c_str(), W_OK) != 0)
+    throw cli::failure(cli::exit_write_failed, cli::about_file(out_dir, "not a folder this user can write"));
   const std::string passphrase_file = vm.count("passphrase-file") ? vm["passphrase-file"].as<std::string>() : "";
   auto key = generator::with_key_errors([&] {
     return keys::signing_key::load(key_path, generator::passphrase_from(passphrase_file, generator::prompt_mode::once));
@@ -166,7 +177,7 @@ int serve(const std::vector<std::string>& args) {
   } else {
     server = std::make_unique<httplib::Server>();
   }
-  console::console_app app(std::move(book), std::move(key), tls);
+  console::console_app app(std::move(book), std::move(key), tls, out_dir);
   app.install(*server);
 
   // SIGINT and SIGTERM stop the server from one thread; the request threads never see them.

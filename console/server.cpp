@@ -12,8 +12,11 @@
 #include <set>
 
 #include "airlock/format/machine.hpp"
+#include "airlock/format/request.hpp"
 #include "cli/diagnostics.hpp"
 #include "console/html.hpp"
+#include "generator/license_builder.hpp"
+#include "generator/recorded_write.hpp"
 #include "keys/password.hpp"
 
 namespace airlock::console {
@@ -114,14 +117,15 @@ std::string header_row(std::initializer_list<const char*> cells) {
 
 struct console_app::impl {
   ledger::ledger book;
-  keys::signing_key key;  // unlocked once at start, for issuing from the console (not yet offered)
+  keys::signing_key key;  // unlocked once at start: the console signs with it and shows only its id
   bool tls;
+  std::string out_dir;
   std::string key_id;
   std::string dummy_hash;  // checked for an unknown operator, so that a name's existence takes no less time
   std::mutex mutex;        // one ledger connection, many request threads
 
-  impl(ledger::ledger b, keys::signing_key k, bool t)
-      : book(std::move(b)), key(std::move(k)), tls(t), key_id(keys::key_id(key.public_key())) {
+  impl(ledger::ledger b, keys::signing_key k, bool t, std::string out)
+      : book(std::move(b)), key(std::move(k)), tls(t), out_dir(std::move(out)), key_id(keys::key_id(key.public_key())) {
     dummy_hash = keys::hash_password(keys::random_hex(16));
   }
 
@@ -165,7 +169,9 @@ struct console_app::impl {
         see_other(res, "/login");
       return;
     }
-    if (post && !same_secret(req.get_param_value("csrf"), w->session.csrf_token)) {
+    const std::string csrf =
+        req.is_multipart_form_data() ? req.get_file_value("csrf").content : req.get_param_value("csrf");
+    if (post && !same_secret(csrf, w->session.csrf_token)) {
       html(res, 403,
            page("Refused", w->session.operator_name, w->session.csrf_token,
                 "<p class=\"error\">The form's CSRF token is missing or wrong: reload the page and try again.</p>"));
@@ -416,6 +422,132 @@ struct console_app::impl {
     return body;
   }
 
+  // The fields of an order as the forms name them.
+  struct issue_form {
+    std::string request_text, request_name, licensee, expires, updates_until, features;
+    bool allow_container = false;
+  };
+
+  static issue_form form_from_upload(const httplib::Request& req) {
+    issue_form f;
+    const auto file = req.get_file_value("request");
+    f.request_text = file.content;
+    f.request_name = file.filename.empty() ? "the uploaded request" : file.filename;
+    f.licensee = req.get_file_value("licensee").content;
+    f.expires = req.get_file_value("expires").content;
+    f.updates_until = req.get_file_value("updates_until").content;
+    f.features = req.get_file_value("features").content;
+    f.allow_container = !req.get_file_value("allow_container").content.empty();
+    return f;
+  }
+
+  static issue_form form_from_params(const httplib::Request& req) {
+    issue_form f;
+    f.request_text = req.get_param_value("request_text");
+    f.request_name = req.get_param_value("request_name");
+    f.licensee = req.get_param_value("licensee");
+    f.expires = req.get_param_value("expires");
+    f.updates_until = req.get_param_value("updates_until");
+    f.features = req.get_param_value("features");
+    f.allow_container = !req.get_param_value("allow_container").empty();
+    return f;
+  }
+
+  // The request read and the order checked and built exactly as `airlock issue --request` does it.
+  // Throws cli::failure with the problem.
+  std::pair<format::request, format::license> order_of(const issue_form& f) {
+    if (f.request_text.empty()) throw cli::failure(cli::exit_bad_input, "choose an activation request file");
+    if (f.request_text.size() > max_request_size)
+      throw cli::failure(cli::exit_bad_input, f.request_name + ": too large for an activation request");
+    auto parsed = format::parse_request(f.request_text);
+    if (!parsed.ok())
+      throw cli::failure(
+          cli::exit_bad_input,
+          cli::about_file(f.request_name, "line " + std::to_string(parsed.error.line) + ", column " +
+                                              std::to_string(parsed.error.column) + ": " + parsed.error.message));
+    generator::license_order order;
+    order.product = parsed.value->product;
+    order.licensee = f.licensee;
+    order.expires = f.expires;
+    order.updates_until = f.updates_until;
+    std::string word;
+    for (const char c : f.features + " ") {
+      if (c == ' ' || c == ',') {
+        if (!word.empty()) order.features.push_back(word);
+        word.clear();
+      } else {
+        word += c;
+      }
+    }
+    order.request_path = f.request_name;
+    order.allow_container = f.allow_container;
+    if (order.licensee.empty()) throw cli::failure(cli::exit_bad_input, "the licensee is empty");
+    auto lic = generator::build_license(order, key_id, generator::current_time(), *parsed.value);
+    return {std::move(*parsed.value), std::move(lic)};
+  }
+
+  std::string issue_form_body(const std::string& csrf_token) const {
+    return "<p>Upload an activation request written by <code>airlock-hwid request</code> for this key (" +
+           escape(key_id) +
+           "). The product comes from the request. The next page shows what will be signed.</p>"
+           "<form method=\"post\" action=\"/issue/preview\" enctype=\"multipart/form-data\">" +
+           csrf_field(csrf_token) +
+           "<p><label>Activation request <input type=\"file\" name=\"request\" required></label></p>"
+           "<p><label>Licensee <input name=\"licensee\" required maxlength=\"128\"></label></p>"
+           "<p><label>Expires (YYYY-MM-DD, empty: perpetual) <input name=\"expires\"></label></p>"
+           "<p><label>Updates until (YYYY-MM-DD, empty: every build) <input name=\"updates_until\"></label></p>"
+           "<p><label>Features (separated by spaces) <input name=\"features\"></label></p>"
+           "<p><label><input type=\"checkbox\" name=\"allow_container\" value=\"yes\"> allow a request made in "
+           "a container</label></p><p><button type=\"submit\">Preview</button></p></form>";
+  }
+
+  static std::string hidden(const char* name, const std::string& value) {
+    return std::string("<input type=\"hidden\" name=\"") + name + "\" value=\"" + escape(value) + "\">";
+  }
+
+  std::string preview_body(const issue_form& f, const format::request& req, const format::license& lic,
+                           const std::string& csrf_token) const {
+    std::string body = "<h2>The request</h2><table>";
+    const std::pair<const char*, std::string> fields[] = {
+        {"file", f.request_name}, {"product", req.product},
+        {"key id", req.key_id},   {"created", format::to_string(req.created)},
+        {"tool", req.tool},       {"environment", std::string(format::to_string(req.environment))}};
+    for (const auto& [name, value] : fields)
+      body += std::string("<tr><th>") + name + "</th><td>" + escape(value) + "</td></tr>";
+    body += "</table><table>" + header_row({"class", "hashes"});
+    for (const auto c : format::all_component_classes)
+      body += "<tr><td>" + escape(format::to_string(c)) + "</td><td class=\"hash\">" +
+              escape(joined(req.machine[c], " ")) + "</td></tr>";
+    body += "</table><h2>The license to sign</h2><table>";
+    const std::pair<const char*, std::string> order[] = {{"licensee", lic.licensee},
+                                                         {"product", lic.product},
+                                                         {"not before", format::to_string(lic.not_before)},
+                                                         {"expires", date_or(lic.expires, "perpetual")},
+                                                         {"updates until", date_or(lic.updates_until, "every build")},
+                                                         {"features", joined(lic.features, " ")},
+                                                         {"machine policy", lic.machine.policy}};
+    for (const auto& [name, value] : order)
+      body += std::string("<tr><th>") + name + "</th><td>" + escape(value) + "</td></tr>";
+    body += "</table><form method=\"post\" action=\"/issue\">" + csrf_field(csrf_token) +
+            hidden("request_text", f.request_text) + hidden("request_name", f.request_name) +
+            hidden("licensee", f.licensee) + hidden("expires", f.expires) + hidden("updates_until", f.updates_until) +
+            hidden("features", f.features) + (f.allow_container ? hidden("allow_container", "yes") : "") +
+            "<p><button type=\"submit\">Sign and issue</button> <a href=\"/issue\">Start again</a></p></form>";
+    return body;
+  }
+
+  // Signs and records the license through the recorded write of `airlock issue` (pending row, file,
+  // confirmation), then chains the operator's audit row. Returns the license id.
+  std::string issue(const issue_form& f, const std::string& operator_name) {
+    auto [req, lic] = order_of(f);
+    const std::string text = generator::sign_license(lic, key);
+    const std::string out = out_dir + "/" + lic.id + ".toml";
+    std::lock_guard<std::mutex> lock(mutex);
+    generator::write_recorded(&book, lic, text, out, cli::existing_file::keep, {}, {"issue", "", "", "", ""});
+    book.record_audit(operator_name, "issue", lic.id, "");
+    return lic.id;
+  }
+
   std::optional<entry> find(const std::string& id) {
     if (!plausible_id(id)) return std::nullopt;
     std::lock_guard<std::mutex> lock(mutex);
@@ -428,8 +560,8 @@ struct console_app::impl {
   }
 };
 
-console_app::console_app(ledger::ledger book, keys::signing_key key, bool tls)
-    : impl_(std::make_unique<impl>(std::move(book), std::move(key), tls)) {}
+console_app::console_app(ledger::ledger book, keys::signing_key key, bool tls, std::string out_dir)
+    : impl_(std::make_unique<impl>(std::move(book), std::move(key), tls, std::move(out_dir))) {}
 
 console_app::~console_app() = default;
 
@@ -526,6 +658,41 @@ void console_app::install(httplib::Server& server) {
         (void)app.book.revoke(e->license_id, reason, w.session.operator_name);
       }
       impl::see_other(res, "/license/" + e->license_id);
+    });
+  });
+
+  server.Get("/issue", [&app](const httplib::Request& req, httplib::Response& res) {
+    app.with_session(req, res, [&](const impl::who& w) {
+      impl::html(res, 200,
+                 page("Issue a license", w.session.operator_name, w.session.csrf_token,
+                      app.issue_form_body(w.session.csrf_token)));
+    });
+  });
+  server.Post("/issue/preview", [&app](const httplib::Request& req, httplib::Response& res) {
+    app.with_session(req, res, [&](const impl::who& w) {
+      const auto form = impl::form_from_upload(req);
+      try {
+        const auto [request, lic] = app.order_of(form);
+        impl::html(res, 200,
+                   page("Preview", w.session.operator_name, w.session.csrf_token,
+                        app.preview_body(form, request, lic, w.session.csrf_token)));
+      } catch (const cli::failure& e) {
+        impl::html(res, 400,
+                   page("Not issued", w.session.operator_name, w.session.csrf_token,
+                        "<p class=\"error\">" + escape(e.what()) + "</p><p><a href=\"/issue\">Start again</a></p>"));
+      }
+    });
+  });
+  server.Post("/issue", [&app](const httplib::Request& req, httplib::Response& res) {
+    app.with_session(req, res, [&](const impl::who& w) {
+      try {
+        const std::string id = app.issue(impl::form_from_params(req), w.session.operator_name);
+        impl::see_other(res, "/license/" + id);
+      } catch (const cli::failure& e) {
+        impl::html(res, 400,
+                   page("Not issued", w.session.operator_name, w.session.csrf_token,
+                        "<p class=\"error\">" + escape(e.what()) + "</p><p><a href=\"/issue\">Start again</a></p>"));
+      }
     });
   });
 

@@ -22,11 +22,13 @@ inline constexpr int max_failed_logins = 5;                // wrong passwords in
 inline constexpr std::int64_t lockout_seconds = 15 * 60;   // how long a locked account stays locked
 inline constexpr std::int64_t session_seconds = 8 * 3600;  // a session's lifetime from its login
 inline constexpr std::size_t licenses_per_page = 50;
+inline constexpr std::size_t max_request_size = 64 * 1024;  // an uploaded activation request
 
 class console_app {
  public:
-  // `tls`: the pages are served over HTTPS, so cookies get Secure and HSTS is sent.
-  console_app(ledger::ledger book, keys::signing_key key, bool tls);
+  // `tls`: the pages are served over HTTPS, so cookies get Secure and HSTS is sent. `out_dir`: where
+  // the licenses issued from the console are written, as <id>.toml.
+  console_app(ledger::ledger book, keys::signing_key key, bool tls, std::string out_dir);
   console_app(const console_app&) = delete;
   console_app& operator=(const console_app&) = delete;
   ~console_app();

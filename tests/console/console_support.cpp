@@ -17,8 +17,10 @@ std::string airlock_cmd(const std::string& args) {
   return "env -u AIRLOCK_PASSPHRASE -u AIRLOCK_LEDGER " + shell_quote(tool("airlock")) + " " + args;
 }
 
-vendor::vendor() {
-  key = dir / "keys/vendor.key";
+std::string source_file(const std::string& relative) { return std::string(AIRLOCK_SOURCE_DIR) + "/" + relative; }
+
+vendor::vendor(bool vector_key) {
+  key = vector_key ? source_file("formats/vectors/test_vendor_key.pem") : dir / "keys/vendor.key";
   passphrase_file = dir / "passphrase";
   ledger = dir / "ledger.sqlite";
   password_file = dir / "password";
@@ -27,7 +29,7 @@ vendor::vendor() {
   const auto q = shell_quote;
   const std::string pass = " --passphrase-file " + q(passphrase_file);
   const run_result steps[] = {
-      run(airlock_cmd("keygen --out-dir " + q(dir / "keys") + pass)),
+      vector_key ? run("true") : run(airlock_cmd("keygen --out-dir " + q(dir / "keys") + pass)),
       run(airlock_cmd("issue --key " + q(key) + pass + " --ledger " + q(ledger) +
                       " --product acme-studio --unbound --licensee " + q(script_licensee) + " --id " +
                       script_license_id + " --out " + q(dir / "script.toml") + " --expires 2099-01-01")),
@@ -95,9 +97,11 @@ console_process::~console_process() { stop(); }
 
 std::string console_process::error_text() const { return read_file(err_dir_ / "stderr"); }
 
-std::unique_ptr<console_process> start_console(const vendor& v) {
-  auto p = std::make_unique<console_process>(std::vector<std::string>{
-      "--key", v.key, "--passphrase-file", v.passphrase_file, "--ledger", v.ledger, "--listen", "127.0.0.1:0"});
+std::unique_ptr<console_process> start_console(const vendor& v, const std::vector<std::string>& more) {
+  std::vector<std::string> args{"--key",    v.key,    "--passphrase-file", v.passphrase_file,
+                                "--ledger", v.ledger, "--listen",          "127.0.0.1:0"};
+  args.insert(args.end(), more.begin(), more.end());
+  auto p = std::make_unique<console_process>(args);
   if (!p->started()) FAIL("the console did not start: " << p->error_text());
   return p;
 }

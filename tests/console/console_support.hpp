@@ -26,13 +26,16 @@ inline bool contains(const std::string& text, const std::string& part) { return 
 std::string airlock_cmd(const std::string& args);  // `airlock ARGS`, no passphrase or ledger from the environment
 
 // A vendor folder: encrypted key (passphrase above), a ledger holding two licenses (one for
-// script_licensee), operator alice.
+// script_licensee), operator alice. With the vector key: formats/vectors/test_vendor_key.pem
+// (unencrypted), the key formats/vectors/request.toml was made for.
 struct vendor {
   temp_dir dir;
   std::string key, passphrase_file, ledger, password_file;
   std::string script_license_id = "L-script", plain_license_id = "L-plain";
-  vendor();
+  explicit vendor(bool vector_key = false);
 };
+
+std::string source_file(const std::string& relative);
 
 // airlock-console ARGS, started and stopped (SIGTERM) with the object. started() is false when it
 // exited before printing its address; then exit_code() and error_text() say why.
@@ -56,8 +59,8 @@ class console_process {
   temp_dir err_dir_;
 };
 
-// Starts the console for `v` with --listen 127.0.0.1:0.
-std::unique_ptr<console_process> start_console(const vendor& v);
+// Starts the console for `v` with --listen 127.0.0.1:0 and `more` options.
+std::unique_ptr<console_process> start_console(const vendor& v, const std::vector<std::string>& more = {});
 
 // A logged-in operator: the session cookie and the CSRF token of its forms.
 struct session {

@@ -187,6 +187,41 @@ TEST_CASE("a non-loopback listen without TLS refuses to start with one line and 
   }
 }
 
+TEST_CASE("under TLS the console serves HTTPS and its session cookie is Secure", "[console][tls]") {
+  vendor v;
+  const auto made =
+      run("openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -subj /CN=localhost "
+          "-days 2 -keyout " +
+          q(v.dir / "tls.key") + " -out " + q(v.dir / "tls.pem"));
+  REQUIRE(made.exit_code == 0);
+  auto c = start_console(v, {"--tls-cert", v.dir / "tls.pem", "--tls-key", v.dir / "tls.key"});
+  CHECK(contains(c->output(), "listening on https://127.0.0.1:"));
+  httplib::Client client("https://127.0.0.1:" + std::to_string(c->port()));
+  client.enable_server_certificate_verification(false);
+  const auto res = post_login(client, operator_name, operator_password);
+  REQUIRE(res);
+  CHECK(res->status == 303);
+  std::string header;
+  for (std::size_t i = 0; i < res->get_header_value_count("Set-Cookie"); ++i)
+    if (res->get_header_value("Set-Cookie", i).rfind("airlock_session=", 0) == 0)
+      header = res->get_header_value("Set-Cookie", i);
+  CHECK(contains(header, "; Secure"));
+  CHECK(contains(res->get_header_value("Strict-Transport-Security"), "max-age="));
+  httplib::Client plain("127.0.0.1", c->port());
+  CHECK(!plain.Get("/login"));  // no plain HTTP on the TLS port
+}
+
+TEST_CASE("a TLS certificate that does not load with its key stops the start with exit code 5", "[console][tls]") {
+  vendor v;
+  write_file(v.dir / "tls.pem", "not a certificate\n");
+  write_file(v.dir / "tls.key", "not a key\n");
+  console_process c({"--key", v.key, "--passphrase-file", v.passphrase_file, "--ledger", v.ledger, "--listen",
+                     "0.0.0.0:0", "--tls-cert", v.dir / "tls.pem", "--tls-key", v.dir / "tls.key"});
+  CHECK(!c.started());
+  CHECK(c.stop() == 5);
+  CHECK(contains(c.error_text(), "tls.pem: not a PEM certificate matching --tls-key"));
+}
+
 TEST_CASE("the key's passphrase appears in no response and in nothing the console prints", "[console][secrets]") {
   vendor v;
   auto c = start_console(v);
@@ -291,4 +326,101 @@ TEST_CASE("the chain verifies after logins, a lock-out and a revocation, and nam
   const auto broken = run(airlock_cmd("ledger verify --ledger " + q(v.ledger)));
   CHECK(broken.exit_code == 9);
   CHECK(contains(broken.err, "its audit row was deleted"));
+}
+
+namespace {
+
+httplib::MultipartFormDataItems upload(const std::string& request_text, const std::string& csrf) {
+  httplib::MultipartFormDataItems items{{"request", request_text, "request.toml", "application/toml"},
+                                        {"licensee", "Uploaded GmbH", "", ""},
+                                        {"expires", "2099-12-31", "", ""},
+                                        {"features", "export render", "", ""}};
+  if (!csrf.empty()) items.push_back({"csrf", csrf, "", ""});
+  return items;
+}
+
+}  // namespace
+
+TEST_CASE("the issue preview shows the uploaded request's product, key id and hashes before signing",
+          "[console][issue]") {
+  vendor v(true);
+  auto c = start_console(v);
+  httplib::Client client("127.0.0.1", c->port());
+  const auto s = log_in(client);
+  const auto form = get(client, "/issue", s);
+  REQUIRE(form);
+  CHECK(form->status == 200);
+  CHECK(contains(form->body, "enctype=\"multipart/form-data\""));
+  const auto res = client.Post("/issue/preview", {{"Cookie", s.cookie}},
+                               upload(read_file(source_file("formats/vectors/request.toml")), s.csrf));
+  REQUIRE(res);
+  CHECK(res->status == 200);
+  CHECK(contains(res->body, "<td>acme-studio</td>"));
+  CHECK(contains(res->body, "<td>55946e28fb11b7ee</td>"));
+  CHECK(contains(res->body, "f5c0bcd99b401a359cb29c1435252daa"));
+  CHECK(contains(res->body, "<td>export render</td>"));
+  CHECK(run(airlock_cmd("ledger list --ledger " + q(v.ledger))).out.find("Uploaded") == std::string::npos);
+}
+
+TEST_CASE("an upload without the CSRF token is refused with 403", "[console][issue][csrf]") {
+  vendor v(true);
+  auto c = start_console(v);
+  httplib::Client client("127.0.0.1", c->port());
+  const auto s = log_in(client);
+  const auto res = client.Post("/issue/preview", {{"Cookie", s.cookie}},
+                               upload(read_file(source_file("formats/vectors/request.toml")), ""));
+  REQUIRE(res);
+  CHECK(res->status == 403);
+}
+
+TEST_CASE("a request made for another vendor key is refused and nothing is issued", "[console][issue]") {
+  vendor v;  // its own key, not the one request.toml was made for
+  auto c = start_console(v);
+  httplib::Client client("127.0.0.1", c->port());
+  const auto s = log_in(client);
+  const auto res = post(client, "/issue", s,
+                        {{"csrf", s.csrf},
+                         {"request_text", read_file(source_file("formats/vectors/request.toml"))},
+                         {"request_name", "request.toml"},
+                         {"licensee", "Uploaded GmbH"}});
+  REQUIRE(res);
+  CHECK(res->status == 400);
+  CHECK(contains(res->body, "request.toml: was made for vendor key 55946e28fb11b7ee"));
+  CHECK(!contains(run(airlock_cmd("ledger list --ledger " + q(v.ledger))).out, "Uploaded"));
+}
+
+TEST_CASE("a license issued from the console is in the ledger, verifies, and is in the audit", "[console][issue]") {
+  vendor v(true);
+  auto c = start_console(v);
+  httplib::Client client("127.0.0.1", c->port());
+  const auto s = log_in(client);
+  const auto res = post(client, "/issue", s,
+                        {{"csrf", s.csrf},
+                         {"request_text", read_file(source_file("formats/vectors/request.toml"))},
+                         {"request_name", "request.toml"},
+                         {"licensee", "Uploaded GmbH"},
+                         {"expires", "2099-12-31"},
+                         {"features", "export"}});
+  REQUIRE(res);
+  REQUIRE(res->status == 303);
+  const std::string location = res->get_header_value("Location");
+  REQUIRE(location.rfind("/license/", 0) == 0);
+  const std::string id = location.substr(9);
+  const auto shown = run(airlock_cmd("ledger show " + id + " --ledger " + q(v.ledger)));
+  CHECK(shown.exit_code == 0);
+  CHECK(contains(shown.out, "Uploaded GmbH"));
+  CHECK(contains(shown.out, "f5c0bcd99b401a359cb29c1435252daa"));
+  const std::string file = v.dir / (id + ".toml");
+  REQUIRE(exists(file));
+  const auto verified = run(airlock_cmd("verify " + q(file) + " --pubkey " +
+                                        q(source_file("formats/vectors/test_vendor_key.pub")) + " --no-machine"));
+  CHECK(verified.exit_code == 0);
+  const auto download = get(client, location + "/download", s);
+  REQUIRE(download);
+  CHECK(download->body == read_file(file));
+  const auto audit = run("sqlite3 " + q(v.ledger) +
+                         " \"SELECT a.operator, a.action, c.license_id FROM audit a JOIN chain c "
+                         "ON c.row = a.chain_row WHERE a.action = 'issue';\"");
+  CHECK(audit.out == "alice|issue|" + id + "\n");
+  CHECK(run(airlock_cmd("ledger verify --ledger " + q(v.ledger))).exit_code == 0);
 }
