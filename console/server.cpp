@@ -709,7 +709,10 @@ void console_app::install(httplib::Server& server) {
       what = e.what();
     } catch (...) {
     }
-    cli::print_error("airlock-console", req.method + " " + req.path + ": " + what);
+    std::string line = req.method + " " + req.path + ": " + what;
+    for (char& c : line)  // one line on stderr, whatever the request held
+      if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = '?';
+    cli::print_error("airlock-console", line);
     impl::html(res, 500, page("Internal error", "", "", "<p class=\"error\">The console could not do that.</p>"));
   });
 }
