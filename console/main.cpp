@@ -10,6 +10,7 @@
 #include <httplib.h>
 
 #include <atomic>
+#include <cstdlib>
 #include <fstream>
 #include <iostream>
 #include <memory>
@@ -82,6 +83,45 @@ bool valid_operator_name(const std::string& name) {
   return true;
 }
 
+// SIGINT and SIGTERM, blocked in every thread, are taken by one thread: it stops the server once
+// there is one (the command then ends with exit code 0), and ends the process before that.
+class stop_on_signal {
+ public:
+  stop_on_signal() {
+    sigemptyset(&signals_);
+    sigaddset(&signals_, SIGINT);
+    sigaddset(&signals_, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &signals_, nullptr);
+    thread_ = std::thread([this] {
+      int number = 0;
+      sigwait(&signals_, &number);
+      if (finishing_) return;
+      signalled_ = true;
+      if (httplib::Server* s = server_.load())
+        s->stop();
+      else
+        std::_Exit(128 + number);
+    });
+  }
+  stop_on_signal(const stop_on_signal&) = delete;
+  stop_on_signal& operator=(const stop_on_signal&) = delete;
+  ~stop_on_signal() { finish(); }
+  void watch(httplib::Server& server) { server_ = &server; }
+  // Before the server goes away: a signal from now on is not for it.
+  void finish() {
+    if (!thread_.joinable()) return;
+    finishing_ = true;
+    if (!signalled_) pthread_kill(thread_.native_handle(), SIGTERM);  // wakes it to end
+    thread_.join();
+  }
+
+ private:
+  sigset_t signals_{};
+  std::atomic<httplib::Server*> server_{nullptr};
+  std::atomic<bool> finishing_{false}, signalled_{false};
+  std::thread thread_;
+};
+
 int add_operator(const std::vector<std::string>& args) {
   command_spec spec{"airlock console add-operator NAME --ledger FILE [--password-file FILE]",
                     "Creates a console operator in the ledger. The password (at least 12 characters) is\n"
@@ -138,6 +178,7 @@ int serve(const std::vector<std::string>& args) {
   po::variables_map vm;
   if (!generator::parse_command_line(spec, args, vm)) return cli::exit_ok;
   if (!vm.count("key")) throw cli::failure(cli::exit_usage, "--key KEY is required (see: airlock console --help)");
+  stop_on_signal stopper;  // before any thread starts (Botan's Argon2 starts a pool), so all inherit the mask
   const auto address = parse_listen(vm["listen"].as<std::string>());
   const bool tls = vm.count("tls-cert") > 0;
   if (tls != (vm.count("tls-key") > 0)) throw cli::failure(cli::exit_usage, "give --tls-cert and --tls-key together");
@@ -180,13 +221,6 @@ int serve(const std::vector<std::string>& args) {
   console::console_app app(std::move(book), std::move(key), tls, out_dir);
   app.install(*server);
 
-  // SIGINT and SIGTERM stop the server from one thread; the request threads never see them.
-  sigset_t stop_signals;
-  sigemptyset(&stop_signals);
-  sigaddset(&stop_signals, SIGINT);
-  sigaddset(&stop_signals, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
-
   int port = address.port;
   if (port == 0)
     port = server->bind_to_any_port(address.host);
@@ -199,16 +233,9 @@ int serve(const std::vector<std::string>& args) {
   std::cout << "listening on " << (tls ? "https" : "http") << "://" << (v6 ? "[" : "") << address.host
             << (v6 ? "]" : "") << ":" << port << "/" << std::endl;
 
-  std::atomic<bool> signalled{false};
-  std::thread stopper([&] {
-    int signal_number = 0;
-    sigwait(&stop_signals, &signal_number);
-    signalled = true;
-    server->stop();
-  });
+  stopper.watch(*server);
   server->listen_after_bind();
-  if (!signalled) pthread_kill(stopper.native_handle(), SIGTERM);  // listening ended by itself
-  stopper.join();
+  stopper.finish();
   return cli::exit_ok;
 }
 

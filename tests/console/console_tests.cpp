@@ -35,6 +35,15 @@ TEST_CASE("the right password gives a session cookie that is HttpOnly and SameSi
   CHECK(contains(home->body, "<h1>Dashboard</h1>"));
 }
 
+TEST_CASE("SIGTERM stops a running console with exit code 0", "[console][signals]") {
+  vendor v;
+  auto c = start_console(v);
+  httplib::Client client("127.0.0.1", c->port());
+  REQUIRE(client.Get("/login"));
+  CHECK(c->stop() == 0);
+  CHECK(c->error_text().empty());
+}
+
 TEST_CASE("a wrong password is refused with 401 and gives no session", "[console][login]") {
   vendor v;
   auto c = start_console(v);
