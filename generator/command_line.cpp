@@ -15,8 +15,9 @@ std::string command_name(const char* usage) {
 }
 
 // The options of every command whose value names a file.
-constexpr const char* file_options[] = {"key",     "out",    "out-dir", "request", "passphrase-file", "batch",
-                                        "private", "public", "pubkey",  "file",    "ledger"};
+constexpr const char* file_options[] = {"key",    "out",           "out-dir",  "request", "passphrase-file",
+                                        "batch",  "private",       "public",   "pubkey",  "file",
+                                        "ledger", "password-file", "tls-cert", "tls-key"};
 
 // `--out --force` gives --out the value "--force": a forgotten value, not a
 // file to create. A file whose name starts with '-' can be given as ./-name.

@@ -52,6 +52,7 @@ int run_revoke(const std::vector<std::string>& args);
 int run_renew(const std::vector<std::string>& args);  // lifecycle_commands.cpp
 int run_rehost(const std::vector<std::string>& args);
 int run_revocations(const std::vector<std::string>& args);
+int run_console(const std::vector<std::string>& args);  // console_command.cpp: runs airlock-console
 
 }  // namespace airlock::generator
 

@@ -193,42 +193,19 @@ std::int64_t parse_days(const std::string& text) {
   return std::stoll(digits);
 }
 
-bool has_hash(const entry& e, const std::string& hash) {
-  for (const auto c : format::all_component_classes)
-    for (const auto& h : e.machine[c])
-      if (h == hash) return true;
-  return false;
-}
-
-bool contains_ci(const std::string& text, const std::string& part) {
-  auto lower = [](std::string s) {
-    for (char& c : s)
-      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    return s;
-  };
-  return lower(text).find(lower(part)) != std::string::npos;
-}
-
 std::vector<entry> search(const std::vector<entry>& all, const po::variables_map& vm) {
-  std::vector<entry> out;
+  ledger::search_filter filter;
   const auto text = [&](const char* name) { return vm.count(name) ? vm[name].as<std::string>() : std::string(); };
-  // Unset bounds are the first and last representable days, so every license passes them.
-  const format::date last{9999, 12, 31};
-  const format::date expiring_before = vm.count("expiring-before") ? parse_day(vm, "expiring-before") : last;
-  const format::date issued_after = vm.count("issued-after") ? parse_day(vm, "issued-after") : format::date{0, 12, 31};
-  const format::date issued_before =
-      vm.count("issued-before") ? parse_day(vm, "issued-before") : format::date{10000, 1, 1};
-  for (const auto& e : all) {
-    if (vm.count("licensee") && !contains_ci(e.licensee, text("licensee"))) continue;
-    if (vm.count("product") && e.product != text("product")) continue;
-    if (vm.count("feature") && std::find(e.features.begin(), e.features.end(), text("feature")) == e.features.end())
-      continue;
-    if (vm.count("machine") && !has_hash(e, text("machine"))) continue;
-    if (vm.count("expiring-before") && !(e.expires && *e.expires < expiring_before)) continue;
-    const auto issued_day = format::utc_date(e.issued);
-    if (!(issued_day > issued_after) || !(issued_day < issued_before)) continue;
-    out.push_back(e);
-  }
+  filter.licensee = text("licensee");
+  filter.product = text("product");
+  filter.feature = text("feature");
+  filter.machine = text("machine");
+  if (vm.count("expiring-before")) filter.expiring_before = parse_day(vm, "expiring-before");
+  if (vm.count("issued-after")) filter.issued_after = parse_day(vm, "issued-after");
+  if (vm.count("issued-before")) filter.issued_before = parse_day(vm, "issued-before");
+  std::vector<entry> out;
+  for (const auto& e : all)
+    if (ledger::matches(e, filter)) out.push_back(e);
   return out;
 }
 

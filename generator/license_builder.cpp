@@ -127,7 +127,11 @@ format::machine_binding binding_to(const license_order& order, const format::req
   return m;
 }
 
-format::license build_license(const license_order& order, const std::string& key_id, format::utc_time issued) {
+namespace {
+
+template <typename Binding>
+format::license build_with(const license_order& order, const std::string& key_id, format::utc_time issued,
+                           Binding&& binding) {
   format::license lic;
   lic.id = order.id.empty() ? new_license_id() : order.id;
   lic.key_id = key_id;
@@ -151,9 +155,23 @@ format::license build_license(const license_order& order, const std::string& key
     lic.meta.push_back({name, value});
   }
   sort_by_name(lic.meta, "meta");
-  lic.machine = binding_for(order, key_id);
+  lic.machine = binding();
   if (const auto problem = format::validate(lic)) bad_input(*problem);
   return lic;
+}
+
+}  // namespace
+
+format::license build_license(const license_order& order, const std::string& key_id, format::utc_time issued) {
+  return build_with(order, key_id, issued, [&] { return binding_for(order, key_id); });
+}
+
+format::license build_license(const license_order& order, const std::string& key_id, format::utc_time issued,
+                              const format::request& req) {
+  return build_with(order, key_id, issued, [&] {
+    check_request_for(req, order.request_path, order.product, key_id);
+    return binding_to(order, req);
+  });
 }
 
 namespace {

@@ -35,6 +35,10 @@ struct license_order {
 // Throws cli::failure: exit_read_failed for an unreadable request,
 // exit_bad_input for anything invalid, with a message naming the problem.
 format::license build_license(const license_order& order, const std::string& key_id, format::utc_time issued);
+// The same for a request already read (the console's upload): bound to it after the checks of
+// read_request; order.request_path only names it in messages, and order.unbound must be false.
+format::license build_license(const license_order& order, const std::string& key_id, format::utc_time issued,
+                              const format::request& req);
 
 // "name=integer" items, checked and sorted by name; throws cli::failure(exit_bad_input).
 std::vector<format::limit_entry> parse_limits(const std::vector<std::string>& items);

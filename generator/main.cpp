@@ -30,6 +30,7 @@ const command commands[] = {
     {"revoke", "record licenses as revoked in the ledger", run_revoke},
     {"revocations", "sign the revocation list of a product", run_revocations},
     {"privacy-notice", "print the data inventory for a product's privacy policy", run_privacy_notice},
+    {"console", "serve the vendor console (web pages over the ledger); add-operator", run_console},
 };
 
 const char exit_status_text[] =

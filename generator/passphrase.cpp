@@ -18,10 +18,11 @@ void strip_final_newline(std::string& s) {
   if (!s.empty() && s.back() == '\r') s.pop_back();
 }
 
-std::string from_file(const std::string& path) {
+std::string from_file(const std::string& path, const char* what = "passphrase") {
   std::string pass = cli::read_file(path, 4096);
   strip_final_newline(pass);
-  if (pass.empty()) throw cli::failure(cli::exit_bad_passphrase, cli::about_file(path, "the passphrase file is empty"));
+  if (pass.empty())
+    throw cli::failure(cli::exit_bad_passphrase, cli::about_file(path, std::string("the ") + what + " file is empty"));
   return pass;
 }
 
@@ -48,22 +49,29 @@ std::string read_hidden(const char* prompt) {
   return line;
 }
 
-std::string from_prompt(prompt_mode mode) {
-  std::string pass = read_hidden("Passphrase: ");
-  if (pass.empty()) throw keys::key_error(keys::key_problem::no_passphrase, "empty passphrase");
+std::string from_prompt(prompt_mode mode, const std::string& what = "passphrase") {
+  const std::string title = static_cast<char>(what[0] - 'a' + 'A') + what.substr(1);
+  std::string pass = read_hidden((title + ": ").c_str());
+  if (pass.empty()) throw keys::key_error(keys::key_problem::no_passphrase, "empty " + what);
   if (mode == prompt_mode::twice_to_confirm) {
-    std::string again = read_hidden("Passphrase again: ");
+    std::string again = read_hidden((title + " again: ").c_str());
     const bool same = again == pass;
     keys::wipe(again);
     if (!same) {
       keys::wipe(pass);
-      throw keys::key_error(keys::key_problem::bad_passphrase, "the two passphrases differ");
+      throw keys::key_error(keys::key_problem::bad_passphrase, "the two " + what + "s differ");
     }
   }
   return pass;
 }
 
 }  // namespace
+
+std::string password_from(const std::string& password_file) {
+  if (!password_file.empty()) return from_file(password_file, "password");
+  if (isatty(STDIN_FILENO)) return from_prompt(prompt_mode::twice_to_confirm, "password");
+  throw cli::failure(cli::exit_usage, "no password: use --password-file FILE, or run in a terminal");
+}
 
 keys::passphrase_source passphrase_from(const std::string& passphrase_file, prompt_mode mode) {
   return [passphrase_file, mode]() -> std::string {

@@ -18,6 +18,11 @@ enum class prompt_mode { once, twice_to_confirm };
 // cli::failure for an unreadable or empty passphrase file.
 keys::passphrase_source passphrase_from(const std::string& passphrase_file, prompt_mode mode);
 
+// A console operator's password (console add-operator): read from password_file (one final newline
+// ignored), else asked twice at a prompt with echo off. No environment variable. Throws
+// cli::failure(exit_usage) when neither is possible, keys::key_error when the two differ.
+std::string password_from(const std::string& password_file);
+
 }  // namespace airlock::generator
 
 #endif

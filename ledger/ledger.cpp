@@ -30,7 +30,7 @@
 namespace airlock::ledger {
 namespace {
 
-constexpr int schema_version = 1;
+constexpr int schema_version = 2;
 constexpr int busy_timeout_ms = 30000;
 constexpr std::size_t max_license_size = 64 * 1024;
 
@@ -171,7 +171,12 @@ struct chain_row {
   std::string kind, license_id, key_id, product, number, detail, recorded_at, row_hash, chain;
 };
 
-std::string row_hash_of(const chain_row& c, const license_row* lic) {
+// An operator's action (console/): who and what, kept in `audit` beside its chain row.
+struct audit_row {
+  std::string operator_name, action;
+};
+
+std::string row_hash_of(const chain_row& c, const license_row* lic, const audit_row* audit = nullptr) {
   canonical out("airlock-ledger-row-v1");
   out.add("kind", c.kind)
       .add("license_id", c.license_id)
@@ -206,6 +211,7 @@ std::string row_hash_of(const chain_row& c, const license_row* lic) {
         .add("license.issued_by", lic->issued_by)
         .add("license.personal_digest", lic->personal_digest);
   }
+  if (audit) out.add("audit.operator", audit->operator_name).add("audit.action", audit->action);
   return out.digest();
 }
 
@@ -382,6 +388,20 @@ struct ledger::impl {
         "PRAGMA user_version = 1;");
   }
 
+  // v1 -> v2: the console's operators, their sessions, and the audit of what they did
+  // (ledger/README.md). The chain and the licenses are untouched, so a v1 chain still verifies.
+  void migrate_to_2() {
+    exec(
+        "CREATE TABLE operators ("
+        " name TEXT PRIMARY KEY, password_hash TEXT NOT NULL, created_at TEXT NOT NULL,"
+        " failed_logins INTEGER NOT NULL DEFAULT 0, locked_until INTEGER NOT NULL DEFAULT 0);"
+        "CREATE TABLE sessions ("
+        " token_sha256 TEXT PRIMARY KEY, operator TEXT NOT NULL, csrf_token TEXT NOT NULL,"
+        " created_at TEXT NOT NULL, expires_at INTEGER NOT NULL);"
+        "CREATE TABLE audit (chain_row INTEGER PRIMARY KEY, operator TEXT NOT NULL, action TEXT NOT NULL);"
+        "PRAGMA user_version = 2;");
+  }
+
   void migrate() {
     if (user_version() == schema_version) return;
     write([&] {
@@ -390,11 +410,12 @@ struct ledger::impl {
         fail(path, "schema version " + std::to_string(version) + " is newer than this airlock's (" +
                        std::to_string(schema_version) + "): use a newer airlock");
       if (version < 1) migrate_to_1();
+      if (version < 2) migrate_to_2();
     });
   }
 
   // Appends one row to the chain; call inside write().
-  std::int64_t append(chain_row c, const license_row* lic) {
+  std::int64_t append(chain_row c, const license_row* lic, const audit_row* audit = nullptr) {
     std::string previous = chain_start;
     std::int64_t last = 0;
     {
@@ -404,7 +425,7 @@ struct ledger::impl {
     }
     c.row = last + 1;
     if (c.recorded_at.empty()) c.recorded_at = format::to_string(now());
-    c.row_hash = row_hash_of(c, lic);
+    c.row_hash = row_hash_of(c, lic, audit);
     c.chain = chain_of(previous, c.row_hash);
     statement& s = prepared(
         "INSERT INTO chain (row, kind, license_id, key_id, product, number, detail, recorded_at, row_hash, "
@@ -412,7 +433,22 @@ struct ledger::impl {
     s.bind(1, c.row).bind(2, c.kind).bind(3, c.license_id).bind(4, c.key_id).bind(5, c.product).bind(6, c.number);
     s.bind(7, c.detail).bind(8, c.recorded_at).bind(9, c.row_hash).bind(10, c.chain);
     s.run();
+    if (audit) {
+      statement& a = prepared("INSERT INTO audit (chain_row, operator, action) VALUES (?1, ?2, ?3)");
+      a.bind(1, c.row).bind(2, audit->operator_name).bind(3, audit->action).run();
+    }
     return c.row;
+  }
+
+  // Chains one operator action; call inside write().
+  void append_audit(const std::string& operator_name, const std::string& action, const std::string& license_id,
+                    const std::string& detail) {
+    chain_row c;
+    c.kind = "audit";
+    c.license_id = license_id;
+    c.detail = detail;
+    const audit_row a{operator_name, action};
+    append(c, nullptr, &a);
   }
 
   std::optional<license_row> load(std::int64_t row_id) {
@@ -763,7 +799,17 @@ verify_result ledger::verify() const {
       }
       seen.insert(c.row);
     }
-    if (row_hash_of(c, lic) != c.row_hash) {
+    std::optional<audit_row> audit;
+    if (c.kind == "audit") {
+      statement a(impl_->db, impl_->path, "SELECT operator, action FROM audit WHERE chain_row = ?1");
+      a.bind(1, c.row);
+      if (!a.step()) {
+        result.problem = name + ": its audit row was deleted";
+        return result;
+      }
+      audit = audit_row{a.text(0), a.text(1)};
+    }
+    if (row_hash_of(c, lic, audit ? &*audit : nullptr) != c.row_hash) {
       result.problem = name + ": edited";
       return result;
     }
@@ -818,7 +864,7 @@ int ledger::rehosts_in_chain_since(const std::string& license_id, const format::
   return count;
 }
 
-bool ledger::revoke(const std::string& license_id, const std::string& reason) {
+bool ledger::revoke(const std::string& license_id, const std::string& reason, const std::string& by_operator) {
   bool fresh = false;
   impl_->write([&] {
     const auto rows = impl_->select_rows("state = 'confirmed' AND license_id = ?1 LIMIT 1", {license_id});
@@ -835,9 +881,151 @@ bool ledger::revoke(const std::string& license_id, const std::string& reason) {
     c.product = rows.front().product;
     c.detail = reason;
     impl_->append(c, nullptr);
+    if (!by_operator.empty()) impl_->append_audit(by_operator, "revoke", license_id, reason);
     fresh = true;
   });
   return fresh;
+}
+
+namespace {
+
+bool contains_any_case(const std::string& text, const std::string& part) {
+  auto lower = [](std::string s) {
+    for (char& c : s)
+      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    return s;
+  };
+  return lower(text).find(lower(part)) != std::string::npos;
+}
+
+bool has_hash(const entry& e, const std::string& hash) {
+  for (const auto c : format::all_component_classes)
+    for (const auto& h : e.machine[c])
+      if (h == hash) return true;
+  return false;
+}
+
+std::int64_t unix_now() { return now().seconds; }
+
+}  // namespace
+
+bool matches(const entry& e, const search_filter& f) {
+  if (!f.licensee.empty() && !contains_any_case(e.licensee, f.licensee)) return false;
+  if (!f.product.empty() && e.product != f.product) return false;
+  if (!f.feature.empty() && std::find(e.features.begin(), e.features.end(), f.feature) == e.features.end())
+    return false;
+  if (!f.machine.empty() && !has_hash(e, f.machine)) return false;
+  if (f.expiring_before && !(e.expires && *e.expires < *f.expiring_before)) return false;
+  const auto issued_day = format::utc_date(e.issued);
+  if (f.issued_after && !(issued_day > *f.issued_after)) return false;
+  if (f.issued_before && !(issued_day < *f.issued_before)) return false;
+  return true;
+}
+
+void ledger::add_operator(const std::string& name, const std::string& password_hash) {
+  impl_->write([&] {
+    statement s(impl_->db, impl_->path, "SELECT 1 FROM operators WHERE name = ?1");
+    s.bind(1, name);
+    if (s.step())
+      throw cli::failure(cli::exit_bad_input, cli::about_file(impl_->path, "operator '" + name + "' exists already"));
+    statement add(impl_->db, impl_->path,
+                  "INSERT INTO operators (name, password_hash, created_at) VALUES (?1, ?2, ?3)");
+    add.bind(1, name).bind(2, password_hash).bind(3, format::to_string(now())).run();
+    impl_->append_audit(name, "add-operator", "", "by " + os_user());
+  });
+}
+
+std::optional<operator_account> ledger::find_operator(const std::string& name) const {
+  statement s(impl_->db, impl_->path,
+              "SELECT name, password_hash, created_at, failed_logins, locked_until FROM operators WHERE name = ?1");
+  s.bind(1, name);
+  if (!s.step()) return std::nullopt;
+  operator_account a;
+  a.name = s.text(0);
+  a.password_hash = s.text(1);
+  a.created_at = format::parse_utc_time(s.text(2)).value_or(format::utc_time{});
+  a.failed_logins = static_cast<int>(s.integer(3));
+  a.locked_until = s.integer(4);
+  return a;
+}
+
+bool ledger::has_operators() const {
+  statement s(impl_->db, impl_->path, "SELECT 1 FROM operators LIMIT 1");
+  return s.step();
+}
+
+bool ledger::record_login_failure(const std::string& name, int max_failures, std::int64_t lock_seconds) {
+  bool locked = false;
+  impl_->write([&] {
+    statement s(impl_->db, impl_->path, "SELECT failed_logins FROM operators WHERE name = ?1");
+    s.bind(1, name);
+    if (!s.step()) return;
+    const std::int64_t failures = s.integer(0) + 1;
+    if (failures >= max_failures) {
+      statement lock(impl_->db, impl_->path,
+                     "UPDATE operators SET failed_logins = 0, locked_until = ?1 WHERE name = ?2");
+      lock.bind(1, unix_now() + lock_seconds).bind(2, name).run();
+      impl_->append_audit(name, "locked", "", std::to_string(failures) + " wrong passwords");
+      locked = true;
+    } else {
+      statement count(impl_->db, impl_->path, "UPDATE operators SET failed_logins = ?1 WHERE name = ?2");
+      count.bind(1, failures).bind(2, name).run();
+      impl_->append_audit(name, "login-failed", "", "wrong password");
+    }
+  });
+  return locked;
+}
+
+void ledger::record_login(const std::string& name, const std::string& token_sha256, const session& session_state) {
+  impl_->write([&] {
+    statement reset(impl_->db, impl_->path, "UPDATE operators SET failed_logins = 0 WHERE name = ?1");
+    reset.bind(1, name).run();
+    statement prune(impl_->db, impl_->path, "DELETE FROM sessions WHERE expires_at <= ?1");
+    prune.bind(1, unix_now()).run();
+    statement add(impl_->db, impl_->path,
+                  "INSERT INTO sessions (token_sha256, operator, csrf_token, created_at, expires_at) "
+                  "VALUES (?1, ?2, ?3, ?4, ?5)");
+    add.bind(1, token_sha256).bind(2, name).bind(3, session_state.csrf_token).bind(4, format::to_string(now()));
+    add.bind(5, session_state.expires_at).run();
+    impl_->append_audit(name, "login", "", "");
+  });
+}
+
+std::optional<session> ledger::find_session(const std::string& token_sha256) const {
+  statement s(impl_->db, impl_->path,
+              "SELECT operator, csrf_token, expires_at FROM sessions WHERE token_sha256 = ?1 AND expires_at > ?2");
+  s.bind(1, token_sha256).bind(2, unix_now());
+  if (!s.step()) return std::nullopt;
+  return session{s.text(0), s.text(1), s.integer(2)};
+}
+
+void ledger::record_logout(const std::string& token_sha256) {
+  impl_->write([&] {
+    statement s(impl_->db, impl_->path, "SELECT operator FROM sessions WHERE token_sha256 = ?1");
+    s.bind(1, token_sha256);
+    if (!s.step()) return;
+    const std::string name = s.text(0);
+    statement drop(impl_->db, impl_->path, "DELETE FROM sessions WHERE token_sha256 = ?1");
+    drop.bind(1, token_sha256).run();
+    impl_->append_audit(name, "logout", "", "");
+  });
+}
+
+void ledger::record_audit(const std::string& operator_name, const std::string& action, const std::string& license_id,
+                          const std::string& detail) {
+  impl_->write([&] { impl_->append_audit(operator_name, action, license_id, detail); });
+}
+
+std::vector<audit_event> ledger::audit_log(std::size_t limit) const {
+  statement s(impl_->db, impl_->path,
+              "SELECT c.row, a.operator, a.action, c.license_id, c.detail, c.recorded_at FROM chain c "
+              "JOIN audit a ON a.chain_row = c.row WHERE c.kind = 'audit' ORDER BY c.row DESC LIMIT ?1");
+  s.bind(1, static_cast<std::int64_t>(limit));
+  std::vector<audit_event> out;
+  while (s.step())
+    out.push_back({s.integer(0), s.text(1), s.text(2), s.text(3), s.text(4),
+                   format::parse_utc_time(s.text(5)).value_or(format::utc_time{})});
+  return out;
 }
 
 std::vector<std::string> ledger::revoked_ids(const std::string& product) const {

@@ -52,6 +52,36 @@ struct entry {
   bool forgotten = false;
 };
 
+// What `ledger search` and the console's license list filter on; an empty field matches everything.
+struct search_filter {
+  std::string licensee;  // part of the name, any case
+  std::string product, feature;
+  std::string machine;  // one component hash of any class
+  std::optional<format::date> expiring_before, issued_after, issued_before;
+};
+[[nodiscard]] bool matches(const entry& e, const search_filter& filter);
+
+// A console operator (console/, schema version 2). The password hash is keys::hash_password's.
+struct operator_account {
+  std::string name, password_hash;
+  format::utc_time created_at;
+  int failed_logins = 0;          // wrong passwords since the last login or lock-out
+  std::int64_t locked_until = 0;  // Unix seconds; 0: never locked
+};
+
+// A console session; the ledger keeps only the SHA-256 of its token.
+struct session {
+  std::string operator_name, csrf_token;
+  std::int64_t expires_at = 0;  // Unix seconds
+};
+
+// One operator action, as chained (kind `audit`).
+struct audit_event {
+  std::int64_t row = 0;
+  std::string operator_name, action, license_id, detail;
+  format::utc_time at;
+};
+
 // What `ledger verify` found: ok, or the first broken row named.
 struct verify_result {
   bool ok = false;
@@ -104,14 +134,32 @@ class ledger {
   // (the given license included) issued at or after `since`.
   [[nodiscard]] int rehosts_in_chain_since(const std::string& license_id, const format::utc_time& since) const;
 
-  // False if already revoked; throws cli::failure(exit_bad_input) naming an unknown id.
-  bool revoke(const std::string& license_id, const std::string& reason);
+  // False if already revoked; throws cli::failure(exit_bad_input) naming an unknown id. With an
+  // operator (the console), the audit row of the revocation is chained in the same transaction.
+  bool revoke(const std::string& license_id, const std::string& reason, const std::string& by_operator = {});
   // Per product, whatever key signed: a product trusts every key of its vendor, so one list and one
   // sequence serve it across a key rotation (FORMAT.md 11.2).
   [[nodiscard]] std::vector<std::string> revoked_ids(const std::string& product) const;
   [[nodiscard]] std::int64_t last_revocation_sequence(const std::string& product) const;
   void record_revocation_list(const std::string& key_id, const std::string& product, std::int64_t sequence,
                               const std::string& file_sha256);
+
+  // Console operators. add_operator throws cli::failure(exit_bad_input) when the name is taken, and
+  // chains an `add-operator` audit row naming the operating-system user who added it.
+  void add_operator(const std::string& name, const std::string& password_hash);
+  [[nodiscard]] std::optional<operator_account> find_operator(const std::string& name) const;
+  [[nodiscard]] bool has_operators() const;
+  // A wrong password: counts it, and after max_failures locks the account until now + lock_seconds
+  // (chained as `locked`). Returns true when this failure locked it.
+  bool record_login_failure(const std::string& name, int max_failures, std::int64_t lock_seconds);
+  // A right password: clears the count, stores the session, chains `login`.
+  void record_login(const std::string& name, const std::string& token_sha256, const session& s);
+  [[nodiscard]] std::optional<session> find_session(const std::string& token_sha256) const;  // live ones only
+  // Removes the session and chains `logout`.
+  void record_logout(const std::string& token_sha256);
+  void record_audit(const std::string& operator_name, const std::string& action, const std::string& license_id,
+                    const std::string& detail);
+  [[nodiscard]] std::vector<audit_event> audit_log(std::size_t limit) const;  // newest first
 
   // Erasure: personal fields become a tombstone, the license text is erased.
   // Returns how many licenses were forgotten (0: none held for that name).

@@ -48,10 +48,23 @@ TEST_CASE("an empty file becomes a ledger of the current schema, in WAL mode", "
   const auto verified = run_airlock("ledger verify --ledger " + q(ledger));
   CHECK(verified.exit_code == 0);
   CHECK(contains(verified.out, "ok: 0 rows"));
-  CHECK(trimmed(sql(ledger, "PRAGMA user_version;").out) == "1");
+  CHECK(trimmed(sql(ledger, "PRAGMA user_version;").out) == "2");
   CHECK(trimmed(sql(ledger, "PRAGMA journal_mode;").out) == "wal");
   CHECK(trimmed(sql(ledger, "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name;").out) ==
-        "chain\nlicenses");
+        "audit\nchain\nlicenses\noperators\nsessions");
+}
+
+TEST_CASE("a version 1 ledger is migrated to version 2 and its chain still verifies", "[ledger][schema]") {
+  temp_dir dir;
+  const std::string ledger = dir / "ledger.sqlite";
+  issue_three(dir, ledger);
+  REQUIRE(
+      sql(ledger, "DROP TABLE operators; DROP TABLE sessions; DROP TABLE audit; PRAGMA user_version = 1;").exit_code ==
+      0);
+  const auto verified = run_airlock("ledger verify --ledger " + q(ledger));
+  CHECK(verified.exit_code == 0);
+  CHECK(contains(verified.out, "ok: 3 rows"));
+  CHECK(trimmed(sql(ledger, "PRAGMA user_version;").out) == "2");
 }
 
 TEST_CASE("the sqlite3 command-line tool reads the licenses a ledger holds", "[ledger][sqlite3]") {

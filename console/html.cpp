@@ -1,0 +1,79 @@
+// SPDX-License-Identifier: MIT
+#include "console/html.hpp"
+
+namespace airlock::console {
+
+std::string escape(std::string_view text) {
+  std::string out;
+  out.reserve(text.size() + text.size() / 8);
+  for (const char c : text) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&#39;"; break;
+      default:
+        if ((static_cast<unsigned char>(c) < 0x20 && c != '\t' && c != '\n') || c == 0x7f)
+          out += "\xEF\xBF\xBD";
+        else
+          out += c;
+    }
+  }
+  return out;
+}
+
+std::string csrf_field(std::string_view csrf_token) {
+  return "<input type=\"hidden\" name=\"csrf\" value=\"" + escape(csrf_token) + "\">";
+}
+
+std::string page(std::string_view title, std::string_view operator_name, std::string_view csrf_token,
+                 const std::string& body) {
+  std::string out =
+      "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+      "<title>" +
+      escape(title) +
+      " · Airlock console</title>"
+      "<link rel=\"stylesheet\" href=\"/static/console.css\">"
+      "<script src=\"/static/console.js\" defer></script></head><body>";
+  if (!operator_name.empty()) {
+    out +=
+        "<header><nav><a href=\"/\">Dashboard</a> <a href=\"/licenses\">Licenses</a> "
+        "<a href=\"/issue\">Issue</a> <a href=\"/audit\">Audit</a></nav><form method=\"post\" action=\"/logout\" "
+        "class=\"logout\">" +
+        csrf_field(csrf_token) + "<span>" + escape(operator_name) +
+        "</span> <button type=\"submit\">Log out</button></form></header>";
+  }
+  out += "<main><h1>" + escape(title) + "</h1>" + body + "</main></body></html>\n";
+  return out;
+}
+
+const char stylesheet[] = R"css(body { font-family: sans-serif; margin: 0; color: #222; background: #fafafa; }
+header { display: flex; justify-content: space-between; align-items: center; padding: 0.5em 1em;
+  background: #234; color: #fff; }
+header a { color: #fff; margin-right: 1em; }
+main { padding: 1em 2em; }
+table { border-collapse: collapse; margin: 0.5em 0 1.5em; }
+th, td { border: 1px solid #ccc; padding: 0.25em 0.6em; text-align: left; vertical-align: top; }
+th { background: #eee; }
+td.hash { font-family: monospace; }
+.error { color: #a00; font-weight: bold; }
+.notice { color: #060; }
+form.inline { display: inline; }
+form.search input { margin-right: 0.5em; }
+.logout span { margin-right: 0.5em; }
+)css";
+
+// Asks before a revocation: the only behaviour that needs script; the page works without it.
+const char script[] = R"js('use strict';
+document.addEventListener('DOMContentLoaded', function () {
+  document.querySelectorAll('form[data-confirm]').forEach(function (form) {
+    form.addEventListener('submit', function (event) {
+      if (!window.confirm(form.getAttribute('data-confirm'))) event.preventDefault();
+    });
+  });
+});
+)js";
+
+}  // namespace airlock::console

@@ -1,0 +1,30 @@
+// SPDX-License-Identifier: MIT
+// The console's HTML: one escaping function for every value a page shows, and the page frame.
+#ifndef AIRLOCK_CONSOLE_HTML_HPP
+#define AIRLOCK_CONSOLE_HTML_HPP
+
+#include <string>
+#include <string_view>
+
+namespace airlock::console {
+
+// The one escaping function: & < > " ' become entities, and control characters other than tab and
+// newline become U+FFFD, so a value is text in an element and in a double-quoted attribute alike.
+std::string escape(std::string_view text);
+
+// A whole page: the title (escaped here), the navigation when an operator is logged in (empty name:
+// none), and `body`, which the caller built from escaped values.
+std::string page(std::string_view title, std::string_view operator_name, std::string_view csrf_token,
+                 const std::string& body);
+
+// <input type="hidden" name="csrf" ...>: every form carries it.
+std::string csrf_field(std::string_view csrf_token);
+
+// The stylesheet and the script the pages load from /static/ (no inline script or style: the
+// Content-Security-Policy allows only these two files of the console's own).
+extern const char stylesheet[];
+extern const char script[];
+
+}  // namespace airlock::console
+
+#endif
