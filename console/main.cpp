@@ -10,6 +10,7 @@
 #include <httplib.h>
 
 #include <atomic>
+#include <chrono>
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
@@ -97,10 +98,11 @@ class stop_on_signal {
       sigwait(&signals_, &number);
       if (finishing_) return;
       signalled_ = true;
-      if (httplib::Server* s = server_.load())
-        s->stop();
-      else
-        std::_Exit(128 + number);
+      httplib::Server* s = server_.load();
+      if (!s) std::_Exit(128 + number);  // nothing is served yet: nothing to close
+      // stop() does nothing until the server runs: a signal just before it started waits for it.
+      while (!s->is_running() && !finishing_) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+      s->stop();
     });
   }
   stop_on_signal(const stop_on_signal&) = delete;
@@ -229,11 +231,10 @@ int serve(const std::vector<std::string>& args) {
   if (port < 0)
     throw cli::failure(cli::exit_write_failed, "cannot listen on " + vm["listen"].as<std::string>() +
                                                    " (in use, or not an address of this machine)");
+  stopper.watch(*server);  // from here a signal stops the server and the console exits 0
   const bool v6 = address.host.find(':') != std::string::npos;
   std::cout << "listening on " << (tls ? "https" : "http") << "://" << (v6 ? "[" : "") << address.host
             << (v6 ? "]" : "") << ":" << port << "/" << std::endl;
-
-  stopper.watch(*server);
   server->listen_after_bind();
   stopper.finish();
   return cli::exit_ok;

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "console/server.hpp"
 
+#include <arpa/inet.h>
+
 #include <httplib.h>
 
 #include <algorithm>
@@ -11,6 +13,7 @@
 #include <optional>
 #include <set>
 
+#include "airlock/format/envelope.hpp"
 #include "airlock/format/machine.hpp"
 #include "airlock/format/request.hpp"
 #include "cli/diagnostics.hpp"
@@ -26,6 +29,9 @@ using ledger::entry;
 
 constexpr const char* session_cookie = "airlock_session";
 constexpr const char* login_cookie = "airlock_login";  // the login form's CSRF token (double submit)
+static_assert(max_failed_logins == 5 && lockout_seconds == 15 * 60, "failed_login_text states both");
+constexpr const char* failed_login_text =
+    "Wrong operator name or password, or the account is locked for 15 minutes after 5 wrong passwords.";
 
 // Everything the pages load comes from the console itself; nothing inline, no framing.
 constexpr const char* content_security_policy =
@@ -205,27 +211,29 @@ struct console_app::impl {
       std::lock_guard<std::mutex> lock(mutex);
       account = book.find_operator(name);
     }
-    if (account && account->locked_until > unix_now()) {
-      login_form(res, 429, "This account is locked after too many wrong passwords: try again later.");
-      return;
-    }
-    const bool right = keys::check_password(password, account ? account->password_hash : dummy_hash) && account;
+    // One answer for an unknown name, a wrong password and a locked account, after the same Argon2
+    // work, so that the page never tells which operator names exist.
+    const bool locked_now = account && account->locked_until > unix_now();
+    const bool right =
+        keys::check_password(password, account ? account->password_hash : dummy_hash) && account && !locked_now;
     if (!right) {
-      bool locked = false;
-      if (account) {
+      if (account && !locked_now) {
         std::lock_guard<std::mutex> lock(mutex);
-        locked = book.record_login_failure(name, max_failed_logins, lockout_seconds);
+        (void)book.record_login_failure(name, max_failed_logins, lockout_seconds);
       }
-      if (locked)
-        login_form(res, 429, "This account is locked after too many wrong passwords: try again later.");
-      else
-        login_form(res, 401, "Wrong operator name or password.");
+      login_form(res, 401, failed_login_text);
       return;
     }
     const std::string token = keys::random_hex(32);
     ledger::session s{name, keys::random_hex(32), unix_now() + session_seconds};
     {
       std::lock_guard<std::mutex> lock(mutex);
+      // Again under the lock: guesses running in parallel may have locked the account meanwhile.
+      const auto again = book.find_operator(name);
+      if (!again || again->locked_until > unix_now()) {
+        login_form(res, 401, failed_login_text);
+        return;
+      }
       book.record_login(name, ledger::sha256_hex(token), s);
     }
     res.set_header("Set-Cookie", cookie_header(session_cookie, token, session_seconds));
@@ -441,15 +449,20 @@ struct console_app::impl {
     return f;
   }
 
-  static issue_form form_from_params(const httplib::Request& req) {
+  // A field of a posted form, multipart (as the preview sends it) or URL-encoded.
+  static std::string field(const httplib::Request& req, const char* name) {
+    return req.is_multipart_form_data() ? req.get_file_value(name).content : req.get_param_value(name);
+  }
+
+  static issue_form form_from_fields(const httplib::Request& req) {
     issue_form f;
-    f.request_text = req.get_param_value("request_text");
-    f.request_name = req.get_param_value("request_name");
-    f.licensee = req.get_param_value("licensee");
-    f.expires = req.get_param_value("expires");
-    f.updates_until = req.get_param_value("updates_until");
-    f.features = req.get_param_value("features");
-    f.allow_container = !req.get_param_value("allow_container").empty();
+    f.request_text = field(req, "request_text");
+    f.request_name = field(req, "request_name");
+    f.licensee = field(req, "licensee");
+    f.expires = field(req, "expires");
+    f.updates_until = field(req, "updates_until");
+    f.features = field(req, "features");
+    f.allow_container = !field(req, "allow_container").empty();
     return f;
   }
 
@@ -465,6 +478,11 @@ struct console_app::impl {
           cli::exit_bad_input,
           cli::about_file(f.request_name, "line " + std::to_string(parsed.error.line) + ", column " +
                                               std::to_string(parsed.error.column) + ": " + parsed.error.message));
+    if (parsed.value->replaces)
+      throw cli::failure(cli::exit_bad_input,
+                         cli::about_file(f.request_name, "is a re-host request for license " + *parsed.value->replaces +
+                                                             ": re-host it (airlock rehost), which keeps the budget "
+                                                             "and revokes the old license"));
     generator::license_order order;
     order.product = parsed.value->product;
     order.licensee = f.licensee;
@@ -501,6 +519,19 @@ struct console_app::impl {
            "a container</label></p><p><button type=\"submit\">Preview</button></p></form>";
   }
 
+  // The host name of a Host header ("127.0.0.1:8080", "[::1]:80", "localhost") is the loopback's.
+  static bool loopback_host(const std::string& host_header) {
+    std::string host = host_header;
+    if (!host.empty() && host[0] == '[') {
+      host = host.substr(0, host.find(']') + 1);
+    } else if (const auto colon = host.find(':'); colon != std::string::npos) {
+      host = host.substr(0, colon);
+    }
+    in_addr v4{};  // a dotted IPv4 address only: "127.example.com" is somebody's name
+    if (inet_pton(AF_INET, host.c_str(), &v4) == 1) return (ntohl(v4.s_addr) >> 24) == 127;
+    return host == "localhost" || host == "[::1]";
+  }
+
   static std::string hidden(const char* name, const std::string& value) {
     return std::string("<input type=\"hidden\" name=\"") + name + "\" value=\"" + escape(value) + "\">";
   }
@@ -528,10 +559,13 @@ struct console_app::impl {
                                                          {"machine policy", lic.machine.policy}};
     for (const auto& [name, value] : order)
       body += std::string("<tr><th>") + name + "</th><td>" + escape(value) + "</td></tr>";
-    body += "</table><form method=\"post\" action=\"/issue\">" + csrf_field(csrf_token) +
-            hidden("request_text", f.request_text) + hidden("request_name", f.request_name) +
-            hidden("licensee", f.licensee) + hidden("expires", f.expires) + hidden("updates_until", f.updates_until) +
-            hidden("features", f.features) + (f.allow_container ? hidden("allow_container", "yes") : "") +
+    // Multipart, because a URL-encoded form over 8 KiB is refused by the HTTP library; LF line ends,
+    // because an attribute cannot carry a CR (the browser sends CRLF, which the request reader takes).
+    body += "</table><form method=\"post\" action=\"/issue\" enctype=\"multipart/form-data\">" +
+            csrf_field(csrf_token) + hidden("request_text", format::normalize_line_endings(f.request_text)) +
+            hidden("request_name", f.request_name) + hidden("licensee", f.licensee) + hidden("expires", f.expires) +
+            hidden("updates_until", f.updates_until) + hidden("features", f.features) +
+            (f.allow_container ? hidden("allow_container", "yes") : "") +
             "<p><button type=\"submit\">Sign and issue</button> <a href=\"/issue\">Start again</a></p></form>";
     return body;
   }
@@ -575,6 +609,24 @@ void console_app::install(httplib::Server& server) {
   if (app.tls) headers.emplace("Strict-Transport-Security", "max-age=31536000");
   server.set_default_headers(headers);
   server.set_payload_max_length(1024 * 1024);
+  // The library bounds a body by its Content-Length only: refuse, before any body is read, what
+  // it would read without that bound (chunked, compressed, no length), and a plain-HTTP request
+  // for another host name (a page of some web site that made its name point at 127.0.0.1).
+  server.set_pre_routing_handler([&app](const httplib::Request& req, httplib::Response& res) {
+    const bool bounded_body = !req.has_header("Transfer-Encoding") && !req.has_header("Content-Encoding") &&
+                              (req.method != "POST" || req.has_header("Content-Length"));
+    if (!bounded_body) {
+      res.status = 411;
+      res.set_content("a request body needs a Content-Length, without transfer or content encoding\n", "text/plain");
+      return httplib::Server::HandlerResponse::Handled;
+    }
+    if (!app.tls && !impl::loopback_host(req.get_header_value("Host"))) {
+      res.status = 421;
+      res.set_content("this console answers only to localhost, 127.0.0.1 or [::1]\n", "text/plain");
+      return httplib::Server::HandlerResponse::Handled;
+    }
+    return httplib::Server::HandlerResponse::Unhandled;
+  });
 
   server.Get("/static/console.css",
              [](const httplib::Request&, httplib::Response& res) { res.set_content(stylesheet, "text/css"); });
@@ -686,7 +738,7 @@ void console_app::install(httplib::Server& server) {
   server.Post("/issue", [&app](const httplib::Request& req, httplib::Response& res) {
     app.with_session(req, res, [&](const impl::who& w) {
       try {
-        const std::string id = app.issue(impl::form_from_params(req), w.session.operator_name);
+        const std::string id = app.issue(impl::form_from_fields(req), w.session.operator_name);
         impl::see_other(res, "/license/" + id);
       } catch (const cli::failure& e) {
         impl::html(res, 400,

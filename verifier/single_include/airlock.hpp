@@ -5443,6 +5443,15 @@ inline fs_read read_descriptor(int fd, std::size_t cap, bool allow_longer) {
   return {std::move(data), {}};
 }
 
+// Closes a descriptor on every way out of a scope, a throwing callback's too.
+struct fd_closer {
+  int fd;
+  explicit fd_closer(int descriptor) noexcept : fd(descriptor) {}
+  fd_closer(const fd_closer&) = delete;
+  fd_closer& operator=(const fd_closer&) = delete;
+  ~fd_closer() noexcept { ::close(fd); }
+};
+
 }  // namespace detail
 
 // Every path given to rooted_fs is absolute *inside* the root. Absolute symlink targets are re-rooted
@@ -5522,13 +5531,15 @@ class rooted_fs {
   // Streams a regular file of at most `cap` bytes line by line through a fixed buffer, without a
   // heap allocation: `on_line(text, cut)` sees each line without its LF; a line of line_buffer_bytes
   // or more is seen once, as its first line_buffer_bytes with `cut` true. Returns the
-  // error, empty when the whole file was read; "too large" comes after the lines of the first `cap`
-  // bytes were seen, so a caller that must see all of them throws those away.
+  // error, empty when the whole file was read; "too large" comes after the lines of about the first
+  // `cap` bytes were seen (not those of the read that crosses it), so a caller that must see all of
+  // them throws those away.
   template <typename OnLine>
   std::string read_lines(std::string_view path, std::size_t cap, OnLine&& on_line) const {
     std::string error;
     const int fd = open_regular(path, error);
     if (fd < 0) return error;
+    const detail::fd_closer closer{fd};
     char buffer[line_buffer_bytes];
     std::size_t used = 0, total = 0;
     bool skipping = false;  // inside the rest of a cut line
@@ -5564,7 +5575,6 @@ class rooted_fs {
       std::memmove(buffer, buffer + start, end - start);
       used = end - start;
     }
-    ::close(fd);
     return error;
   }
 
