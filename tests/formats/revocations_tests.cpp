@@ -12,7 +12,7 @@ using namespace airlock_test;
 
 namespace {
 
-fmt::revocation_list sample() {
+fmt::revocation_list sample_list() {
   fmt::revocation_list list;
   list.key_id = golden_key_id;
   list.product = "acme-studio";
@@ -48,18 +48,18 @@ fmt::parse_result<fmt::revocation_list> read(const std::string& file) {
 }  // namespace
 
 TEST_CASE("A revocation list round-trips through its writer and reader", "[format][revocations]") {
-  const std::string body = body_of(sample());
+  const std::string body = body_of(sample_list());
   CHECK(body.rfind("# Airlock revocation list, format 1.", 0) == 0);
   CHECK(body.find("\n[revocations]\nformat = 1\nkey_id = ") != std::string::npos);
   const auto r = read(file_of(body));
   REQUIRE(r.ok());
-  CHECK(*r.value == sample());
+  CHECK(*r.value == sample_list());
   CHECK(r.value->lists("3c9e1f0a2b4d4c6e8a0b1c2d3e4f5a6b"));
   CHECK_FALSE(r.value->lists("3c9e"));
 }
 
 TEST_CASE("An empty revocation list only raises the sequence", "[format][revocations]") {
-  fmt::revocation_list list = sample();
+  fmt::revocation_list list = sample_list();
   list.revoked.clear();
   const auto r = read(file_of(body_of(list)));
   REQUIRE(r.ok());
@@ -67,7 +67,7 @@ TEST_CASE("An empty revocation list only raises the sequence", "[format][revocat
 }
 
 TEST_CASE("A revocation list breaking a rule is refused", "[format][revocations]") {
-  fmt::revocation_list list = sample();
+  fmt::revocation_list list = sample_list();
   SECTION("unsorted ids") { std::swap(list.revoked[0], list.revoked[1]); }
   SECTION("a repeated id") { list.revoked[1] = list.revoked[0]; }
   SECTION("an invalid id") { list.revoked[0] = "not an id"; }
@@ -81,7 +81,7 @@ TEST_CASE("A revocation list breaking a rule is refused", "[format][revocations]
 }
 
 TEST_CASE("Reading a revocation list applies the license envelope rules", "[format][revocations]") {
-  const std::string body = body_of(sample());
+  const std::string body = body_of(sample_list());
   SECTION("another key in the body than in the signature") {
     const auto r = read(file_of(body, "0000000000000000"));
     REQUIRE_FALSE(r.ok());
@@ -105,7 +105,7 @@ TEST_CASE("Reading a revocation list applies the license envelope rules", "[form
 }
 
 TEST_CASE("A list of 1024 short ids fits in one file", "[format][revocations]") {
-  fmt::revocation_list list = sample();
+  fmt::revocation_list list = sample_list();
   list.revoked.clear();
   for (int i = 0; i < 1024; ++i) list.revoked.push_back(std::to_string(100000000 + i) + "0123456789abcdef0123456");
   const auto r = read(file_of(body_of(list)));
@@ -122,5 +122,5 @@ TEST_CASE("The revocation list example of FORMAT.md is a conformance vector the 
   REQUIRE(start != std::string::npos);
   const std::size_t body = start + marker.size();
   CHECK(spec.substr(body, spec.find("```\n", body) - body) == vector);
-  CHECK(vector.rfind(body_of(sample()), 0) == 0);  // the writer's body, then the signature table
+  CHECK(vector.rfind(body_of(sample_list()), 0) == 0);  // the writer's body, then the signature table
 }

@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "issue_support.hpp"
 #include "support/support.hpp"
 
 using airlock::test::count_entries;
@@ -17,22 +18,16 @@ using airlock::test::shell_quote;
 using airlock::test::temp_dir;
 using airlock::test::tool;
 using airlock::test::write_file;
+using airlock::test::issue::airlock_cmd;
+using airlock::test::issue::one_error_line;
 
 namespace {
-
-std::string airlock_cmd(const std::string& args) {
-  return "env -u AIRLOCK_PASSPHRASE " + shell_quote(tool("airlock")) + " " + args;
-}
 
 // Runs keygen into dir/keys with a passphrase file.
 airlock::test::run_result keygen(const temp_dir& dir) {
   write_file(dir / "pass", "correct horse battery staple\n");
   return run(
       airlock_cmd("keygen --out-dir " + shell_quote(dir / "keys") + " --passphrase-file " + shell_quote(dir / "pass")));
-}
-
-bool one_error_line(const std::string& err) {
-  return err.rfind("airlock: error: ", 0) == 0 && err.find('\n') == err.size() - 1;
 }
 
 }  // namespace

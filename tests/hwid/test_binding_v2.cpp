@@ -32,14 +32,14 @@ fmt::match_report match_v2(const hw::machine_snapshot& recorded, const hw::machi
   return fmt::match_fingerprint(fmt::match_policy_v2, recorded_of(recorded), recorded_of(now));
 }
 
-class_outcome outcome_of(const fmt::match_report& r, component_class c) {
+class_outcome outcome_in(const fmt::match_report& r, component_class c) {
   for (const auto& result : r.classes)
     if (result.cls == c) return result.outcome;
   FAIL("class not recorded");
   return class_outcome::missing;
 }
 
-void initial_namespaces(fake::machine& m) {
+void use_initial_namespaces(fake::machine& m) {
   m.namespaces = fake::namespace_ids{hw::initial_user_namespace, hw::initial_pid_namespace};
 }
 
@@ -48,7 +48,7 @@ void initial_namespaces(fake::machine& m) {
 TEST_CASE("A VM whose root-disk link cannot be read stays a VM with the disk missing", "[hwid][environment][v2]") {
   fake::machine m;
   scenario::ci_microvm(m);
-  initial_namespaces(m);
+  use_initial_namespaces(m);
   const auto before = m.collect();
   m.fs.remove("/sys/dev/block");
   const auto after = m.collect();
@@ -58,7 +58,7 @@ TEST_CASE("A VM whose root-disk link cannot be read stays a VM with the disk mis
   CHECK(fmt::match_fingerprint(fmt::match_policy_v1, recorded_of(before), recorded_of(after)).ok);
   const auto v2 = match_v2(before, after);
   CHECK_FALSE(v2.ok);
-  CHECK(outcome_of(v2, component_class::disk) == class_outcome::missing);
+  CHECK(outcome_in(v2, component_class::disk) == class_outcome::missing);
 }
 
 TEST_CASE("A machine with two proofs survives losing its disk under v2", "[hwid][match][v2]") {
@@ -68,7 +68,7 @@ TEST_CASE("A machine with two proofs survives losing its disk under v2", "[hwid]
   m.fs.remove("/sys/dev/block");
   const auto r = match_v2(before, m.collect());
   CHECK(r.ok);
-  CHECK(outcome_of(r, component_class::disk) == class_outcome::missing);
+  CHECK(outcome_in(r, component_class::disk) == class_outcome::missing);
   CHECK(r.changes_tolerated == 0);
 }
 
@@ -102,7 +102,7 @@ TEST_CASE("Another PID namespace on the machine's own root disk is no container,
 TEST_CASE("The identity uid_map and the initial namespaces leave the CI micro-VM a VM", "[hwid][environment]") {
   fake::machine m;
   scenario::ci_microvm(m);
-  initial_namespaces(m);
+  use_initial_namespaces(m);
   m.fs.file("/proc/self/uid_map", "         0          0 4294967295\n");
   CHECK(m.collect().environment == runtime_environment::vm);
 }
@@ -289,7 +289,7 @@ TEST_CASE("Under airlock-match-v2 any one changed part passes and two do not", "
       now[c].values = {"replaced"};
       const auto r = match_v2(recorded, now);
       CHECK(r.ok);
-      CHECK(outcome_of(r, c) == class_outcome::changed);
+      CHECK(outcome_in(r, c) == class_outcome::changed);
       CHECK(r.changes_tolerated == 0);
     }
   }

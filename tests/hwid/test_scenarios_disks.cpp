@@ -25,7 +25,7 @@ void server(fake::machine& m) {
   scenario::dmi(m, "Supermicro", "AS -1115CS-TNR");
 }
 
-std::string vpd_page80(const std::string& serial) {
+std::string vpd_page80_of(const std::string& serial) {
   return std::string("\x00\x80\x00", 3) + char(serial.size()) + serial;
 }
 
@@ -122,7 +122,7 @@ std::string sata_member(fake::machine& m, char letter, int port, const std::stri
                            "/target" + p + ":0:0/" + p + ":0:0:0/block/" + name;
   const int minor = (letter - 'a') * 16;
   m.block(disk, "8:" + std::to_string(minor));
-  m.fs.file(disk + "/device/vpd_pg80", vpd_page80(serial));
+  m.fs.file(disk + "/device/vpd_pg80", vpd_page80_of(serial));
   m.partition(disk, name + "1", "8:" + std::to_string(minor + 1));
   m.fs.rel_link(root_fsid + "/devices/" + name + "1", disk + "/" + name + "1");
   return disk;
@@ -227,7 +227,7 @@ std::string gce_scsi_disk(fake::machine& m, char letter, int target, const std::
   m.fs.rel_link(disk + "/device", lun);
   m.fs.file(lun + "/vendor", "Google  \n");
   m.fs.file(lun + "/model", model + "\n");
-  m.fs.file(lun + "/vpd_pg80", vpd_page80(device_name));
+  m.fs.file(lun + "/vpd_pg80", vpd_page80_of(device_name));
   return disk;
 }
 

@@ -14,7 +14,7 @@ using airlock::test::write_file;
 
 namespace {
 
-keys::passphrase_source fixed(const std::string& pass) {
+keys::passphrase_source fixed_passphrase(const std::string& pass) {
   return [pass] { return pass; };
 }
 
@@ -95,8 +95,8 @@ TEST_CASE("A key made by openssl genpkey loads and signs, unencrypted or encrypt
   REQUIRE(run("openssl genpkey -algorithm ed25519 -out " + q(dir / "plain.pem")).exit_code == 0);
   REQUIRE(run("openssl pkey -in " + q(dir / "plain.pem") + " -aes256 -passout pass:pw -out " + q(dir / "enc.pem"))
               .exit_code == 0);
-  const auto plain = keys::signing_key::load(dir / "plain.pem", fixed("unused"));
-  const auto enc = keys::signing_key::load(dir / "enc.pem", fixed("pw"));
+  const auto plain = keys::signing_key::load(dir / "plain.pem", fixed_passphrase("unused"));
+  const auto enc = keys::signing_key::load(dir / "enc.pem", fixed_passphrase("pw"));
   CHECK(hex(plain.public_key()) == openssl_raw_public("-in " + q(dir / "plain.pem")));
   CHECK(enc.public_key() == plain.public_key());
   CHECK(openssl_verifies(enc, dir, "message", "message"));
@@ -109,7 +109,7 @@ TEST_CASE("RSA, EC and X25519 keys are refused as the wrong algorithm", "[keys][
   for (const char* alg : algorithms) {
     REQUIRE(run(std::string("openssl genpkey ") + alg + " -out " + q(dir / "k.pem")).exit_code == 0);
     try {
-      keys::signing_key::load(dir / "k.pem", fixed("unused"));
+      keys::signing_key::load(dir / "k.pem", fixed_passphrase("unused"));
       FAIL("loaded a key made with " << alg);
     } catch (const keys::key_error& e) {
       CHECK(e.problem() == keys::key_problem::wrong_algorithm);

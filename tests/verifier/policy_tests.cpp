@@ -12,8 +12,6 @@ using namespace airlock::vtest;
 
 namespace {
 
-const std::int64_t february = at("2026-02-01T10:00:00Z");
-
 format::license expiring(std::string_view on) {
   format::license lic = unbound_license();
   lic.expires = day(on);

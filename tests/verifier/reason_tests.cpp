@@ -15,8 +15,6 @@ using namespace airlock::vtest;
 
 namespace {
 
-const std::int64_t february = at("2026-02-01T10:00:00Z");
-
 std::string replaced(std::string text, const std::string& from, const std::string& to) {
   const auto pos = text.find(from);
   REQUIRE(pos != std::string::npos);

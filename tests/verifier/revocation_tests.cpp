@@ -24,7 +24,7 @@ format::revocation_list list_of(std::int64_t sequence, std::vector<std::string> 
   return list;
 }
 
-std::string replaced(std::string text, const std::string& from, const std::string& to) {
+std::string replaced_once(std::string text, const std::string& from, const std::string& to) {
   const std::size_t at_ = text.find(from);
   REQUIRE(at_ != std::string::npos);
   return text.replace(at_, from.size(), to);
@@ -61,7 +61,7 @@ TEST_CASE("A license not in the list passes and reports the list it checked", "[
 TEST_CASE("A list that cannot be trusted is revocation_list_invalid", "[verify][revocation]") {
   const format::license lic = unbound_license();
   std::string list = signed_list(list_of(2, {}));
-  SECTION("edited after signing") { list = replaced(list, "sequence = 2", "sequence = 9"); }
+  SECTION("edited after signing") { list = replaced_once(list, "sequence = 2", "sequence = 9"); }
   SECTION("signed by an untrusted key") {
     const vendor stranger;
     list = signed_list(list_of(2, {}, stranger), stranger);
@@ -164,8 +164,10 @@ TEST_CASE("A version-1 clock state line is still read, as no list seen", "[verif
   const std::string text = sign(lic);
   const auto signature = format::open_license(text).value->signature.value;
   const std::int64_t seen = at("2026-06-01T00:00:00Z");
-  test::write_file(state, std::string(detail::clock_state_tag_v1) + " " + lic.id + " " + std::to_string(seen) + " " +
-                              detail::clock_state_mac(detail::clock_state_tag_v1, signature, lic.id, seen, 0) + "\n");
+  test::write_file(
+      state, std::string(airlock::detail::clock_state_tag_v1) + " " + lic.id + " " + std::to_string(seen) + " " +
+                 airlock::detail::clock_state_mac(airlock::detail::clock_state_tag_v1, signature, lic.id, seen, 0) +
+                 "\n");
   CHECK(check(text, with_list("", state)).why == reason::clock_rolled_back);  // 2026-03-01 < 2026-06-01 seen
   verify_options later = with_list(signed_list(list_of(1, {})), state);
   later.now = at("2026-06-02T00:00:00Z");

@@ -13,8 +13,6 @@ using namespace airlock::vtest;
 
 namespace {
 
-const std::int64_t february = at("2026-02-01T10:00:00Z");
-
 // A well-formed license padded with meta fields to exactly `size` bytes.
 std::string license_of_size(std::size_t size) {
   format::license lic = unbound_license();

@@ -31,7 +31,7 @@ struct corpus {
   }
 };
 
-std::string replaced(std::string text, const std::string& from, const std::string& to) {
+std::string first_replaced(std::string text, const std::string& from, const std::string& to) {
   text.replace(text.find(from), from.size(), to);
   return text;
 }
@@ -61,7 +61,7 @@ void fill(corpus& made) {
   lic.expires = day("2026-01-31");
   made.add("expired", sign(lic), "", 17);
   made.add("expired-in-grace", sign(lic), "--grace-days 7", 0);
-  made.add("tampered", replaced(valid, "seats = 5", "seats = 6"), "", 13);
+  made.add("tampered", first_replaced(valid, "seats = 5", "seats = 6"), "", 13);
   const vendor stranger;
   made.add("unknown-key", sign(unbound_license(stranger), stranger), "", 12);
   lic = unbound_license();
@@ -70,7 +70,8 @@ void fill(corpus& made) {
   made.add("malformed", "this is not a license\n", "", 10);
   made.add("oversized", std::string(64 * 1024 + 1, '#'), "", 10);
   made.add("unsupported-version",
-           sign_body(replaced(body_of(unbound_license()), "format = 1", "format = 7"), acme(), acme().key_id), "", 11);
+           sign_body(first_replaced(body_of(unbound_license()), "format = 1", "format = 7"), acme(), acme().key_id), "",
+           11);
   lic = unbound_license();
   lic.key_id = stranger.key_id;
   made.add("key-id-mismatch", sign_body(body_of(lic), acme(), acme().key_id), "", 14);

@@ -9,12 +9,6 @@
 using namespace airlock;
 using namespace airlock::vtest;
 
-namespace {
-
-const std::int64_t february = at("2026-02-01T10:00:00Z");
-
-}  // namespace
-
 TEST_CASE("A trust store with two keys accepts a license signed by the second", "[trust]") {
   const vendor old_key, new_key;
   trust_store trusted;

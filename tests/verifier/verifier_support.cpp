@@ -17,6 +17,8 @@ std::int64_t at(std::string_view utc) {
   return t->seconds;
 }
 
+const std::int64_t february = at("2026-02-01T10:00:00Z");
+
 format::date day(std::string_view yyyy_mm_dd) {
   const auto d = format::parse_date(yyyy_mm_dd);
   if (!d) throw std::invalid_argument("bad date in a test: " + std::string(yyyy_mm_dd));

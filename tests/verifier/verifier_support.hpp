@@ -40,6 +40,8 @@ const vendor& acme();
 // Unix seconds of a UTC time such as "2026-03-01T12:00:00Z".
 std::int64_t at(std::string_view utc);
 format::date day(std::string_view yyyy_mm_dd);
+// 2026-02-01T10:00:00Z: the clock of most checks, after unbound_license()'s validity starts.
+extern const std::int64_t february;
 
 // Unbound, issued 2026-01-10T12:00:00Z, valid from 2026-01-10, perpetual,
 // features export.pdf and render, seats = 5.
