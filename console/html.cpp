@@ -3,28 +3,8 @@
 
 namespace airlock::console {
 
-std::string escape(std::string_view text) {
-  std::string out;
-  out.reserve(text.size() + text.size() / 8);
-  for (const char c : text) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default:
-        if ((static_cast<unsigned char>(c) < 0x20 && c != '\t' && c != '\n') || c == 0x7f)
-          out += "\xEF\xBF\xBD";
-        else
-          out += c;
-    }
-  }
-  return out;
-}
-
 std::string csrf_field(std::string_view csrf_token) {
-  return "<input type=\"hidden\" name=\"csrf\" value=\"" + escape(csrf_token) + "\">";
+  return "<input type=\"hidden\" name=\"csrf\" value=\"" + html_escape(csrf_token) + "\">";
 }
 
 std::string page(std::string_view title, std::string_view operator_name, std::string_view csrf_token,
@@ -33,7 +13,7 @@ std::string page(std::string_view title, std::string_view operator_name, std::st
       "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
       "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
       "<title>" +
-      escape(title) +
+      html_escape(title) +
       " · Airlock console</title>"
       "<link rel=\"stylesheet\" href=\"/static/console.css\">"
       "<script src=\"/static/console.js\" defer></script></head><body>";
@@ -42,10 +22,10 @@ std::string page(std::string_view title, std::string_view operator_name, std::st
         "<header><nav><a href=\"/\">Dashboard</a> <a href=\"/licenses\">Licenses</a> "
         "<a href=\"/issue\">Issue</a> <a href=\"/audit\">Audit</a></nav><form method=\"post\" action=\"/logout\" "
         "class=\"logout\">" +
-        csrf_field(csrf_token) + "<span>" + escape(operator_name) +
+        csrf_field(csrf_token) + "<span>" + html_escape(operator_name) +
         "</span> <button type=\"submit\">Log out</button></form></header>";
   }
-  out += "<main><h1>" + escape(title) + "</h1>" + body + "</main></body></html>\n";
+  out += "<main><h1>" + html_escape(title) + "</h1>" + body + "</main></body></html>\n";
   return out;
 }
 

@@ -1,16 +1,17 @@
 // SPDX-License-Identifier: MIT
-// The console's HTML: one escaping function for every value a page shows, and the page frame.
+// The console's HTML: the page frame, its CSRF field, its stylesheet and script.
 #ifndef AIRLOCK_CONSOLE_HTML_HPP
 #define AIRLOCK_CONSOLE_HTML_HPP
 
 #include <string>
 #include <string_view>
 
+#include "cli/html.hpp"
+
 namespace airlock::console {
 
-// The one escaping function: & < > " ' become entities, and control characters other than tab and
-// newline become U+FFFD, so a value is text in an element and in a double-quoted attribute alike.
-std::string escape(std::string_view text);
+// Every value a page shows goes through the tools' one HTML escaping function.
+using cli::html_escape;
 
 // A whole page: the title (escaped here), the navigation when an operator is logged in (empty name:
 // none), and `body`, which the caller built from escaped values.

@@ -104,7 +104,7 @@ std::set<std::string> superseded_ids(const std::vector<entry>& all) {
 }
 
 std::string license_link(const std::string& id) {
-  return "<a href=\"/license/" + escape(id) + "\">" + escape(id) + "</a>";
+  return "<a href=\"/license/" + html_escape(id) + "\">" + html_escape(id) + "</a>";
 }
 
 std::string row(std::initializer_list<std::string> cells) {
@@ -190,7 +190,7 @@ struct console_app::impl {
     const std::string nonce = keys::random_hex(32);
     res.set_header("Set-Cookie", cookie_header(login_cookie, nonce, 3600));
     std::string body;
-    if (!message.empty()) body += "<p class=\"error\">" + escape(message) + "</p>";
+    if (!message.empty()) body += "<p class=\"error\">" + html_escape(message) + "</p>";
     body += "<form method=\"post\" action=\"/login\">" + csrf_field(nonce) +
             "<p><label>Operator <input name=\"name\" autocomplete=\"username\" required></label></p>"
             "<p><label>Password <input name=\"password\" type=\"password\" autocomplete=\"current-password\" "
@@ -263,13 +263,13 @@ struct console_app::impl {
         if (*e.expires <= add_days(day, windows[i])) ++expiring[i];
       if (*e.expires <= add_days(day, 30)) soon.push_back(&e);
     }
-    std::string body = "<p>Signing key " + escape(key_id) + ", " + std::to_string(all.size()) +
+    std::string body = "<p>Signing key " + html_escape(key_id) + ", " + std::to_string(all.size()) +
                        " licenses in the ledger.</p><h2>Licenses by product and state</h2><table><tr><th>product</th>";
     for (const char* s : states) body += std::string("<th>") + s + "</th>";
     body += "</tr>";
     for (const auto& [product, by_state] : counts) {
-      body += "<tr><td><a href=\"" + escape(httplib::append_query_params("/licenses", {{"product", product}})) + "\">" +
-              escape(product) + "</a></td>";
+      body += "<tr><td><a href=\"" + html_escape(httplib::append_query_params("/licenses", {{"product", product}})) +
+              "\">" + html_escape(product) + "</a></td>";
       for (const char* s : states) {
         const auto it = by_state.find(s);
         body += "<td>" + std::to_string(it == by_state.end() ? 0 : it->second) + "</td>";
@@ -283,8 +283,8 @@ struct console_app::impl {
       std::sort(soon.begin(), soon.end(), [](const entry* a, const entry* b) { return *a->expires < *b->expires; });
       body += "<h2>Expiring within 30 days</h2><table>" + header_row({"license", "product", "licensee", "expires"});
       for (const entry* e : soon)
-        body +=
-            row({license_link(e->license_id), escape(e->product), escape(e->licensee), format::to_string(*e->expires)});
+        body += row({license_link(e->license_id), html_escape(e->product), html_escape(e->licensee),
+                     format::to_string(*e->expires)});
       body += "</table>";
     }
     std::vector<ledger::audit_event> recent;
@@ -300,8 +300,8 @@ struct console_app::impl {
   static std::string audit_table(const std::vector<ledger::audit_event>& events) {
     std::string body = "<table>" + header_row({"row", "when", "operator", "action", "license", "detail"});
     for (const auto& a : events)
-      body += row({std::to_string(a.row), format::to_string(a.at), escape(a.operator_name), escape(a.action),
-                   a.license_id.empty() ? std::string() : license_link(a.license_id), escape(a.detail)});
+      body += row({std::to_string(a.row), format::to_string(a.at), html_escape(a.operator_name), html_escape(a.action),
+                   a.license_id.empty() ? std::string() : license_link(a.license_id), html_escape(a.detail)});
     return body + "</table>";
   }
 
@@ -324,7 +324,8 @@ struct console_app::impl {
     const std::size_t pages = std::max<std::size_t>(1, (found.size() + licenses_per_page - 1) / licenses_per_page);
     page_number = std::min(page_number, pages);
     const auto field = [](const char* name, const char* label, const std::string& value) {
-      return std::string("<label>") + label + " <input name=\"" + name + "\" value=\"" + escape(value) + "\"></label>";
+      return std::string("<label>") + label + " <input name=\"" + name + "\" value=\"" + html_escape(value) +
+             "\"></label>";
     };
     std::string body = "<form class=\"search\" method=\"get\" action=\"/licenses\">" +
                        field("licensee", "Licensee", filter.licensee) + field("product", "Product", filter.product) +
@@ -337,8 +338,8 @@ struct console_app::impl {
     for (std::size_t i = (page_number - 1) * licenses_per_page; i < found.size() && i < page_number * licenses_per_page;
          ++i) {
       const entry& e = *found[i];
-      body += row({license_link(e.license_id), escape(e.product), escape(e.licensee), format::to_string(e.issued),
-                   date_or(e.expires, "perpetual"), state_of(e, superseded, day)});
+      body += row({license_link(e.license_id), html_escape(e.product), html_escape(e.licensee),
+                   format::to_string(e.issued), date_or(e.expires, "perpetual"), state_of(e, superseded, day)});
     }
     body += "</table>";
     const auto link_to = [&](std::size_t n, const char* label) {
@@ -347,7 +348,7 @@ struct console_app::impl {
       if (!filter.product.empty()) params.emplace("product", filter.product);
       if (!filter.feature.empty()) params.emplace("feature", filter.feature);
       if (!filter.machine.empty()) params.emplace("machine", filter.machine);
-      return "<a href=\"" + escape(httplib::append_query_params("/licenses", params)) + "\">" + label + "</a> ";
+      return "<a href=\"" + html_escape(httplib::append_query_params("/licenses", params)) + "\">" + label + "</a> ";
     };
     body += "<p>";
     if (page_number > 1) body += link_to(page_number - 1, "previous page");
@@ -373,28 +374,28 @@ struct console_app::impl {
 
   std::string license_body(const entry& e, const std::string& csrf_token) {
     std::vector<std::pair<std::string, std::string>> fields = {
-        {"license", escape(e.license_id)},
-        {"product", escape(e.product)},
-        {"licensee", escape(e.licensee)},
-        {"key id", escape(e.key_id)},
+        {"license", html_escape(e.license_id)},
+        {"product", html_escape(e.product)},
+        {"licensee", html_escape(e.licensee)},
+        {"key id", html_escape(e.key_id)},
         {"issued", format::to_string(e.issued)},
         {"not before", format::to_string(e.not_before)},
         {"expires", date_or(e.expires, "perpetual")},
         {"updates until", date_or(e.updates_until, "every build")},
-        {"features", escape(joined(e.features, " "))}};
+        {"features", html_escape(joined(e.features, " "))}};
     std::string limits;
     for (const auto& l : e.limits) limits += (limits.empty() ? "" : " ") + l.name + "=" + std::to_string(l.value);
-    fields.push_back({"limits", escape(limits)});
-    for (const auto& m : e.meta) fields.push_back({"meta " + escape(m.name), escape(m.value)});
-    fields.push_back({"machine", e.machine_policy.empty() ? "unbound" : escape(e.machine_policy)});
-    fields.push_back({"operation", escape(e.operation)});
+    fields.push_back({"limits", html_escape(limits)});
+    for (const auto& m : e.meta) fields.push_back({"meta " + html_escape(m.name), html_escape(m.value)});
+    fields.push_back({"machine", e.machine_policy.empty() ? "unbound" : html_escape(e.machine_policy)});
+    fields.push_back({"operation", html_escape(e.operation)});
     if (!e.supersedes.empty()) fields.push_back({"supersedes", license_link(e.supersedes)});
-    if (!e.note.empty()) fields.push_back({"note", escape(e.note)});
-    fields.push_back({"file", escape(e.file_path)});
-    fields.push_back({"file sha256", escape(e.file_sha256)});
-    fields.push_back({"recorded", format::to_string(e.recorded_at) + " by " + escape(e.issued_by) + ", row " +
+    if (!e.note.empty()) fields.push_back({"note", html_escape(e.note)});
+    fields.push_back({"file", html_escape(e.file_path)});
+    fields.push_back({"file sha256", html_escape(e.file_sha256)});
+    fields.push_back({"recorded", format::to_string(e.recorded_at) + " by " + html_escape(e.issued_by) + ", row " +
                                       std::to_string(e.row)});
-    if (e.revoked) fields.push_back({"revoked", format::to_string(e.revoked_at) + ": " + escape(e.revoke_reason)});
+    if (e.revoked) fields.push_back({"revoked", format::to_string(e.revoked_at) + ": " + html_escape(e.revoke_reason)});
     if (e.forgotten) fields.push_back({"forgotten", "personal fields erased"});
     std::string body = "<table>";
     for (const auto& [name, value] : fields) body += "<tr><th>" + name + "</th><td>" + value + "</td></tr>";
@@ -405,25 +406,25 @@ struct console_app::impl {
       body += "<table>" + header_row({"class", "hashes"});
       for (const auto c : format::all_component_classes)
         if (!e.machine[c].empty())
-          body += "<tr><td>" + escape(format::to_string(c)) + "</td><td class=\"hash\">" +
-                  escape(joined(e.machine[c], " ")) + "</td></tr>";
+          body += "<tr><td>" + html_escape(format::to_string(c)) + "</td><td class=\"hash\">" +
+                  html_escape(joined(e.machine[c], " ")) + "</td></tr>";
       if (!e.machine.evidence_only.empty())
-        body += "<tr><td>evidence only</td><td class=\"hash\">" + escape(joined(e.machine.evidence_only, " ")) +
+        body += "<tr><td>evidence only</td><td class=\"hash\">" + html_escape(joined(e.machine.evidence_only, " ")) +
                 "</td></tr>";
       body += "</table>";
     }
     body += "<h2>History</h2><table>" + header_row({"license", "operation", "issued", "expires", "revoked"});
     for (const auto& g : history_of(e)) {
-      const std::string id =
-          g.license_id == e.license_id ? "<strong>" + escape(g.license_id) + "</strong>" : license_link(g.license_id);
-      body += row({id, escape(g.operation), format::to_string(g.issued), date_or(g.expires, "perpetual"),
+      const std::string id = g.license_id == e.license_id ? "<strong>" + html_escape(g.license_id) + "</strong>"
+                                                          : license_link(g.license_id);
+      body += row({id, html_escape(g.operation), format::to_string(g.issued), date_or(g.expires, "perpetual"),
                    g.revoked ? "yes" : "no"});
     }
     body += "</table>";
     if (!e.license_text.empty())
-      body += "<p><a href=\"/license/" + escape(e.license_id) + "/download\">Download the license file</a></p>";
+      body += "<p><a href=\"/license/" + html_escape(e.license_id) + "/download\">Download the license file</a></p>";
     if (!e.revoked)
-      body += "<h2>Revoke</h2><form method=\"post\" action=\"/license/" + escape(e.license_id) +
+      body += "<h2>Revoke</h2><form method=\"post\" action=\"/license/" + html_escape(e.license_id) +
               "/revoke\" data-confirm=\"Revoke this license?\">" + csrf_field(csrf_token) +
               "<p><label>Reason (no personal data) <input name=\"reason\" maxlength=\"200\" required></label> "
               "<button type=\"submit\">Revoke</button></p></form>";
@@ -436,24 +437,21 @@ struct console_app::impl {
     bool allow_container = false;
   };
 
-  static issue_form form_from_upload(const httplib::Request& req) {
-    issue_form f;
-    const auto file = req.get_file_value("request");
-    f.request_text = file.content;
-    f.request_name = file.filename.empty() ? "the uploaded request" : file.filename;
-    f.licensee = req.get_file_value("licensee").content;
-    f.expires = req.get_file_value("expires").content;
-    f.updates_until = req.get_file_value("updates_until").content;
-    f.features = req.get_file_value("features").content;
-    f.allow_container = !req.get_file_value("allow_container").content.empty();
-    return f;
-  }
-
   // A field of a posted form, multipart (as the preview sends it) or URL-encoded.
   static std::string field(const httplib::Request& req, const char* name) {
     return req.is_multipart_form_data() ? req.get_file_value(name).content : req.get_param_value(name);
   }
 
+  // The first form: the request as an uploaded file, the rest as fields.
+  static issue_form form_from_upload(const httplib::Request& req) {
+    issue_form f = form_from_fields(req);
+    const auto file = req.get_file_value("request");
+    f.request_text = file.content;
+    f.request_name = file.filename.empty() ? "the uploaded request" : file.filename;
+    return f;
+  }
+
+  // The preview's form: the request's text as a field.
   static issue_form form_from_fields(const httplib::Request& req) {
     issue_form f;
     f.request_text = field(req, "request_text");
@@ -506,7 +504,7 @@ struct console_app::impl {
 
   std::string issue_form_body(const std::string& csrf_token) const {
     return "<p>Upload an activation request written by <code>airlock-hwid request</code> for this key (" +
-           escape(key_id) +
+           html_escape(key_id) +
            "). The product comes from the request. The next page shows what will be signed.</p>"
            "<form method=\"post\" action=\"/issue/preview\" enctype=\"multipart/form-data\">" +
            csrf_field(csrf_token) +
@@ -533,7 +531,7 @@ struct console_app::impl {
   }
 
   static std::string hidden(const char* name, const std::string& value) {
-    return std::string("<input type=\"hidden\" name=\"") + name + "\" value=\"" + escape(value) + "\">";
+    return std::string("<input type=\"hidden\" name=\"") + name + "\" value=\"" + html_escape(value) + "\">";
   }
 
   std::string preview_body(const issue_form& f, const format::request& req, const format::license& lic,
@@ -544,11 +542,11 @@ struct console_app::impl {
         {"key id", req.key_id},   {"created", format::to_string(req.created)},
         {"tool", req.tool},       {"environment", std::string(format::to_string(req.environment))}};
     for (const auto& [name, value] : fields)
-      body += std::string("<tr><th>") + name + "</th><td>" + escape(value) + "</td></tr>";
+      body += std::string("<tr><th>") + name + "</th><td>" + html_escape(value) + "</td></tr>";
     body += "</table><table>" + header_row({"class", "hashes"});
     for (const auto c : format::all_component_classes)
-      body += "<tr><td>" + escape(format::to_string(c)) + "</td><td class=\"hash\">" +
-              escape(joined(req.machine[c], " ")) + "</td></tr>";
+      body += "<tr><td>" + html_escape(format::to_string(c)) + "</td><td class=\"hash\">" +
+              html_escape(joined(req.machine[c], " ")) + "</td></tr>";
     body += "</table><h2>The license to sign</h2><table>";
     const std::pair<const char*, std::string> order[] = {{"licensee", lic.licensee},
                                                          {"product", lic.product},
@@ -558,7 +556,7 @@ struct console_app::impl {
                                                          {"features", joined(lic.features, " ")},
                                                          {"machine policy", lic.machine.policy}};
     for (const auto& [name, value] : order)
-      body += std::string("<tr><th>") + name + "</th><td>" + escape(value) + "</td></tr>";
+      body += std::string("<tr><th>") + name + "</th><td>" + html_escape(value) + "</td></tr>";
     // Multipart, because a URL-encoded form over 8 KiB is refused by the HTTP library; LF line ends,
     // because an attribute cannot carry a CR (the browser sends CRLF, which the request reader takes).
     body += "</table><form method=\"post\" action=\"/issue\" enctype=\"multipart/form-data\">" +
@@ -729,9 +727,10 @@ void console_app::install(httplib::Server& server) {
                    page("Preview", w.session.operator_name, w.session.csrf_token,
                         app.preview_body(form, request, lic, w.session.csrf_token)));
       } catch (const cli::failure& e) {
-        impl::html(res, 400,
-                   page("Not issued", w.session.operator_name, w.session.csrf_token,
-                        "<p class=\"error\">" + escape(e.what()) + "</p><p><a href=\"/issue\">Start again</a></p>"));
+        impl::html(
+            res, 400,
+            page("Not issued", w.session.operator_name, w.session.csrf_token,
+                 "<p class=\"error\">" + html_escape(e.what()) + "</p><p><a href=\"/issue\">Start again</a></p>"));
       }
     });
   });
@@ -741,9 +740,10 @@ void console_app::install(httplib::Server& server) {
         const std::string id = app.issue(impl::form_from_fields(req), w.session.operator_name);
         impl::see_other(res, "/license/" + id);
       } catch (const cli::failure& e) {
-        impl::html(res, 400,
-                   page("Not issued", w.session.operator_name, w.session.csrf_token,
-                        "<p class=\"error\">" + escape(e.what()) + "</p><p><a href=\"/issue\">Start again</a></p>"));
+        impl::html(
+            res, 400,
+            page("Not issued", w.session.operator_name, w.session.csrf_token,
+                 "<p class=\"error\">" + html_escape(e.what()) + "</p><p><a href=\"/issue\">Start again</a></p>"));
       }
     });
   });

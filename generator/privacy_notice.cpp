@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "airlock/format/inventory.hpp"
+#include "cli/html.hpp"
 #include "cli/privacy_text.hpp"
 #include "generator/command_line.hpp"
 #include "ledger/ledger.hpp"
@@ -46,21 +47,6 @@ std::string markdown_text(const std::string& text) {
   return out;
 }
 
-std::string html_text(const std::string& text) {
-  std::string out;
-  for (const char c : text) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
-
 std::string markdown_runs(const std::vector<run>& runs) {
   std::string out;
   for (const run& r : runs) out += r.code ? "`" + r.text + "`" : markdown_text(r.text);
@@ -69,7 +55,7 @@ std::string markdown_runs(const std::vector<run>& runs) {
 
 std::string html_runs(const std::vector<run>& runs) {
   std::string out;
-  for (const run& r : runs) out += r.code ? "<code>" + html_text(r.text) + "</code>" : html_text(r.text);
+  for (const run& r : runs) out += r.code ? "<code>" + cli::html_escape(r.text) + "</code>" : cli::html_escape(r.text);
   return out;
 }
 
@@ -94,7 +80,7 @@ std::string write_markdown(const document& doc) {
 
 std::string write_html(const document& doc, const std::string& title) {
   std::string out = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>" +
-                    html_text(title) + "</title>\n</head>\n<body>\n";
+                    cli::html_escape(title) + "</title>\n</head>\n<body>\n";
   bool in_list = false;
   for (const block& b : doc.blocks()) {
     if (in_list && b.kind != block_kind::item) out += "</ul>\n";

@@ -5,20 +5,20 @@
 #include "console/html.hpp"
 #include "keys/password.hpp"
 
-TEST_CASE("escape turns every markup character into an entity", "[console][escaping]") {
-  CHECK(airlock::console::escape("<a href=\"x\" title='y'>&</a>") ==
+TEST_CASE("html_escape turns every markup character into an entity", "[console][escaping]") {
+  CHECK(airlock::cli::html_escape("<a href=\"x\" title='y'>&</a>") ==
         "&lt;a href=&quot;x&quot; title=&#39;y&#39;&gt;&amp;&lt;/a&gt;");
 }
 
-TEST_CASE("escape replaces control characters and keeps UTF-8 text", "[console][escaping]") {
-  CHECK(airlock::console::escape(std::string("a\x01"
-                                             "b\x7f"
-                                             "c\td\n",
-                                             8)) ==
+TEST_CASE("html_escape replaces control characters and keeps UTF-8 text", "[console][escaping]") {
+  CHECK(airlock::cli::html_escape(std::string("a\x01"
+                                              "b\x7f"
+                                              "c\td\n",
+                                              8)) ==
         "a\xEF\xBF\xBD"
         "b\xEF\xBF\xBD"
         "c\td\n");
-  CHECK(airlock::console::escape("Grüße, 東京") == "Grüße, 東京");
+  CHECK(airlock::cli::html_escape("Grüße, 東京") == "Grüße, 東京");
 }
 
 TEST_CASE("a password hash is Argon2id and checks only its own password", "[console][keys]") {
