@@ -576,7 +576,7 @@ struct ledger::impl {
     return static_cast<int>(std::stoll(s.text(0)));
   }
 
-  entry to_entry(const license_row& r) const;
+  entry to_entry(const license_row& r);
 };
 
 namespace {
@@ -595,7 +595,7 @@ std::vector<format::limit_entry> parse_limits(const std::string& text) {
 
 }  // namespace
 
-entry ledger::impl::to_entry(const license_row& r) const {
+entry ledger::impl::to_entry(const license_row& r) {
   entry e;
   e.row = r.chain_row;
   e.license_id = r.license_id;
@@ -628,18 +628,20 @@ entry ledger::impl::to_entry(const license_row& r) const {
   e.recorded_at = format::parse_utc_time(r.recorded_at).value_or(format::utc_time{});
   e.license_text = r.license_text;
   e.forgotten = r.forgotten;
-  statement s(db, path, "SELECT recorded_at, detail FROM chain WHERE kind = 'revoke' AND license_id = ?1 LIMIT 1");
+  // Prepared once for all entries: a listing of the whole ledger asks these two for every row.
+  statement& s = prepared("SELECT recorded_at, detail FROM chain WHERE kind = 'revoke' AND license_id = ?1 LIMIT 1");
   s.bind(1, r.license_id);
   if (s.step()) {
     e.revoked = true;
     e.revoked_at = format::parse_utc_time(s.text(0)).value_or(format::utc_time{});
     e.revoke_reason = s.text(1);
   }
-  statement next(
-      db, path,
+  s.reset();  // no read left open on the connection between entries
+  statement& next = prepared(
       "SELECT license_id FROM licenses WHERE state = 'confirmed' AND supersedes = ?1 ORDER BY chain_row LIMIT 1");
   next.bind(1, r.license_id);
   if (next.step()) e.superseded_by = next.text(0);
+  next.reset();
   return e;
 }
 
