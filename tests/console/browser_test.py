@@ -24,8 +24,10 @@ time limit (60 s).
 import argparse
 import ctypes
 import datetime
+import importlib.util
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -167,7 +169,8 @@ class Run:
                      "--disable-features=Translate,MediaRouter,OptimizationHints", "--password-store=basic"):
             options.add_argument(flag)
         options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-        browser_env = dict(self.env, XDG_CONFIG_HOME=str(self.home / ".config"), XDG_CACHE_HOME=str(self.home / ".cache"))
+        browser_env = dict(self.env, XDG_CONFIG_HOME=str(self.home / ".config"),
+                           XDG_CACHE_HOME=str(self.home / ".cache"))
 
         def new_group_dying_with_parent():
             os.setsid()  # chromedriver and the Chromium processes it starts: one group, stopped together
@@ -316,7 +319,7 @@ class Run:
         self.click_button("Log in")
         self.wait_for_page("/", "Dashboard")
         text = self.page_text()
-        check(f"Signing key {key_id}, 1 licenses in the ledger." in text,
+        check(re.search(rf"\bSigning key {key_id}\b.*\b1 licenses? in the ledger", text),
               f"the dashboard does not name the key {key_id} and the ledger's 1 license: {text[:200]!r}")
         check(PRODUCT in text and "Recent operator activity" in text,
               "the dashboard shows no acme-studio row or no recent activity")
@@ -443,9 +446,7 @@ def find_browser():
     chromedriver = shutil.which("chromedriver") or next(
         (p for p in ("/usr/bin/chromedriver", "/usr/lib/chromium/chromedriver") if os.access(p, os.X_OK)), None)
     missing = [name for name, found in (("chromium", chromium), ("chromium-driver", chromedriver)) if not found]
-    try:
-        import selenium  # noqa: F401
-    except ImportError:
+    if importlib.util.find_spec("selenium") is None:
         missing.append(f"python3-selenium (for {sys.executable})")
     return chromium, chromedriver, missing
 
