@@ -349,6 +349,17 @@ httplib::MultipartFormDataItems upload(const std::string& request_text, const st
   return items;
 }
 
+// The sign step posted straight to /issue (as the preview's form would), for the vector request
+// `request_vector` (under formats/vectors/) named `name`, for `licensee`; `more` adds fields.
+httplib::Result post_issue(httplib::Client& client, const session& s, const std::string& request_vector,
+                           const std::string& name, const std::string& licensee, httplib::Params more = {}) {
+  more.emplace("csrf", s.csrf);
+  more.emplace("request_text", read_file(source_file("formats/vectors/" + request_vector)));
+  more.emplace("request_name", name);
+  more.emplace("licensee", licensee);
+  return post(client, "/issue", s, std::move(more));
+}
+
 }  // namespace
 
 TEST_CASE("the issue preview shows the uploaded request's product, key id and hashes before signing",
@@ -388,11 +399,7 @@ TEST_CASE("a request made for another vendor key is refused and nothing is issue
   auto c = start_console(v);
   httplib::Client client("127.0.0.1", c->port());
   const auto s = log_in(client);
-  const auto res = post(client, "/issue", s,
-                        {{"csrf", s.csrf},
-                         {"request_text", read_file(source_file("formats/vectors/request.toml"))},
-                         {"request_name", "request.toml"},
-                         {"licensee", "Uploaded GmbH"}});
+  const auto res = post_issue(client, s, "request.toml", "request.toml", "Uploaded GmbH");
   REQUIRE(res);
   CHECK(res->status == 400);
   CHECK(contains(res->body, "request.toml: was made for vendor key 55946e28fb11b7ee"));
@@ -404,13 +411,8 @@ TEST_CASE("a license issued from the console is in the ledger, verifies, and is 
   auto c = start_console(v);
   httplib::Client client("127.0.0.1", c->port());
   const auto s = log_in(client);
-  const auto res = post(client, "/issue", s,
-                        {{"csrf", s.csrf},
-                         {"request_text", read_file(source_file("formats/vectors/request.toml"))},
-                         {"request_name", "request.toml"},
-                         {"licensee", "Uploaded GmbH"},
-                         {"expires", "2099-12-31"},
-                         {"features", "export"}});
+  const auto res = post_issue(client, s, "request.toml", "request.toml", "Uploaded GmbH",
+                              {{"expires", "2099-12-31"}, {"features", "export"}});
   REQUIRE(res);
   REQUIRE(res->status == 303);
   const std::string location = res->get_header_value("Location");
@@ -464,11 +466,7 @@ TEST_CASE("a re-host request is not issued as a new license", "[console][issue]"
   auto c = start_console(v);
   httplib::Client client("127.0.0.1", c->port());
   const auto s = log_in(client);
-  const auto res = post(client, "/issue", s,
-                        {{"csrf", s.csrf},
-                         {"request_text", read_file(source_file("formats/vectors/requests/115-req-ok-replaces.toml"))},
-                         {"request_name", "rehost.toml"},
-                         {"licensee", "Rehosted GmbH"}});
+  const auto res = post_issue(client, s, "requests/115-req-ok-replaces.toml", "rehost.toml", "Rehosted GmbH");
   REQUIRE(res);
   CHECK(res->status == 400);
   CHECK(contains(res->body, "rehost.toml: is a re-host request for license 752933587c3ffa04ac1513184c2755b5"));
