@@ -7,6 +7,36 @@ std::string csrf_field(std::string_view csrf_token) {
   return "<input type=\"hidden\" name=\"csrf\" value=\"" + html_escape(csrf_token) + "\">";
 }
 
+std::string hidden_field(const char* name, const std::string& value) {
+  return std::string("<input type=\"hidden\" name=\"") + name + "\" value=\"" + html_escape(value) + "\">";
+}
+
+std::string row(std::initializer_list<std::string> cells) {
+  std::string out = "<tr>";
+  for (const auto& c : cells) out += "<td>" + c + "</td>";
+  return out + "</tr>";
+}
+
+std::string header_row(std::initializer_list<const char*> cells) {
+  std::string out = "<tr>";
+  for (const char* c : cells) out += std::string("<th>") + c + "</th>";
+  return out + "</tr>";
+}
+
+std::string license_link(const std::string& id) {
+  return "<a href=\"/license/" + html_escape(id) + "\">" + html_escape(id) + "</a>";
+}
+
+std::string date_or(const std::optional<format::date>& d, const char* otherwise) {
+  return d ? format::to_string(*d) : otherwise;
+}
+
+std::string joined(const std::vector<std::string>& items, const char* sep) {
+  std::string out;
+  for (const auto& item : items) out += (out.empty() ? "" : sep) + item;
+  return out;
+}
+
 std::string page(std::string_view title, std::string_view operator_name, std::string_view csrf_token,
                  const std::string& body) {
   std::string out =

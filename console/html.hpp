@@ -1,10 +1,15 @@
 // SPDX-License-Identifier: MIT
-// The console's HTML: the page frame, its CSRF field, its stylesheet and script.
+// The console's HTML: the page frame, its CSRF field, its table pieces, its stylesheet and script.
 #ifndef AIRLOCK_CONSOLE_HTML_HPP
 #define AIRLOCK_CONSOLE_HTML_HPP
 
+#include <initializer_list>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
+
+#include "airlock/format/time.hpp"
 
 #include "cli/html.hpp"
 
@@ -20,6 +25,19 @@ std::string page(std::string_view title, std::string_view operator_name, std::st
 
 // <input type="hidden" name="csrf" ...>: every form carries it.
 std::string csrf_field(std::string_view csrf_token);
+
+// <input type="hidden">, the value escaped.
+std::string hidden_field(const char* name, const std::string& value);
+
+// A table row of cells the caller escaped, and a header row of fixed labels.
+std::string row(std::initializer_list<std::string> cells);
+std::string header_row(std::initializer_list<const char*> cells);
+
+// A link to the license's page, the id escaped.
+std::string license_link(const std::string& id);
+
+std::string date_or(const std::optional<format::date>& d, const char* otherwise);
+std::string joined(const std::vector<std::string>& items, const char* sep);
 
 // The stylesheet and the script the pages load from /static/ (no inline script or style: the
 // Content-Security-Policy allows only these two files of the console's own).

@@ -924,6 +924,14 @@ bool matches(const entry& e, const search_filter& f) {
   return true;
 }
 
+const char* state_of(const entry& e, const format::date& day) {
+  if (e.revoked) return "revoked";
+  if (!e.superseded_by.empty()) return "superseded";
+  if (e.expires && *e.expires < day) return "expired";
+  if (day < e.not_before) return "not yet valid";
+  return "active";
+}
+
 void ledger::add_operator(const std::string& name, const std::string& password_hash) {
   impl_->write([&] {
     statement s(impl_->db, impl_->path, "SELECT 1 FROM operators WHERE name = ?1");

@@ -61,6 +61,11 @@ struct search_filter {
 };
 [[nodiscard]] bool matches(const entry& e, const search_filter& filter);
 
+// What a license is on `day`, the first of these that holds: revoked, superseded, expired, not yet
+// valid, active.
+[[nodiscard]] const char* state_of(const entry& e, const format::date& day);
+inline constexpr const char* license_states[] = {"active", "not yet valid", "expired", "superseded", "revoked"};
+
 // A console operator (console/, schema version 2). The password hash is keys::hash_password's.
 struct operator_account {
   std::string name, password_hash;

@@ -1,0 +1,244 @@
+// SPDX-License-Identifier: MIT
+// The pages that read the ledger: the dashboard, the license list, one license with its history and
+// download, revocation, and the audit log.
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include "console/app.hpp"
+
+namespace airlock::console {
+namespace {
+
+using ledger::entry;
+
+std::string audit_table(const std::vector<ledger::audit_event>& events) {
+  std::string body = "<table>" + header_row({"row", "when", "operator", "action", "license", "detail"});
+  for (const auto& a : events)
+    body += row({std::to_string(a.row), format::to_string(a.at), html_escape(a.operator_name), html_escape(a.action),
+                 a.license_id.empty() ? std::string() : license_link(a.license_id), html_escape(a.detail)});
+  return body + "</table>";
+}
+
+std::string dashboard_body(app& a) {
+  const auto all = a.all_entries();
+  const auto day = today();
+  std::map<std::string, std::map<std::string, int>> counts;  // product -> state -> licenses
+  const std::int64_t windows[] = {30, 60, 90};
+  int expiring[3] = {0, 0, 0};
+  std::vector<const entry*> soon;
+  for (const auto& e : all) {
+    const std::string state = ledger::state_of(e, day);
+    ++counts[e.product][state];
+    if (state != "active" || !e.expires) continue;
+    for (int i = 0; i < 3; ++i)
+      if (*e.expires <= add_days(day, windows[i])) ++expiring[i];
+    if (*e.expires <= add_days(day, 30)) soon.push_back(&e);
+  }
+  std::string body = "<p>Signing key " + html_escape(a.key_id) + ", " + std::to_string(all.size()) +
+                     " licenses in the ledger.</p><h2>Licenses by product and state</h2><table><tr><th>product</th>";
+  for (const char* s : ledger::license_states) body += std::string("<th>") + s + "</th>";
+  body += "</tr>";
+  for (const auto& [product, by_state] : counts) {
+    body += "<tr><td><a href=\"" + html_escape(httplib::append_query_params("/licenses", {{"product", product}})) +
+            "\">" + html_escape(product) + "</a></td>";
+    for (const char* s : ledger::license_states) {
+      const auto it = by_state.find(s);
+      body += "<td>" + std::to_string(it == by_state.end() ? 0 : it->second) + "</td>";
+    }
+    body += "</tr>";
+  }
+  body += "</table><h2>Expiring</h2><table>" + header_row({"within", "active licenses"});
+  for (int i = 0; i < 3; ++i) body += row({std::to_string(windows[i]) + " days", std::to_string(expiring[i])});
+  body += "</table>";
+  if (!soon.empty()) {
+    std::sort(soon.begin(), soon.end(), [](const entry* x, const entry* y) { return *x->expires < *y->expires; });
+    body += "<h2>Expiring within 30 days</h2><table>" + header_row({"license", "product", "licensee", "expires"});
+    for (const entry* e : soon)
+      body += row({license_link(e->license_id), html_escape(e->product), html_escape(e->licensee),
+                   format::to_string(*e->expires)});
+    body += "</table>";
+  }
+  const auto recent = a.locked([](ledger::ledger& book) { return book.audit_log(10); });
+  body +=
+      "<h2>Recent operator activity</h2>" + audit_table(recent) + "<p><a href=\"/audit\">The whole audit log</a></p>";
+  return body;
+}
+
+std::string licenses_body(app& a, const httplib::Request& req) {
+  ledger::search_filter filter;
+  filter.licensee = req.get_param_value("licensee");
+  filter.product = req.get_param_value("product");
+  filter.feature = req.get_param_value("feature");
+  filter.machine = req.get_param_value("machine");
+  std::size_t page_number = 1;
+  const std::string page_text = req.get_param_value("page");
+  if (!page_text.empty() && page_text.size() < 7 && page_text.find_first_not_of("0123456789") == std::string::npos)
+    page_number = std::max<std::size_t>(1, std::stoul(page_text));
+  const auto all = a.all_entries();
+  std::vector<const entry*> found;
+  for (const auto& e : all)
+    if (ledger::matches(e, filter)) found.push_back(&e);
+  std::reverse(found.begin(), found.end());  // newest first
+  const std::size_t pages = std::max<std::size_t>(1, (found.size() + licenses_per_page - 1) / licenses_per_page);
+  page_number = std::min(page_number, pages);
+  const auto field = [](const char* name, const char* label, const std::string& value) {
+    return std::string("<label>") + label + " <input name=\"" + name + "\" value=\"" + html_escape(value) +
+           "\"></label>";
+  };
+  std::string body = "<form class=\"search\" method=\"get\" action=\"/licenses\">" +
+                     field("licensee", "Licensee", filter.licensee) + field("product", "Product", filter.product) +
+                     field("feature", "Feature", filter.feature) + field("machine", "Machine hash", filter.machine) +
+                     "<button type=\"submit\">Search</button></form>";
+  body += "<p>" + std::to_string(found.size()) + " licenses, page " + std::to_string(page_number) + " of " +
+          std::to_string(pages) + ".</p><table>" +
+          header_row({"license", "product", "licensee", "issued", "expires", "state"});
+  const auto day = today();
+  for (std::size_t i = (page_number - 1) * licenses_per_page; i < found.size() && i < page_number * licenses_per_page;
+       ++i) {
+    const entry& e = *found[i];
+    body += row({license_link(e.license_id), html_escape(e.product), html_escape(e.licensee),
+                 format::to_string(e.issued), date_or(e.expires, "perpetual"), ledger::state_of(e, day)});
+  }
+  body += "</table>";
+  const auto link_to = [&](std::size_t n, const char* label) {
+    httplib::Params params{{"page", std::to_string(n)}};
+    if (!filter.licensee.empty()) params.emplace("licensee", filter.licensee);
+    if (!filter.product.empty()) params.emplace("product", filter.product);
+    if (!filter.feature.empty()) params.emplace("feature", filter.feature);
+    if (!filter.machine.empty()) params.emplace("machine", filter.machine);
+    return "<a href=\"" + html_escape(httplib::append_query_params("/licenses", params)) + "\">" + label + "</a> ";
+  };
+  body += "<p>";
+  if (page_number > 1) body += link_to(page_number - 1, "previous page");
+  if (page_number < pages) body += link_to(page_number + 1, "next page");
+  return body + "</p>";
+}
+
+// The license's generations, oldest first: back along supersedes, then forward along successors.
+std::vector<entry> history_of(app& a, const entry& e) {
+  return a.locked([&](ledger::ledger& book) {
+    std::vector<entry> back;
+    std::set<std::string> seen{e.license_id};
+    for (auto p = e.supersedes.empty() ? std::nullopt : book.find(e.supersedes); p && seen.insert(p->license_id).second;
+         p = p->supersedes.empty() ? std::nullopt : book.find(p->supersedes))
+      back.push_back(*p);
+    std::reverse(back.begin(), back.end());
+    back.push_back(e);
+    for (auto next = book.successors_of(e.license_id); !next.empty() && seen.insert(next.front().license_id).second;
+         next = book.successors_of(back.back().license_id))
+      back.push_back(next.front());
+    return back;
+  });
+}
+
+std::string fields_table(const entry& e) {
+  std::vector<std::pair<std::string, std::string>> fields = {{"license", html_escape(e.license_id)},
+                                                             {"product", html_escape(e.product)},
+                                                             {"licensee", html_escape(e.licensee)},
+                                                             {"key id", html_escape(e.key_id)},
+                                                             {"issued", format::to_string(e.issued)},
+                                                             {"not before", format::to_string(e.not_before)},
+                                                             {"expires", date_or(e.expires, "perpetual")},
+                                                             {"updates until", date_or(e.updates_until, "every build")},
+                                                             {"features", html_escape(joined(e.features, " "))}};
+  std::string limits;
+  for (const auto& l : e.limits) limits += (limits.empty() ? "" : " ") + l.name + "=" + std::to_string(l.value);
+  fields.push_back({"limits", html_escape(limits)});
+  for (const auto& m : e.meta) fields.push_back({"meta " + html_escape(m.name), html_escape(m.value)});
+  fields.push_back({"machine", e.machine_policy.empty() ? "unbound" : html_escape(e.machine_policy)});
+  fields.push_back({"operation", html_escape(e.operation)});
+  if (!e.supersedes.empty()) fields.push_back({"supersedes", license_link(e.supersedes)});
+  if (!e.note.empty()) fields.push_back({"note", html_escape(e.note)});
+  fields.push_back({"file", html_escape(e.file_path)});
+  fields.push_back({"file sha256", html_escape(e.file_sha256)});
+  fields.push_back({"recorded", format::to_string(e.recorded_at) + " by " + html_escape(e.issued_by) + ", row " +
+                                    std::to_string(e.row)});
+  if (e.revoked) fields.push_back({"revoked", format::to_string(e.revoked_at) + ": " + html_escape(e.revoke_reason)});
+  if (e.forgotten) fields.push_back({"forgotten", "personal fields erased"});
+  std::string body = "<table>";
+  for (const auto& [name, value] : fields) body += "<tr><th>" + name + "</th><td>" + value + "</td></tr>";
+  return body + "</table>";
+}
+
+std::string hashes_table(const entry& e) {
+  if (e.machine_policy.empty()) return "<p>Unbound: no machine.</p>";
+  std::string body = "<table>" + header_row({"class", "hashes"});
+  for (const auto c : format::all_component_classes)
+    if (!e.machine[c].empty())
+      body += "<tr><td>" + html_escape(format::to_string(c)) + "</td><td class=\"hash\">" +
+              html_escape(joined(e.machine[c], " ")) + "</td></tr>";
+  if (!e.machine.evidence_only.empty())
+    body += "<tr><td>evidence only</td><td class=\"hash\">" + html_escape(joined(e.machine.evidence_only, " ")) +
+            "</td></tr>";
+  return body + "</table>";
+}
+
+std::string license_body(app& a, const entry& e, const std::string& csrf_token) {
+  std::string body = fields_table(e) + "<h2>Machine hashes</h2>" + hashes_table(e);
+  body += "<h2>History</h2><table>" + header_row({"license", "operation", "issued", "expires", "revoked"});
+  for (const auto& g : history_of(a, e)) {
+    const std::string id = g.license_id == e.license_id ? "<strong>" + html_escape(g.license_id) + "</strong>"
+                                                        : license_link(g.license_id);
+    body += row({id, html_escape(g.operation), format::to_string(g.issued), date_or(g.expires, "perpetual"),
+                 g.revoked ? "yes" : "no"});
+  }
+  body += "</table>";
+  if (!e.license_text.empty())
+    body += "<p><a href=\"/license/" + html_escape(e.license_id) + "/download\">Download the license file</a></p>";
+  if (!e.revoked)
+    body += "<h2>Revoke</h2><form method=\"post\" action=\"/license/" + html_escape(e.license_id) +
+            "/revoke\" data-confirm=\"Revoke this license?\">" + csrf_field(csrf_token) +
+            "<p><label>Reason (no personal data) <input name=\"reason\" maxlength=\"200\" required></label> "
+            "<button type=\"submit\">Revoke</button></p></form>";
+  return body;
+}
+
+}  // namespace
+
+void install_license_pages(httplib::Server& server, app& a) {
+  server.Get("/", [&a](const httplib::Request& req, httplib::Response& res) {
+    a.with_session(req, res, [&](const app::who& w) { a.show(res, w, 200, "Dashboard", dashboard_body(a)); });
+  });
+  server.Get("/licenses", [&a](const httplib::Request& req, httplib::Response& res) {
+    a.with_session(req, res, [&](const app::who& w) { a.show(res, w, 200, "Licenses", licenses_body(a, req)); });
+  });
+  server.Get("/audit", [&a](const httplib::Request& req, httplib::Response& res) {
+    a.with_session(req, res, [&](const app::who& w) {
+      const auto events = a.locked([](ledger::ledger& book) { return book.audit_log(200); });
+      a.show(res, w, 200, "Audit log",
+             "<p>The latest 200 operator actions, each a row of the ledger's hash chain.</p>" + audit_table(events));
+    });
+  });
+  server.Get(R"(/license/([^/]+))", [&a](const httplib::Request& req, httplib::Response& res) {
+    a.with_session(req, res, [&](const app::who& w) {
+      const auto e = a.find(req.matches[1]);
+      if (!e) return a.not_found(res, w);
+      a.show(res, w, 200, "License " + e->license_id, license_body(a, *e, w.session.csrf_token));
+    });
+  });
+  // The file comes from the ledger's copy of it (checked against the recorded SHA-256), never from
+  // a path: a request names a license id, and nothing on disk is opened.
+  server.Get(R"(/license/([^/]+)/download)", [&a](const httplib::Request& req, httplib::Response& res) {
+    a.with_session(req, res, [&](const app::who& w) {
+      const auto e = a.find(req.matches[1]);
+      if (!e || e->license_text.empty() || ledger::sha256_hex(e->license_text) != e->file_sha256)
+        return a.not_found(res, w);
+      res.set_header("Content-Disposition", "attachment; filename=\"" + e->license_id + ".toml\"");
+      res.set_content(e->license_text, "application/toml");
+    });
+  });
+  server.Post(R"(/license/([^/]+)/revoke)", [&a](const httplib::Request& req, httplib::Response& res) {
+    a.with_session(req, res, [&](const app::who& w) {
+      const auto e = a.find(req.matches[1]);
+      if (!e) return a.not_found(res, w);
+      const std::string reason = req.get_param_value("reason");
+      if (!one_line_text(reason, 200))
+        return a.show_error(res, w, 400, "Not revoked", "Give a reason of 1 to 200 characters, on one line.");
+      a.locked([&](ledger::ledger& book) { (void)book.revoke(e->license_id, reason, w.session.operator_name); });
+      see_other(res, "/license/" + e->license_id);
+    });
+  });
+}
+
+}  // namespace airlock::console
