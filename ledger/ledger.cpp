@@ -30,7 +30,7 @@
 namespace airlock::ledger {
 namespace {
 
-constexpr int schema_version = 2;
+constexpr int schema_version = 3;
 constexpr int busy_timeout_ms = 30000;
 constexpr std::size_t max_license_size = 64 * 1024;
 
@@ -402,6 +402,33 @@ struct ledger::impl {
         "PRAGMA user_version = 2;");
   }
 
+  // v2 -> v3: the console's API tokens and customer portal (ledger/README.md), and indexes for the
+  // console's license list on a ledger of 100,000 licenses. Nothing chained changes.
+  void migrate_to_3() {
+    exec(
+        "CREATE TABLE api_tokens ("
+        " token_sha256 TEXT PRIMARY KEY, operator TEXT NOT NULL, label TEXT NOT NULL,"
+        " created_at TEXT NOT NULL, last_used_at TEXT NOT NULL DEFAULT '', revoked_at TEXT NOT NULL DEFAULT '');"
+        "CREATE TABLE customers ("
+        " name TEXT PRIMARY KEY, licensee TEXT NOT NULL, password_hash TEXT NOT NULL DEFAULT '',"
+        " setup_sha256 TEXT NOT NULL DEFAULT '', setup_expires_at INTEGER NOT NULL DEFAULT 0,"
+        " created_by TEXT NOT NULL, created_at TEXT NOT NULL,"
+        " failed_logins INTEGER NOT NULL DEFAULT 0, locked_until INTEGER NOT NULL DEFAULT 0);"
+        "CREATE TABLE customer_sessions ("
+        " token_sha256 TEXT PRIMARY KEY, customer TEXT NOT NULL, csrf_token TEXT NOT NULL,"
+        " created_at TEXT NOT NULL, expires_at INTEGER NOT NULL);"
+        "CREATE TABLE portal_requests ("
+        " id INTEGER PRIMARY KEY, customer TEXT NOT NULL, licensee TEXT NOT NULL,"
+        " kind TEXT NOT NULL CHECK (kind IN ('activation', 'rehost')), file_name TEXT NOT NULL,"
+        " request_text TEXT NOT NULL, received_at TEXT NOT NULL,"
+        " state TEXT NOT NULL CHECK (state IN ('waiting', 'issued', 'refused')),"
+        " license_id TEXT NOT NULL DEFAULT '', detail TEXT NOT NULL DEFAULT '');"
+        "CREATE INDEX licenses_by_product ON licenses (product, chain_row);"
+        "CREATE INDEX licenses_by_licensee ON licenses (licensee COLLATE NOCASE);"
+        "CREATE INDEX licenses_by_expires ON licenses (expires);"
+        "PRAGMA user_version = 3;");
+  }
+
   void migrate() {
     if (user_version() == schema_version) return;
     write([&] {
@@ -411,6 +438,7 @@ struct ledger::impl {
                        std::to_string(schema_version) + "): use a newer airlock");
       if (version < 1) migrate_to_1();
       if (version < 2) migrate_to_2();
+      if (version < 3) migrate_to_3();
     });
   }
 

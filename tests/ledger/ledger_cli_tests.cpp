@@ -48,23 +48,30 @@ TEST_CASE("an empty file becomes a ledger of the current schema, in WAL mode", "
   const auto verified = run_airlock("ledger verify --ledger " + q(ledger));
   CHECK(verified.exit_code == 0);
   CHECK(contains(verified.out, "ok: 0 rows"));
-  CHECK(trimmed(sql(ledger, "PRAGMA user_version;").out) == "2");
+  CHECK(trimmed(sql(ledger, "PRAGMA user_version;").out) == "3");
   CHECK(trimmed(sql(ledger, "PRAGMA journal_mode;").out) == "wal");
   CHECK(trimmed(sql(ledger, "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name;").out) ==
-        "audit\nchain\nlicenses\noperators\nsessions");
+        "api_tokens\naudit\nchain\ncustomer_sessions\ncustomers\nlicenses\noperators\nportal_requests\nsessions");
 }
 
-TEST_CASE("a version 1 ledger is migrated to version 2 and its chain still verifies", "[ledger][schema]") {
+TEST_CASE("an older ledger is migrated to the current schema and its chain still verifies", "[ledger][schema]") {
   temp_dir dir;
   const std::string ledger = dir / "ledger.sqlite";
   issue_three(dir, ledger);
-  REQUIRE(
-      sql(ledger, "DROP TABLE operators; DROP TABLE sessions; DROP TABLE audit; PRAGMA user_version = 1;").exit_code ==
-      0);
+  const std::string to_version_2 =
+      "DROP TABLE api_tokens; DROP TABLE customers; DROP TABLE customer_sessions; DROP TABLE portal_requests; "
+      "DROP INDEX licenses_by_product; DROP INDEX licenses_by_licensee; DROP INDEX licenses_by_expires; ";
+  SECTION("from version 2") { REQUIRE(sql(ledger, to_version_2 + "PRAGMA user_version = 2;").exit_code == 0); }
+  SECTION("from version 1") {
+    REQUIRE(sql(ledger, to_version_2 + "DROP TABLE operators; DROP TABLE sessions; DROP TABLE audit; "
+                                       "PRAGMA user_version = 1;")
+                .exit_code == 0);
+  }
   const auto verified = run_airlock("ledger verify --ledger " + q(ledger));
   CHECK(verified.exit_code == 0);
   CHECK(contains(verified.out, "ok: 3 rows"));
-  CHECK(trimmed(sql(ledger, "PRAGMA user_version;").out) == "2");
+  CHECK(trimmed(sql(ledger, "PRAGMA user_version;").out) == "3");
+  CHECK(trimmed(sql(ledger, "SELECT count(*) FROM sqlite_master WHERE name = 'portal_requests';").out) == "1");
 }
 
 TEST_CASE("the sqlite3 command-line tool reads the licenses a ledger holds", "[ledger][sqlite3]") {
