@@ -5,6 +5,7 @@
 #include <map>
 #include <set>
 
+#include "cli/diagnostics.hpp"
 #include "console/app.hpp"
 
 namespace airlock::console {
@@ -20,43 +21,59 @@ std::string audit_table(const std::vector<ledger::audit_event>& events) {
   return body + "</table>";
 }
 
+// Active licenses within `days`, counted by the ledger; the same filter the list page links to.
+ledger::search_filter active_expiring_within(std::int64_t days, const format::date& day) {
+  ledger::search_filter f;
+  f.state = "active";
+  f.as_of = day;
+  f.expiring_before = add_days(day, days + 1);
+  return f;
+}
+
+std::string list_link(const httplib::Params& params, const std::string& label) {
+  return "<a href=\"" + html_escape(httplib::append_query_params("/licenses", params)) + "\">" + label + "</a>";
+}
+
 std::string dashboard_body(app& a) {
-  const auto all = a.all_entries();
   const auto day = today();
-  std::map<std::string, std::map<std::string, int>> counts;  // product -> state -> licenses
-  const std::int64_t windows[] = {30, 60, 90};
-  int expiring[3] = {0, 0, 0};
-  std::vector<const entry*> soon;
-  for (const auto& e : all) {
-    const std::string state = ledger::state_of(e, day);
-    ++counts[e.product][state];
-    if (state != "active" || !e.expires) continue;
-    for (int i = 0; i < 3; ++i)
-      if (*e.expires <= add_days(day, windows[i])) ++expiring[i];
-    if (*e.expires <= add_days(day, 30)) soon.push_back(&e);
-  }
-  std::string body = "<p>Signing key " + html_escape(a.key_id) + ", " + std::to_string(all.size()) +
-                     " licenses in the ledger.</p><h2>Licenses by product and state</h2><table><tr><th>product</th>";
+  const auto counts = a.locked([&](ledger::ledger& book) { return book.state_counts(day); });
+  std::int64_t total = 0;
+  std::string body = "<h2>Licenses by product and state</h2><table><tr><th>product</th>";
   for (const char* s : ledger::license_states) body += std::string("<th>") + s + "</th>";
   body += "</tr>";
   for (const auto& [product, by_state] : counts) {
-    body += "<tr><td><a href=\"" + html_escape(httplib::append_query_params("/licenses", {{"product", product}})) +
-            "\">" + html_escape(product) + "</a></td>";
-    for (const char* s : ledger::license_states) {
-      const auto it = by_state.find(s);
-      body += "<td>" + std::to_string(it == by_state.end() ? 0 : it->second) + "</td>";
+    body += "<tr><td>" + list_link({{"product", product}}, html_escape(product)) + "</td>";
+    for (std::size_t i = 0; i < by_state.size(); ++i) {
+      total += by_state[i];
+      body += "<td>" +
+              list_link({{"product", product}, {"state", ledger::license_states[i]}}, std::to_string(by_state[i])) +
+              "</td>";
     }
     body += "</tr>";
   }
-  body += "</table><h2>Expiring</h2><table>" + header_row({"within", "active licenses"});
-  for (int i = 0; i < 3; ++i) body += row({std::to_string(windows[i]) + " days", std::to_string(expiring[i])});
+  body = "<p>Signing key " + html_escape(a.key_id) + ", " + std::to_string(total) + " licenses in the ledger.</p>" +
+         body + "</table><h2>Expiring</h2><table>" + header_row({"within", "active licenses", "maintenance ending"});
+  for (const std::int64_t days : {30, 60, 90}) {
+    auto expiring = active_expiring_within(days, day);
+    auto maintenance = active_expiring_within(days, day);
+    maintenance.expiring_before.reset();
+    maintenance.updates_ending_before = add_days(day, days + 1);
+    const auto [n, m] = a.locked([&](ledger::ledger& book) {
+      return std::make_pair(book.search(expiring, {}, 0, 1).total, book.search(maintenance, {}, 0, 1).total);
+    });
+    const std::string before = format::to_string(add_days(day, days + 1));
+    body += row({std::to_string(days) + " days",
+                 list_link({{"state", "active"}, {"expiring_before", before}}, std::to_string(n)), std::to_string(m)});
+  }
   body += "</table>";
-  if (!soon.empty()) {
-    std::sort(soon.begin(), soon.end(), [](const entry* x, const entry* y) { return *x->expires < *y->expires; });
+  const auto soon = a.locked([&](ledger::ledger& book) {
+    return book.search(active_expiring_within(30, day), {ledger::search_order::key::expires, false}, 0, 20);
+  });
+  if (soon.total > 0) {
     body += "<h2>Expiring within 30 days</h2><table>" + header_row({"license", "product", "licensee", "expires"});
-    for (const entry* e : soon)
-      body += row({license_link(e->license_id), html_escape(e->product), html_escape(e->licensee),
-                   format::to_string(*e->expires)});
+    for (const entry& e : soon.entries)
+      body += row(
+          {license_link(e.license_id), html_escape(e.product), html_escape(e.licensee), format::to_string(*e.expires)});
     body += "</table>";
   }
   const auto recent = a.locked([](ledger::ledger& book) { return book.audit_log(10); });
@@ -65,53 +82,117 @@ std::string dashboard_body(app& a) {
   return body;
 }
 
-std::string licenses_body(app& a, const httplib::Request& req) {
+// The list's query: the filter, the order and the page, as the URL carries them.
+struct list_query {
   ledger::search_filter filter;
-  filter.licensee = req.get_param_value("licensee");
-  filter.product = req.get_param_value("product");
-  filter.feature = req.get_param_value("feature");
-  filter.machine = req.get_param_value("machine");
-  std::size_t page_number = 1;
+  std::string sort = "recorded", dir = "desc";
+  std::size_t page = 1;
+  httplib::Params params;  // the non-empty filter fields, for links that keep them
+};
+
+const std::pair<const char*, ledger::search_order::key> sort_keys[] = {
+    {"recorded", ledger::search_order::key::recorded},
+    {"issued", ledger::search_order::key::issued},
+    {"expires", ledger::search_order::key::expires},
+    {"licensee", ledger::search_order::key::licensee},
+    {"product", ledger::search_order::key::product}};
+
+// Unknown values fall back to the defaults; a date that is not one is a usage error.
+list_query query_of(const httplib::Request& req) {
+  list_query q;
+  const auto text = [&](const char* name) {
+    std::string v = req.get_param_value(name);
+    if (!v.empty()) q.params.emplace(name, v);
+    return v;
+  };
+  q.filter.licensee = text("licensee");
+  q.filter.product = text("product");
+  q.filter.feature = text("feature");
+  q.filter.machine = text("machine");
+  const std::string state = text("state");
+  for (const char* s : ledger::license_states)
+    if (state == s) q.filter.state = s;
+  const std::string before = text("expiring_before");
+  if (!before.empty()) {
+    q.filter.expiring_before = format::parse_date(before);
+    if (!q.filter.expiring_before) throw cli::failure(cli::exit_usage, "'" + before + "' is not a date (YYYY-MM-DD)");
+  }
+  const std::string sort = req.get_param_value("sort");
+  for (const auto& [name, key] : sort_keys)
+    if (sort == name) q.sort = name;
+  if (req.get_param_value("dir") == "asc") q.dir = "asc";
   const std::string page_text = req.get_param_value("page");
   if (!page_text.empty() && page_text.size() < 7 && page_text.find_first_not_of("0123456789") == std::string::npos)
-    page_number = std::max<std::size_t>(1, std::stoul(page_text));
-  const auto all = a.all_entries();
-  std::vector<const entry*> found;
-  for (const auto& e : all)
-    if (ledger::matches(e, filter)) found.push_back(&e);
-  std::reverse(found.begin(), found.end());  // newest first
-  const std::size_t pages = std::max<std::size_t>(1, (found.size() + licenses_per_page - 1) / licenses_per_page);
-  page_number = std::min(page_number, pages);
-  const auto field = [](const char* name, const char* label, const std::string& value) {
-    return std::string("<label>") + label + " <input name=\"" + name + "\" value=\"" + html_escape(value) +
-           "\"></label>";
+    q.page = std::max<std::size_t>(1, std::stoul(page_text));
+  return q;
+}
+
+ledger::search_order order_of(const list_query& q) {
+  ledger::search_order o;
+  for (const auto& [name, key] : sort_keys)
+    if (q.sort == name) o.by = key;
+  o.descending = q.dir == "desc";
+  return o;
+}
+
+std::string search_form(const list_query& q) {
+  const auto field = [](const char* name, const char* label, const std::string& value, const char* type) {
+    return std::string("<label>") + label + " <input name=\"" + name + "\" type=\"" + type + "\" value=\"" +
+           html_escape(value) + "\"></label>";
   };
-  std::string body = "<form class=\"search\" method=\"get\" action=\"/licenses\">" +
-                     field("licensee", "Licensee", filter.licensee) + field("product", "Product", filter.product) +
-                     field("feature", "Feature", filter.feature) + field("machine", "Machine hash", filter.machine) +
-                     "<button type=\"submit\">Search</button></form>";
-  body += "<p>" + std::to_string(found.size()) + " licenses, page " + std::to_string(page_number) + " of " +
-          std::to_string(pages) + ".</p><table>" +
-          header_row({"license", "product", "licensee", "issued", "expires", "state"});
+  std::string states = "<label>State <select name=\"state\"><option value=\"\">any</option>";
+  for (const char* s : ledger::license_states)
+    states += std::string("<option") + (q.filter.state == s ? " selected" : "") + ">" + s + "</option>";
+  states += "</select></label>";
+  const auto& f = q.filter;
+  return "<form class=\"search\" method=\"get\" action=\"/licenses\">" +
+         field("licensee", "Licensee", f.licensee, "text") + field("product", "Product", f.product, "text") +
+         field("feature", "Feature", f.feature, "text") + field("machine", "Machine hash", f.machine, "text") + states +
+         field("expiring_before", "Expiring before", f.expiring_before ? format::to_string(*f.expiring_before) : "",
+               "date") +
+         hidden_field("sort", q.sort) + hidden_field("dir", q.dir) + "<button type=\"submit\">Search</button></form>";
+}
+
+// A column header that sorts by it; a second click turns the direction.
+std::string sort_header(const list_query& q, const char* key, const char* label) {
+  httplib::Params p = q.params;
+  const bool current = q.sort == key;
+  p.emplace("sort", key);
+  p.emplace("dir", current && q.dir == "asc" ? "desc" : "asc");
+  const char* arrow = !current ? "" : q.dir == "asc" ? " &#9650;" : " &#9660;";
+  return "<th>" + list_link(p, std::string(label) + arrow) + "</th>";
+}
+
+std::string licenses_body(app& a, const httplib::Request& req) {
+  list_query q = query_of(req);
   const auto day = today();
-  for (std::size_t i = (page_number - 1) * licenses_per_page; i < found.size() && i < page_number * licenses_per_page;
-       ++i) {
-    const entry& e = *found[i];
+  const std::size_t per_page = licenses_per_page;
+  const auto page_of = [&](std::size_t n) {
+    return a.locked(
+        [&](ledger::ledger& book) { return book.search(q.filter, order_of(q), (n - 1) * per_page, per_page); });
+  };
+  auto found = page_of(q.page);
+  const std::size_t pages = std::max<std::size_t>(1, (static_cast<std::size_t>(found.total) + per_page - 1) / per_page);
+  if (q.page > pages) found = page_of(q.page = pages);  // past the end: the last page
+  std::string body = search_form(q);
+  body += "<p>" + std::to_string(found.total) + " licenses, page " + std::to_string(q.page) + " of " +
+          std::to_string(pages) + ".</p><table><tr><th>license</th>" + sort_header(q, "product", "product") +
+          sort_header(q, "licensee", "licensee") + sort_header(q, "issued", "issued") +
+          sort_header(q, "expires", "expires") + "<th>state</th></tr>";
+  for (const entry& e : found.entries)
     body += row({license_link(e.license_id), html_escape(e.product), html_escape(e.licensee),
                  format::to_string(e.issued), date_or(e.expires, "perpetual"), ledger::state_of(e, day)});
-  }
   body += "</table>";
   const auto link_to = [&](std::size_t n, const char* label) {
-    httplib::Params params{{"page", std::to_string(n)}};
-    if (!filter.licensee.empty()) params.emplace("licensee", filter.licensee);
-    if (!filter.product.empty()) params.emplace("product", filter.product);
-    if (!filter.feature.empty()) params.emplace("feature", filter.feature);
-    if (!filter.machine.empty()) params.emplace("machine", filter.machine);
-    return "<a href=\"" + html_escape(httplib::append_query_params("/licenses", params)) + "\">" + label + "</a> ";
+    httplib::Params p = q.params;
+    p.emplace("sort", q.sort);
+    p.emplace("dir", q.dir);
+    p.emplace("page", std::to_string(n));
+    return list_link(p, label) + " ";
   };
   body += "<p>";
-  if (page_number > 1) body += link_to(page_number - 1, "previous page");
-  if (page_number < pages) body += link_to(page_number + 1, "next page");
+  if (q.page > 1) body += link_to(q.page - 1, "previous page");
+  if (q.page < pages) body += link_to(q.page + 1, "next page");
   return body + "</p>";
 }
 
@@ -201,7 +282,13 @@ void install_license_pages(httplib::Server& server, app& a) {
     a.with_session(req, res, [&](const app::who& w) { a.show(res, w, 200, "Dashboard", dashboard_body(a)); });
   });
   server.Get("/licenses", [&a](const httplib::Request& req, httplib::Response& res) {
-    a.with_session(req, res, [&](const app::who& w) { a.show(res, w, 200, "Licenses", licenses_body(a, req)); });
+    a.with_session(req, res, [&](const app::who& w) {
+      try {
+        a.show(res, w, 200, "Licenses", licenses_body(a, req));
+      } catch (const cli::failure& e) {
+        a.show_error(res, w, 400, "Licenses", e.what(), "/licenses");
+      }
+    });
   });
   server.Get("/audit", [&a](const httplib::Request& req, httplib::Response& res) {
     a.with_session(req, res, [&](const app::who& w) {

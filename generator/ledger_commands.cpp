@@ -193,7 +193,7 @@ std::int64_t parse_days(const std::string& text) {
   return std::stoll(digits);
 }
 
-std::vector<entry> search(const std::vector<entry>& all, const po::variables_map& vm) {
+std::vector<entry> search(const ledger::ledger& book, const po::variables_map& vm) {
   ledger::search_filter filter;
   const auto text = [&](const char* name) { return vm.count(name) ? vm[name].as<std::string>() : std::string(); };
   filter.licensee = text("licensee");
@@ -203,10 +203,8 @@ std::vector<entry> search(const std::vector<entry>& all, const po::variables_map
   if (vm.count("expiring-before")) filter.expiring_before = parse_day(vm, "expiring-before");
   if (vm.count("issued-after")) filter.issued_after = parse_day(vm, "issued-after");
   if (vm.count("issued-before")) filter.issued_before = parse_day(vm, "issued-before");
-  std::vector<entry> out;
-  for (const auto& e : all)
-    if (ledger::matches(e, filter)) out.push_back(e);
-  return out;
+  filter.state = text("state");
+  return book.search(filter, {ledger::search_order::key::recorded, false}).entries;
 }
 
 std::string csv_cell(const std::string& text) {
@@ -276,7 +274,7 @@ const char ledger_description[] =
     "  verify                check the hash chain; prints its head (exit 9 when tampered)\n"
     "  list | show ID        every license, or one in full\n"
     "  search                --licensee --product --feature --machine HASH --expiring-before D\n"
-    "                        --issued-after D --issued-before D\n"
+    "                        --issued-after D --issued-before D --state STATE\n"
     "  expiring --within 30d licenses whose last day falls within that many days\n"
     "  export --format csv|json, or --licensee NAME: all that is held about one licensee\n"
     "  forget --licensee NAME  erase a licensee's personal fields (the chain still verifies)\n"
@@ -388,6 +386,7 @@ int run_ledger(const std::vector<std::string>& args) {
       "product", po::value<std::string>(), "search: the product")("feature", po::value<std::string>(),
                                                                   "search: licenses with this feature")(
       "machine", po::value<std::string>(), "search: licenses bound to this component hash")(
+      "state", po::value<std::string>(), "search: active, not yet valid, expired, superseded or revoked")(
       "expiring-before", po::value<std::string>(), "search: last day before DATE")(
       "issued-after", po::value<std::string>(), "search: issued after DATE")("issued-before", po::value<std::string>(),
                                                                              "search: issued before DATE")(
@@ -411,7 +410,7 @@ int run_ledger(const std::vector<std::string>& args) {
     return cli::exit_ok;
   }
   if (name == "search") {
-    const auto found = search(open_from(vm).entries(), vm);
+    const auto found = search(open_from(vm), vm);
     print_entries(found, vm);
     return cli::exit_ok;
   }

@@ -919,37 +919,128 @@ bool ledger::revoke(const std::string& license_id, const std::string& reason, co
 
 namespace {
 
-bool contains_any_case(const std::string& text, const std::string& part) {
-  auto lower = [](std::string s) {
-    for (char& c : s)
-      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    return s;
-  };
-  return lower(text).find(lower(part)) != std::string::npos;
-}
-
-bool has_hash(const entry& e, const std::string& hash) {
-  for (const auto c : format::all_component_classes)
-    for (const auto& h : e.machine[c])
-      if (h == hash) return true;
-  return false;
-}
-
 std::int64_t unix_now() { return now().seconds; }
 
 }  // namespace
 
-bool matches(const entry& e, const search_filter& f) {
-  if (!f.licensee.empty() && !contains_any_case(e.licensee, f.licensee)) return false;
-  if (!f.product.empty() && e.product != f.product) return false;
-  if (!f.feature.empty() && std::find(e.features.begin(), e.features.end(), f.feature) == e.features.end())
-    return false;
-  if (!f.machine.empty() && !has_hash(e, f.machine)) return false;
-  if (f.expiring_before && !(e.expires && *e.expires < *f.expiring_before)) return false;
-  const auto issued_day = format::utc_date(e.issued);
-  if (f.issued_after && !(issued_day > *f.issued_after)) return false;
-  if (f.issued_before && !(issued_day < *f.issued_before)) return false;
-  return true;
+namespace {
+
+// SQL conditions on a `licenses` row aliased `l`. A license is revoked when the chain has a
+// revoke row for it, superseded when a confirmed license names it in `supersedes`.
+constexpr const char* revoked_sql =
+    "EXISTS (SELECT 1 FROM chain c WHERE c.kind = 'revoke' AND c.license_id = l.license_id)";
+constexpr const char* superseded_sql =
+    "EXISTS (SELECT 1 FROM licenses s WHERE s.state = 'confirmed' AND s.supersedes = l.license_id)";
+
+// license_states in SQL, in state_of's order of precedence; ?D is the day as YYYY-MM-DD.
+std::string state_sql(const std::string& state, const std::string& day) {
+  const std::string revoked = revoked_sql, superseded = superseded_sql;
+  const std::string expired = "(l.expires != '' AND l.expires < '" + day + "')";
+  const std::string early = "(l.not_before > '" + day + "')";
+  if (state == "revoked") return revoked;
+  if (state == "superseded") return "NOT " + revoked + " AND " + superseded;
+  if (state == "expired") return "NOT " + revoked + " AND NOT " + superseded + " AND " + expired;
+  if (state == "not yet valid")
+    return "NOT " + revoked + " AND NOT " + superseded + " AND NOT " + expired + " AND " + early;
+  if (state == "active")
+    return "NOT " + revoked + " AND NOT " + superseded + " AND NOT " + expired + " AND NOT " + early;
+  throw cli::failure(cli::exit_usage, "'" + state +
+                                          "' is not a license state (active, not yet valid, expired, "
+                                          "superseded, revoked)");
+}
+
+// The WHERE clause of a filter and its parameters (?1, ?2, ... in order).
+struct where_clause {
+  std::string sql = "l.state = 'confirmed'";
+  std::vector<std::string> params;
+  bool none = false;  // the filter can match nothing (a separator inside a feature or hash)
+
+  void add(const std::string& condition, const std::string& param) {
+    params.push_back(param);
+    const std::string n = "?" + std::to_string(params.size());
+    std::string c = condition;
+    for (std::size_t at = c.find("?P"); at != std::string::npos; at = c.find("?P", at)) c.replace(at, 2, n);
+    sql += " AND " + c;
+  }
+};
+
+where_clause where_of(const search_filter& f, const format::date& day) {
+  where_clause w;
+  // lower() folds ASCII only, as the filter documents.
+  if (!f.licensee.empty()) w.add("instr(lower(l.licensee), lower(?P)) > 0", f.licensee);
+  if (!f.product.empty()) w.add("l.product = ?P", f.product);
+  if (!f.feature.empty()) {
+    w.none = w.none || f.feature.find(';') != std::string::npos;
+    w.add("instr(';' || l.features || ';', ';' || ?P || ';') > 0", f.feature);
+  }
+  if (!f.machine.empty()) {
+    w.none = w.none || f.machine.find(' ') != std::string::npos;
+    w.add(
+        "instr(' ' || l.hashes_platform || ' ' || l.hashes_disk || ' ' || l.hashes_nic || ' ' || l.hashes_os || "
+        "' ' || l.hashes_board || ' ', ' ' || ?P || ' ') > 0",
+        f.machine);
+  }
+  if (f.expiring_before) w.add("l.expires != '' AND l.expires < ?P", format::to_string(*f.expiring_before));
+  if (f.updates_ending_before)
+    w.add("l.updates_until != '' AND l.updates_until < ?P", format::to_string(*f.updates_ending_before));
+  if (f.issued_after) w.add("substr(l.issued, 1, 10) > ?P", format::to_string(*f.issued_after));
+  if (f.issued_before) w.add("substr(l.issued, 1, 10) < ?P", format::to_string(*f.issued_before));
+  if (!f.state.empty()) w.sql += " AND " + state_sql(f.state, format::to_string(day));
+  return w;
+}
+
+std::string order_sql(const search_order& o) {
+  const char* dir = o.descending ? " DESC" : " ASC";
+  switch (o.by) {
+    case search_order::key::issued: return std::string("l.issued") + dir + ", l.chain_row DESC";
+    case search_order::key::expires:  // perpetual licenses after every date, whichever the direction
+      return std::string("l.expires = '' ASC, l.expires") + dir + ", l.chain_row DESC";
+    case search_order::key::licensee: return std::string("l.licensee COLLATE NOCASE") + dir + ", l.chain_row DESC";
+    case search_order::key::product: return std::string("l.product") + dir + ", l.chain_row DESC";
+    case search_order::key::recorded: break;
+  }
+  return std::string("l.chain_row") + dir;
+}
+
+}  // namespace
+
+search_page ledger::search(const search_filter& filter, const search_order& order, std::size_t offset,
+                           std::size_t limit) const {
+  const format::date day = filter.as_of.value_or(format::utc_date(now()));
+  const where_clause w = where_of(filter, day);
+  search_page page;
+  if (w.none) return page;
+  statement count(impl_->db, impl_->path, ("SELECT count(*) FROM licenses l WHERE " + w.sql).c_str());
+  for (std::size_t i = 0; i < w.params.size(); ++i) count.bind(static_cast<int>(i + 1), w.params[i]);
+  if (count.step()) page.total = count.integer(0);
+  std::string columns;
+  for (std::string c : split(license_columns, ','))
+    columns += (columns.empty() ? "l." : ", l.") + c.erase(0, c.find_first_not_of(' '));
+  std::string sql = "SELECT " + columns + " FROM licenses l WHERE " + w.sql + " ORDER BY " + order_sql(order);
+  if (limit > 0) sql += " LIMIT " + std::to_string(limit) + " OFFSET " + std::to_string(offset);
+  statement rows(impl_->db, impl_->path, sql.c_str());
+  for (std::size_t i = 0; i < w.params.size(); ++i) rows.bind(static_cast<int>(i + 1), w.params[i]);
+  std::vector<license_row> found;
+  while (rows.step()) found.push_back(read_row(rows));
+  for (const auto& r : found) page.entries.push_back(impl_->to_entry(r));
+  return page;
+}
+
+std::vector<std::pair<std::string, std::array<std::int64_t, 5>>> ledger::state_counts(const format::date& day) const {
+  std::string cases = "CASE";
+  for (int i = 4; i >= 0; --i)  // the precedence of state_of: revoked first
+    cases += " WHEN " + state_sql(license_states[i], format::to_string(day)) + " THEN " + std::to_string(i);
+  statement s(impl_->db, impl_->path,
+              ("SELECT l.product, " + cases +
+               " END AS st, count(*) FROM licenses l WHERE l.state = 'confirmed' GROUP BY l.product, st "
+               "ORDER BY l.product")
+                  .c_str());
+  std::vector<std::pair<std::string, std::array<std::int64_t, 5>>> out;
+  while (s.step()) {
+    if (out.empty() || out.back().first != s.text(0)) out.push_back({s.text(0), {0, 0, 0, 0, 0}});
+    out.back().second[static_cast<std::size_t>(s.integer(1))] = s.integer(2);
+  }
+  return out;
 }
 
 const char* state_of(const entry& e, const format::date& day) {
