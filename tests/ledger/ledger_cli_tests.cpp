@@ -60,7 +60,7 @@ TEST_CASE("an older ledger is migrated to the current schema and its chain still
   issue_three(dir, ledger);
   const std::string to_version_2 =
       "DROP TABLE api_tokens; DROP TABLE customers; DROP TABLE customer_sessions; DROP TABLE portal_requests; "
-      "DROP INDEX licenses_by_product; DROP INDEX licenses_by_licensee; DROP INDEX licenses_by_expires; ";
+      "DROP INDEX licenses_listed; DROP INDEX chain_by_kind; ";
   SECTION("from version 2") { REQUIRE(sql(ledger, to_version_2 + "PRAGMA user_version = 2;").exit_code == 0); }
   SECTION("from version 1") {
     REQUIRE(sql(ledger, to_version_2 + "DROP TABLE operators; DROP TABLE sessions; DROP TABLE audit; "
