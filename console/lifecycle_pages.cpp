@@ -4,6 +4,7 @@
 // product's revocation list for download. Every rule is generator/lifecycle.hpp's, the code of
 // `airlock renew|rehost|revocations`; the pages only read forms and show what those decided.
 #include <map>
+#include <mutex>
 
 #include "airlock/format/envelope.hpp"
 #include "cli/diagnostics.hpp"
@@ -16,6 +17,11 @@ namespace airlock::console {
 namespace {
 
 [[noreturn]] void bad_input(const std::string& message) { throw cli::failure(cli::exit_bad_input, message); }
+
+// One successor at a time: "not replaced yet" is checked under the ledger's lock and the successor is
+// recorded under it again (record_signed), so two renewals or re-hosts of one license in parallel
+// would both pass the check. Held across both, by renew and re-host alike.
+std::mutex successor_mutex;
 
 // The items of a list field: separated by spaces, commas or line ends.
 std::vector<std::string> items_of(const std::string& text) {
@@ -43,6 +49,7 @@ std::optional<format::date> date_field(const std::string& text, const char* labe
 // --- renew --------------------------------------------------------------------------------------------
 
 std::string renew(app& a, const std::string& id, const httplib::Request& req, const std::string& actor) {
+  const std::lock_guard<std::mutex> one_at_a_time(successor_mutex);
   generator::renewal_changes changes;
   changes.expires = date_field(form_field(req, "expires"), "the expiry");
   changes.updates_until = date_field(form_field(req, "updates_until"), "updates until");
@@ -98,7 +105,8 @@ std::string rehost_form_body(const std::string& csrf_token) {
          "and the re-host budget (" +
          std::to_string(generator::default_rehost_budget) +
          " in 365 days along the license's chain) before anything is signed. Re-hosting issues the successor for "
-         "the new machine and revokes the old license.</p>"
+         "the new machine and revokes the old license: then sign the product's next list on the <a "
+         "href=\"/revocations\">Revocations</a> page, so the old license stops where the list reaches.</p>"
          "<form method=\"post\" action=\"/rehost/preview\" enctype=\"multipart/form-data\">" +
          csrf_field(csrf_token) +
          "<p><label>Re-host request <input type=\"file\" name=\"request\" required></label></p>"
@@ -135,6 +143,7 @@ std::string rehost(app& a, const httplib::Request& req, const std::string& actor
   const bool force = !form_field(req, "force").empty();
   const std::string reason = form_field(req, "reason");
   if (!reason.empty() && !one_line_text(reason, 200)) bad_input("give a reason of 1 to 200 characters, on one line");
+  const std::lock_guard<std::mutex> one_at_a_time(successor_mutex);
   generator::rehost_plan plan = plan_of(a, u);
   generator::enforce_budget(plan, force, reason, "tick force and give a reason, which is recorded");
   const std::string note = generator::rehost_note(force, reason);
