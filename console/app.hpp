@@ -93,9 +93,11 @@ class app {
 };
 
 // The route groups, one file each.
-void install_login_pages(httplib::Server& server, app& a);    // login_pages.cpp: log in, log out
-void install_license_pages(httplib::Server& server, app& a);  // license_pages.cpp: dashboard, list, one, revoke
-void install_issue_pages(httplib::Server& server, app& a);    // issue_pages.cpp: upload, preview, sign
+void install_login_pages(httplib::Server& server, app& a);      // login_pages.cpp: log in, log out
+void install_license_pages(httplib::Server& server, app& a);    // license_pages.cpp: dashboard, list, one, revoke
+void install_issue_pages(httplib::Server& server, app& a);      // issue_pages.cpp: upload, preview, sign
+void install_lifecycle_pages(httplib::Server& server, app& a);  // lifecycle_pages.cpp: renew, re-host, lists
+void install_batch_pages(httplib::Server& server, app& a);      // batch_pages.cpp: orders CSV, zip
 
 }  // namespace airlock::console
 

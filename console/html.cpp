@@ -50,7 +50,9 @@ std::string page(std::string_view title, std::string_view operator_name, std::st
   if (!operator_name.empty()) {
     out +=
         "<header><nav><a href=\"/\">Dashboard</a> <a href=\"/licenses\">Licenses</a> "
-        "<a href=\"/issue\">Issue</a> <a href=\"/audit\">Audit</a></nav><form method=\"post\" action=\"/logout\" "
+        "<a href=\"/issue\">Issue</a> <a href=\"/batch\">Batch</a> <a href=\"/rehost\">Re-host</a> "
+        "<a href=\"/revocations\">Revocations</a> <a href=\"/audit\">Audit</a></nav><form method=\"post\" "
+        "action=\"/logout\" "
         "class=\"logout\">" +
         csrf_field(csrf_token) + "<span>" + html_escape(operator_name) +
         "</span> <button type=\"submit\">Log out</button></form></header>";

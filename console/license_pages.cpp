@@ -255,8 +255,33 @@ std::string hashes_table(const entry& e) {
   return body + "</table>";
 }
 
+// What can still be done with a license that is neither revoked nor replaced: renew it here, or
+// re-host it from the customer's request (lifecycle_pages.cpp).
+std::string lifecycle_forms(const entry& e, const std::string& csrf_token) {
+  const auto input = [](const char* name, const char* label) {
+    return std::string("<p><label>") + label + " <input name=\"" + name + "\"></label></p>";
+  };
+  std::string body =
+      "<h2>Renew</h2><p>Issues the successor: a new id naming this one in supersedes, the same "
+      "licensee, product and machine; empty fields keep what this license has.</p>"
+      "<form method=\"post\" action=\"/license/" +
+      html_escape(e.license_id) + "/renew\">" + csrf_field(csrf_token) + input("expires", "New expiry (YYYY-MM-DD)") +
+      input("updates_until", "Updates until (YYYY-MM-DD)") +
+      input("features", "Feature changes (+NAME adds, -NAME removes, separated by spaces)") +
+      input("limits", "Limits (NAME=N, separated by spaces)") + "<p><button type=\"submit\">Renew</button></p></form>";
+  if (!e.machine_policy.empty())
+    body += "<h2>Re-host</h2><p>For a new machine: the customer runs <code>airlock-hwid request --rehost " +
+            html_escape(e.license_id) +
+            ".toml</code> there; upload that request on the <a href=\"/rehost\">Re-host "
+            "page</a>.</p>";
+  return body;
+}
+
 std::string license_body(app& a, const entry& e, const std::string& csrf_token) {
-  std::string body = fields_table(e) + "<h2>Machine hashes</h2>" + hashes_table(e);
+  std::string state = ledger::state_of(e, today());
+  if (!e.superseded_by.empty()) state += "; replaced by " + license_link(e.superseded_by);
+  std::string body =
+      "<p class=\"state\">State: " + state + "</p>" + fields_table(e) + "<h2>Machine hashes</h2>" + hashes_table(e);
   body += "<h2>History</h2><table>" + header_row({"license", "operation", "issued", "expires", "revoked"});
   for (const auto& g : history_of(a, e)) {
     const std::string id = g.license_id == e.license_id ? "<strong>" + html_escape(g.license_id) + "</strong>"
@@ -267,6 +292,7 @@ std::string license_body(app& a, const entry& e, const std::string& csrf_token) 
   body += "</table>";
   if (!e.license_text.empty())
     body += "<p><a href=\"/license/" + html_escape(e.license_id) + "/download\">Download the license file</a></p>";
+  if (!e.revoked && e.superseded_by.empty() && !e.license_text.empty()) body += lifecycle_forms(e, csrf_token);
   if (!e.revoked)
     body += "<h2>Revoke</h2><form method=\"post\" action=\"/license/" + html_escape(e.license_id) +
             "/revoke\" data-confirm=\"Revoke this license?\">" + csrf_field(csrf_token) +

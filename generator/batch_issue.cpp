@@ -31,7 +31,9 @@ namespace {
 constexpr std::size_t rows_per_round = 4096, bytes_per_round = std::size_t{8} << 20;
 constexpr std::size_t max_message = 300;
 
-const std::vector<std::string> known_columns = {"licensee",      "product",         "id",     "not_before", "expires",
+}  // namespace
+
+const std::vector<std::string> order_columns = {"licensee",      "product",         "id",     "not_before", "expires",
                                                 "updates_until", "features",        "limits", "meta",       "request",
                                                 "unbound",       "allow_container", "file"};
 
@@ -39,6 +41,8 @@ std::string cell(const csv_row& row, const char* name) {
   const auto it = row.cells.find(name);
   return it == row.cells.end() ? std::string() : it->second;
 }
+
+namespace {
 
 std::vector<std::string> list_cell(const csv_row& row, const char* name) {
   std::vector<std::string> items;
@@ -90,19 +94,8 @@ std::string request_path(const std::string& cell_text, const std::string& orders
 }
 
 license_order order_from(const csv_row& row, const batch_settings& settings) {
-  license_order order;
-  order.licensee = cell(row, "licensee");
-  order.product = row.cells.count("product") ? cell(row, "product") : settings.default_product;
-  order.id = cell(row, "id");
-  order.not_before = cell(row, "not_before");
-  order.expires = cell(row, "expires");
-  order.updates_until = cell(row, "updates_until");
-  order.features = list_cell(row, "features");
-  order.limits = list_cell(row, "limits");
-  order.meta = list_cell(row, "meta");
+  license_order order = order_of_row(row, settings.default_product);
   order.request_path = request_path(cell(row, "request"), settings.orders_path);
-  order.unbound = yes(cell(row, "unbound"));
-  order.allow_container = yes(cell(row, "allow_container"));
   return order;
 }
 
@@ -245,10 +238,26 @@ std::vector<std::string> issue_all(const std::vector<csv_row>& rows, const batch
 
 }  // namespace
 
+license_order order_of_row(const csv_row& row, const std::string& default_product) {
+  license_order order;
+  order.licensee = cell(row, "licensee");
+  order.product = row.cells.count("product") ? cell(row, "product") : default_product;
+  order.id = cell(row, "id");
+  order.not_before = cell(row, "not_before");
+  order.expires = cell(row, "expires");
+  order.updates_until = cell(row, "updates_until");
+  order.features = list_cell(row, "features");
+  order.limits = list_cell(row, "limits");
+  order.meta = list_cell(row, "meta");
+  order.unbound = yes(cell(row, "unbound"));
+  order.allow_container = yes(cell(row, "allow_container"));
+  return order;
+}
+
 int issue_batch(const batch_settings& settings, const keys::signing_key& key) {
   const auto started = std::chrono::steady_clock::now();
   cli::input_file orders(settings.orders_path);
-  orders_reader reader([&](char* buf, std::size_t size) { return orders.read(buf, size); }, known_columns,
+  orders_reader reader([&](char* buf, std::size_t size) { return orders.read(buf, size); }, order_columns,
                        {"licensee"});
   if (!reader.header_error().empty())
     throw cli::failure(cli::exit_bad_input, cli::about_file(settings.orders_path, reader.header_error()));

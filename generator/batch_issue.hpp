@@ -7,8 +7,11 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "airlock/format/time.hpp"
+#include "generator/license_builder.hpp"
+#include "generator/orders_csv.hpp"
 #include "keys/vendor_key.hpp"
 
 namespace airlock::generator {
@@ -22,6 +25,15 @@ struct batch_settings {
   bool progress = true;                    // a progress bar when stderr is a terminal
   std::optional<std::string> ledger_file;  // where each license is recorded; nullopt: --no-ledger
 };
+
+// The columns an order file may have (licensee is the one it must have).
+extern const std::vector<std::string> order_columns;
+
+// One row as an order, `default_product` for a row without a product column. The request cell is
+// left out: where it may lead is the caller's rule (beside the order file here, an uploaded file in
+// the console); it is cell(row, "request").
+license_order order_of_row(const csv_row& row, const std::string& default_product);
+std::string cell(const csv_row& row, const char* name);
 
 int issue_batch(const batch_settings& settings, const keys::signing_key& key);
 

@@ -5,7 +5,7 @@
 # What building the tools needs, and what the test suite needs on top (oracles, test framework,
 # the formatter CI checks with, clang and its libFuzzer runtime for scripts/fuzz.sh, headless
 # Chromium and Selenium for the console's browser test).
-airlock_tool_packages=(g++ cmake make pkg-config libbotan-2-dev libboost-program-options-dev libsqlite3-dev libcpp-httplib-dev)
+airlock_tool_packages=(g++ cmake make pkg-config libbotan-2-dev libboost-program-options-dev libsqlite3-dev libcpp-httplib-dev libzip-dev)
 airlock_test_packages=(file openssl python3 xxd sqlite3 libssl-dev libtomlplusplus-dev catch2 libsodium-dev clang-format clang libclang-rt-14-dev chromium chromium-driver python3-selenium)
 
 # ensure_packages [--tools-only] [extra packages...]

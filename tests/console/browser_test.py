@@ -10,8 +10,9 @@ An activation request comes from `airlock-hwid request` (or, when this machine h
 exit 7, from formats/vectors/request.toml, which the output says). Then, in the browser: log in, see the
 dashboard, upload the request on the Issue page, preview (product and key id shown), sign and issue; the
 file written to --out-dir passes `airlock-verify --no-machine`, the page's download link serves the same
-bytes, the page's revoke form (and its confirmation) revokes it as `airlock ledger show` sees it, and the
-licenses list shows it revoked. A licensee named <script>alert(1)</script> issued through the form is shown
+bytes; the page's renew form (a later expiry, one more feature) issues the successor, whose page names the
+old one in supersedes and whose file passes `airlock-verify --no-machine`; the successor's revoke form (and
+its confirmation) revokes it as `airlock ledger show` sees it, and the licenses list shows it revoked. A licensee named <script>alert(1)</script> issued through the form is shown
 as text: no alert, no script element but the console's own. Every page visited is saved as a PNG in the
 screenshots folder (default: console-screenshots/ in the working folder) and its path printed; no page
 may log an error to the browser's console (a refused Content-Security-Policy load, a missing asset).
@@ -383,6 +384,32 @@ class Run:
         check(body == path.read_bytes(), f"the download of {license_id} differs from {path}")
         print(f"download: {len(body)} bytes, the same as {path.name}")
 
+    def renew(self, license_id, expires, feature):
+        """On license LICENSE_ID's page: the renew form with a new expiry and one more feature; returns the new id."""
+        old_features = self.cell("features")
+        self.fill("expires", expires)
+        self.fill("features", "+" + feature)
+        self.screenshot("renew")
+        self.click_button("Renew")
+        self.wait(lambda d: (d.current_url.startswith(self.base + "/license/") and
+                             d.current_url != f"{self.base}/license/{license_id}") or self.heading() == "Not renewed",
+                  "renewing did not open the new license's page")
+        check(self.heading() != "Not renewed", f"renewing was refused: {self.page_text()[:300]!r}")
+        renewed_id = self.driver.current_url[len(self.base + "/license/"):]
+        self.wait_for_page("/license/" + renewed_id, "License " + renewed_id)
+        check(self.cell("expires") == expires, f"the renewal shows expiry {self.cell('expires')!r}, not {expires}")
+        check(self.cell("supersedes") == license_id,
+              f"the renewal shows supersedes {self.cell('supersedes')!r}, not {license_id}")
+        features = " ".join(sorted(old_features.split() + [feature]))
+        check(self.cell("features") == features, f"the renewal shows features {self.cell('features')!r}, not {features}")
+        self.no_console_errors("renewed license")
+        self.screenshot("license-renewed")
+        r = self.must("airlock", "ledger", "show", license_id, "--ledger", self.ledger, "--json")
+        shown = json.loads(r.stdout)
+        check(shown.get("superseded_by") == renewed_id,
+              f"airlock ledger show {license_id} does not name its successor {renewed_id}")
+        return renewed_id
+
     def revoke(self, license_id, reason):
         self.fill("reason", reason)
         self.click_button("Revoke", confirm="Revoke this license?")
@@ -434,9 +461,13 @@ class Run:
         path = self.verify_file(license_id)
         print(f"issued: {license_id}, {path.name} passes airlock-verify --no-machine")
         self.download_matches(license_id, path)
-        self.revoke(license_id, "customer refunded")
-        print(f"revoked: {license_id}, airlock ledger show says so")
-        self.licenses_list(license_id)
+        renewed_expires = (datetime.date.today() + datetime.timedelta(days=730)).isoformat()
+        renewed_id = self.renew(license_id, renewed_expires, "support")
+        renewed_path = self.verify_file(renewed_id)
+        print(f"renewed: {license_id} -> {renewed_id}, {renewed_path.name} passes airlock-verify --no-machine")
+        self.revoke(renewed_id, "customer refunded")
+        print(f"revoked: {renewed_id}, airlock ledger show says so")
+        self.licenses_list(renewed_id)
         self.script_licensee(request_path, request, expires)
 
 
