@@ -102,6 +102,8 @@ void console_app::install(httplib::Server& server) {
   install_login_pages(server, a);
   install_license_pages(server, a);
   install_issue_pages(server, a);
+  install_portal_pages(server, a);
+  install_customer_pages(server, a);
   install_error_pages(server);
 }
 
