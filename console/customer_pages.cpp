@@ -171,8 +171,7 @@ void install_customer_pages(httplib::Server& server, app& a) {
       try {
         const std::string id = issue(a, req, *r, w.session.operator_name);
         (void)a.locked([&](ledger::ledger& book) {
-          return book.settle_portal_request(r->id, "issued", id, "issued", w.session.operator_name,
-                                            "issue-portal-request");
+          return book.settle_portal_request(r->id, "issued", id, "", w.session.operator_name, "issue-portal-request");
         });
         see_other(res, "/license/" + id);
       } catch (const cli::failure& e) {

@@ -1339,7 +1339,8 @@ bool ledger::settle_portal_request(std::int64_t id, const std::string& state, co
     statement set(impl_->db, impl_->path,
                   "UPDATE portal_requests SET state = ?1, license_id = ?2, detail = ?3 WHERE id = ?4");
     set.bind(1, state).bind(2, license_id).bind(3, detail).bind(4, id).run();
-    impl_->append_audit(actor, action, license_id, "portal request " + std::to_string(id) + ": " + detail);
+    impl_->append_audit(actor, action, license_id,
+                        "portal request " + std::to_string(id) + (detail.empty() ? "" : ": " + detail));
     settled = true;
   });
   return settled;
