@@ -54,6 +54,7 @@ class app {
   const std::string key_id;
   const std::string dummy_hash;  // checked for an unknown operator, so a name's existence takes no less time
   std::mutex mutex;              // one ledger connection, many request threads
+  std::mutex rehost_mutex;       // held from a portal re-host's plan to its signature, so two never pass one plan
 
   // A logged-in operator: the session and the SHA-256 of its token.
   struct who {
