@@ -78,6 +78,37 @@ std::optional<app::who> app::current(const httplib::Request& req) {
   return std::nullopt;
 }
 
+std::optional<app::customer> app::current_customer(const httplib::Request& req) {
+  const std::string token = cookie(req, portal_cookie);
+  if (token.empty()) return std::nullopt;
+  const std::string hashed = ledger::sha256_hex(token);
+  std::lock_guard<std::mutex> lock(mutex);
+  const auto s = book.find_customer_session(hashed);
+  if (!s) return std::nullopt;
+  const auto account = book.find_customer(s->operator_name);
+  if (!account) return std::nullopt;
+  return customer{hashed, *s, account->licensee};
+}
+
+void app::refuse_without_customer(const httplib::Request& req, httplib::Response& res) {
+  if (req.method != "POST") return see_other(res, "/portal/login");
+  send_html(res, 401,
+            portal_page("Not logged in", "", "",
+                        "<p class=\"error\">Log in first.</p><p><a href=\"/portal/login\">Log in</a></p>"));
+}
+
+void app::refuse_customer_csrf(httplib::Response& res, const customer& c) {
+  send_html(res, 403,
+            portal_page("Refused", c.session.operator_name, c.session.csrf_token,
+                        "<p class=\"error\">The form's CSRF token is missing or wrong: reload the page and try "
+                        "again.</p>"));
+}
+
+void app::show_portal(httplib::Response& res, const customer& c, int status, const std::string& title,
+                      const std::string& body) {
+  send_html(res, status, portal_page(title, c.session.operator_name, c.session.csrf_token, body));
+}
+
 std::string app::cookie_header(const std::string& name, const std::string& value, std::int64_t max_age) const {
   return name + "=" + value + "; Path=/; Max-Age=" + std::to_string(max_age) + "; HttpOnly; SameSite=Strict" +
          (tls ? "; Secure" : "");

@@ -20,6 +20,11 @@
 namespace airlock::console {
 
 inline constexpr const char* session_cookie = "airlock_session";
+// The customer portal's session: another cookie, another table (customer_sessions); neither kind of
+// session ever opens the other's pages.
+inline constexpr const char* portal_cookie = "airlock_portal";
+inline constexpr std::int64_t setup_link_seconds = 7 * 24 * 3600;  // a customer's one-time set-up link
+inline constexpr std::size_t min_customer_password = 12;
 
 [[nodiscard]] std::int64_t unix_now();
 [[nodiscard]] format::date today();
@@ -49,6 +54,7 @@ class app {
   const std::string key_id;
   const std::string dummy_hash;  // checked for an unknown operator, so a name's existence takes no less time
   std::mutex mutex;              // one ledger connection, many request threads
+  std::mutex rehost_mutex;       // held from a portal re-host's plan to its signature, so two never pass one plan
 
   // A logged-in operator: the session and the SHA-256 of its token.
   struct who {
@@ -71,6 +77,28 @@ class app {
     body(*w);
   }
 
+  // A logged-in customer: the session (its operator_name is the customer's name) and the one
+  // licensee whose licenses the account sees.
+  struct customer {
+    std::string token_sha256;
+    ledger::session session;
+    std::string licensee;
+  };
+  [[nodiscard]] std::optional<customer> current_customer(const httplib::Request& req);
+
+  // with_session for the portal: GET without a customer session to /portal/login, POST 401, POST
+  // without the customer session's CSRF token 403. An operator's session is no customer session.
+  template <typename Body>
+  void with_customer(const httplib::Request& req, httplib::Response& res, Body&& body) {
+    const auto c = current_customer(req);
+    if (!c) return refuse_without_customer(req, res);
+    if (req.method == "POST" && !same_secret(form_field(req, "csrf"), c->session.csrf_token))
+      return refuse_customer_csrf(res, *c);
+    body(*c);
+  }
+  void show_portal(httplib::Response& res, const customer& c, int status, const std::string& title,
+                   const std::string& body);
+
   // A whole page for the logged-in operator.
   void show(httplib::Response& res, const who& w, int status, const std::string& title, const std::string& body);
   void show_error(httplib::Response& res, const who& w, int status, const std::string& title,
@@ -90,6 +118,8 @@ class app {
  private:
   static void refuse_without_session(const httplib::Request& req, httplib::Response& res);
   static void refuse_csrf(httplib::Response& res, const who& w);
+  static void refuse_without_customer(const httplib::Request& req, httplib::Response& res);
+  static void refuse_customer_csrf(httplib::Response& res, const customer& c);
 };
 
 // The route groups, one file each.
@@ -98,6 +128,8 @@ void install_license_pages(httplib::Server& server, app& a);    // license_pages
 void install_issue_pages(httplib::Server& server, app& a);      // issue_pages.cpp: upload, preview, sign
 void install_lifecycle_pages(httplib::Server& server, app& a);  // lifecycle_pages.cpp: renew, re-host, lists
 void install_batch_pages(httplib::Server& server, app& a);      // batch_pages.cpp: orders CSV, zip
+void install_portal_pages(httplib::Server& server, app& a);     // portal_pages.cpp: the customers' /portal/
+void install_customer_pages(httplib::Server& server, app& a);   // customer_pages.cpp: /customers, /requests
 
 }  // namespace airlock::console
 

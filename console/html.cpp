@@ -51,10 +51,31 @@ std::string page(std::string_view title, std::string_view operator_name, std::st
     out +=
         "<header><nav><a href=\"/\">Dashboard</a> <a href=\"/licenses\">Licenses</a> "
         "<a href=\"/issue\">Issue</a> <a href=\"/batch\">Batch</a> <a href=\"/rehost\">Re-host</a> "
-        "<a href=\"/revocations\">Revocations</a> <a href=\"/audit\">Audit</a></nav><form method=\"post\" "
+        "<a href=\"/revocations\">Revocations</a> <a href=\"/customers\">Customers</a> "
+        "<a href=\"/requests\">Requests</a> <a href=\"/audit\">Audit</a></nav><form method=\"post\" "
         "action=\"/logout\" "
         "class=\"logout\">" +
         csrf_field(csrf_token) + "<span>" + html_escape(operator_name) +
+        "</span> <button type=\"submit\">Log out</button></form></header>";
+  }
+  out += "<main><h1>" + html_escape(title) + "</h1>" + body + "</main></body></html>\n";
+  return out;
+}
+
+std::string portal_page(std::string_view title, std::string_view customer_name, std::string_view csrf_token,
+                        const std::string& body) {
+  std::string out =
+      "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+      "<title>" +
+      html_escape(title) +
+      " · Airlock customer portal</title>"
+      "<link rel=\"stylesheet\" href=\"/static/console.css\"></head><body>";
+  if (!customer_name.empty()) {
+    out +=
+        "<header><nav><a href=\"/portal\">Your licenses</a> <a href=\"/portal/upload\">Upload a request</a></nav>"
+        "<form method=\"post\" action=\"/portal/logout\" class=\"logout\">" +
+        csrf_field(csrf_token) + "<span>" + html_escape(customer_name) +
         "</span> <button type=\"submit\">Log out</button></form></header>";
   }
   out += "<main><h1>" + html_escape(title) + "</h1>" + body + "</main></body></html>\n";

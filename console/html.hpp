@@ -23,6 +23,11 @@ using cli::html_escape;
 std::string page(std::string_view title, std::string_view operator_name, std::string_view csrf_token,
                  const std::string& body);
 
+// A whole page of the customer portal: its own navigation for a logged-in customer (empty name:
+// none), never the operators' links.
+std::string portal_page(std::string_view title, std::string_view customer_name, std::string_view csrf_token,
+                        const std::string& body);
+
 // <input type="hidden" name="csrf" ...>: every form carries it.
 std::string csrf_field(std::string_view csrf_token);
 

@@ -104,6 +104,8 @@ void console_app::install(httplib::Server& server) {
   install_issue_pages(server, a);
   install_lifecycle_pages(server, a);
   install_batch_pages(server, a);
+  install_portal_pages(server, a);
+  install_customer_pages(server, a);
   install_error_pages(server);
 }
 

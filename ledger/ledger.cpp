@@ -1241,4 +1241,205 @@ std::optional<std::string> ledger_path(const po::variables_map& vm, const std::s
   return folder + (folder == "/" ? "" : "/") + default_ledger_name;
 }
 
+// The customer portal.
+
+namespace {
+
+constexpr const char* customer_columns =
+    "name, licensee, password_hash, created_by, created_at, failed_logins, locked_until, setup_expires_at";
+
+ledger::customer_account read_customer(const statement& s) {
+  ledger::customer_account c;
+  c.name = s.text(0);
+  c.licensee = s.text(1);
+  c.password_hash = s.text(2);
+  c.created_by = s.text(3);
+  c.created_at = format::parse_utc_time(s.text(4)).value_or(format::utc_time{});
+  c.failed_logins = static_cast<int>(s.integer(5));
+  c.locked_until = s.integer(6);
+  c.setup_expires_at = s.integer(7);
+  return c;
+}
+
+constexpr const char* portal_request_columns =
+    "id, customer, licensee, kind, file_name, request_text, received_at, state, license_id, detail";
+
+ledger::portal_request read_portal_request(const statement& s) {
+  ledger::portal_request r;
+  r.id = s.integer(0);
+  r.customer = s.text(1);
+  r.licensee = s.text(2);
+  r.kind = s.text(3);
+  r.file_name = s.text(4);
+  r.request_text = s.text(5);
+  r.received_at = format::parse_utc_time(s.text(6)).value_or(format::utc_time{});
+  r.state = s.text(7);
+  r.license_id = s.text(8);
+  r.detail = s.text(9);
+  return r;
+}
+
+std::string customer_actor(const std::string& name) { return "customer:" + name; }
+
+}  // namespace
+
+void ledger::add_customer(const std::string& name, const std::string& licensee, const std::string& setup_sha256,
+                          std::int64_t setup_expires_at, const std::string& by_operator) {
+  impl_->write([&] {
+    statement s(impl_->db, impl_->path, "SELECT 1 FROM customers WHERE name = ?1");
+    s.bind(1, name);
+    if (s.step())
+      throw cli::failure(cli::exit_bad_input, cli::about_file(impl_->path, "customer '" + name + "' exists already"));
+    statement add(impl_->db, impl_->path,
+                  "INSERT INTO customers (name, licensee, setup_sha256, setup_expires_at, created_by, created_at) "
+                  "VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+    add.bind(1, name).bind(2, licensee).bind(3, setup_sha256).bind(4, setup_expires_at).bind(5, by_operator);
+    add.bind(6, format::to_string(now())).run();
+    impl_->append_audit(by_operator, "add-customer", "", "customer " + name);
+  });
+}
+
+std::optional<ledger::customer_account> ledger::find_customer(const std::string& name) const {
+  statement s(impl_->db, impl_->path,
+              (std::string("SELECT ") + customer_columns + " FROM customers WHERE name = ?1").c_str());
+  s.bind(1, name);
+  if (!s.step()) return std::nullopt;
+  return read_customer(s);
+}
+
+std::vector<ledger::customer_account> ledger::customers() const {
+  statement s(impl_->db, impl_->path,
+              (std::string("SELECT ") + customer_columns + " FROM customers ORDER BY name").c_str());
+  std::vector<customer_account> out;
+  while (s.step()) out.push_back(read_customer(s));
+  return out;
+}
+
+std::optional<std::string> ledger::set_up_customer(const std::string& setup_sha256, const std::string& password_hash) {
+  std::optional<std::string> name;
+  if (setup_sha256.empty()) return name;
+  impl_->write([&] {
+    statement s(impl_->db, impl_->path,
+                "SELECT name FROM customers WHERE setup_sha256 = ?1 AND setup_sha256 != '' AND setup_expires_at > ?2");
+    s.bind(1, setup_sha256).bind(2, unix_now());
+    if (!s.step()) return;
+    name = s.text(0);
+    statement set(impl_->db, impl_->path,
+                  "UPDATE customers SET password_hash = ?1, setup_sha256 = '', setup_expires_at = 0, "
+                  "failed_logins = 0, locked_until = 0 WHERE name = ?2");
+    set.bind(1, password_hash).bind(2, *name).run();
+    impl_->append_audit(customer_actor(*name), "set-up", "", "");
+  });
+  return name;
+}
+
+bool ledger::record_customer_login_failure(const std::string& name, int max_failures, std::int64_t lock_seconds) {
+  bool locked = false;
+  impl_->write([&] {
+    statement s(impl_->db, impl_->path, "SELECT failed_logins FROM customers WHERE name = ?1");
+    s.bind(1, name);
+    if (!s.step()) return;
+    const std::int64_t failures = s.integer(0) + 1;
+    if (failures >= max_failures) {
+      statement lock(impl_->db, impl_->path,
+                     "UPDATE customers SET failed_logins = 0, locked_until = ?1 WHERE name = ?2");
+      lock.bind(1, unix_now() + lock_seconds).bind(2, name).run();
+      impl_->append_audit(customer_actor(name), "locked", "", std::to_string(failures) + " wrong passwords");
+      locked = true;
+    } else {
+      statement count(impl_->db, impl_->path, "UPDATE customers SET failed_logins = ?1 WHERE name = ?2");
+      count.bind(1, failures).bind(2, name).run();
+      impl_->append_audit(customer_actor(name), "login-failed", "", "wrong password");
+    }
+  });
+  return locked;
+}
+
+void ledger::record_customer_login(const std::string& name, const std::string& token_sha256, const session& s) {
+  impl_->write([&] {
+    statement reset(impl_->db, impl_->path, "UPDATE customers SET failed_logins = 0 WHERE name = ?1");
+    reset.bind(1, name).run();
+    statement prune(impl_->db, impl_->path, "DELETE FROM customer_sessions WHERE expires_at <= ?1");
+    prune.bind(1, unix_now()).run();
+    statement add(impl_->db, impl_->path,
+                  "INSERT INTO customer_sessions (token_sha256, customer, csrf_token, created_at, expires_at) "
+                  "VALUES (?1, ?2, ?3, ?4, ?5)");
+    add.bind(1, token_sha256).bind(2, name).bind(3, s.csrf_token).bind(4, format::to_string(now()));
+    add.bind(5, s.expires_at).run();
+    impl_->append_audit(customer_actor(name), "login", "", "");
+  });
+}
+
+std::optional<session> ledger::find_customer_session(const std::string& token_sha256) const {
+  statement s(impl_->db, impl_->path,
+              "SELECT customer, csrf_token, expires_at FROM customer_sessions WHERE token_sha256 = ?1 AND "
+              "expires_at > ?2");
+  s.bind(1, token_sha256).bind(2, unix_now());
+  if (!s.step()) return std::nullopt;
+  return session{s.text(0), s.text(1), s.integer(2)};
+}
+
+void ledger::record_customer_logout(const std::string& token_sha256) {
+  impl_->write([&] {
+    statement s(impl_->db, impl_->path, "SELECT customer FROM customer_sessions WHERE token_sha256 = ?1");
+    s.bind(1, token_sha256);
+    if (!s.step()) return;
+    const std::string name = s.text(0);
+    statement drop(impl_->db, impl_->path, "DELETE FROM customer_sessions WHERE token_sha256 = ?1");
+    drop.bind(1, token_sha256).run();
+    impl_->append_audit(customer_actor(name), "logout", "", "");
+  });
+}
+
+std::int64_t ledger::add_portal_request(const portal_request& r, const std::string& actor, const std::string& action) {
+  std::int64_t id = 0;
+  impl_->write([&] {
+    statement add(impl_->db, impl_->path,
+                  "INSERT INTO portal_requests (customer, licensee, kind, file_name, request_text, received_at, "
+                  "state, license_id, detail) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
+    add.bind(1, r.customer).bind(2, r.licensee).bind(3, r.kind).bind(4, r.file_name).bind(5, r.request_text);
+    add.bind(6, format::to_string(now())).bind(7, r.state).bind(8, r.license_id).bind(9, r.detail).run();
+    id = sqlite3_last_insert_rowid(impl_->db);
+    impl_->append_audit(actor, action, r.license_id, "portal request " + std::to_string(id));
+  });
+  return id;
+}
+
+std::optional<ledger::portal_request> ledger::find_portal_request(std::int64_t id) const {
+  statement s(impl_->db, impl_->path,
+              (std::string("SELECT ") + portal_request_columns + " FROM portal_requests WHERE id = ?1").c_str());
+  s.bind(1, id);
+  if (!s.step()) return std::nullopt;
+  return read_portal_request(s);
+}
+
+std::vector<ledger::portal_request> ledger::portal_requests(const std::string& customer,
+                                                            const std::string& state) const {
+  statement s(impl_->db, impl_->path,
+              (std::string("SELECT ") + portal_request_columns +
+               " FROM portal_requests WHERE (?1 = '' OR customer = ?1) AND (?2 = '' OR state = ?2) ORDER BY id DESC")
+                  .c_str());
+  s.bind(1, customer).bind(2, state);
+  std::vector<portal_request> out;
+  while (s.step()) out.push_back(read_portal_request(s));
+  return out;
+}
+
+bool ledger::settle_portal_request(std::int64_t id, const std::string& state, const std::string& license_id,
+                                   const std::string& detail, const std::string& actor, const std::string& action) {
+  bool settled = false;
+  impl_->write([&] {
+    statement s(impl_->db, impl_->path, "SELECT 1 FROM portal_requests WHERE id = ?1 AND state = 'waiting'");
+    s.bind(1, id);
+    if (!s.step()) return;
+    statement set(impl_->db, impl_->path,
+                  "UPDATE portal_requests SET state = ?1, license_id = ?2, detail = ?3 WHERE id = ?4");
+    set.bind(1, state).bind(2, license_id).bind(3, detail).bind(4, id).run();
+    impl_->append_audit(actor, action, license_id,
+                        "portal request " + std::to_string(id) + (detail.empty() ? "" : ": " + detail));
+    settled = true;
+  });
+  return settled;
+}
+
 }  // namespace airlock::ledger

@@ -197,6 +197,49 @@ class ledger {
   [[nodiscard]] std::optional<int> retention_days() const;
   void set_retention_days(std::optional<int> days);
 
+  // The customer portal (console/, schema version 3): accounts limited to one licensee, created by an
+  // operator with a one-time set-up link (only its SHA-256 is kept), their sessions (the `session`
+  // struct, its name a customer's), and the requests they upload. Customer actions chain audit rows
+  // whose operator is "customer:NAME".
+  struct customer_account {
+    std::string name, licensee, password_hash;  // password_hash empty until set up
+    std::string created_by;
+    format::utc_time created_at;
+    int failed_logins = 0;
+    std::int64_t locked_until = 0;
+    std::int64_t setup_expires_at = 0;  // 0: no set-up link outstanding
+  };
+  struct portal_request {
+    std::int64_t id = 0;
+    std::string customer, licensee, kind;  // kind: activation | rehost
+    std::string file_name, request_text;
+    format::utc_time received_at;
+    std::string state = "waiting";   // waiting | issued | refused
+    std::string license_id, detail;  // what it became; the reason it waits or was refused
+  };
+  // Throws cli::failure(exit_bad_input) when the name is taken; chains `add-customer` by the operator.
+  void add_customer(const std::string& name, const std::string& licensee, const std::string& setup_sha256,
+                    std::int64_t setup_expires_at, const std::string& by_operator);
+  [[nodiscard]] std::optional<customer_account> find_customer(const std::string& name) const;
+  [[nodiscard]] std::vector<customer_account> customers() const;
+  // A live, unused set-up link: sets the password, spends the link, chains `set-up`. Returns the
+  // customer's name, or nullopt for an unknown, used or expired link.
+  std::optional<std::string> set_up_customer(const std::string& setup_sha256, const std::string& password_hash);
+  // As the operator's: counts a wrong password, locks after max_failures; true when this one locked it.
+  bool record_customer_login_failure(const std::string& name, int max_failures, std::int64_t lock_seconds);
+  void record_customer_login(const std::string& name, const std::string& token_sha256, const session& s);
+  [[nodiscard]] std::optional<session> find_customer_session(const std::string& token_sha256) const;
+  void record_customer_logout(const std::string& token_sha256);
+  // Stores a request (its id returned) and chains `actor`'s `action` row in one transaction.
+  std::int64_t add_portal_request(const portal_request& r, const std::string& actor, const std::string& action);
+  [[nodiscard]] std::optional<portal_request> find_portal_request(std::int64_t id) const;
+  // Newest first; an empty customer: everybody's, an empty state: every state.
+  [[nodiscard]] std::vector<portal_request> portal_requests(const std::string& customer,
+                                                            const std::string& state) const;
+  // A waiting request becomes issued or refused; chains `actor`'s `action`. False if it was not waiting.
+  bool settle_portal_request(std::int64_t id, const std::string& state, const std::string& license_id,
+                             const std::string& detail, const std::string& actor, const std::string& action);
+
  private:
   struct impl;
   explicit ledger(std::unique_ptr<impl> state);
