@@ -8,12 +8,15 @@
 
 #include "cli/json.hpp"
 #include "generator/command_line.hpp"
+#include "ledger/export.hpp"
 #include "ledger/ledger.hpp"
 
 namespace airlock::generator {
 namespace {
 
 using ledger::entry;
+using ledger::entry_json;
+using ledger::json_field;
 
 // Text output fits an 80-column terminal: ID PRODUCT LICENSEE EXPIRES STATE.
 constexpr std::size_t id_width = 32, product_width = 12, licensee_width = 14, expires_width = 10;  // + STATE: 79
@@ -56,72 +59,9 @@ void print_table(const std::vector<entry>& entries) {
   }
 }
 
-std::string json_field(const char* name, const std::string& value) {
-  return cli::json_string(name) + ":" + cli::json_string(value);
-}
-
-std::string limits_json(const entry& e) {
-  std::string out = "{";
-  for (const auto& l : e.limits)
-    out += (out.size() > 1 ? "," : "") + cli::json_string(l.name) + ":" + std::to_string(l.value);
-  return out + "}";
-}
-
-std::string meta_json(const entry& e) {
-  std::string out = "{";
-  for (const auto& m : e.meta)
-    out += (out.size() > 1 ? "," : "") + cli::json_string(m.name) + ":" + cli::json_string(m.value);
-  return out + "}";
-}
-
-std::string machine_json(const entry& e) {
-  std::string out = "{" + json_field("policy", e.machine_policy);
-  for (const auto c : format::all_component_classes)
-    out += "," + cli::json_string(std::string(format::to_string(c))) + ":" + cli::json_strings(e.machine[c]);
-  return out + ",\"evidence_only\":" + cli::json_strings(e.machine.evidence_only) + "}";
-}
-
-std::string date_or_empty(const std::optional<format::date>& d) { return d ? format::to_string(*d) : ""; }
-
-std::string entry_json(const entry& e, bool with_text) {
-  std::string out = "{\"row\":" + std::to_string(e.row);
-  const std::pair<const char*, std::string> fields[] = {
-      {"license_id", e.license_id},
-      {"key_id", e.key_id},
-      {"product", e.product},
-      {"licensee", e.licensee},
-      {"issued", format::to_string(e.issued)},
-      {"not_before", format::to_string(e.not_before)},
-      {"expires", date_or_empty(e.expires)},
-      {"updates_until", date_or_empty(e.updates_until)},
-      {"file_path", e.file_path},
-      {"file_sha256", e.file_sha256},
-      {"supersedes", e.supersedes},
-      {"superseded_by", e.superseded_by},
-      {"operation", e.operation},
-      {"note", e.note},
-      {"issued_by", e.issued_by},
-      {"recorded_at", format::to_string(e.recorded_at)},
-      {"revoked_at", e.revoked ? format::to_string(e.revoked_at) : ""},
-      {"revoke_reason", e.revoke_reason}};
-  for (const auto& [name, value] : fields) out += "," + json_field(name, value);
-  out += ",\"features\":" + cli::json_strings(e.features) + ",\"limits\":" + limits_json(e) +
-         ",\"meta\":" + meta_json(e) + ",\"machine\":" + machine_json(e);
-  out += std::string(",\"revoked\":") + (e.revoked ? "true" : "false") +
-         ",\"forgotten\":" + (e.forgotten ? "true" : "false");
-  if (with_text) out += "," + json_field("license_text", e.license_text);
-  return out + "}";
-}
-
-void print_json(const std::vector<entry>& entries, bool with_text) {
-  std::cout << "[";
-  for (std::size_t i = 0; i < entries.size(); ++i) std::cout << (i ? ",\n " : "") << entry_json(entries[i], with_text);
-  std::cout << "]\n";
-}
-
 void print_entries(const std::vector<entry>& entries, const po::variables_map& vm) {
   if (vm.count("json"))
-    print_json(entries, false);
+    std::cout << ledger::entries_json(entries, false);
   else
     print_table(entries);
 }
@@ -207,57 +147,6 @@ std::vector<entry> search(const ledger::ledger& book, const po::variables_map& v
   return book.search(filter, {ledger::search_order::key::recorded, false}).entries;
 }
 
-std::string csv_cell(const std::string& text) {
-  if (text.find_first_of(",\"\r\n") == std::string::npos) return text;
-  std::string out = "\"";
-  for (char c : text) out += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return out + "\"";
-}
-
-void print_csv(const std::vector<entry>& entries) {
-  std::cout << "row,license_id,key_id,product,licensee,issued,not_before,expires,updates_until,features,limits,"
-               "machine_policy,platform,disk,nic,os,board,evidence_only,file_path,file_sha256,supersedes,operation,"
-               "note,issued_by,recorded_at,revoked,revoked_at,revoke_reason,forgotten,superseded_by\n";
-  for (const auto& e : entries) {
-    std::string features, limits;
-    for (const auto& f : e.features) features += (features.empty() ? "" : ";") + f;
-    for (const auto& l : e.limits) limits += (limits.empty() ? "" : ";") + l.name + "=" + std::to_string(l.value);
-    const std::string cells[] = {std::to_string(e.row),
-                                 e.license_id,
-                                 e.key_id,
-                                 e.product,
-                                 e.licensee,
-                                 format::to_string(e.issued),
-                                 format::to_string(e.not_before),
-                                 date_or_empty(e.expires),
-                                 date_or_empty(e.updates_until),
-                                 features,
-                                 limits,
-                                 e.machine_policy,
-                                 hashes_text(e.machine.platform),
-                                 hashes_text(e.machine.disk),
-                                 hashes_text(e.machine.nic),
-                                 hashes_text(e.machine.os),
-                                 hashes_text(e.machine.board),
-                                 hashes_text(e.machine.evidence_only),
-                                 e.file_path,
-                                 e.file_sha256,
-                                 e.supersedes,
-                                 e.operation,
-                                 e.note,
-                                 e.issued_by,
-                                 format::to_string(e.recorded_at),
-                                 e.revoked ? "yes" : "no",
-                                 e.revoked ? format::to_string(e.revoked_at) : "",
-                                 e.revoke_reason,
-                                 e.forgotten ? "yes" : "no",
-                                 e.superseded_by};
-    std::string line;
-    for (const auto& c : cells) line += (line.empty() ? "" : ",") + csv_cell(c);
-    std::cout << line << "\n";
-  }
-}
-
 std::string key_option(const po::variables_map& vm) { return vm.count("key") ? vm["key"].as<std::string>() : ""; }
 
 ledger::ledger open_from(const po::variables_map& vm, ledger::check_result* checked = nullptr) {
@@ -334,16 +223,14 @@ int ledger_export(const po::variables_map& vm) {
     std::vector<entry> held;
     for (auto& e : book.entries())
       if (e.licensee == name) held.push_back(std::move(e));
-    std::cout << "{" << json_field("licensee", name) << "," << json_field("ledger", book.path()) << ",\"licenses\":";
-    print_json(held, true);
-    std::cout << "}\n";
+    std::cout << ledger::subject_json(name, book.path(), held);
     return cli::exit_ok;
   }
   const std::string format_name = vm.count("format") ? vm["format"].as<std::string>() : "json";
   if (format_name == "csv")
-    print_csv(book.entries());
+    std::cout << ledger::entries_csv(book.entries());
   else if (format_name == "json")
-    print_json(book.entries(), true);
+    std::cout << ledger::entries_json(book.entries(), true);
   else
     throw cli::failure(cli::exit_usage, "--format '" + format_name + "' is not csv or json");
   return cli::exit_ok;

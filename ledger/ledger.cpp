@@ -690,6 +690,30 @@ ledger ledger::open_existing(const std::string& path, check_result* checked) {
   return open(path, checked);
 }
 
+namespace {
+
+// A new ledger is in rollback mode until its first opener switches it to WAL. Two openers doing that
+// at once both hold a shared lock and want an exclusive one: SQLite answers one of them SQLITE_BUSY
+// at once, without the busy handler, to break the deadlock. So the switch is retried (for as long
+// as the busy timeout); once the file is in WAL mode the pragma needs no lock.
+void switch_to_wal(sqlite3* db, const std::string& path) {
+  constexpr int pause_ms = 10;
+  for (int waited = 0;; waited += pause_ms) {
+    sqlite3_stmt* stmt = nullptr;
+    if (sqlite3_prepare_v2(db, "PRAGMA journal_mode = WAL", -1, &stmt, nullptr) != SQLITE_OK) fail(path, db_error(db));
+    const int rc = sqlite3_step(stmt);
+    const unsigned char* text = rc == SQLITE_ROW ? sqlite3_column_text(stmt, 0) : nullptr;
+    const std::string mode = text ? reinterpret_cast<const char*>(text) : "";
+    sqlite3_finalize(stmt);
+    if (rc == SQLITE_ROW && mode == "wal") return;
+    if ((rc & 0xff) != SQLITE_BUSY || waited >= busy_timeout_ms)
+      fail(path, rc == SQLITE_ROW ? "cannot switch to WAL mode" : db_error(db));
+    ::usleep(pause_ms * 1000);
+  }
+}
+
+}  // namespace
+
 ledger ledger::open(const std::string& path, check_result* checked) {
   if (path.empty()) fail(path, "no ledger file given");
   struct stat st {};
@@ -703,10 +727,7 @@ ledger ledger::open(const std::string& path, check_result* checked) {
   sqlite3_busy_timeout(state->db, busy_timeout_ms);
   // A file that is not SQLite fails here, on its first read.
   state->exec("PRAGMA secure_delete = ON");  // erased personal data must not linger in free pages
-  {
-    statement s(state->db, path, "PRAGMA journal_mode = WAL");
-    if (!s.step() || s.text(0) != "wal") fail(path, "cannot switch to WAL mode");
-  }
+  switch_to_wal(state->db, path);
   state->exec("PRAGMA synchronous = FULL");
   // A long-running reader (the console) keeps the list's index in memory: 32 MiB of cache at most.
   state->exec("PRAGMA cache_size = -32768");
