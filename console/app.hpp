@@ -54,7 +54,9 @@ class app {
   const std::string key_id;
   const std::string dummy_hash;  // checked for an unknown operator, so a name's existence takes no less time
   std::mutex mutex;              // one ledger connection, many request threads
-  std::mutex rehost_mutex;       // held from a portal re-host's plan to its signature, so two never pass one plan
+  // Held from the check that a license has no successor yet to the successor's record (renew and
+  // re-host, from the pages, the portal and the API), so a license never gets two successors.
+  std::mutex successor_mutex;
 
   // A logged-in operator: the session and the SHA-256 of its token.
   struct who {

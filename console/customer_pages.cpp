@@ -131,7 +131,7 @@ std::string issue(app& a, const httplib::Request& req, const request_row& r, con
     return issue_order(a, f, operator_name);
   }
   const auto parsed = format::parse_request(r.request_text);
-  std::lock_guard<std::mutex> one_at_a_time(a.rehost_mutex);
+  std::lock_guard<std::mutex> one_at_a_time(a.successor_mutex);
   if (!parsed.ok()) throw cli::failure(cli::exit_bad_input, cli::about_file(r.file_name, parsed.error.message));
   const auto plan = a.locked([&](ledger::ledger& book) {
     return generator::plan_rehost(book, *parsed.value, r.file_name, a.key, generator::current_time(),

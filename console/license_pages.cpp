@@ -6,7 +6,7 @@
 #include <set>
 
 #include "cli/diagnostics.hpp"
-#include "console/app.hpp"
+#include "console/actions.hpp"
 
 namespace airlock::console {
 namespace {
@@ -345,11 +345,12 @@ void install_license_pages(httplib::Server& server, app& a) {
     a.with_session(req, res, [&](const app::who& w) {
       const auto e = a.find(req.matches[1]);
       if (!e) return a.not_found(res, w);
-      const std::string reason = req.get_param_value("reason");
-      if (!one_line_text(reason, 200))
-        return a.show_error(res, w, 400, "Not revoked", "Give a reason of 1 to 200 characters, on one line.");
-      a.locked([&](ledger::ledger& book) { (void)book.revoke(e->license_id, reason, w.session.operator_name); });
-      see_other(res, "/license/" + e->license_id);
+      try {
+        (void)revoke_license(a, e->license_id, form_field(req, "reason"), w.session.operator_name);
+        see_other(res, "/license/" + e->license_id);
+      } catch (const cli::failure& problem) {
+        a.show_error(res, w, 400, "Not revoked", problem.what(), "/license/" + e->license_id);
+      }
     });
   });
 }

@@ -4,100 +4,16 @@
 // product's revocation list for download. Every rule is generator/lifecycle.hpp's, the code of
 // `airlock renew|rehost|revocations`; the pages only read forms and show what those decided.
 #include <map>
-#include <mutex>
 
-#include "airlock/format/envelope.hpp"
 #include "cli/diagnostics.hpp"
-#include "console/orders.hpp"
-#include "generator/license_builder.hpp"
-#include "generator/lifecycle.hpp"
-#include "generator/orders_csv.hpp"
+#include "console/actions.hpp"
 
 namespace airlock::console {
 namespace {
 
 [[noreturn]] void bad_input(const std::string& message) { throw cli::failure(cli::exit_bad_input, message); }
 
-// One successor at a time: "not replaced yet" is checked under the ledger's lock and the successor is
-// recorded under it again (record_signed), so two renewals or re-hosts of one license in parallel
-// would both pass the check. Held across both, by renew and re-host alike.
-std::mutex successor_mutex;
-
-// The items of a list field: separated by spaces, commas or line ends.
-std::vector<std::string> items_of(const std::string& text) {
-  std::vector<std::string> out;
-  std::string item;
-  for (const char c : text + " ") {
-    if (c != ' ' && c != ',' && c != '\n' && c != '\r' && c != '\t') {
-      item += c;
-    } else if (!item.empty()) {
-      out.push_back(item);
-      item.clear();
-    }
-  }
-  return out;
-}
-
-// Empty: unchanged.
-std::optional<format::date> date_field(const std::string& text, const char* label) {
-  if (text.empty()) return std::nullopt;
-  const auto d = format::parse_date(text);
-  if (!d) bad_input(std::string(label) + " '" + generator::excerpt(text, 32) + "' is not a date (YYYY-MM-DD)");
-  return d;
-}
-
-// --- renew --------------------------------------------------------------------------------------------
-
-std::string renew(app& a, const std::string& id, const httplib::Request& req, const std::string& actor) {
-  const std::lock_guard<std::mutex> one_at_a_time(successor_mutex);
-  generator::renewal_changes changes;
-  changes.expires = date_field(form_field(req, "expires"), "the expiry");
-  changes.updates_until = date_field(form_field(req, "updates_until"), "updates until");
-  changes.feature_changes = items_of(form_field(req, "features"));
-  changes.limits = items_of(form_field(req, "limits"));
-  const format::license next = a.locked([&](ledger::ledger& book) {
-    const auto old =
-        generator::read_own_license("ledger entry " + id, generator::recorded(book, id).license_text, a.key);
-    return generator::renewal_of(old, &book, changes, generator::current_time());
-  });
-  record_signed(a, next, {"renew", id, "", "", ""}, actor, "renew", "renews " + id);
-  return next.id;
-}
-
 // --- re-host ------------------------------------------------------------------------------------------
-
-// The uploaded re-host request, or the text the preview's form carries on to the sign step.
-struct upload {
-  std::string text, name;
-};
-
-upload upload_of(const httplib::Request& req) {
-  upload u{form_field(req, "request_text"), form_field(req, "request_name")};
-  if (req.has_file("request") && !req.get_file_value("request").content.empty()) {
-    const auto file = req.get_file_value("request");
-    u = {file.content, file.filename};
-  }
-  if (u.name.empty()) u.name = "the uploaded request";
-  return u;
-}
-
-format::request read_upload(const upload& u) {
-  if (u.text.empty()) bad_input("choose a re-host request file (airlock-hwid request --rehost LICENSE)");
-  if (u.text.size() > max_request_size) bad_input(cli::about_file(u.name, "too large for an activation request"));
-  auto parsed = format::parse_request(u.text);
-  if (!parsed.ok())
-    bad_input(cli::about_file(u.name, "line " + std::to_string(parsed.error.line) + ", column " +
-                                          std::to_string(parsed.error.column) + ": " + parsed.error.message));
-  return std::move(*parsed.value);
-}
-
-generator::rehost_plan plan_of(app& a, const upload& u) {
-  const format::request req = read_upload(u);
-  return a.locked([&](ledger::ledger& book) {
-    return generator::plan_rehost(book, req, u.name, a.key, generator::current_time(),
-                                  generator::default_rehost_budget);
-  });
-}
 
 std::string rehost_form_body(const std::string& csrf_token) {
   return "<p>Upload the re-host request the customer made on the new machine with <code>airlock-hwid request "
@@ -113,7 +29,8 @@ std::string rehost_form_body(const std::string& csrf_token) {
          "<p><button type=\"submit\">Preview</button></p></form>";
 }
 
-std::string rehost_preview_body(const upload& u, const generator::rehost_plan& plan, const std::string& csrf_token) {
+std::string rehost_preview_body(const uploaded_request& u, const generator::rehost_plan& plan,
+                                const std::string& csrf_token) {
   const ledger::entry& was = plan.was;
   std::string body = "<h2>The license it replaces</h2><table>";
   const std::pair<const char*, std::string> fields[] = {
@@ -136,22 +53,6 @@ std::string rehost_preview_body(const upload& u, const generator::rehost_plan& p
   return body +
          "<p><button type=\"submit\">Re-host and revoke the old license</button> <a href=\"/rehost\">Start "
          "again</a></p></form>";
-}
-
-std::string rehost(app& a, const httplib::Request& req, const std::string& actor) {
-  const upload u = upload_of(req);
-  const bool force = !form_field(req, "force").empty();
-  const std::string reason = form_field(req, "reason");
-  if (!reason.empty() && !one_line_text(reason, 200)) bad_input("give a reason of 1 to 200 characters, on one line");
-  const std::lock_guard<std::mutex> one_at_a_time(successor_mutex);
-  generator::rehost_plan plan = plan_of(a, u);
-  generator::enforce_budget(plan, force, reason, "tick force and give a reason, which is recorded");
-  const std::string note = generator::rehost_note(force, reason);
-  const std::string& old_id = plan.was.license_id;
-  // The ledger revokes the old license when it confirms the successor, in the same transaction.
-  record_signed(a, plan.next, {"rehost", old_id, "", "", note}, actor, "rehost",
-                "replaces " + old_id + (note.empty() ? "" : "; " + note));
-  return plan.next.id;
 }
 
 // --- revocation lists ---------------------------------------------------------------------------------
@@ -189,39 +90,6 @@ std::string revocations_body(app& a, const std::string& csrf_token) {
   return body + "</table>";
 }
 
-// A product name as part of a file name: letters, digits, '.', '_' and '-'; anything else '_'.
-std::string file_name_part(const std::string& text) {
-  std::string out;
-  for (const char c : text.substr(0, 64)) {
-    const bool plain =
-        (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-';
-    out += plain ? c : '_';
-  }
-  if (out.empty() || out[0] == '.') out.insert(out.begin(), '_');
-  return out;
-}
-
-struct signed_list {
-  format::revocation_list list;
-  std::string text;
-};
-
-signed_list sign_list(app& a, const std::string& product, const std::string& actor) {
-  return a.locked([&](ledger::ledger& book) {
-    bool known = false;
-    for (const auto& e : book.entries()) known = known || e.product == product;
-    if (!known) bad_input("the ledger holds no license of product '" + generator::excerpt(product, 64) + "'");
-    signed_list out{generator::next_revocation_list(book, a.key_id, product, generator::current_time()), ""};
-    out.text = generator::sign_revocation_list(out.list, a.key);
-    // Recorded before the file leaves: a lost download skips a number, never reuses one.
-    book.record_revocation_list(out.list.key_id, product, out.list.sequence, ledger::sha256_hex(out.text));
-    book.record_audit(actor, "revocation-list", "",
-                      product + " list " + std::to_string(out.list.sequence) + ": " +
-                          std::to_string(out.list.revoked.size()) + " license(s)");
-    return out;
-  });
-}
-
 }  // namespace
 
 void install_lifecycle_pages(httplib::Server& server, app& a) {
@@ -230,7 +98,7 @@ void install_lifecycle_pages(httplib::Server& server, app& a) {
       const auto e = a.find(req.matches[1]);
       if (!e) return a.not_found(res, w);
       try {
-        see_other(res, "/license/" + renew(a, e->license_id, req, w.session.operator_name));
+        see_other(res, "/license/" + renew_license(a, e->license_id, renewal_from(req), w.session.operator_name));
       } catch (const cli::failure& problem) {
         a.show_error(res, w, 400, "Not renewed", problem.what(), "/license/" + e->license_id);
       }
@@ -243,8 +111,8 @@ void install_lifecycle_pages(httplib::Server& server, app& a) {
   server.Post("/rehost/preview", [&a](const httplib::Request& req, httplib::Response& res) {
     a.with_session(req, res, [&](const app::who& w) {
       try {
-        const upload u = upload_of(req);
-        const auto plan = plan_of(a, u);
+        const uploaded_request u = uploaded_request_of(req);
+        const auto plan = plan_rehost_of(a, u);
         a.show(res, w, 200, "Re-host preview", rehost_preview_body(u, plan, w.session.csrf_token));
       } catch (const cli::failure& problem) {
         a.show_error(res, w, 400, "Not re-hosted", problem.what(), "/rehost");
@@ -254,7 +122,9 @@ void install_lifecycle_pages(httplib::Server& server, app& a) {
   server.Post("/rehost", [&a](const httplib::Request& req, httplib::Response& res) {
     a.with_session(req, res, [&](const app::who& w) {
       try {
-        see_other(res, "/license/" + rehost(a, req, w.session.operator_name));
+        const auto plan = rehost_license(a, uploaded_request_of(req), !form_field(req, "force").empty(),
+                                         form_field(req, "reason"), w.session.operator_name);
+        see_other(res, "/license/" + plan.next.id);
       } catch (const cli::failure& problem) {
         a.show_error(res, w, 400, "Not re-hosted", problem.what(), "/rehost");
       }
@@ -270,7 +140,7 @@ void install_lifecycle_pages(httplib::Server& server, app& a) {
       const std::string product = form_field(req, "product");
       try {
         if (!one_line_text(product, 128)) bad_input("choose a product");
-        const signed_list s = sign_list(a, product, w.session.operator_name);
+        const signed_list s = sign_revocation_list(a, product, w.session.operator_name);
         res.set_header("Content-Disposition", "attachment; filename=\"revoked-" + file_name_part(product) + "-" +
                                                   std::to_string(s.list.sequence) + ".toml\"");
         res.set_content(s.text, "application/toml");

@@ -225,7 +225,7 @@ void rehost(app& a, httplib::Response& res, const app::customer& c, const format
                          "<p class=\"error\">" + html_escape(file_name) + ": no license " + html_escape(old_id) +
                              " of yours to re-host.</p>");
   auto r = new_request(c, "rehost", file_name, text);
-  std::lock_guard<std::mutex> one_at_a_time(a.rehost_mutex);
+  std::lock_guard<std::mutex> one_at_a_time(a.successor_mutex);
   std::optional<generator::rehost_plan> plan;
   try {
     plan = a.locked([&](ledger::ledger& book) {

@@ -83,9 +83,10 @@ std::string entries_json(const std::vector<entry>& entries, bool with_text) {
   return out + "]\n";
 }
 std::string entries_csv(const std::vector<entry>& entries) {
-  std::string out = "row,license_id,key_id,product,licensee,issued,not_before,expires,updates_until,features,limits,"
-               "machine_policy,platform,disk,nic,os,board,evidence_only,file_path,file_sha256,supersedes,operation,"
-               "note,issued_by,recorded_at,revoked,revoked_at,revoke_reason,forgotten,superseded_by\n";
+  std::string out =
+      "row,license_id,key_id,product,licensee,issued,not_before,expires,updates_until,features,limits,"
+      "machine_policy,platform,disk,nic,os,board,evidence_only,file_path,file_sha256,supersedes,operation,"
+      "note,issued_by,recorded_at,revoked,revoked_at,revoke_reason,forgotten,superseded_by\n";
   for (const auto& e : entries) {
     std::string features, limits;
     for (const auto& f : e.features) features += (features.empty() ? "" : ";") + f;
@@ -127,8 +128,7 @@ std::string entries_csv(const std::vector<entry>& entries) {
   return out;
 }
 
-std::string subject_json(const std::string& licensee, const std::string& ledger_path,
-                         const std::vector<entry>& held) {
+std::string subject_json(const std::string& licensee, const std::string& ledger_path, const std::vector<entry>& held) {
   return "{" + json_field("licensee", licensee) + "," + json_field("ledger", ledger_path) +
          ",\"licenses\":" + entries_json(held, true) + "}\n";
 }

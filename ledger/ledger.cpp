@@ -1463,4 +1463,95 @@ bool ledger::settle_portal_request(std::int64_t id, const std::string& state, co
   return settled;
 }
 
+// --- API tokens ---------------------------------------------------------------------------------------
+
+namespace {
+
+constexpr std::size_t api_token_id_size = 16;
+constexpr const char* api_token_columns = "token_sha256, operator, label, created_at, last_used_at, revoked_at";
+
+std::optional<format::utc_time> optional_time(const std::string& text) {
+  if (text.empty()) return std::nullopt;
+  return format::parse_utc_time(text);
+}
+
+ledger::api_token read_api_token(statement& s) {
+  ledger::api_token t;
+  t.token_sha256 = s.text(0);
+  t.id = t.token_sha256.substr(0, api_token_id_size);
+  t.operator_name = s.text(1);
+  t.label = s.text(2);
+  t.created_at = format::parse_utc_time(s.text(3)).value_or(format::utc_time{});
+  t.last_used_at = optional_time(s.text(4));
+  t.revoked_at = optional_time(s.text(5));
+  return t;
+}
+
+}  // namespace
+
+void ledger::add_api_token(const std::string& operator_name, const std::string& label,
+                           const std::string& token_sha256) {
+  impl_->write([&] {
+    statement add(impl_->db, impl_->path,
+                  "INSERT INTO api_tokens (token_sha256, operator, label, created_at) VALUES (?1, ?2, ?3, ?4)");
+    add.bind(1, token_sha256).bind(2, operator_name).bind(3, label).bind(4, format::to_string(now())).run();
+    impl_->append_audit(operator_name, "api-token", "",
+                        "token " + token_sha256.substr(0, api_token_id_size) + " '" + label + "'");
+  });
+}
+
+std::optional<ledger::api_token> ledger::find_api_token(const std::string& token_sha256) const {
+  statement s(
+      impl_->db, impl_->path,
+      (std::string("SELECT ") + api_token_columns + " FROM api_tokens WHERE token_sha256 = ?1 AND revoked_at = ''")
+          .c_str());
+  s.bind(1, token_sha256);
+  if (!s.step()) return std::nullopt;
+  return read_api_token(s);
+}
+
+std::vector<ledger::api_token> ledger::api_tokens(const std::string& operator_name) const {
+  statement s(impl_->db, impl_->path,
+              (std::string("SELECT ") + api_token_columns +
+               " FROM api_tokens WHERE operator = ?1 ORDER BY created_at DESC, rowid DESC")
+                  .c_str());
+  s.bind(1, operator_name);
+  std::vector<api_token> out;
+  while (s.step()) out.push_back(read_api_token(s));
+  return out;
+}
+
+bool ledger::revoke_api_token(const std::string& operator_name, const std::string& id) {
+  bool revoked = false;
+  if (id.size() != api_token_id_size) return false;
+  impl_->write([&] {
+    statement s(impl_->db, impl_->path,
+                "SELECT token_sha256, label FROM api_tokens WHERE operator = ?1 AND substr(token_sha256, 1, ?3) = ?2 "
+                "AND revoked_at = ''");
+    s.bind(1, operator_name).bind(2, id).bind(3, static_cast<std::int64_t>(api_token_id_size));
+    if (!s.step()) return;
+    const std::string sha = s.text(0), label = s.text(1);
+    statement set(impl_->db, impl_->path, "UPDATE api_tokens SET revoked_at = ?1 WHERE token_sha256 = ?2");
+    set.bind(1, format::to_string(now())).bind(2, sha).run();
+    impl_->append_audit(operator_name, "revoke-api-token", "", "token " + id + " '" + label + "'");
+    revoked = true;
+  });
+  return revoked;
+}
+
+void ledger::touch_api_token(const std::string& token_sha256) {
+  const auto t = now();
+  {
+    statement s(impl_->db, impl_->path, "SELECT last_used_at FROM api_tokens WHERE token_sha256 = ?1");
+    s.bind(1, token_sha256);
+    if (!s.step()) return;
+    const auto last = optional_time(s.text(0));
+    if (last && t.seconds - last->seconds < 60) return;
+  }
+  impl_->write([&] {
+    statement set(impl_->db, impl_->path, "UPDATE api_tokens SET last_used_at = ?1 WHERE token_sha256 = ?2");
+    set.bind(1, format::to_string(t)).bind(2, token_sha256).run();
+  });
+}
+
 }  // namespace airlock::ledger

@@ -240,6 +240,24 @@ class ledger {
   bool settle_portal_request(std::int64_t id, const std::string& state, const std::string& license_id,
                              const std::string& detail, const std::string& actor, const std::string& action);
 
+  // The API's bearer tokens (console/, schema version 3): an operator's, named by a label; the ledger
+  // keeps only the token's SHA-256, and a token's id is the first 16 hex digits of it. Creating and
+  // revoking chain `api-token` and `revoke-api-token` rows by the operator.
+  struct api_token {
+    std::string id, token_sha256, operator_name, label;
+    format::utc_time created_at;
+    std::optional<format::utc_time> last_used_at, revoked_at;
+  };
+  void add_api_token(const std::string& operator_name, const std::string& label, const std::string& token_sha256);
+  // A live (not revoked) token's record, by the SHA-256 of what was presented.
+  [[nodiscard]] std::optional<api_token> find_api_token(const std::string& token_sha256) const;
+  [[nodiscard]] std::vector<api_token> api_tokens(const std::string& operator_name) const;  // newest first
+  // False when the operator holds no live token of that id.
+  bool revoke_api_token(const std::string& operator_name, const std::string& id);
+  // Notes the token's use; a write at most once a minute per token, so a busy client costs no
+  // write per call.
+  void touch_api_token(const std::string& token_sha256);
+
  private:
   struct impl;
   explicit ledger(std::unique_ptr<impl> state);
