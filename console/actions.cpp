@@ -123,7 +123,6 @@ signed_list sign_revocation_list(app& a, const std::string& product, const std::
   });
 }
 
-
 std::string file_name_part(const std::string& text) {
   std::string out;
   for (const char c : text.substr(0, 64)) {
